@@ -1,0 +1,64 @@
+//! Inventory: catalogue products, stock lots, FIFO allocation planning, stock-in, adjustments
+//! and the append-only movement ledger. Pure: no I/O.
+
+pub mod adjust;
+pub mod fifo;
+pub mod ledger;
+pub mod lot;
+pub mod product;
+pub mod repository;
+
+pub use adjust::{AdjustPlan, AdjustReason, Direction, LotChange, plan_lot_adjustment, plan_product_adjustment};
+pub use fifo::{LotStock, Take, plan_fifo};
+pub use ledger::{Allocation, AllocationId, Movement, MovementId, MovementKind};
+pub use lot::{Lot, LotId, StockIn, StockSource};
+pub use product::{NewProduct, Product, ProductStatus, ProductUpdate};
+pub use repository::{CatalogRepository, InventoryRepository};
+
+use kedai_core::ProductId;
+
+/// Why an inventory operation was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InventoryError {
+    /// Not enough available stock; nothing was taken.
+    #[error("insufficient stock for product {product_id}: requested {requested}, available {available}")]
+    Insufficient {
+        /// The product.
+        product_id: ProductId,
+        /// Units asked for.
+        requested: i64,
+        /// Units available.
+        available: i64,
+    },
+    /// A quantity of zero or less where a positive one is needed.
+    #[error("quantity must be a positive integer")]
+    NonPositiveQuantity,
+    /// An adjustment of zero.
+    #[error("adjust_quantity must not be zero")]
+    ZeroAdjustment,
+    /// A decrease where the product has no stock records.
+    #[error("cannot decrease stock that has no inventory record")]
+    NoStockRecord,
+    /// The reason code does not fit the direction of the adjustment.
+    #[error("reason `{reason}` is for {expected} adjustments")]
+    ReasonDirection {
+        /// The reason given.
+        reason: AdjustReason,
+        /// The direction the reason belongs to.
+        expected: Direction,
+    },
+    /// `other` needs a note saying why.
+    #[error("reason `other` requires a note explaining the adjustment")]
+    NoteRequired,
+    /// A receipt dated in the future.
+    #[error("received_at must not be in the future")]
+    ReceivedInFuture,
+    /// A product field that is missing or malformed.
+    #[error("{field}: {message}")]
+    InvalidProduct {
+        /// The field.
+        field: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+}

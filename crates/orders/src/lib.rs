@@ -1,0 +1,94 @@
+//! Orders: the order aggregate, the 9-state status machine, amount rules, order numbers,
+//! payments and their effect on an order, and the order summary. Pure: no I/O.
+
+pub mod model;
+pub mod number;
+pub mod payment;
+pub mod pricing;
+pub mod repository;
+pub mod status;
+pub mod summary;
+
+pub use model::{NewOrder, NewOrderItem, Order, OrderDetails, OrderId, OrderItem, OrderItemId, StatusChange, StatusStamps};
+pub use number::OrderNumber;
+pub use payment::{Payment, PaymentId, PaymentPlan, PaymentStatus, plan_payment};
+pub use pricing::{Charges, Claimed, LineInput, Mismatch, PricedLine, PricedOrder, price_order};
+pub use repository::{OrderRepository, has_unrefunded_payment, open_statuses};
+pub use status::{OrderStatus, OrderType, Transition, check_transition};
+pub use summary::{DaySummary, OrderFact, Period, PeriodSummary, earliest_start, summarize};
+
+/// Why an order operation was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OrderError {
+    /// The status machine forbids this move.
+    #[error("cannot move an order from {from} to {to}")]
+    InvalidTransition {
+        /// Current status.
+        from: OrderStatus,
+        /// Requested status.
+        to: OrderStatus,
+    },
+    /// processing → shipped needs a tracking number.
+    #[error("a tracking number is required to mark an order as shipped")]
+    TrackingNumberRequired,
+    /// An order without items.
+    #[error("an order needs at least one item")]
+    NoItems,
+    /// A line quantity of zero or less.
+    #[error("item {index}: quantity must be a positive integer")]
+    InvalidQuantity {
+        /// Position of the item in the request.
+        index: usize,
+    },
+    /// A negative unit price or charge.
+    #[error("{field} must not be negative")]
+    NegativeAmount {
+        /// The offending field.
+        field: String,
+    },
+    /// Figures in the request disagree with the computed ones.
+    #[error("order amounts do not add up: {}", describe(.mismatches))]
+    AmountMismatch {
+        /// Each figure that disagrees, with the expected value.
+        mismatches: Vec<Mismatch>,
+    },
+    /// Discounts larger than what they discount.
+    #[error("discount exceeds the order amount")]
+    NegativeTotal,
+    /// A payment amount that is not the order total.
+    #[error("payment amount {amount} must equal the order total {expected}")]
+    PaymentAmountMismatch {
+        /// Amount given.
+        amount: kedai_core::Money,
+        /// Order total.
+        expected: kedai_core::Money,
+    },
+    /// A payment of zero or less.
+    #[error("payment amount must be greater than zero")]
+    NonPositivePayment,
+    /// The order is not in a state that accepts this payment.
+    #[error("an order in status {status} cannot take a {payment} payment")]
+    PaymentNotAllowed {
+        /// Current order status.
+        status: OrderStatus,
+        /// The payment status requested.
+        payment: PaymentStatus,
+    },
+    /// A refund for an order with no completed, unrefunded payment.
+    #[error("the order has no completed payment to refund")]
+    NothingToRefund,
+    /// An initial status other than pending or confirmed.
+    #[error("a new order starts as pending or confirmed, not {0}")]
+    InvalidInitialStatus(OrderStatus),
+    /// Amount arithmetic overflowed.
+    #[error(transparent)]
+    Money(#[from] kedai_core::MoneyError),
+}
+
+fn describe(mismatches: &[Mismatch]) -> String {
+    mismatches
+        .iter()
+        .map(|m| format!("{} is {} but should be {}", m.field, m.claimed, m.expected))
+        .collect::<Vec<_>>()
+        .join("; ")
+}

@@ -1,0 +1,286 @@
+//! The order summary of the `order-summary` edge function: per period, the orders created in
+//! it, their value, and the paid and cancel rates, with a daily series in the tenant's zone.
+//!
+//! Definitions:
+//! - `total_orders`: orders created in the period, whatever their status;
+//! - `total_amount`: Σ totals of those orders, except cancelled and refunded ones;
+//! - `paid_rate`: share of those orders that were ever paid (`paid_at` set), 0–1, 4 decimals;
+//! - `cancel_rate`: share of those orders now cancelled or refunded, 0–1, 4 decimals;
+//! - both rates are 0 when the period has no orders.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Days, Months, NaiveDate, Utc};
+use kedai_core::TimeZone;
+
+use crate::OrderStatus;
+
+/// A reporting period ending today (inclusive), in the tenant's time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Period {
+    /// Since local midnight.
+    Today,
+    /// Today and the 6 days before.
+    Last7Days,
+    /// Today and the 29 days before.
+    Last30Days,
+    /// Today and the 59 days before.
+    Last60Days,
+    /// From the day after the same date 6 months ago.
+    Last6Months,
+    /// From the day after the same date a year ago.
+    Last1Year,
+}
+
+impl Period {
+    /// Every period label, shortest first.
+    pub const ALL: [Self; 6] = [
+        Self::Today,
+        Self::Last7Days,
+        Self::Last30Days,
+        Self::Last60Days,
+        Self::Last6Months,
+        Self::Last1Year,
+    ];
+
+    /// The `period_label`.
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Today => "today",
+            Self::Last7Days => "last_7_days",
+            Self::Last30Days => "last_30_days",
+            Self::Last60Days => "last_60_days",
+            Self::Last6Months => "last_6_months",
+            Self::Last1Year => "last_1_year",
+        }
+    }
+
+    /// The first local date of the period that ends on `today`.
+    #[must_use]
+    pub fn first_day(self, today: NaiveDate) -> NaiveDate {
+        let back_days = |n: u64| today.checked_sub_days(Days::new(n)).unwrap_or(today);
+        let back_months = |n: u32| {
+            today
+                .checked_sub_months(Months::new(n))
+                .and_then(|d| d.checked_add_days(Days::new(1)))
+                .unwrap_or(today)
+        };
+        match self {
+            Self::Today => today,
+            Self::Last7Days => back_days(6),
+            Self::Last30Days => back_days(29),
+            Self::Last60Days => back_days(59),
+            Self::Last6Months => back_months(6),
+            Self::Last1Year => back_months(12),
+        }
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+impl FromStr for Period {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.label() == s)
+            .ok_or_else(|| {
+                format!(
+                    "`{s}` is not a period_label (today, last_7_days, last_30_days, last_60_days, last_6_months, last_1_year)"
+                )
+            })
+    }
+}
+
+/// What the summary needs of one order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderFact {
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// Current status.
+    pub status: OrderStatus,
+    /// Total in minor units.
+    pub total_minor: i64,
+    /// Whether the order was ever paid.
+    pub was_paid: bool,
+}
+
+impl OrderFact {
+    fn is_cancelled(&self) -> bool {
+        matches!(self.status, OrderStatus::Cancelled | OrderStatus::Refunded)
+    }
+}
+
+/// One local day of a period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DaySummary {
+    /// Local date.
+    pub date: NaiveDate,
+    /// Orders created that day.
+    pub total_orders: i64,
+    /// Their value, cancelled and refunded excluded, minor units.
+    pub total_amount_minor: i64,
+    /// Of them, ever paid.
+    pub paid_orders: i64,
+    /// Of them, cancelled or refunded.
+    pub cancelled_orders: i64,
+}
+
+/// One period's summary.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodSummary {
+    /// The period.
+    pub period: Period,
+    /// First local date.
+    pub from: NaiveDate,
+    /// Last local date (today).
+    pub to: NaiveDate,
+    /// Every day of the period, oldest first, empty days included.
+    pub days: Vec<DaySummary>,
+    /// Orders created in the period.
+    pub total_orders: i64,
+    /// Their value (cancelled and refunded excluded), minor units.
+    pub total_amount_minor: i64,
+    /// Share ever paid, 0–1.
+    pub paid_rate: f64,
+    /// Share cancelled or refunded, 0–1.
+    pub cancel_rate: f64,
+}
+
+/// The instant the earliest of `periods` starts, so one query can fetch every period's orders.
+#[must_use]
+pub fn earliest_start(periods: &[Period], today: NaiveDate, zone: TimeZone) -> DateTime<Utc> {
+    let first = periods
+        .iter()
+        .map(|p| p.first_day(today))
+        .min()
+        .unwrap_or(today);
+    zone.start_of_day(first)
+}
+
+/// Summarises `facts` (orders created up to now) for `period` ending `today` in `zone`.
+#[must_use]
+pub fn summarize(period: Period, today: NaiveDate, zone: TimeZone, facts: &[OrderFact]) -> PeriodSummary {
+    let from = period.first_day(today);
+    let mut days: BTreeMap<NaiveDate, DaySummary> = from
+        .iter_days()
+        .take_while(|d| *d <= today)
+        .map(|date| {
+            (
+                date,
+                DaySummary {
+                    date,
+                    total_orders: 0,
+                    total_amount_minor: 0,
+                    paid_orders: 0,
+                    cancelled_orders: 0,
+                },
+            )
+        })
+        .collect();
+    for fact in facts {
+        let Some(day) = days.get_mut(&zone.local_date(fact.created_at)) else {
+            continue;
+        };
+        day.total_orders += 1;
+        day.paid_orders += i64::from(fact.was_paid);
+        if fact.is_cancelled() {
+            day.cancelled_orders += 1;
+        } else {
+            day.total_amount_minor += fact.total_minor;
+        }
+    }
+    let days: Vec<DaySummary> = days.into_values().collect();
+    let total_orders = days.iter().map(|d| d.total_orders).sum();
+    let paid: i64 = days.iter().map(|d| d.paid_orders).sum();
+    let cancelled: i64 = days.iter().map(|d| d.cancelled_orders).sum();
+    PeriodSummary {
+        period,
+        from,
+        to: today,
+        total_amount_minor: days.iter().map(|d| d.total_amount_minor).sum(),
+        total_orders,
+        paid_rate: rate(paid, total_orders),
+        cancel_rate: rate(cancelled, total_orders),
+        days,
+    }
+}
+
+#[expect(clippy::cast_precision_loss, reason = "order counts are far below 2^52")]
+fn rate(part: i64, whole: i64) -> f64 {
+    if whole == 0 {
+        return 0.0;
+    }
+    (part as f64 / whole as f64 * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn fact(at: &str, status: OrderStatus, total: i64, was_paid: bool) -> OrderFact {
+        OrderFact {
+            created_at: at.parse().unwrap_or_else(|e| panic!("{e}")),
+            status,
+            total_minor: total,
+            was_paid,
+        }
+    }
+
+    #[test]
+    fn periods_end_today_inclusive() {
+        let today = date("2026-11-23");
+        let firsts: Vec<_> = Period::ALL.iter().map(|p| p.first_day(today).to_string()).collect();
+        assert_eq!(
+            firsts,
+            ["2026-11-23", "2026-11-17", "2026-10-25", "2026-09-25", "2026-05-24", "2025-11-24"]
+        );
+        for p in Period::ALL {
+            assert_eq!(p.label().parse::<Period>(), Ok(p));
+        }
+        assert!("yesterday".parse::<Period>().is_err());
+    }
+
+    #[test]
+    fn counts_amounts_and_rates_in_the_tenant_zone() {
+        let kl: TimeZone = "Asia/Kuala_Lumpur".parse().unwrap_or_else(|e| panic!("{e}"));
+        let today = date("2026-11-23");
+        let facts = [
+            // 2026-11-23 01:00 local: today.
+            fact("2026-11-22T17:00:00Z", OrderStatus::Paid, 1000, true),
+            // 2026-11-23 07:59 local: today, cancelled after payment.
+            fact("2026-11-22T23:59:00Z", OrderStatus::Refunded, 500, true),
+            // 2026-11-22 23:59 local: yesterday.
+            fact("2026-11-22T15:59:00Z", OrderStatus::Pending, 300, false),
+            // Outside every period.
+            fact("2024-01-01T00:00:00Z", OrderStatus::Paid, 999, true),
+        ];
+        let today_summary = summarize(Period::Today, today, kl, &facts);
+        assert_eq!(today_summary.total_orders, 2);
+        assert_eq!(today_summary.total_amount_minor, 1000);
+        assert!((today_summary.paid_rate - 1.0).abs() < f64::EPSILON);
+        assert!((today_summary.cancel_rate - 0.5).abs() < f64::EPSILON);
+        let week = summarize(Period::Last7Days, today, kl, &facts);
+        assert_eq!(week.days.len(), 7);
+        assert_eq!(week.total_orders, 3);
+        assert_eq!(week.total_amount_minor, 1300);
+        assert!((week.paid_rate - 0.6667).abs() < 1e-9);
+        assert!((week.cancel_rate - 0.3333).abs() < 1e-9);
+        assert_eq!(week.days[5].total_orders, 1);
+        let empty = summarize(Period::Today, date("2026-12-25"), kl, &facts);
+        assert_eq!((empty.total_orders, empty.paid_rate, empty.cancel_rate), (0, 0.0, 0.0));
+        assert_eq!(earliest_start(&[Period::Today, Period::Last7Days], today, kl), kl.start_of_day(date("2026-11-17")));
+    }
+}
