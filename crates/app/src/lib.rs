@@ -1,1 +1,33 @@
-//! placeholder
+//! Kedai's use cases: one function per operation, run inside one unit of work (one database
+//! transaction), calling the domain rules and writing domain events to the outbox. Knows
+//! nothing of HTTP or of the database engine.
+
+pub mod actor;
+pub mod catalog;
+pub mod demo;
+pub mod error;
+pub mod identity;
+pub mod inventory;
+pub mod orders;
+pub mod outbox;
+pub mod store;
+
+pub use actor::Actor;
+pub use error::{AppError, AuthFailure, FieldError};
+pub use outbox::{OutboxEvent, OutboxRepository};
+pub use store::{Store, UnitOfWork};
+
+/// A decimal amount as the client sent it (`"14.90"`, `14.9`), converted to money in the
+/// tenant's currency by the use case that knows the tenant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amount(pub String);
+
+impl Amount {
+    /// Converts to money of `currency`, naming `field` in the error.
+    ///
+    /// # Errors
+    /// [`AppError::Validation`] for a malformed or too precise amount.
+    pub fn to_money(&self, currency: kedai_core::Currency, field: &str) -> Result<kedai_core::Money, AppError> {
+        kedai_core::Money::parse_decimal(&self.0, currency).map_err(|e| AppError::invalid(field, e.to_string()))
+    }
+}

@@ -6,7 +6,7 @@ pub mod role;
 pub mod staff;
 pub mod tenant;
 
-pub use password::{hash_password, verify_password};
+pub use password::{burn_password_check, hash_password, verify_password};
 pub use repository::{StaffRepository, TenantRepository};
 pub use role::{Permission, Role};
 pub use staff::{Email, NewStaff, Staff, StaffId};

@@ -24,6 +24,16 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .is_ok()
 }
 
+/// A PHC hash of a random password nobody knows.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3cTc1R9HfMG8cnJG9eUJdeQ0E06WUBqMT5AS/W6HtVs";
+
+/// Spends the time of one password check against a hash nobody knows, so a failed sign-in
+/// takes as long whether or not the account exists.
+pub fn burn_password_check(password: &str) {
+    let _ = verify_password(password, DUMMY_HASH);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,5 +47,11 @@ mod tests {
         assert!(verify_password("YourPassword123", &a));
         assert!(!verify_password("yourpassword123", &a));
         assert!(!verify_password("YourPassword123", "not a hash"));
+    }
+
+    #[test]
+    fn the_dummy_hash_is_a_real_argon2id_hash() {
+        assert!(argon2::password_hash::phc::PasswordHash::new(DUMMY_HASH).is_ok());
+        assert!(!verify_password("", DUMMY_HASH));
     }
 }

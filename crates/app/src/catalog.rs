@@ -1,0 +1,185 @@
+//! Catalogue products with their current stock.
+
+use chrono::{DateTime, Utc};
+use kedai_core::{Page, ProductId};
+use kedai_identity::Permission;
+use kedai_inventory::{NewProduct, Product, ProductStatus, ProductUpdate};
+
+use crate::{Actor, Amount, AppError, UnitOfWork, identity::tenant};
+
+/// A product and its available stock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProductView {
+    /// The product.
+    pub product: Product,
+    /// Σ remaining of its lots.
+    pub current_stock: i64,
+}
+
+/// A new product as requested; the price is converted in the tenant's currency.
+#[derive(Debug, Clone)]
+pub struct CreateProduct {
+    /// Name.
+    pub name: String,
+    /// SKU.
+    pub sku: Option<String>,
+    /// Category.
+    pub category: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Price.
+    pub price: Amount,
+    /// Status (default active).
+    pub status: Option<ProductStatus>,
+    /// Outlets.
+    pub outlet_ids: Vec<String>,
+}
+
+/// A partial product update as requested.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateProduct {
+    /// Name.
+    pub name: Option<String>,
+    /// SKU (`Some(None)` clears).
+    pub sku: Option<Option<String>>,
+    /// Category (`Some(None)` clears).
+    pub category: Option<Option<String>>,
+    /// Description (`Some(None)` clears).
+    pub description: Option<Option<String>>,
+    /// Price.
+    pub price: Option<Amount>,
+    /// Status.
+    pub status: Option<ProductStatus>,
+    /// Outlets.
+    pub outlet_ids: Option<Vec<String>>,
+}
+
+fn sku_taken(sku: Option<&str>) -> AppError {
+    AppError::conflict("SKU_TAKEN", format!("SKU {} is already used by another product", sku.unwrap_or_default()))
+}
+
+/// Loads a live product of the actor's tenant.
+///
+/// # Errors
+/// [`AppError::NotFound`] or [`AppError::Storage`].
+pub fn require_product(tx: &mut dyn UnitOfWork, actor: &Actor, id: ProductId) -> Result<Product, AppError> {
+    tx.find_product(actor.tenant, id)?.ok_or_else(|| AppError::not_found("product", id))
+}
+
+fn view(tx: &mut dyn UnitOfWork, product: Product) -> Result<ProductView, AppError> {
+    let current_stock = stock_of(tx, &product)?;
+    Ok(ProductView { product, current_stock })
+}
+
+/// Available units of a product.
+///
+/// # Errors
+/// [`AppError::Storage`].
+pub fn stock_of(tx: &mut dyn UnitOfWork, product: &Product) -> Result<i64, AppError> {
+    Ok(tx
+        .stock_levels(product.tenant_id, &[product.id])?
+        .first()
+        .map_or(0, |(_, s)| *s))
+}
+
+/// Creates a product.
+///
+/// # Errors
+/// [`AppError::Forbidden`], [`AppError::Validation`], [`AppError::Conflict`] `SKU_TAKEN`.
+pub fn create_product(tx: &mut dyn UnitOfWork, actor: &Actor, cmd: &CreateProduct, now: DateTime<Utc>) -> Result<ProductView, AppError> {
+    actor.require(Permission::CatalogWrite)?;
+    let currency = tenant(tx, actor.tenant)?.currency;
+    let new = NewProduct::new(
+        &cmd.name,
+        cmd.sku.as_deref(),
+        cmd.category.as_deref(),
+        cmd.description.as_deref(),
+        cmd.price.to_money(currency, "price")?,
+        cmd.status.unwrap_or_default(),
+        &cmd.outlet_ids,
+    )?;
+    let id = tx.insert_product(actor.tenant, &new, now)?.map_err(|()| sku_taken(new.sku.as_deref()))?;
+    let product = require_product(tx, actor, id)?;
+    view(tx, product)
+}
+
+/// Changes a product.
+///
+/// # Errors
+/// [`AppError::Forbidden`], [`AppError::NotFound`], [`AppError::Validation`],
+/// [`AppError::Conflict`] `SKU_TAKEN`.
+pub fn update_product(tx: &mut dyn UnitOfWork, actor: &Actor, id: ProductId, cmd: &UpdateProduct, now: DateTime<Utc>) -> Result<ProductView, AppError> {
+    actor.require(Permission::CatalogWrite)?;
+    let mut product = require_product(tx, actor, id)?;
+    let price = match &cmd.price {
+        Some(p) => Some(p.to_money(product.price.currency(), "price")?),
+        None => None,
+    };
+    product.apply(
+        ProductUpdate {
+            name: cmd.name.clone(),
+            sku: cmd.sku.clone(),
+            category: cmd.category.clone(),
+            description: cmd.description.clone(),
+            price,
+            status: cmd.status,
+            outlet_ids: cmd.outlet_ids.clone(),
+        },
+        now,
+    )?;
+    tx.update_product(&product)?.map_err(|()| sku_taken(product.sku.as_deref()))?;
+    view(tx, product)
+}
+
+/// One product with its stock.
+///
+/// # Errors
+/// [`AppError::Forbidden`], [`AppError::NotFound`].
+pub fn get_product(tx: &mut dyn UnitOfWork, actor: &Actor, id: ProductId) -> Result<ProductView, AppError> {
+    actor.require(Permission::CatalogRead)?;
+    let product = require_product(tx, actor, id)?;
+    view(tx, product)
+}
+
+/// A page of products with their stock, and the total count.
+///
+/// # Errors
+/// [`AppError::Forbidden`], [`AppError::Storage`].
+pub fn list_products(tx: &mut dyn UnitOfWork, actor: &Actor, page: Page) -> Result<(Vec<ProductView>, i64), AppError> {
+    actor.require(Permission::CatalogRead)?;
+    let (products, total) = tx.list_products(actor.tenant, page)?;
+    let ids: Vec<ProductId> = products.iter().map(|p| p.id).collect();
+    let levels = tx.stock_levels(actor.tenant, &ids)?;
+    let views = products
+        .into_iter()
+        .map(|product| {
+            let current_stock = levels.iter().find(|(id, _)| *id == product.id).map_or(0, |(_, s)| *s);
+            ProductView { product, current_stock }
+        })
+        .collect();
+    Ok((views, total))
+}
+
+/// Deletes a product from the catalogue. A product that still has stock on hand or is on an
+/// open order is refused (`PRODUCT_IN_USE`): adjust its stock or finish those orders first.
+/// Otherwise it is archived, not erased, so order history and the stock ledger keep naming it;
+/// an archived product is gone from the catalogue, cannot be stocked or sold, and frees its SKU.
+///
+/// # Errors
+/// [`AppError::Forbidden`], [`AppError::NotFound`], [`AppError::Conflict`] `PRODUCT_IN_USE`.
+pub fn delete_product(tx: &mut dyn UnitOfWork, actor: &Actor, id: ProductId, now: DateTime<Utc>) -> Result<(), AppError> {
+    actor.require(Permission::CatalogWrite)?;
+    let product = require_product(tx, actor, id)?;
+    let stock = stock_of(tx, &product)?;
+    if stock > 0 {
+        return Err(AppError::conflict("PRODUCT_IN_USE", format!("product {id} still has {stock} units in stock")));
+    }
+    let open = tx.open_orders_with_product(actor.tenant, id)?;
+    if open > 0 {
+        return Err(AppError::conflict("PRODUCT_IN_USE", format!("product {id} is on {open} open orders")));
+    }
+    if !tx.archive_product(actor.tenant, id, now)? {
+        return Err(AppError::not_found("product", id));
+    }
+    Ok(())
+}

@@ -1,0 +1,184 @@
+//! The one error type every surface renders in its own envelope.
+
+use kedai_core::{ProductId, StorageError};
+use kedai_identity::{IdentityError, Permission};
+use kedai_inventory::InventoryError;
+use kedai_orders::{Mismatch, OrderError, OrderStatus};
+
+/// A field that failed validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field, as named in the request (`items[0].quantity`).
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Why a caller is not authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthFailure {
+    /// No credentials where they are required.
+    Missing,
+    /// A token that is malformed, forged or for something else.
+    InvalidToken,
+    /// A token past its expiry.
+    Expired,
+    /// Wrong e-mail or password.
+    InvalidCredentials,
+}
+
+/// Everything a use case can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Input that breaks a rule; nothing changed.
+    #[error("validation failed: {}", describe(.errors))]
+    Validation {
+        /// Stable code (`VALIDATION_ERROR` unless more specific).
+        code: &'static str,
+        /// Each bad field.
+        errors: Vec<FieldError>,
+    },
+    /// Figures that disagree with the rules, with the expected values.
+    #[error("order amounts do not add up: {}", describe_mismatches(.0))]
+    AmountMismatch(Vec<Mismatch>),
+    /// No such thing in the caller's tenant.
+    #[error("{entity} {id} not found")]
+    NotFound {
+        /// What was looked for (`product`, `order`, `inventory record`).
+        entity: &'static str,
+        /// The id as given.
+        id: String,
+    },
+    /// Not authenticated.
+    #[error("unauthenticated: {0:?}")]
+    Unauthenticated(AuthFailure),
+    /// Authenticated, but the role lacks the permission.
+    #[error("your role does not have the `{0}` permission")]
+    Forbidden(Permission),
+    /// Not enough stock; nothing was taken.
+    #[error("insufficient stock for product {product_id}: requested {requested}, available {available}")]
+    InsufficientStock {
+        /// The product.
+        product_id: ProductId,
+        /// Units asked for.
+        requested: i64,
+        /// Units available.
+        available: i64,
+    },
+    /// The status machine forbids the move.
+    #[error("cannot move an order from {from} to {to}")]
+    InvalidTransition {
+        /// Current status.
+        from: OrderStatus,
+        /// Requested status.
+        to: OrderStatus,
+    },
+    /// processing → shipped without a tracking number.
+    #[error("a tracking number is required to mark an order as shipped")]
+    TrackingNumberRequired,
+    /// A conflict with the current state (duplicate, in use, not allowed now).
+    #[error("{message}")]
+    Conflict {
+        /// Stable code.
+        code: &'static str,
+        /// What conflicts.
+        message: String,
+    },
+    /// The backend failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+fn describe_mismatches(mismatches: &[Mismatch]) -> String {
+    mismatches
+        .iter()
+        .map(|m| format!("{} is {} but should be {}", m.field, m.claimed, m.expected))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn describe(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl AppError {
+    /// One bad field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation {
+            code: "VALIDATION_ERROR",
+            errors: vec![FieldError {
+                field: field.into(),
+                message: message.into(),
+            }],
+        }
+    }
+
+    /// A missing thing.
+    pub fn not_found(entity: &'static str, id: impl ToString) -> Self {
+        Self::NotFound {
+            entity,
+            id: id.to_string(),
+        }
+    }
+
+    /// A conflict with the current state.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Conflict {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// True when retrying the whole unit of work may succeed.
+    #[must_use]
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, Self::Storage(e) if e.kind() == kedai_core::storage::StorageErrorKind::Retryable)
+    }
+}
+
+impl From<OrderError> for AppError {
+    fn from(e: OrderError) -> Self {
+        match e {
+            OrderError::InvalidTransition { from, to } => Self::InvalidTransition { from, to },
+            OrderError::TrackingNumberRequired => Self::TrackingNumberRequired,
+            OrderError::AmountMismatch { mismatches } => Self::AmountMismatch(mismatches),
+            OrderError::NoItems => Self::invalid("items", e.to_string()),
+            OrderError::InvalidQuantity { index } => Self::invalid(format!("items[{index}].quantity"), "must be a positive integer"),
+            OrderError::NegativeAmount { ref field } => Self::invalid(field.clone(), "must not be negative"),
+            OrderError::NegativeTotal => Self::invalid("discount_amount", e.to_string()),
+            OrderError::PaymentAmountMismatch { .. } | OrderError::NonPositivePayment => Self::invalid("amount", e.to_string()),
+            OrderError::InvalidInitialStatus(_) => Self::invalid("status", e.to_string()),
+            OrderError::PaymentNotAllowed { .. } => Self::conflict("PAYMENT_NOT_ALLOWED", e.to_string()),
+            OrderError::NothingToRefund => Self::conflict("NOTHING_TO_REFUND", e.to_string()),
+            OrderError::Money(m) => Self::invalid("amount", m.to_string()),
+        }
+    }
+}
+
+impl From<InventoryError> for AppError {
+    fn from(e: InventoryError) -> Self {
+        match e {
+            InventoryError::Insufficient { product_id, requested, available } => Self::InsufficientStock { product_id, requested, available },
+            InventoryError::NonPositiveQuantity => Self::invalid("quantity", e.to_string()),
+            InventoryError::ZeroAdjustment => Self::invalid("adjust_quantity", e.to_string()),
+            InventoryError::NoStockRecord => Self::conflict("NO_STOCK_RECORD", e.to_string()),
+            InventoryError::ReasonDirection { .. } => Self::invalid("reason", e.to_string()),
+            InventoryError::NoteRequired => Self::invalid("note", e.to_string()),
+            InventoryError::ReceivedInFuture => Self::invalid("received_at", e.to_string()),
+            InventoryError::InvalidProduct { field, message } => Self::invalid(field, message),
+        }
+    }
+}
+
+impl From<IdentityError> for AppError {
+    fn from(e: IdentityError) -> Self {
+        match e {
+            IdentityError::Invalid { field, message } => Self::invalid(field, message),
+            IdentityError::Hashing => Self::Storage(StorageError::other("password hashing failed")),
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! Domain events, written to the outbox in the same transaction as the change they describe,
+//! for delivery (webhooks) after commit.
+
+use chrono::{DateTime, Utc};
+use kedai_core::{StorageError, TenantId};
+
+/// One event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxEvent {
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// `order.created`, `order.status_changed`, `order.completed`, `payment.success`, ...
+    pub event_type: &'static str,
+    /// The aggregate it is about.
+    pub aggregate_id: String,
+    /// Event data.
+    pub payload: serde_json::Value,
+    /// When it happened.
+    pub created_at: DateTime<Utc>,
+}
+
+/// The outbox.
+pub trait OutboxRepository {
+    /// Appends an event.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn append_event(&mut self, event: &OutboxEvent) -> Result<(), StorageError>;
+}

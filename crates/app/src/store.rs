@@ -1,0 +1,69 @@
+//! The unit of work and the store that runs it. Persistence implements both; use cases take
+//! `&mut dyn UnitOfWork`, so nothing above persistence knows the database engine.
+
+use kedai_core::StorageError;
+use kedai_identity::{StaffRepository, TenantRepository};
+use kedai_inventory::{CatalogRepository, InventoryRepository};
+use kedai_orders::OrderRepository;
+
+use crate::{AppError, OutboxRepository};
+
+/// Every repository, over one connection inside one transaction.
+pub trait UnitOfWork:
+    TenantRepository + StaffRepository + CatalogRepository + InventoryRepository + OrderRepository + OutboxRepository
+{
+}
+
+/// The work a store runs: called once per attempt.
+pub type Work<'a> = dyn FnMut(&mut dyn UnitOfWork) -> Result<(), AppError> + 'a;
+
+/// Runs units of work.
+pub trait Store: Send + Sync {
+    /// Runs `work` in a write transaction: committed on `Ok`, rolled back on `Err`. Work that
+    /// fails with a retryable error (a lost race, a serialization failure) is rolled back and
+    /// run again from the start, a bounded number of times.
+    ///
+    /// # Errors
+    /// Whatever `work` returns, or [`AppError::Storage`].
+    fn write_work(&self, work: &mut Work<'_>) -> Result<(), AppError>;
+
+    /// Runs `work` for reading, without a write lock.
+    ///
+    /// # Errors
+    /// Whatever `work` returns, or [`AppError::Storage`].
+    fn read_work(&self, work: &mut Work<'_>) -> Result<(), AppError>;
+
+    /// Checks the database answers.
+    ///
+    /// # Errors
+    /// [`StorageError`] when it does not.
+    fn ping(&self) -> Result<(), StorageError>;
+}
+
+impl dyn Store + '_ {
+    /// Runs a use case in a write transaction and returns its result.
+    ///
+    /// # Errors
+    /// Whatever the use case returns, or [`AppError::Storage`].
+    pub fn write<T>(&self, mut f: impl FnMut(&mut dyn UnitOfWork) -> Result<T, AppError>) -> Result<T, AppError> {
+        let mut out = None;
+        self.write_work(&mut |tx| {
+            out = Some(f(tx)?);
+            Ok(())
+        })?;
+        out.ok_or_else(|| AppError::Storage(StorageError::other("unit of work produced no result")))
+    }
+
+    /// Runs a read-only use case and returns its result.
+    ///
+    /// # Errors
+    /// Whatever the use case returns, or [`AppError::Storage`].
+    pub fn read<T>(&self, mut f: impl FnMut(&mut dyn UnitOfWork) -> Result<T, AppError>) -> Result<T, AppError> {
+        let mut out = None;
+        self.read_work(&mut |tx| {
+            out = Some(f(tx)?);
+            Ok(())
+        })?;
+        out.ok_or_else(|| AppError::Storage(StorageError::other("unit of work produced no result")))
+    }
+}
