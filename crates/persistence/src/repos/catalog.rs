@@ -1,0 +1,174 @@
+//! Catalogue products.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use kedai_core::{Page, ProductId, StorageError, TenantId};
+use kedai_inventory::{CatalogRepository, NewProduct, Product};
+
+use super::Tx;
+use crate::convert::{corrupt, currency, is_unique_violation, money, parse, product_id, storage_error, ts, utc};
+use crate::schema::products;
+
+#[derive(Queryable)]
+struct ProductRow {
+    id: i64,
+    tenant_id: String,
+    name: String,
+    sku: Option<String>,
+    category: Option<String>,
+    description: Option<String>,
+    price_minor: i64,
+    currency: String,
+    status: String,
+    outlet_ids: String,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    #[expect(dead_code, reason = "archived rows are filtered out by query")]
+    deleted_at: Option<NaiveDateTime>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = products)]
+struct NewProductRow<'a> {
+    tenant_id: String,
+    name: &'a str,
+    sku: Option<&'a str>,
+    category: Option<&'a str>,
+    description: Option<&'a str>,
+    price_minor: i64,
+    currency: &'a str,
+    status: &'a str,
+    outlet_ids: String,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+impl TryFrom<ProductRow> for Product {
+    type Error = StorageError;
+
+    fn try_from(r: ProductRow) -> Result<Self, StorageError> {
+        let c = currency(&r.currency)?;
+        Ok(Self {
+            id: product_id(r.id)?,
+            tenant_id: parse("tenant id", &r.tenant_id)?,
+            name: r.name,
+            sku: r.sku,
+            category: r.category,
+            description: r.description,
+            price: money(r.price_minor, c),
+            status: parse("product status", &r.status)?,
+            outlet_ids: serde_json::from_str(&r.outlet_ids).map_err(|_| corrupt("outlet_ids"))?,
+            created_at: utc(r.created_at),
+            updated_at: utc(r.updated_at),
+        })
+    }
+}
+
+fn outlets_json(ids: &[String]) -> String {
+    serde_json::Value::from(ids.to_vec()).to_string()
+}
+
+impl CatalogRepository for Tx<'_> {
+    fn insert_product(&mut self, tenant: TenantId, p: &NewProduct, now: DateTime<Utc>) -> Result<Result<ProductId, ()>, StorageError> {
+        let inserted = diesel::insert_into(products::table)
+            .values(NewProductRow {
+                tenant_id: tenant.to_string(),
+                name: &p.name,
+                sku: p.sku.as_deref(),
+                category: p.category.as_deref(),
+                description: p.description.as_deref(),
+                price_minor: p.price.minor(),
+                currency: p.price.currency().code(),
+                status: p.status.as_str(),
+                outlet_ids: outlets_json(&p.outlet_ids),
+                created_at: ts(now),
+                updated_at: ts(now),
+            })
+            .returning(products::id)
+            .get_result::<i64>(self.conn);
+        match inserted {
+            Ok(id) => product_id(id).map(Ok),
+            Err(e) if is_unique_violation(&e) => Ok(Err(())),
+            Err(e) => Err(storage_error(e)),
+        }
+    }
+
+    fn find_product(&mut self, tenant: TenantId, id: ProductId) -> Result<Option<Product>, StorageError> {
+        products::table
+            .filter(products::tenant_id.eq(tenant.to_string()))
+            .filter(products::id.eq(id.get()))
+            .filter(products::deleted_at.is_null())
+            .first::<ProductRow>(self.conn)
+            .optional()
+            .map_err(storage_error)?
+            .map(Product::try_from)
+            .transpose()
+    }
+
+    fn find_products(&mut self, tenant: TenantId, ids: &[ProductId]) -> Result<Vec<Product>, StorageError> {
+        let ids: Vec<i64> = ids.iter().map(|p| p.get()).collect();
+        products::table
+            .filter(products::tenant_id.eq(tenant.to_string()))
+            .filter(products::id.eq_any(ids))
+            .filter(products::deleted_at.is_null())
+            .load::<ProductRow>(self.conn)
+            .map_err(storage_error)?
+            .into_iter()
+            .map(Product::try_from)
+            .collect()
+    }
+
+    fn update_product(&mut self, p: &Product) -> Result<Result<(), ()>, StorageError> {
+        let updated = diesel::update(
+            products::table
+                .filter(products::tenant_id.eq(p.tenant_id.to_string()))
+                .filter(products::id.eq(p.id.get())),
+        )
+        .set((
+            products::name.eq(&p.name),
+            products::sku.eq(p.sku.as_deref()),
+            products::category.eq(p.category.as_deref()),
+            products::description.eq(p.description.as_deref()),
+            products::price_minor.eq(p.price.minor()),
+            products::status.eq(p.status.as_str()),
+            products::outlet_ids.eq(outlets_json(&p.outlet_ids)),
+            products::updated_at.eq(ts(p.updated_at)),
+        ))
+        .execute(self.conn);
+        match updated {
+            Ok(_) => Ok(Ok(())),
+            Err(e) if is_unique_violation(&e) => Ok(Err(())),
+            Err(e) => Err(storage_error(e)),
+        }
+    }
+
+    fn archive_product(&mut self, tenant: TenantId, id: ProductId, at: DateTime<Utc>) -> Result<bool, StorageError> {
+        diesel::update(
+            products::table
+                .filter(products::tenant_id.eq(tenant.to_string()))
+                .filter(products::id.eq(id.get()))
+                .filter(products::deleted_at.is_null()),
+        )
+        .set((products::deleted_at.eq(Some(ts(at))), products::updated_at.eq(ts(at))))
+        .execute(self.conn)
+        .map(|n| n == 1)
+        .map_err(storage_error)
+    }
+
+    fn list_products(&mut self, tenant: TenantId, page: Page) -> Result<(Vec<Product>, i64), StorageError> {
+        let live = || {
+            products::table
+                .filter(products::tenant_id.eq(tenant.to_string()))
+                .filter(products::deleted_at.is_null())
+        };
+        let total = live().count().get_result::<i64>(self.conn).map_err(storage_error)?;
+        let rows = live()
+            .order(products::id.desc())
+            .limit(i64::from(page.limit()))
+            .offset(page.offset())
+            .load::<ProductRow>(self.conn)
+            .map_err(storage_error)?;
+        let products = rows.into_iter().map(Product::try_from).collect::<Result<_, _>>()?;
+        Ok((products, total))
+    }
+}

@@ -1,0 +1,236 @@
+//! Lots, allocations and the movement ledger.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use kedai_core::{ProductId, StorageError, TenantId};
+use kedai_inventory::{Allocation, AllocationId, InventoryRepository, Lot, LotId, Movement, StockSource};
+
+use super::Tx;
+use crate::convert::{corrupt, opt_utc, parse, product_id, storage_error, ts, utc};
+use crate::schema::{inventory_lots, stock_allocations, stock_movements};
+
+#[derive(Queryable, Insertable)]
+#[diesel(table_name = inventory_lots)]
+struct LotRow {
+    id: String,
+    tenant_id: String,
+    product_id: i64,
+    quantity: i64,
+    remaining: i64,
+    source: String,
+    note: Option<String>,
+    received_at: NaiveDateTime,
+    created_at: NaiveDateTime,
+    created_by: Option<String>,
+}
+
+impl TryFrom<LotRow> for Lot {
+    type Error = StorageError;
+
+    fn try_from(r: LotRow) -> Result<Self, StorageError> {
+        Ok(Self {
+            id: parse("lot id", &r.id)?,
+            tenant_id: parse("tenant id", &r.tenant_id)?,
+            product_id: product_id(r.product_id)?,
+            quantity: r.quantity,
+            remaining: r.remaining,
+            source: StockSource::from_stored(&r.source).ok_or_else(|| corrupt(format!("stock source `{}`", r.source)))?,
+            note: r.note,
+            received_at: utc(r.received_at),
+            created_at: utc(r.created_at),
+            created_by: r.created_by,
+        })
+    }
+}
+
+#[derive(Queryable, Insertable)]
+#[diesel(table_name = stock_allocations)]
+struct AllocationRow {
+    id: String,
+    tenant_id: String,
+    product_id: i64,
+    lot_id: String,
+    quantity: i64,
+    source: String,
+    reference: String,
+    created_at: NaiveDateTime,
+    released_at: Option<NaiveDateTime>,
+}
+
+impl TryFrom<AllocationRow> for Allocation {
+    type Error = StorageError;
+
+    fn try_from(r: AllocationRow) -> Result<Self, StorageError> {
+        Ok(Self {
+            id: parse("allocation id", &r.id)?,
+            tenant_id: parse("tenant id", &r.tenant_id)?,
+            product_id: product_id(r.product_id)?,
+            lot_id: parse("lot id", &r.lot_id)?,
+            quantity: r.quantity,
+            source: r.source,
+            reference: r.reference,
+            created_at: utc(r.created_at),
+            released_at: opt_utc(r.released_at),
+        })
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = stock_movements)]
+struct MovementRow<'a> {
+    id: String,
+    tenant_id: String,
+    product_id: i64,
+    lot_id: String,
+    kind: &'a str,
+    quantity: i64,
+    reason: Option<&'a str>,
+    source: Option<&'a str>,
+    reference: Option<&'a str>,
+    note: Option<&'a str>,
+    actor: Option<&'a str>,
+    created_at: NaiveDateTime,
+}
+
+impl InventoryRepository for Tx<'_> {
+    fn lots(&mut self, tenant: TenantId, product: ProductId) -> Result<Vec<Lot>, StorageError> {
+        inventory_lots::table
+            .filter(inventory_lots::tenant_id.eq(tenant.to_string()))
+            .filter(inventory_lots::product_id.eq(product.get()))
+            .order((inventory_lots::received_at, inventory_lots::created_at, inventory_lots::id))
+            .load::<LotRow>(self.conn)
+            .map_err(storage_error)?
+            .into_iter()
+            .map(Lot::try_from)
+            .collect()
+    }
+
+    fn find_lot(&mut self, tenant: TenantId, id: LotId) -> Result<Option<Lot>, StorageError> {
+        inventory_lots::table
+            .filter(inventory_lots::tenant_id.eq(tenant.to_string()))
+            .filter(inventory_lots::id.eq(id.to_string()))
+            .first::<LotRow>(self.conn)
+            .optional()
+            .map_err(storage_error)?
+            .map(Lot::try_from)
+            .transpose()
+    }
+
+    fn insert_lot(&mut self, lot: &Lot) -> Result<(), StorageError> {
+        diesel::insert_into(inventory_lots::table)
+            .values(LotRow {
+                id: lot.id.to_string(),
+                tenant_id: lot.tenant_id.to_string(),
+                product_id: lot.product_id.get(),
+                quantity: lot.quantity,
+                remaining: lot.remaining,
+                source: lot.source.as_str().to_owned(),
+                note: lot.note.clone(),
+                received_at: ts(lot.received_at),
+                created_at: ts(lot.created_at),
+                created_by: lot.created_by.clone(),
+            })
+            .execute(self.conn)
+            .map(drop)
+            .map_err(storage_error)
+    }
+
+    fn change_lot(&mut self, tenant: TenantId, lot: LotId, delta: i64) -> Result<bool, StorageError> {
+        // Guarded update: never below zero, however many writers race (the CHECK constraint is
+        // the backstop). Zero rows means someone else took the stock first.
+        diesel::update(
+            inventory_lots::table
+                .filter(inventory_lots::tenant_id.eq(tenant.to_string()))
+                .filter(inventory_lots::id.eq(lot.to_string()))
+                .filter((inventory_lots::remaining + delta).ge(0)),
+        )
+        .set(inventory_lots::remaining.eq(inventory_lots::remaining + delta))
+        .execute(self.conn)
+        .map(|n| n == 1)
+        .map_err(storage_error)
+    }
+
+    fn insert_allocation(&mut self, a: &Allocation) -> Result<(), StorageError> {
+        diesel::insert_into(stock_allocations::table)
+            .values(AllocationRow {
+                id: a.id.to_string(),
+                tenant_id: a.tenant_id.to_string(),
+                product_id: a.product_id.get(),
+                lot_id: a.lot_id.to_string(),
+                quantity: a.quantity,
+                source: a.source.clone(),
+                reference: a.reference.clone(),
+                created_at: ts(a.created_at),
+                released_at: a.released_at.map(ts),
+            })
+            .execute(self.conn)
+            .map(drop)
+            .map_err(storage_error)
+    }
+
+    fn open_allocations(&mut self, tenant: TenantId, reference: &str) -> Result<Vec<Allocation>, StorageError> {
+        stock_allocations::table
+            .filter(stock_allocations::tenant_id.eq(tenant.to_string()))
+            .filter(stock_allocations::reference.eq(reference))
+            .filter(stock_allocations::released_at.is_null())
+            .order(stock_allocations::id)
+            .load::<AllocationRow>(self.conn)
+            .map_err(storage_error)?
+            .into_iter()
+            .map(Allocation::try_from)
+            .collect()
+    }
+
+    fn release_allocation(&mut self, tenant: TenantId, id: AllocationId, at: DateTime<Utc>) -> Result<bool, StorageError> {
+        diesel::update(
+            stock_allocations::table
+                .filter(stock_allocations::tenant_id.eq(tenant.to_string()))
+                .filter(stock_allocations::id.eq(id.to_string()))
+                .filter(stock_allocations::released_at.is_null()),
+        )
+        .set(stock_allocations::released_at.eq(Some(ts(at))))
+        .execute(self.conn)
+        .map(|n| n == 1)
+        .map_err(storage_error)
+    }
+
+    fn append_movements(&mut self, movements: &[Movement]) -> Result<(), StorageError> {
+        for m in movements {
+            diesel::insert_into(stock_movements::table)
+                .values(MovementRow {
+                    id: m.id.to_string(),
+                    tenant_id: m.tenant_id.to_string(),
+                    product_id: m.product_id.get(),
+                    lot_id: m.lot_id.to_string(),
+                    kind: m.kind.as_str(),
+                    quantity: m.quantity,
+                    reason: m.reason.as_deref(),
+                    source: m.source.as_deref(),
+                    reference: m.reference.as_deref(),
+                    note: m.note.as_deref(),
+                    actor: m.actor.as_deref(),
+                    created_at: ts(m.created_at),
+                })
+                .execute(self.conn)
+                .map_err(storage_error)?;
+        }
+        Ok(())
+    }
+
+    fn stock_levels(&mut self, tenant: TenantId, products: &[ProductId]) -> Result<Vec<(ProductId, i64)>, StorageError> {
+        let ids: Vec<i64> = products.iter().map(|p| p.get()).collect();
+        // Only lots with stock left: summing in Rust keeps one portable query (SUM of BIGINT is
+        // NUMERIC on PostgreSQL) and reads few rows.
+        let rows = inventory_lots::table
+            .filter(inventory_lots::tenant_id.eq(tenant.to_string()))
+            .filter(inventory_lots::product_id.eq_any(&ids))
+            .filter(inventory_lots::remaining.gt(0))
+            .select((inventory_lots::product_id, inventory_lots::remaining))
+            .load::<(i64, i64)>(self.conn)
+            .map_err(storage_error)?;
+        products
+            .iter()
+            .map(|p| Ok((*p, rows.iter().filter(|(id, _)| *id == p.get()).map(|(_, r)| r).sum())))
+            .collect()
+    }
+}

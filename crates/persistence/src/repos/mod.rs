@@ -1,0 +1,14 @@
+//! Repository implementations on the unit of work.
+
+mod catalog;
+mod identity;
+mod inventory;
+mod orders;
+mod outbox;
+
+use crate::db::DbConnection;
+
+/// One connection inside one transaction; implements every repository trait.
+pub(crate) struct Tx<'a> {
+    pub(crate) conn: &'a mut DbConnection,
+}

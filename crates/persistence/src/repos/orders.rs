@@ -1,0 +1,461 @@
+//! Orders, items, payments, status history, order numbers.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{Integer, Text};
+use kedai_core::{ProductId, StorageError, TenantId, new_uuid_v7};
+use kedai_orders::{
+    Order, OrderDetails, OrderFact, OrderId, OrderItem, OrderNumber, OrderRepository, OrderStatus, Payment,
+    StatusChange, StatusStamps, open_statuses,
+};
+
+use super::Tx;
+use crate::convert::{corrupt, currency, money, opt_utc, parse, product_id, storage_error, ts, utc};
+use crate::schema::{order_items, order_status_history, orders, payments};
+
+#[derive(Queryable, Insertable)]
+#[diesel(table_name = orders)]
+struct OrderRow {
+    id: String,
+    tenant_id: String,
+    order_number: String,
+    order_type: String,
+    status: String,
+    currency: String,
+    subtotal_minor: i64,
+    shipping_fee_minor: i64,
+    tax_amount_minor: i64,
+    discount_amount_minor: i64,
+    total_amount_minor: i64,
+    payment_status: Option<String>,
+    tracking_number: Option<String>,
+    customer_id: Option<String>,
+    customer_email: Option<String>,
+    outlet_id: Option<String>,
+    contact_name: Option<String>,
+    contact_phone: Option<String>,
+    contact_email: Option<String>,
+    shipping_method: Option<String>,
+    shipping_address: Option<String>,
+    payment_method: Option<String>,
+    notes: Option<String>,
+    special_instructions: Option<String>,
+    created_by: Option<String>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    confirmed_at: Option<NaiveDateTime>,
+    paid_at: Option<NaiveDateTime>,
+    processing_at: Option<NaiveDateTime>,
+    shipped_at: Option<NaiveDateTime>,
+    delivered_at: Option<NaiveDateTime>,
+    completed_at: Option<NaiveDateTime>,
+    cancelled_at: Option<NaiveDateTime>,
+    refunded_at: Option<NaiveDateTime>,
+}
+
+impl From<&Order> for OrderRow {
+    fn from(o: &Order) -> Self {
+        let d = &o.details;
+        let s = &o.stamps;
+        Self {
+            id: o.id.to_string(),
+            tenant_id: o.tenant_id.to_string(),
+            order_number: o.order_number.as_str().to_owned(),
+            order_type: o.order_type.as_str().to_owned(),
+            status: o.status.as_str().to_owned(),
+            currency: o.currency.code().to_owned(),
+            subtotal_minor: o.subtotal.minor(),
+            shipping_fee_minor: o.shipping_fee.minor(),
+            tax_amount_minor: o.tax_amount.minor(),
+            discount_amount_minor: o.discount_amount.minor(),
+            total_amount_minor: o.total_amount.minor(),
+            payment_status: o.payment_status.map(|p| p.as_str().to_owned()),
+            tracking_number: o.tracking_number.clone(),
+            customer_id: d.customer_id.clone(),
+            customer_email: d.customer_email.clone(),
+            outlet_id: d.outlet_id.clone(),
+            contact_name: d.contact_name.clone(),
+            contact_phone: d.contact_phone.clone(),
+            contact_email: d.contact_email.clone(),
+            shipping_method: d.shipping_method.clone(),
+            shipping_address: d.shipping_address.clone(),
+            payment_method: d.payment_method.clone(),
+            notes: d.notes.clone(),
+            special_instructions: d.special_instructions.clone(),
+            created_by: o.created_by.clone(),
+            created_at: ts(o.created_at),
+            updated_at: ts(o.updated_at),
+            confirmed_at: s.confirmed_at.map(ts),
+            paid_at: s.paid_at.map(ts),
+            processing_at: s.processing_at.map(ts),
+            shipped_at: s.shipped_at.map(ts),
+            delivered_at: s.delivered_at.map(ts),
+            completed_at: s.completed_at.map(ts),
+            cancelled_at: s.cancelled_at.map(ts),
+            refunded_at: s.refunded_at.map(ts),
+        }
+    }
+}
+
+impl TryFrom<OrderRow> for Order {
+    type Error = StorageError;
+
+    fn try_from(r: OrderRow) -> Result<Self, StorageError> {
+        let c = currency(&r.currency)?;
+        Ok(Self {
+            id: parse("order id", &r.id)?,
+            tenant_id: parse("tenant id", &r.tenant_id)?,
+            order_number: OrderNumber::from_stored(r.order_number),
+            order_type: parse("order type", &r.order_type)?,
+            status: parse("order status", &r.status)?,
+            currency: c,
+            subtotal: money(r.subtotal_minor, c),
+            shipping_fee: money(r.shipping_fee_minor, c),
+            tax_amount: money(r.tax_amount_minor, c),
+            discount_amount: money(r.discount_amount_minor, c),
+            total_amount: money(r.total_amount_minor, c),
+            payment_status: r.payment_status.as_deref().map(|p| parse("payment status", p)).transpose()?,
+            tracking_number: r.tracking_number,
+            details: OrderDetails {
+                customer_id: r.customer_id,
+                customer_email: r.customer_email,
+                outlet_id: r.outlet_id,
+                contact_name: r.contact_name,
+                contact_phone: r.contact_phone,
+                contact_email: r.contact_email,
+                shipping_method: r.shipping_method,
+                shipping_address: r.shipping_address,
+                payment_method: r.payment_method,
+                notes: r.notes,
+                special_instructions: r.special_instructions,
+            },
+            created_by: r.created_by,
+            created_at: utc(r.created_at),
+            updated_at: utc(r.updated_at),
+            stamps: StatusStamps {
+                confirmed_at: opt_utc(r.confirmed_at),
+                paid_at: opt_utc(r.paid_at),
+                processing_at: opt_utc(r.processing_at),
+                shipped_at: opt_utc(r.shipped_at),
+                delivered_at: opt_utc(r.delivered_at),
+                completed_at: opt_utc(r.completed_at),
+                cancelled_at: opt_utc(r.cancelled_at),
+                refunded_at: opt_utc(r.refunded_at),
+            },
+        })
+    }
+}
+
+#[derive(Queryable, Insertable)]
+#[diesel(table_name = order_items)]
+struct ItemRow {
+    id: String,
+    tenant_id: String,
+    order_id: String,
+    position: i32,
+    product_id: i64,
+    product_name: String,
+    product_sku: Option<String>,
+    quantity: i64,
+    unit_price_minor: i64,
+    total_price_minor: i64,
+    created_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Insertable)]
+#[diesel(table_name = payments)]
+struct PaymentRow {
+    id: String,
+    tenant_id: String,
+    order_id: String,
+    method: String,
+    amount_minor: i64,
+    currency: String,
+    status: String,
+    created_by: Option<String>,
+    created_at: NaiveDateTime,
+}
+
+#[derive(Queryable, Insertable)]
+#[diesel(table_name = order_status_history)]
+struct HistoryRow {
+    id: String,
+    tenant_id: String,
+    order_id: String,
+    from_status: Option<String>,
+    to_status: String,
+    tracking_number: Option<String>,
+    actor: Option<String>,
+    reason: String,
+    created_at: NaiveDateTime,
+}
+
+fn history_row(tenant: TenantId, c: &StatusChange) -> HistoryRow {
+    HistoryRow {
+        id: new_uuid_v7().to_string(),
+        tenant_id: tenant.to_string(),
+        order_id: c.order_id.to_string(),
+        from_status: c.from.map(|s| s.as_str().to_owned()),
+        to_status: c.to.as_str().to_owned(),
+        tracking_number: c.tracking_number.clone(),
+        actor: c.actor.clone(),
+        reason: c.reason.clone(),
+        created_at: ts(c.at),
+    }
+}
+
+#[derive(QueryableByName)]
+struct Counter {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    last_value: i64,
+}
+
+impl OrderRepository for Tx<'_> {
+    fn next_order_sequence(&mut self, tenant: TenantId, year: i32) -> Result<i64, StorageError> {
+        // Make sure the counter row exists, then bump it. The UPDATE holds the row lock until
+        // commit, so concurrent orders of a tenant and year take numbers one at a time and a
+        // rolled-back order gives its number back instead of leaving a duplicate.
+        diesel::sql_query(
+            "INSERT INTO order_counters (tenant_id, year, last_value) VALUES ($1, $2, 0) \
+             ON CONFLICT (tenant_id, year) DO NOTHING",
+        )
+        .bind::<Text, _>(tenant.to_string())
+        .bind::<Integer, _>(year)
+        .execute(self.conn)
+        .map_err(storage_error)?;
+        let rows: Vec<Counter> = diesel::sql_query(
+            "UPDATE order_counters SET last_value = last_value + 1 \
+             WHERE tenant_id = $1 AND year = $2 RETURNING last_value",
+        )
+        .bind::<Text, _>(tenant.to_string())
+        .bind::<Integer, _>(year)
+        .load(self.conn)
+        .map_err(storage_error)?;
+        rows.first().map(|c| c.last_value).ok_or_else(|| corrupt("order counter missing"))
+    }
+
+    fn insert_order(&mut self, order: &Order, items: &[OrderItem], created: &StatusChange) -> Result<(), StorageError> {
+        diesel::insert_into(orders::table)
+            .values(OrderRow::from(order))
+            .execute(self.conn)
+            .map_err(storage_error)?;
+        for (position, item) in items.iter().enumerate() {
+            diesel::insert_into(order_items::table)
+                .values(ItemRow {
+                    id: item.id.to_string(),
+                    tenant_id: order.tenant_id.to_string(),
+                    order_id: order.id.to_string(),
+                    position: i32::try_from(position).map_err(|_| corrupt("too many items"))?,
+                    product_id: item.product_id.get(),
+                    product_name: item.product_name.clone(),
+                    product_sku: item.product_sku.clone(),
+                    quantity: item.quantity,
+                    unit_price_minor: item.unit_price.minor(),
+                    total_price_minor: item.total_price.minor(),
+                    created_at: ts(item.created_at),
+                })
+                .execute(self.conn)
+                .map_err(storage_error)?;
+        }
+        diesel::insert_into(order_status_history::table)
+            .values(history_row(order.tenant_id, created))
+            .execute(self.conn)
+            .map(drop)
+            .map_err(storage_error)
+    }
+
+    fn find_order(&mut self, tenant: TenantId, id: OrderId) -> Result<Option<Order>, StorageError> {
+        orders::table
+            .filter(orders::tenant_id.eq(tenant.to_string()))
+            .filter(orders::id.eq(id.to_string()))
+            .first::<OrderRow>(self.conn)
+            .optional()
+            .map_err(storage_error)?
+            .map(Order::try_from)
+            .transpose()
+    }
+
+    fn find_order_by_number(&mut self, tenant: TenantId, number: &OrderNumber) -> Result<Option<Order>, StorageError> {
+        orders::table
+            .filter(orders::tenant_id.eq(tenant.to_string()))
+            .filter(orders::order_number.eq(number.as_str()))
+            .first::<OrderRow>(self.conn)
+            .optional()
+            .map_err(storage_error)?
+            .map(Order::try_from)
+            .transpose()
+    }
+
+    fn order_items(&mut self, tenant: TenantId, id: OrderId) -> Result<Vec<OrderItem>, StorageError> {
+        let order = self.find_order(tenant, id)?.ok_or_else(|| corrupt("items of a missing order"))?;
+        let c = order.currency;
+        order_items::table
+            .filter(order_items::tenant_id.eq(tenant.to_string()))
+            .filter(order_items::order_id.eq(id.to_string()))
+            .order(order_items::position)
+            .load::<ItemRow>(self.conn)
+            .map_err(storage_error)?
+            .into_iter()
+            .map(|r| {
+                Ok(OrderItem {
+                    id: parse("order item id", &r.id)?,
+                    order_id: id,
+                    product_id: product_id(r.product_id)?,
+                    product_name: r.product_name,
+                    product_sku: r.product_sku,
+                    quantity: r.quantity,
+                    unit_price: money(r.unit_price_minor, c),
+                    total_price: money(r.total_price_minor, c),
+                    created_at: utc(r.created_at),
+                })
+            })
+            .collect()
+    }
+
+    fn transition(&mut self, tenant: TenantId, c: &StatusChange) -> Result<bool, StorageError> {
+        let Some(from) = c.from else {
+            return Err(corrupt("a status change without a from status"));
+        };
+        let target = orders::table
+            .filter(orders::tenant_id.eq(tenant.to_string()))
+            .filter(orders::id.eq(c.order_id.to_string()))
+            .filter(orders::status.eq(from.as_str()));
+        let at = ts(c.at);
+        let status = orders::status.eq(c.to.as_str());
+        let updated = orders::updated_at.eq(at);
+        macro_rules! stamp {
+            ($column:expr) => {
+                diesel::update(target).set((status, updated, $column.eq(Some(at)))).execute(self.conn)
+            };
+        }
+        let rows = match c.to {
+            OrderStatus::Pending => return Err(corrupt("no status moves back to pending")),
+            OrderStatus::Confirmed => stamp!(orders::confirmed_at),
+            OrderStatus::Paid => stamp!(orders::paid_at),
+            OrderStatus::Processing => stamp!(orders::processing_at),
+            OrderStatus::Shipped => diesel::update(target)
+                .set((status, updated, orders::shipped_at.eq(Some(at)), orders::tracking_number.eq(c.tracking_number.as_deref())))
+                .execute(self.conn),
+            OrderStatus::Delivered => stamp!(orders::delivered_at),
+            OrderStatus::Completed => stamp!(orders::completed_at),
+            OrderStatus::Cancelled => stamp!(orders::cancelled_at),
+            OrderStatus::Refunded => stamp!(orders::refunded_at),
+        }
+        .map_err(storage_error)?;
+        if rows != 1 {
+            return Ok(false);
+        }
+        diesel::insert_into(order_status_history::table)
+            .values(history_row(tenant, c))
+            .execute(self.conn)
+            .map_err(storage_error)?;
+        Ok(true)
+    }
+
+    fn status_history(&mut self, tenant: TenantId, id: OrderId) -> Result<Vec<StatusChange>, StorageError> {
+        order_status_history::table
+            .filter(order_status_history::tenant_id.eq(tenant.to_string()))
+            .filter(order_status_history::order_id.eq(id.to_string()))
+            .order((order_status_history::created_at, order_status_history::id))
+            .load::<HistoryRow>(self.conn)
+            .map_err(storage_error)?
+            .into_iter()
+            .map(|r| {
+                Ok(StatusChange {
+                    order_id: id,
+                    from: r.from_status.as_deref().map(|s| parse("order status", s)).transpose()?,
+                    to: parse("order status", &r.to_status)?,
+                    tracking_number: r.tracking_number,
+                    actor: r.actor,
+                    reason: r.reason,
+                    at: utc(r.created_at),
+                })
+            })
+            .collect()
+    }
+
+    fn record_payment(&mut self, p: &Payment) -> Result<(), StorageError> {
+        diesel::insert_into(payments::table)
+            .values(PaymentRow {
+                id: p.id.to_string(),
+                tenant_id: p.tenant_id.to_string(),
+                order_id: p.order_id.to_string(),
+                method: p.method.clone(),
+                amount_minor: p.amount.minor(),
+                currency: p.amount.currency().code().to_owned(),
+                status: p.status.as_str().to_owned(),
+                created_by: p.created_by.clone(),
+                created_at: ts(p.created_at),
+            })
+            .execute(self.conn)
+            .map_err(storage_error)?;
+        diesel::update(
+            orders::table
+                .filter(orders::tenant_id.eq(p.tenant_id.to_string()))
+                .filter(orders::id.eq(p.order_id.to_string())),
+        )
+        .set((orders::payment_status.eq(Some(p.status.as_str())), orders::updated_at.eq(ts(p.created_at))))
+        .execute(self.conn)
+        .map(drop)
+        .map_err(storage_error)
+    }
+
+    fn payments(&mut self, tenant: TenantId, id: OrderId) -> Result<Vec<Payment>, StorageError> {
+        payments::table
+            .filter(payments::tenant_id.eq(tenant.to_string()))
+            .filter(payments::order_id.eq(id.to_string()))
+            .order((payments::created_at, payments::id))
+            .load::<PaymentRow>(self.conn)
+            .map_err(storage_error)?
+            .into_iter()
+            .map(|r| {
+                let c = currency(&r.currency)?;
+                Ok(Payment {
+                    id: parse("payment id", &r.id)?,
+                    tenant_id: tenant,
+                    order_id: id,
+                    method: r.method,
+                    amount: money(r.amount_minor, c),
+                    status: parse("payment status", &r.status)?,
+                    created_by: r.created_by,
+                    created_at: utc(r.created_at),
+                })
+            })
+            .collect()
+    }
+
+    fn order_facts(&mut self, tenant: TenantId, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<OrderFact>, StorageError> {
+        orders::table
+            .filter(orders::tenant_id.eq(tenant.to_string()))
+            .filter(orders::created_at.ge(ts(from)))
+            .filter(orders::created_at.lt(ts(to)))
+            .select((orders::created_at, orders::status, orders::total_amount_minor, orders::paid_at))
+            .load::<(NaiveDateTime, String, i64, Option<NaiveDateTime>)>(self.conn)
+            .map_err(storage_error)?
+            .into_iter()
+            .map(|(created_at, status, total, paid_at)| {
+                Ok(OrderFact {
+                    created_at: utc(created_at),
+                    status: parse("order status", &status)?,
+                    total_minor: total,
+                    was_paid: paid_at.is_some(),
+                })
+            })
+            .collect()
+    }
+
+    fn open_orders_with_product(&mut self, tenant: TenantId, product: ProductId) -> Result<i64, StorageError> {
+        let open: Vec<&str> = open_statuses().into_iter().map(OrderStatus::as_str).collect();
+        let holding = order_items::table
+            .filter(order_items::tenant_id.eq(tenant.to_string()))
+            .filter(order_items::product_id.eq(product.get()))
+            .select(order_items::order_id);
+        orders::table
+            .filter(orders::tenant_id.eq(tenant.to_string()))
+            .filter(orders::status.eq_any(open))
+            .filter(orders::id.eq_any(holding))
+            .count()
+            .get_result(self.conn)
+            .map_err(storage_error)
+    }
+}

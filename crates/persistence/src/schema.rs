@@ -1,0 +1,210 @@
+//! The one diesel schema for both backends, in portable column types only.
+// @generated-free: written by hand to keep SQLite and PostgreSQL on the same types.
+#![expect(missing_docs, reason = "diesel's table! generates undocumented items")]
+
+diesel::table! {
+    tenants (id) {
+        id -> Text,
+        name -> Text,
+        currency -> Text,
+        time_zone -> Text,
+        public_order_summary -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    staff (id) {
+        id -> Text,
+        tenant_id -> Text,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        password_hash -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> BigInt,
+        tenant_id -> Text,
+        name -> Text,
+        sku -> Nullable<Text>,
+        category -> Nullable<Text>,
+        description -> Nullable<Text>,
+        price_minor -> BigInt,
+        currency -> Text,
+        status -> Text,
+        outlet_ids -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    inventory_lots (id) {
+        id -> Text,
+        tenant_id -> Text,
+        product_id -> BigInt,
+        quantity -> BigInt,
+        remaining -> BigInt,
+        source -> Text,
+        note -> Nullable<Text>,
+        received_at -> Timestamp,
+        created_at -> Timestamp,
+        created_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    stock_allocations (id) {
+        id -> Text,
+        tenant_id -> Text,
+        product_id -> BigInt,
+        lot_id -> Text,
+        quantity -> BigInt,
+        source -> Text,
+        reference -> Text,
+        created_at -> Timestamp,
+        released_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    stock_movements (id) {
+        id -> Text,
+        tenant_id -> Text,
+        product_id -> BigInt,
+        lot_id -> Text,
+        kind -> Text,
+        quantity -> BigInt,
+        reason -> Nullable<Text>,
+        source -> Nullable<Text>,
+        reference -> Nullable<Text>,
+        note -> Nullable<Text>,
+        actor -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    order_counters (tenant_id, year) {
+        tenant_id -> Text,
+        year -> Integer,
+        last_value -> BigInt,
+    }
+}
+
+diesel::table! {
+    orders (id) {
+        id -> Text,
+        tenant_id -> Text,
+        order_number -> Text,
+        order_type -> Text,
+        status -> Text,
+        currency -> Text,
+        subtotal_minor -> BigInt,
+        shipping_fee_minor -> BigInt,
+        tax_amount_minor -> BigInt,
+        discount_amount_minor -> BigInt,
+        total_amount_minor -> BigInt,
+        payment_status -> Nullable<Text>,
+        tracking_number -> Nullable<Text>,
+        customer_id -> Nullable<Text>,
+        customer_email -> Nullable<Text>,
+        outlet_id -> Nullable<Text>,
+        contact_name -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        shipping_method -> Nullable<Text>,
+        shipping_address -> Nullable<Text>,
+        payment_method -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        special_instructions -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        confirmed_at -> Nullable<Timestamp>,
+        paid_at -> Nullable<Timestamp>,
+        processing_at -> Nullable<Timestamp>,
+        shipped_at -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+        completed_at -> Nullable<Timestamp>,
+        cancelled_at -> Nullable<Timestamp>,
+        refunded_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    order_items (id) {
+        id -> Text,
+        tenant_id -> Text,
+        order_id -> Text,
+        position -> Integer,
+        product_id -> BigInt,
+        product_name -> Text,
+        product_sku -> Nullable<Text>,
+        quantity -> BigInt,
+        unit_price_minor -> BigInt,
+        total_price_minor -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    payments (id) {
+        id -> Text,
+        tenant_id -> Text,
+        order_id -> Text,
+        method -> Text,
+        amount_minor -> BigInt,
+        currency -> Text,
+        status -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    order_status_history (id) {
+        id -> Text,
+        tenant_id -> Text,
+        order_id -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        tracking_number -> Nullable<Text>,
+        actor -> Nullable<Text>,
+        reason -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox_events (id) {
+        id -> Text,
+        tenant_id -> Text,
+        event_type -> Text,
+        aggregate_id -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    tenants,
+    staff,
+    products,
+    inventory_lots,
+    stock_allocations,
+    stock_movements,
+    order_counters,
+    orders,
+    order_items,
+    payments,
+    order_status_history,
+    outbox_events,
+);

@@ -1,0 +1,12 @@
+DROP TABLE outbox_events;
+DROP TABLE order_status_history;
+DROP TABLE payments;
+DROP TABLE order_items;
+DROP TABLE orders;
+DROP TABLE order_counters;
+DROP TABLE stock_movements;
+DROP TABLE stock_allocations;
+DROP TABLE inventory_lots;
+DROP TABLE products;
+DROP TABLE staff;
+DROP TABLE tenants;
