@@ -12,7 +12,6 @@ use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 pub use connection::DbConnection;
 
 mod connection {
-    #![expect(missing_docs, reason = "diesel's MultiConnection derive generates undocumented items")]
     use diesel::pg::PgConnection;
     use diesel::sqlite::SqliteConnection;
 
