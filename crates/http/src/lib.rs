@@ -1,1 +1,121 @@
-//! placeholder
+//! Kedai's HTTP surfaces on actix-web: the edge functions (`/functions/v1`) and the merchant API
+//! (`/v1`), with their extractors, envelopes and the OpenAPI document. Handlers are thin: they
+//! extract, call one use case off the async threads, and render.
+
+pub mod auth;
+pub mod body;
+pub mod dto;
+pub mod error;
+pub mod functions_v1;
+pub mod merchant_v1;
+pub mod surface;
+mod system;
+
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{App, web};
+use chrono::{DateTime, Utc};
+use kedai_app::{AppError, Store};
+use kedai_core::Clock;
+use kedai_core::storage::StorageErrorKind;
+use utoipa::openapi::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_actix_web::{AppExt, scope};
+
+pub use auth::TokenService;
+use error::ApiError;
+
+/// What every handler needs.
+#[derive(Clone)]
+pub struct AppState {
+    /// Runs use cases against the database.
+    pub store: Arc<dyn Store>,
+    /// The clock.
+    pub clock: Arc<dyn Clock>,
+    /// Signs and checks staff tokens.
+    pub tokens: TokenService,
+    /// Largest accepted request body, in bytes.
+    pub body_limit: usize,
+}
+
+impl AppState {
+    /// Now, from the state's clock.
+    #[must_use]
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+}
+
+/// Runs blocking database work on actix's blocking pool, never on the async workers, inside the
+/// request's tracing span.
+async fn blocking<T, S>(
+    state: &web::Data<AppState>,
+    work: impl FnOnce(&dyn Store) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, ApiError<S>>
+where
+    T: Send + 'static,
+{
+    let store = Arc::clone(&state.store);
+    let span = tracing::Span::current();
+    web::block(move || span.in_scope(|| work(store.as_ref())))
+        .await
+        .map_err(|e| AppError::Storage(kedai_core::StorageError::new(StorageErrorKind::Unavailable, e)))?
+        .map_err(ApiError::from)
+}
+
+fn surfaces<T>(app: utoipa_actix_web::UtoipaApp<T>) -> utoipa_actix_web::UtoipaApp<T>
+where
+    T: ServiceFactory<ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    app.service(scope::scope("/functions/v1").configure(functions_v1::routes))
+        .service(scope::scope("/v1").configure(merchant_v1::routes))
+        .configure(system::routes)
+}
+
+fn document(mut doc: OpenApi) -> OpenApi {
+    doc.info.title = "Kedai".into();
+    doc.info.version = env!("CARGO_PKG_VERSION").into();
+    doc.info.description = Some(
+        "O2O commerce and CRM backend. Surfaces: Supabase-style edge functions (`/functions/v1`) \
+         and the merchant API (`/v1`). Amounts are decimal numbers in major units of the \
+         merchant's currency; times are RFC 3339 UTC."
+            .into(),
+    );
+    doc.info.license = Some(utoipa::openapi::License::new("Apache-2.0"));
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+    );
+    doc
+}
+
+/// The OpenAPI document of every surface.
+#[must_use]
+pub fn openapi() -> OpenApi {
+    document(surfaces(App::new().into_utoipa_app()).split_for_parts().1)
+}
+
+/// The whole application: every surface, the docs, health checks, request ids and logging.
+/// Serves `main` and every HTTP test.
+pub fn build_app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, doc) = surfaces(App::new().into_utoipa_app()).split_for_parts();
+    let doc = document(doc);
+    app.app_data(web::Data::new(state))
+        .service(system::docs(doc))
+        .default_service(web::to(system::not_found))
+        .wrap(actix_web::middleware::from_fn(system::request_id_header))
+        .wrap(tracing_actix_web::TracingLogger::default())
+}

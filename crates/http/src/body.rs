@@ -1,0 +1,134 @@
+//! The JSON body extractor: a size limit, and errors that name the bad field, in the surface's
+//! envelope (actix's own `Json` answers in plain text and cannot say which field is wrong).
+
+use std::marker::PhantomData;
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use futures_util::StreamExt;
+use futures_util::future::LocalBoxFuture;
+use kedai_app::{AppError, FieldError};
+use serde::de::DeserializeOwned;
+
+use crate::AppState;
+use crate::error::{ApiError, Failure};
+use crate::surface::Surface;
+
+/// Bodies larger than this are refused unless the state says otherwise.
+pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
+
+/// A JSON request body of type `T`.
+#[derive(Debug)]
+pub struct JsonBody<T, S>(pub T, pub PhantomData<S>);
+
+/// Turns a serde error into a bad-field or malformed-body failure.
+fn classify(e: serde_path_to_error::Error<serde_json::Error>) -> Failure {
+    use serde_json::error::Category;
+    let inner = e.inner();
+    let text = inner.to_string();
+    let message = text.split(" at line ").next().unwrap_or(&text).to_owned();
+    match inner.classify() {
+        Category::Syntax | Category::Eof | Category::Io => Failure::Malformed(message),
+        Category::Data => {
+            let path = e.path().to_string();
+            let path = if path == "." { String::new() } else { path };
+            // "missing field `x`" is reported at the parent: name the field itself.
+            let field = match message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
+                Some(name) if path.is_empty() => name.to_owned(),
+                Some(name) => format!("{path}.{name}"),
+                None if path.is_empty() => "body".to_owned(),
+                None => path,
+            };
+            let message = if message.starts_with("missing field") { "is required".to_owned() } else { message };
+            Failure::App(AppError::Validation {
+                code: "VALIDATION_ERROR",
+                errors: vec![FieldError { field, message }],
+            })
+        }
+    }
+}
+
+/// Parses a JSON body (for tests and other extractors).
+///
+/// # Errors
+/// [`Failure::Malformed`] or a validation failure naming the field.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Failure> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Failure::Malformed("a JSON object body is required".into()));
+    }
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(classify)?;
+    de.end().map_err(|e| Failure::Malformed(e.to_string()))?;
+    Ok(value)
+}
+
+impl<T: DeserializeOwned + 'static, S: Surface> FromRequest for JsonBody<T, S> {
+    type Error = ApiError<S>;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let limit = req
+            .app_data::<web::Data<AppState>>()
+            .map_or(DEFAULT_BODY_LIMIT, |s| s.body_limit);
+        let declared = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if declared.is_some_and(|n| n > limit) {
+                return Err(Failure::TooLarge { limit }.into());
+            }
+            let mut body = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| Failure::Malformed(e.to_string()))?;
+                if body.len() + chunk.len() > limit {
+                    return Err(Failure::TooLarge { limit }.into());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            parse_json(&body).map(|v| Self(v, PhantomData)).map_err(ApiError::from)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[expect(dead_code, reason = "fields exist to be deserialized")]
+    struct Item {
+        quantity: i64,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[expect(dead_code, reason = "fields exist to be deserialized")]
+    struct Req {
+        name: String,
+        items: Vec<Item>,
+    }
+
+    fn field(r: Result<Req, Failure>) -> String {
+        match r {
+            Err(Failure::App(AppError::Validation { errors, .. })) => errors[0].field.clone(),
+            other => panic!("expected a validation failure, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn names_the_bad_field() {
+        assert_eq!(field(parse_json(br#"{"items":[]}"#)), "name");
+        assert_eq!(field(parse_json(br#"{"name":"a","items":[{"quantity":"2"}]}"#)), "items[0].quantity");
+        assert_eq!(field(parse_json(br#"{"name":"a","items":[{}]}"#)), "items[0].quantity");
+        assert_eq!(field(parse_json(br"[1]")), "body");
+    }
+
+    #[test]
+    fn syntax_errors_are_malformed() {
+        for bad in [&b"{"[..], b"", b"  ", b"{\"name\": }", b"{} trailing"] {
+            assert!(matches!(parse_json::<Req>(bad), Err(Failure::Malformed(_))), "{bad:?}");
+        }
+    }
+}

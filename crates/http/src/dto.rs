@@ -1,0 +1,200 @@
+//! Wire types shared by the surfaces: decimal amounts, integer ids given as numbers or strings,
+//! and "absent vs null" for partial updates.
+
+use std::fmt;
+
+use kedai_app::Amount;
+use kedai_core::ProductId;
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A decimal amount in major units, sent as a JSON number (`14.90`) or string (`"14.90"`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decimal(pub Amount);
+
+impl<'de> Deserialize<'de> for Decimal {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Decimal;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a decimal amount as a number or a string")
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+                Ok(Decimal(Amount(v.to_string())))
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+                Ok(Decimal(Amount(v.to_string())))
+            }
+
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+                // Rust prints the shortest text that reads back as the same double, without an
+                // exponent: 14.9 → "14.9", so the decimal the client typed is recovered.
+                if v.is_finite() {
+                    Ok(Decimal(Amount(format!("{v}"))))
+                } else {
+                    Err(E::custom("amount must be finite"))
+                }
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+                Ok(Decimal(Amount(v.trim().to_owned())))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A positive integer id sent as a JSON number (`42`) or a string holding one (`"42"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IntId(pub ProductId);
+
+impl<'de> Deserialize<'de> for IntId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = IntId;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a positive integer id (number or numeric string)")
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<IntId, E> {
+                ProductId::new(v).map(IntId).map_err(|_| E::custom("must be a positive integer id"))
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<IntId, E> {
+                let v = i64::try_from(v).map_err(|_| E::custom("id out of range"))?;
+                self.visit_i64(v)
+            }
+
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<IntId, E> {
+                Err(E::custom("must be a positive integer id"))
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<IntId, E> {
+                v.parse().map(IntId).map_err(|_| E::custom("must be a positive integer id"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Deserializes "absent" as `None` and "null" as `Some(None)` (use with `#[serde(default)]`).
+///
+/// # Errors
+/// Whatever `T` fails with.
+pub fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// The merchant API's success envelope.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ok<T> {
+    /// Always true.
+    pub success: bool,
+    /// What happened.
+    pub message: String,
+    /// The result.
+    pub data: T,
+}
+
+impl<T> Ok<T> {
+    /// A success with a message.
+    pub fn new(message: impl Into<String>, data: T) -> Self {
+        Self { success: true, message: message.into(), data }
+    }
+}
+
+/// Paging facts of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PageMeta {
+    /// 1-based page.
+    pub page: u32,
+    /// Page size.
+    pub limit: u32,
+    /// Rows in all pages.
+    pub total: i64,
+}
+
+/// The merchant API's list envelope.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OkList<T> {
+    /// Always true.
+    pub success: bool,
+    /// What happened.
+    pub message: String,
+    /// This page.
+    pub data: Vec<T>,
+    /// Paging.
+    pub meta: PageMeta,
+}
+
+/// The edge functions' error envelope.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EdgeErrorBody {
+    /// Always false.
+    pub success: bool,
+    /// What went wrong.
+    pub error: String,
+    /// Stable code, e.g. `INSUFFICIENT_STOCK`.
+    pub code: String,
+    /// Bad fields, when there are any.
+    #[schema(value_type = Option<Object>)]
+    pub errors: Option<serde_json::Value>,
+    /// Structured details (expected amounts, stock figures), when there are any.
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<serde_json::Value>,
+}
+
+/// The merchant API's error envelope.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MerchantErrorBody {
+    /// Always false.
+    pub success: bool,
+    /// What went wrong.
+    pub message: String,
+    /// Stable code, e.g. `VALIDATION_ERROR`.
+    pub error_code: String,
+    /// Bad fields and what is wrong with each.
+    #[schema(value_type = Object)]
+    pub errors: serde_json::Value,
+    /// Structured details, when there are any.
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<serde_json::Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    struct Probe {
+        amount: Decimal,
+        id: IntId,
+    }
+
+    #[test]
+    fn amounts_and_ids_take_numbers_or_strings() {
+        let p: Probe = serde_json::from_str(r#"{"amount": 14.90, "id": "42"}"#).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((p.amount.0.0.as_str(), p.id.0.get()), ("14.9", 42));
+        let p: Probe = serde_json::from_str(r#"{"amount": "29.80", "id": 7}"#).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((p.amount.0.0.as_str(), p.id.0.get()), ("29.80", 7));
+        let p: Probe = serde_json::from_str(r#"{"amount": 100, "id": 7}"#).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.amount.0.0, "100");
+        for bad in [
+            r#"{"amount": 1, "id": "550e8400-e29b-41d4-a716-446655440000"}"#,
+            r#"{"amount": 1, "id": 0}"#,
+            r#"{"amount": 1, "id": -4}"#,
+            r#"{"amount": 1, "id": 1.5}"#,
+            r#"{"amount": true, "id": 1}"#,
+            r#"{"amount": [1], "id": 1}"#,
+        ] {
+            assert!(serde_json::from_str::<Probe>(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! One error type for every surface, rendered in each surface's own envelope. This file is the
+//! only place that maps failures to HTTP statuses and codes.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use kedai_app::{AppError, AuthFailure};
+use kedai_core::storage::StorageErrorKind;
+use serde_json::{Value, json};
+
+use crate::surface::Surface;
+
+/// A failure before or around a use case.
+#[derive(Debug)]
+pub enum Failure {
+    /// A use case failed.
+    App(AppError),
+    /// The body is not JSON, or not an object where one is needed.
+    Malformed(String),
+    /// The body is larger than the surface accepts.
+    TooLarge {
+        /// Bytes accepted.
+        limit: usize,
+    },
+    /// No such route.
+    RouteNotFound,
+}
+
+/// An error in surface `S`'s envelope.
+pub struct ApiError<S> {
+    failure: Failure,
+    surface: PhantomData<S>,
+}
+
+impl<S> fmt::Debug for ApiError<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.failure.fmt(f)
+    }
+}
+
+impl<S> fmt::Display for ApiError<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.failure {
+            Failure::App(e) => e.fmt(f),
+            Failure::Malformed(m) => write!(f, "malformed request: {m}"),
+            Failure::TooLarge { limit } => write!(f, "request body larger than {limit} bytes"),
+            Failure::RouteNotFound => f.write_str("no such route"),
+        }
+    }
+}
+
+impl<S> From<AppError> for ApiError<S> {
+    fn from(e: AppError) -> Self {
+        Failure::App(e).into()
+    }
+}
+
+impl<S> From<Failure> for ApiError<S> {
+    fn from(failure: Failure) -> Self {
+        Self { failure, surface: PhantomData }
+    }
+}
+
+impl<S> ApiError<S> {
+    /// One bad request field.
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::invalid(field, message).into()
+    }
+}
+
+/// What every envelope is built from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// Status for a surface that answers validation failures with 422 (merchant API).
+    pub status: StatusCode,
+    /// Stable code, e.g. `INSUFFICIENT_STOCK`.
+    pub code: &'static str,
+    /// Human-readable message.
+    pub message: String,
+    /// Bad fields and what is wrong with each.
+    pub errors: BTreeMap<String, Vec<String>>,
+    /// Structured details (expected amounts, stock figures).
+    pub details: Option<Value>,
+}
+
+fn not_found_code(entity: &str) -> &'static str {
+    match entity {
+        "product" => "PRODUCT_NOT_FOUND",
+        "order" => "ORDER_NOT_FOUND",
+        "inventory record" => "INVENTORY_RECORD_NOT_FOUND",
+        "tenant" => "MERCHANT_NOT_FOUND",
+        _ => "NOT_FOUND",
+    }
+}
+
+impl Failure {
+    /// Maps the failure to status, code, message and details. Validation is 422 here; a
+    /// surface whose documents say 400 for bad parameters lowers it.
+    #[must_use]
+    pub fn render(&self) -> Rendered {
+        let plain = |status, code, message: String| Rendered { status, code, message, errors: BTreeMap::new(), details: None };
+        match self {
+            Self::Malformed(m) => plain(StatusCode::BAD_REQUEST, "MALFORMED_REQUEST", format!("malformed request: {m}")),
+            Self::TooLarge { limit } => plain(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                format!("request body larger than {limit} bytes"),
+            ),
+            Self::RouteNotFound => plain(StatusCode::NOT_FOUND, "NOT_FOUND", "no such route".into()),
+            Self::App(e) => render_app(e),
+        }
+    }
+}
+
+fn render_app(e: &AppError) -> Rendered {
+    let message = e.to_string();
+    let plain = |status, code| Rendered { status, code, message: message.clone(), errors: BTreeMap::new(), details: None };
+    match e {
+        AppError::Validation { code, errors } => {
+            let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
+            for fe in errors {
+                map.entry(fe.field.clone()).or_default().push(fe.message.clone());
+            }
+            Rendered { status: StatusCode::UNPROCESSABLE_ENTITY, code, message, errors: map, details: None }
+        }
+        AppError::AmountMismatch(mismatches) => {
+            let mut errors = BTreeMap::new();
+            let mut expected = serde_json::Map::new();
+            for m in mismatches {
+                errors.insert(m.field.clone(), vec![format!("is {} but should be {}", m.claimed, m.expected)]);
+                expected.insert(m.field.clone(), json!(m.expected.to_f64()));
+            }
+            Rendered {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                code: "AMOUNT_MISMATCH",
+                message,
+                errors,
+                details: Some(json!({ "expected": expected })),
+            }
+        }
+        AppError::NotFound { entity, .. } => plain(StatusCode::NOT_FOUND, not_found_code(entity)),
+        AppError::Unauthenticated(why) => plain(
+            StatusCode::UNAUTHORIZED,
+            match why {
+                AuthFailure::Missing => "AUTH_REQUIRED",
+                AuthFailure::InvalidToken => "AUTH_TOKEN_INVALID",
+                AuthFailure::Expired => "AUTH_TOKEN_EXPIRED",
+                AuthFailure::InvalidCredentials => "AUTH_INVALID_CREDENTIALS",
+            },
+        ),
+        AppError::Forbidden(_) => plain(StatusCode::FORBIDDEN, "FORBIDDEN"),
+        AppError::InsufficientStock { product_id, requested, available } => Rendered {
+            details: Some(json!({ "product_id": product_id.get(), "requested": requested, "available": available })),
+            ..plain(StatusCode::CONFLICT, "INSUFFICIENT_STOCK")
+        },
+        AppError::InvalidTransition { from, to } => Rendered {
+            details: Some(json!({ "from": from.as_str(), "to": to.as_str() })),
+            ..plain(StatusCode::CONFLICT, "INVALID_STATUS_TRANSITION")
+        },
+        AppError::TrackingNumberRequired => Rendered {
+            errors: BTreeMap::from([("tracking_number".to_owned(), vec!["is required to ship".to_owned()])]),
+            ..plain(StatusCode::UNPROCESSABLE_ENTITY, "TRACKING_NUMBER_REQUIRED")
+        },
+        AppError::Conflict { code, .. } => plain(StatusCode::CONFLICT, code),
+        AppError::Storage(s) => match s.kind() {
+            StorageErrorKind::Unavailable | StorageErrorKind::Retryable => Rendered {
+                message: "the service is busy or the database is unavailable; retry shortly".into(),
+                ..plain(StatusCode::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE")
+            },
+            StorageErrorKind::Other => Rendered {
+                message: "internal error".into(),
+                ..plain(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR")
+            },
+        },
+    }
+}
+
+impl<S: Surface> ResponseError for ApiError<S> {
+    fn status_code(&self) -> StatusCode {
+        S::status(&self.failure.render())
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let rendered = self.failure.render();
+        if rendered.status.is_server_error() {
+            // Logged once, here, with the cause chain; the body stays generic.
+            let cause = match &self.failure {
+                Failure::App(AppError::Storage(s)) => {
+                    let mut chain = s.to_string();
+                    let mut source = std::error::Error::source(s);
+                    while let Some(inner) = source {
+                        chain.push_str(": ");
+                        chain.push_str(&inner.to_string());
+                        source = inner.source();
+                    }
+                    chain
+                }
+                other => format!("{other:?}"),
+            };
+            tracing::error!(error.cause = %cause, "request failed");
+        }
+        let status = S::status(&rendered);
+        let mut response = HttpResponse::build(status).json(S::error_body(&rendered));
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
+    }
+}
