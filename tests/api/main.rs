@@ -1,1 +1,6 @@
-//! placeholder
+//! Black-box tests: the real Kedai server over HTTP, on SQLite and on PostgreSQL.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod edge_inventory;

@@ -31,7 +31,7 @@ pub enum AuthFailure {
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// Input that breaks a rule; nothing changed.
-    #[error("validation failed: {}", describe(.errors))]
+    #[error("{}", describe(.errors))]
     Validation {
         /// Stable code (`VALIDATION_ERROR` unless more specific).
         code: &'static str,
@@ -50,7 +50,7 @@ pub enum AppError {
         id: String,
     },
     /// Not authenticated.
-    #[error("unauthenticated: {0:?}")]
+    #[error("{}", auth_message(*.0))]
     Unauthenticated(AuthFailure),
     /// Authenticated, but the role lacks the permission.
     #[error("your role does not have the `{0}` permission")]
@@ -87,6 +87,15 @@ pub enum AppError {
     /// The backend failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
+}
+
+fn auth_message(why: AuthFailure) -> &'static str {
+    match why {
+        AuthFailure::Missing => "a bearer token is required",
+        AuthFailure::InvalidToken => "the bearer token is invalid",
+        AuthFailure::Expired => "the bearer token has expired; sign in again",
+        AuthFailure::InvalidCredentials => "invalid e-mail or password",
+    }
 }
 
 fn describe_mismatches(mismatches: &[Mismatch]) -> String {
@@ -146,10 +155,10 @@ impl From<OrderError> for AppError {
             OrderError::InvalidTransition { from, to } => Self::InvalidTransition { from, to },
             OrderError::TrackingNumberRequired => Self::TrackingNumberRequired,
             OrderError::AmountMismatch { mismatches } => Self::AmountMismatch(mismatches),
-            OrderError::NoItems => Self::invalid("items", e.to_string()),
+            OrderError::NoItems => Self::invalid("items", "at least one item is required"),
             OrderError::InvalidQuantity { index } => Self::invalid(format!("items[{index}].quantity"), "must be a positive integer"),
             OrderError::NegativeAmount { ref field } => Self::invalid(field.clone(), "must not be negative"),
-            OrderError::NegativeTotal => Self::invalid("discount_amount", e.to_string()),
+            OrderError::NegativeTotal => Self::invalid("discount_amount", "exceeds the order amount"),
             OrderError::PaymentAmountMismatch { .. } | OrderError::NonPositivePayment => Self::invalid("amount", e.to_string()),
             OrderError::InvalidInitialStatus(_) => Self::invalid("status", e.to_string()),
             OrderError::PaymentNotAllowed { .. } => Self::conflict("PAYMENT_NOT_ALLOWED", e.to_string()),
@@ -163,12 +172,12 @@ impl From<InventoryError> for AppError {
     fn from(e: InventoryError) -> Self {
         match e {
             InventoryError::Insufficient { product_id, requested, available } => Self::InsufficientStock { product_id, requested, available },
-            InventoryError::NonPositiveQuantity => Self::invalid("quantity", e.to_string()),
-            InventoryError::ZeroAdjustment => Self::invalid("adjust_quantity", e.to_string()),
+            InventoryError::NonPositiveQuantity => Self::invalid("quantity", "must be a positive integer"),
+            InventoryError::ZeroAdjustment => Self::invalid("adjust_quantity", "must not be zero"),
             InventoryError::NoStockRecord => Self::conflict("NO_STOCK_RECORD", e.to_string()),
             InventoryError::ReasonDirection { .. } => Self::invalid("reason", e.to_string()),
-            InventoryError::NoteRequired => Self::invalid("note", e.to_string()),
-            InventoryError::ReceivedInFuture => Self::invalid("received_at", e.to_string()),
+            InventoryError::NoteRequired => Self::invalid("note", "is required with reason `other`"),
+            InventoryError::ReceivedInFuture => Self::invalid("received_at", "must not be in the future"),
             InventoryError::InvalidProduct { field, message } => Self::invalid(field, message),
         }
     }
