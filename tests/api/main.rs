@@ -4,3 +4,6 @@
 mod support;
 
 mod edge_inventory;
+mod edge_orders;
+mod edge_summary;
+mod races;
