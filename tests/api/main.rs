@@ -6,4 +6,6 @@ mod support;
 mod edge_inventory;
 mod edge_orders;
 mod edge_summary;
+mod migrations;
 mod races;
+mod system;

@@ -129,11 +129,10 @@ pub struct TestApp {
     // Field order is drop order: stop the server before dropping its database.
     server: Running,
     store: DbStore,
+    database_url: String,
     secret: String,
     agent: ureq::Agent,
     _db: TestDb,
-    /// The backend.
-    pub backend: Backend,
     /// The main tenant.
     pub tenant: TenantId,
     /// Its owner's token.
@@ -154,7 +153,7 @@ impl TestApp {
         let (db, url) = TestDb::create(backend);
         let secret = format!("test-secret-{}", uuid::Uuid::new_v4().simple());
         let settings = Settings {
-            database_url: url,
+            database_url: url.clone(),
             bind: "127.0.0.1:0".into(),
             environment: Environment::Development,
             jwt_secret: Some(SecretString::from(secret.clone())),
@@ -168,16 +167,16 @@ impl TestApp {
         let state = kedai::app_state(&settings, store.clone()).unwrap_or_else(|e| panic!("state: {e}"));
         let server = kedai::spawn(&settings, state).unwrap_or_else(|e| panic!("spawn: {e}"));
         let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-        let mut app = Self { server, store, secret, agent, _db: db, backend, tenant: TenantId::new(), owner: String::new() };
+        let mut app = Self { server, store, database_url: url, secret, agent, _db: db, tenant: TenantId::new(), owner: String::new() };
         app.tenant = app.create_tenant("Test Cafe", "MYR", "Asia/Kuala_Lumpur", false);
         app.owner = app.staff_token(app.tenant, Role::Owner);
         app
     }
 
-    /// The store, for fixtures and fingerprints.
+    /// The database URL the server uses.
     #[must_use]
-    pub fn store(&self) -> &dyn Store {
-        &self.store
+    pub fn database_url(&self) -> String {
+        self.database_url.clone()
     }
 
     /// `http://127.0.0.1:PORT`.

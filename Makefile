@@ -1,0 +1,76 @@
+# Kedai — every command CI runs is a target here, so green locally means green in CI.
+SHELL := /bin/bash
+CARGO ?= cargo
+PG_URL_DEFAULT := postgres://postgres@127.0.0.1:5432/postgres
+DOMAIN_CRATES := kedai-core kedai-orders kedai-inventory kedai-identity
+NEXTEST := $(shell $(CARGO) nextest --version >/dev/null 2>&1 && echo yes)
+NEXTEST_PROFILE ?= default
+
+.PHONY: run test test-sqlite test-postgres lint fmt fmt-check clippy purity openapi openapi-check ci build
+
+## First run on a fresh machine: builds, migrates, seeds the demo merchant and serves.
+run:
+	$(CARGO) run -p kedai -- serve --demo
+
+build:
+	$(CARGO) build --workspace --all-targets
+
+## The whole test suite on SQLite; with KEDAI_TEST_POSTGRES_URL set, on PostgreSQL too.
+test:
+ifeq ($(NEXTEST),yes)
+	@if [ -n "$$KEDAI_TEST_POSTGRES_URL" ]; then \
+		$(CARGO) nextest run --workspace --profile $(NEXTEST_PROFILE); \
+	else \
+		echo "KEDAI_TEST_POSTGRES_URL is not set: running the SQLite tests only (make test-postgres runs the rest)"; \
+		$(CARGO) nextest run --workspace --profile $(NEXTEST_PROFILE) -E 'not test(/::postgres::/)'; \
+	fi
+else
+	@if [ -n "$$KEDAI_TEST_POSTGRES_URL" ]; then \
+		$(CARGO) test --workspace; \
+	else \
+		echo "KEDAI_TEST_POSTGRES_URL is not set: running the SQLite tests only (make test-postgres runs the rest)"; \
+		$(CARGO) test --workspace -- --skip ::postgres::; \
+	fi
+endif
+
+## Only the PostgreSQL half of the database tests (needs a server; defaults to the local one).
+test-postgres:
+	KEDAI_TEST_POSTGRES_URL=$${KEDAI_TEST_POSTGRES_URL:-$(PG_URL_DEFAULT)} \
+		$(CARGO) nextest run -p kedai-tests --profile $(NEXTEST_PROFILE) -E 'test(/::postgres::/)'
+
+fmt:
+	$(CARGO) fmt --all
+
+fmt-check:
+	$(CARGO) fmt --all -- --check
+
+clippy:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+lint: fmt-check clippy
+
+## Domain crates stay pure: no diesel, actix, utoipa or tokio among their dependencies.
+purity:
+	@for c in $(DOMAIN_CRATES); do \
+		for dep in diesel actix-web utoipa tokio; do \
+			if $(CARGO) tree -p $$c -e normal -i $$dep >/dev/null 2>&1; then \
+				echo "$$c depends on $$dep"; exit 1; \
+			fi; \
+		done; \
+	done; echo "domain crates are pure"
+
+## Regenerate the committed OpenAPI document.
+openapi:
+	$(CARGO) run -q -p kedai -- openapi --out openapi
+
+## Fail when the committed OpenAPI document differs from what the code generates.
+openapi-check:
+	@tmp=$$(mktemp -d); \
+	$(CARGO) run -q -p kedai -- openapi --out $$tmp && \
+	diff -u openapi/openapi.json $$tmp/openapi.json && echo "openapi/ is current"; \
+	status=$$?; rm -rf $$tmp; exit $$status
+
+## What CI runs: lint, purity, the whole suite on SQLite and PostgreSQL, OpenAPI drift.
+ci: lint purity
+	$(MAKE) test NEXTEST_PROFILE=ci
+	$(MAKE) openapi-check
