@@ -144,9 +144,11 @@ pub struct EdgeErrorBody {
     /// Stable code, e.g. `INSUFFICIENT_STOCK`.
     pub code: String,
     /// Bad fields, when there are any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub errors: Option<serde_json::Value>,
     /// Structured details (expected amounts, stock figures), when there are any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub details: Option<serde_json::Value>,
 }
@@ -164,6 +166,7 @@ pub struct MerchantErrorBody {
     #[schema(value_type = Object)]
     pub errors: serde_json::Value,
     /// Structured details, when there are any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Object>)]
     pub details: Option<serde_json::Value>,
 }

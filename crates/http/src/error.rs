@@ -12,6 +12,7 @@ use kedai_app::{AppError, AuthFailure};
 use kedai_core::storage::StorageErrorKind;
 use serde_json::{Value, json};
 
+
 use crate::surface::Surface;
 
 /// A failure before or around a use case.
@@ -204,7 +205,7 @@ impl<S: Surface> ResponseError for ApiError<S> {
             tracing::error!(error.cause = %cause, "request failed");
         }
         let status = S::status(&rendered);
-        let mut response = HttpResponse::build(status).json(S::error_body(&rendered));
+        let mut response = S::error_response(HttpResponse::build(status), &rendered);
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }

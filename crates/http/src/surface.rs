@@ -1,8 +1,10 @@
 //! The HTTP dialects Kedai speaks. Each has its own envelope; they share use cases and errors.
 
 use actix_web::http::StatusCode;
-use serde_json::{Map, Value, json};
+use actix_web::{HttpResponse, HttpResponseBuilder};
+use serde_json::json;
 
+use crate::dto::{EdgeErrorBody, MerchantErrorBody};
 use crate::error::Rendered;
 
 /// An HTTP dialect: how its errors look.
@@ -12,8 +14,8 @@ pub trait Surface: 'static {
         rendered.status
     }
 
-    /// The error body.
-    fn error_body(rendered: &Rendered) -> Value;
+    /// The error response, its body in this surface's envelope.
+    fn error_response(builder: HttpResponseBuilder, rendered: &Rendered) -> HttpResponse;
 }
 
 /// Supabase-style edge functions (`/functions/v1`): `{ success: false, error: "..." }`, and 400
@@ -30,18 +32,14 @@ impl Surface for Edge {
         }
     }
 
-    fn error_body(r: &Rendered) -> Value {
-        let mut body = Map::new();
-        body.insert("success".into(), Value::Bool(false));
-        body.insert("error".into(), Value::String(r.message.clone()));
-        body.insert("code".into(), Value::String(r.code.into()));
-        if !r.errors.is_empty() {
-            body.insert("errors".into(), json!(r.errors));
-        }
-        if let Some(d) = &r.details {
-            body.insert("details".into(), d.clone());
-        }
-        Value::Object(body)
+    fn error_response(mut builder: HttpResponseBuilder, r: &Rendered) -> HttpResponse {
+        builder.json(EdgeErrorBody {
+            success: false,
+            error: r.message.clone(),
+            code: r.code.to_owned(),
+            errors: (!r.errors.is_empty()).then(|| json!(r.errors)),
+            details: r.details.clone(),
+        })
     }
 }
 
@@ -50,16 +48,13 @@ impl Surface for Edge {
 pub struct Merchant;
 
 impl Surface for Merchant {
-    fn error_body(r: &Rendered) -> Value {
-        let mut body = json!({
-            "success": false,
-            "message": r.message,
-            "error_code": r.code,
-            "errors": r.errors,
-        });
-        if let (Some(d), Some(map)) = (&r.details, body.as_object_mut()) {
-            map.insert("details".into(), d.clone());
-        }
-        body
+    fn error_response(mut builder: HttpResponseBuilder, r: &Rendered) -> HttpResponse {
+        builder.json(MerchantErrorBody {
+            success: false,
+            message: r.message.clone(),
+            error_code: r.code.to_owned(),
+            errors: json!(r.errors),
+            details: r.details.clone(),
+        })
     }
 }

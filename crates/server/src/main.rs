@@ -173,6 +173,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Serve { demo } => {
+            // Refuse a bad configuration before touching the database.
+            settings.jwt_secret().map_err(StartError::from)?;
             let store = open_store(&settings)?;
             let base = format!("http://{}", settings.bind);
             if demo {
