@@ -6,6 +6,7 @@ mod support;
 mod edge_inventory;
 mod edge_orders;
 mod edge_summary;
+mod merchant;
 mod migrations;
 mod races;
 mod system;

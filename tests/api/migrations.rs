@@ -19,7 +19,10 @@ fn migrations_go_up_down_and_up_again(b: Backend) {
     let app = TestApp::start(b);
     let url = DatabaseUrl::parse(&app.database_url()).unwrap_or_else(|e| panic!("{e}"));
     let pool = connect_pool(&url, PoolOptions::default()).unwrap_or_else(|e| panic!("{e}"));
-    assert!(migrate(&pool).unwrap_or_else(|e| panic!("{e}")).is_empty(), "already up to date");
+    assert!(
+        migrate(&pool).unwrap_or_else(|e| panic!("{e}")).is_empty(),
+        "already up to date"
+    );
     revert_all(&pool).unwrap_or_else(|e| panic!("{e}"));
     let applied = migrate(&pool).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(applied.len(), migration_versions().0.len());

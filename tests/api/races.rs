@@ -23,14 +23,32 @@ fn concurrent_allocations_never_oversell(b: Backend) {
     }
     let a = Arc::clone(&app);
     let statuses = race(24, move |i| {
-        a.post("/functions/v1/allocate-inventory", Some(&a.owner), &json!({ "product_id": p, "quantity": 1, "ref_id": format!("ticket-{i}") })).status
+        a.post(
+            "/functions/v1/allocate-inventory",
+            Some(&a.owner),
+            &json!({ "product_id": p, "quantity": 1, "ref_id": format!("ticket-{i}") }),
+        )
+        .status
     });
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 10, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 14, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        10,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        14,
+        "{statuses:?}"
+    );
     assert_eq!(app.current_stock(p), 0);
     assert!(app.lots(p).iter().all(|(_, remaining)| *remaining == 0));
     let balance = app.ledger_balance();
-    assert!(balance.iter().all(|(_, remaining, ledger)| remaining == ledger), "{balance:?}");
+    assert!(
+        balance
+            .iter()
+            .all(|(_, remaining, ledger)| remaining == ledger),
+        "{balance:?}"
+    );
 }
 
 fn concurrent_orders_take_exactly_the_stock_and_unique_numbers(b: Backend) {
@@ -43,13 +61,25 @@ fn concurrent_orders_take_exactly_the_stock_and_unique_numbers(b: Backend) {
     let a = Arc::clone(&app);
     // Each order takes 2 lattes (stock 12: exactly 6 can succeed) and 1 cake.
     let results = race(20, move |i| {
-        let items = if i % 2 == 0 { vec![(latte, 2, 10.0), (cake, 1, 12.0)] } else { vec![(cake, 1, 12.0), (latte, 2, 10.0)] };
+        let items = if i % 2 == 0 {
+            vec![(latte, 2, 10.0), (cake, 1, 12.0)]
+        } else {
+            vec![(cake, 1, 12.0), (latte, 2, 10.0)]
+        };
         let r = a.order(&a.owner, &items);
         (r.status, r.body["order_number"].as_str().map(str::to_owned))
     });
-    let ok: Vec<String> = results.iter().filter(|(s, _)| *s == 200).filter_map(|(_, n)| n.clone()).collect();
+    let ok: Vec<String> = results
+        .iter()
+        .filter(|(s, _)| *s == 200)
+        .filter_map(|(_, n)| n.clone())
+        .collect();
     assert_eq!(ok.len(), 6, "{results:?}");
-    assert_eq!(results.iter().filter(|(s, _)| *s == 409).count(), 14, "{results:?}");
+    assert_eq!(
+        results.iter().filter(|(s, _)| *s == 409).count(),
+        14,
+        "{results:?}"
+    );
     let year = Utc::now().format("%Y").to_string();
     let numbers: BTreeSet<String> = ok.into_iter().collect();
     let want: BTreeSet<String> = (1..=6).map(|n| format!("ORD-{year}-{n:04}")).collect();
@@ -57,37 +87,84 @@ fn concurrent_orders_take_exactly_the_stock_and_unique_numbers(b: Backend) {
     assert_eq!(app.current_stock(latte), 0);
     assert_eq!(app.current_stock(cake), 94);
     let balance = app.ledger_balance();
-    assert!(balance.iter().all(|(_, remaining, ledger)| remaining == ledger), "{balance:?}");
+    assert!(
+        balance
+            .iter()
+            .all(|(_, remaining, ledger)| remaining == ledger),
+        "{balance:?}"
+    );
 }
 
 fn concurrent_cancellations_release_stock_once(b: Backend) {
     let app = Arc::new(TestApp::start(b));
     let p = app.product(&app.owner, "Latte", 10.0);
     app.stock_in(&app.owner, p, 10, None);
-    let id = app.order(&app.owner, &[(p, 6, 10.0)]).expect(200).body["order_id"].as_str().unwrap_or_default().to_owned();
+    let id = app.order(&app.owner, &[(p, 6, 10.0)]).expect(200).body["order_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     assert_eq!(app.current_stock(p), 4);
     let a = Arc::clone(&app);
-    let statuses = race(12, move |_| a.patch(&format!("/v1/orders/{id}/status"), Some(&a.owner), &json!({ "status": "cancelled" })).status);
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 11, "{statuses:?}");
+    let statuses = race(12, move |_| {
+        a.patch(
+            &format!("/v1/orders/{id}/status"),
+            Some(&a.owner),
+            &json!({ "status": "cancelled" }),
+        )
+        .status
+    });
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        11,
+        "{statuses:?}"
+    );
     assert_eq!(app.current_stock(p), 10, "released exactly once");
     let balance = app.ledger_balance();
-    assert!(balance.iter().all(|(_, remaining, ledger)| remaining == ledger), "{balance:?}");
+    assert!(
+        balance
+            .iter()
+            .all(|(_, remaining, ledger)| remaining == ledger),
+        "{balance:?}"
+    );
 }
 
 fn concurrent_payments_pay_an_order_once(b: Backend) {
     let app = Arc::new(TestApp::start(b));
     let p = app.product(&app.owner, "Latte", 10.0);
     app.stock_in(&app.owner, p, 10, None);
-    let id = app.order(&app.owner, &[(p, 1, 10.0)]).expect(200).body["order_id"].as_str().unwrap_or_default().to_owned();
+    let id = app.order(&app.owner, &[(p, 1, 10.0)]).expect(200).body["order_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     let a = Arc::clone(&app);
     let order = id.clone();
     let statuses = race(12, move |_| {
-        a.post("/functions/v1/mock-payment", Some(&a.owner), &json!({ "order_id": order, "method": "card", "amount": 10, "status": "completed" })).status
+        a.post(
+            "/functions/v1/mock-payment",
+            Some(&a.owner),
+            &json!({ "order_id": order, "method": "card", "amount": 10, "status": "completed" }),
+        )
+        .status
     });
-    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 409).count(), 11, "{statuses:?}");
-    let o = app.get(&format!("/v1/orders/{id}"), Some(&app.owner)).expect(200).body;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        11,
+        "{statuses:?}"
+    );
+    let o = app
+        .get(&format!("/v1/orders/{id}"), Some(&app.owner))
+        .expect(200)
+        .body;
     assert_eq!(o["data"]["payments"].as_array().map(Vec::len), Some(1));
     assert_eq!(o["data"]["status"], json!("paid"));
 }

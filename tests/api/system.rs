@@ -4,25 +4,47 @@ use serde_json::json;
 
 use crate::support::{Backend, TestApp};
 
-crate::on_both_backends!(system_routes_answer, unknown_routes_answer_in_the_surface_envelope);
+crate::on_both_backends!(
+    system_routes_answer,
+    unknown_routes_answer_in_the_surface_envelope
+);
 
 fn system_routes_answer(b: Backend) {
     let app = TestApp::start(b);
-    assert_eq!(app.get("/health", None).expect(200).body, json!({ "status": "ok" }));
-    assert_eq!(app.get("/ready", None).expect(200).body, json!({ "status": "ok" }));
+    assert_eq!(
+        app.get("/health", None).expect(200).body,
+        json!({ "status": "ok" })
+    );
+    assert_eq!(
+        app.get("/ready", None).expect(200).body,
+        json!({ "status": "ok" })
+    );
     let doc = app.get("/openapi.json", None).expect(200).body;
     assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
-    assert_eq!(doc, serde_json::to_value(kedai_http::openapi()).unwrap_or_default());
+    assert_eq!(
+        doc,
+        serde_json::to_value(kedai_http::openapi()).unwrap_or_default()
+    );
     let docs = app.get("/docs/", None);
     assert_eq!(docs.status, 200);
-    assert!(docs.header("content-type").is_some_and(|t| t.starts_with("text/html")));
+    assert!(
+        docs.header("content-type")
+            .is_some_and(|t| t.starts_with("text/html"))
+    );
     let r = app.get("/health", None);
-    assert!(r.header("x-request-id").is_some_and(|id| id.len() >= 32), "{:?}", r.headers);
+    assert!(
+        r.header("x-request-id").is_some_and(|id| id.len() >= 32),
+        "{:?}",
+        r.headers
+    );
 }
 
 fn unknown_routes_answer_in_the_surface_envelope(b: Backend) {
     let app = TestApp::start(b);
-    app.get("/functions/v1/teleport", Some(&app.owner)).edge_error(404, "NOT_FOUND");
-    app.get("/v1/warp", Some(&app.owner)).merchant_error(404, "NOT_FOUND");
-    app.get("/nothing-here", None).merchant_error(404, "NOT_FOUND");
+    app.get("/functions/v1/teleport", Some(&app.owner))
+        .edge_error(404, "NOT_FOUND");
+    app.get("/v1/warp", Some(&app.owner))
+        .merchant_error(404, "NOT_FOUND");
+    app.get("/nothing-here", None)
+        .merchant_error(404, "NOT_FOUND");
 }

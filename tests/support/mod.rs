@@ -51,10 +51,15 @@ impl TestDb {
                     panic!("KEDAI_TEST_POSTGRES_URL is not set: PostgreSQL tests need a server (run `make test`, which sets it when one answers)")
                 });
                 let name = format!("kedai_test_{id}");
-                let mut conn = diesel::PgConnection::establish(&admin_url)
-                    .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at KEDAI_TEST_POSTGRES_URL: {e}"));
-                conn.batch_execute(&format!("CREATE DATABASE {name}")).unwrap_or_else(|e| panic!("create database: {e}"));
-                let base = admin_url.rsplit_once('/').map_or(admin_url.as_str(), |(b, _)| b).to_owned();
+                let mut conn = diesel::PgConnection::establish(&admin_url).unwrap_or_else(|e| {
+                    panic!("cannot reach PostgreSQL at KEDAI_TEST_POSTGRES_URL: {e}")
+                });
+                conn.batch_execute(&format!("CREATE DATABASE {name}"))
+                    .unwrap_or_else(|e| panic!("create database: {e}"));
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(b, _)| b)
+                    .to_owned();
                 let url = format!("{base}/{name}");
                 (Self::Postgres { admin_url, name }, url)
             }
@@ -70,7 +75,8 @@ impl Drop for TestDb {
             }
             Self::Postgres { admin_url, name } => {
                 if let Ok(mut conn) = diesel::PgConnection::establish(admin_url) {
-                    let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                    let _ =
+                        conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
                 }
             }
         }
@@ -92,13 +98,20 @@ impl Resp {
     /// A header value.
     #[must_use]
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Asserts the status, showing the body when it differs.
     #[track_caller]
     pub fn expect(self, status: u16) -> Self {
-        assert_eq!(self.status, status, "unexpected status; body: {}", self.body);
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.body
+        );
         self
     }
 
@@ -108,7 +121,11 @@ impl Resp {
         let r = self.expect(status);
         assert_eq!(r.body["success"], json!(false), "{}", r.body);
         assert_eq!(r.body["code"], json!(code), "{}", r.body);
-        assert!(r.body["error"].as_str().is_some_and(|m| !m.is_empty()), "{}", r.body);
+        assert!(
+            r.body["error"].as_str().is_some_and(|m| !m.is_empty()),
+            "{}",
+            r.body
+        );
         r
     }
 
@@ -118,7 +135,11 @@ impl Resp {
         let r = self.expect(status);
         assert_eq!(r.body["success"], json!(false), "{}", r.body);
         assert_eq!(r.body["error_code"], json!(code), "{}", r.body);
-        assert!(r.body["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", r.body);
+        assert!(
+            r.body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{}",
+            r.body
+        );
         assert!(r.body["errors"].is_object(), "{}", r.body);
         r
     }
@@ -164,10 +185,23 @@ impl TestApp {
             log: "warn".into(),
         };
         let store = kedai::open_store(&settings).unwrap_or_else(|e| panic!("open store: {e}"));
-        let state = kedai::app_state(&settings, store.clone()).unwrap_or_else(|e| panic!("state: {e}"));
+        let state =
+            kedai::app_state(&settings, store.clone()).unwrap_or_else(|e| panic!("state: {e}"));
         let server = kedai::spawn(&settings, state).unwrap_or_else(|e| panic!("spawn: {e}"));
-        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-        let mut app = Self { server, store, database_url: url, secret, agent, _db: db, tenant: TenantId::new(), owner: String::new() };
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut app = Self {
+            server,
+            store,
+            database_url: url,
+            secret,
+            agent,
+            _db: db,
+            tenant: TenantId::new(),
+            owner: String::new(),
+        };
         app.tenant = app.create_tenant("Test Cafe", "MYR", "Asia/Kuala_Lumpur", false);
         app.owner = app.staff_token(app.tenant, Role::Owner);
         app
@@ -187,8 +221,15 @@ impl TestApp {
 
     /// Creates a tenant through the use case (there is no HTTP route for it yet).
     #[must_use]
-    pub fn create_tenant(&self, name: &str, currency: &str, zone: &str, public_summary: bool) -> TenantId {
-        let t = NewTenant::new(name, currency, zone, public_summary).unwrap_or_else(|e| panic!("{e}"));
+    pub fn create_tenant(
+        &self,
+        name: &str,
+        currency: &str,
+        zone: &str,
+        public_summary: bool,
+    ) -> TenantId {
+        let t =
+            NewTenant::new(name, currency, zone, public_summary).unwrap_or_else(|e| panic!("{e}"));
         let store: &dyn Store = &self.store;
         store
             .write(|tx| identity::create_tenant(tx, TenantId::new(), &t, Utc::now()))
@@ -199,17 +240,33 @@ impl TestApp {
     /// Creates a staff member of `role` and signs them in over HTTP; returns the token.
     #[must_use]
     pub fn staff_token(&self, tenant: TenantId, role: Role) -> String {
-        let email = format!("{}-{}@example.com", role.as_str(), uuid::Uuid::new_v4().simple());
+        let email = format!(
+            "{}-{}@example.com",
+            role.as_str(),
+            uuid::Uuid::new_v4().simple()
+        );
         self.create_staff(tenant, &email, role);
-        let r = self.post("/v1/auth/login", None, &json!({ "email": email, "password": PASSWORD })).expect(200);
-        r.body["data"]["access_token"].as_str().unwrap_or_else(|| panic!("no token: {}", r.body)).to_owned()
+        let r = self
+            .post(
+                "/v1/auth/login",
+                None,
+                &json!({ "email": email, "password": PASSWORD }),
+            )
+            .expect(200);
+        r.body["data"]["access_token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no token: {}", r.body))
+            .to_owned()
     }
 
     /// Creates a staff member through the use case.
     pub fn create_staff(&self, tenant: TenantId, email: &str, role: Role) {
-        let staff = identity::new_staff(email, None, role, PASSWORD).unwrap_or_else(|e| panic!("{e}"));
+        let staff =
+            identity::new_staff(email, None, role, PASSWORD).unwrap_or_else(|e| panic!("{e}"));
         let store: &dyn Store = &self.store;
-        store.write(|tx| identity::create_staff(tx, tenant, &staff, Utc::now())).unwrap_or_else(|e| panic!("{e}"));
+        store
+            .write(|tx| identity::create_staff(tx, tenant, &staff, Utc::now()))
+            .unwrap_or_else(|e| panic!("{e}"));
     }
 
     /// A correctly signed token whose expiry has passed.
@@ -227,10 +284,13 @@ impl TestApp {
         let key = jsonwebtoken::DecodingKey::from_secret(self.secret.as_bytes());
         let mut v = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
         v.validate_exp = false;
-        let mut claims = jsonwebtoken::decode::<Value>(token, &key, &v).unwrap_or_else(|e| panic!("{e}")).claims;
+        let mut claims = jsonwebtoken::decode::<Value>(token, &key, &v)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .claims;
         edit(&mut claims);
         let key = jsonwebtoken::EncodingKey::from_secret(self.secret.as_bytes());
-        jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).unwrap_or_else(|e| panic!("{e}"))
+        jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key)
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn respond(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Resp {
@@ -239,10 +299,19 @@ impl TestApp {
         let headers = r
             .headers()
             .iter()
-            .map(|(n, v)| (n.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_owned(),
+                    v.to_str().unwrap_or_default().to_owned(),
+                )
+            })
             .collect();
         let text = r.body_mut().read_to_string().unwrap_or_default();
-        Resp { status, body: serde_json::from_str(&text).unwrap_or(Value::Null), headers }
+        Resp {
+            status,
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+            headers,
+        }
     }
 
     /// GET.
@@ -311,24 +380,44 @@ impl TestApp {
     /// Creates a product over HTTP; returns its id.
     #[must_use]
     pub fn product(&self, token: &str, name: &str, price: f64) -> i64 {
-        let r = self.post("/v1/products", Some(token), &json!({ "name": name, "price": price })).expect(201);
-        r.body["data"]["id"].as_i64().unwrap_or_else(|| panic!("no id: {}", r.body))
+        let r = self
+            .post(
+                "/v1/products",
+                Some(token),
+                &json!({ "name": name, "price": price }),
+            )
+            .expect(201);
+        r.body["data"]["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no id: {}", r.body))
     }
 
     /// Receives stock over HTTP; returns the response body.
-    pub fn stock_in(&self, token: &str, product: i64, quantity: i64, received_at: Option<DateTime<Utc>>) -> Value {
+    pub fn stock_in(
+        &self,
+        token: &str,
+        product: i64,
+        quantity: i64,
+        received_at: Option<DateTime<Utc>>,
+    ) -> Value {
         let mut body = json!({ "product_id": product.to_string(), "quantity": quantity, "source": "purchase_order" });
         if let Some(at) = received_at {
             body["received_at"] = json!(at.to_rfc3339());
         }
-        self.post("/functions/v1/stock-in", Some(token), &body).expect(200).body
+        self.post("/functions/v1/stock-in", Some(token), &body)
+            .expect(200)
+            .body
     }
 
     /// A product's current stock, over HTTP.
     #[must_use]
     pub fn current_stock(&self, product: i64) -> i64 {
-        let r = self.get(&format!("/v1/products/{product}"), Some(&self.owner)).expect(200);
-        r.body["data"]["current_stock"].as_i64().unwrap_or_else(|| panic!("{}", r.body))
+        let r = self
+            .get(&format!("/v1/products/{product}"), Some(&self.owner))
+            .expect(200);
+        r.body["data"]["current_stock"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{}", r.body))
     }
 
     /// Creates an order over the edge function; returns the response.
@@ -338,7 +427,11 @@ impl TestApp {
             .iter()
             .map(|(p, q, price)| json!({ "product_id": p.to_string(), "quantity": q, "unit_price": price }))
             .collect();
-        self.post("/functions/v1/order-create", Some(token), &json!({ "order_data": { "customer_email": "c@example.com" }, "items": items }))
+        self.post(
+            "/functions/v1/order-create",
+            Some(token),
+            &json!({ "order_data": { "customer_email": "c@example.com" }, "items": items }),
+        )
     }
 
     fn with_conn<T>(&self, f: impl FnOnce(&mut kedai_persistence::DbConnection) -> T) -> T {
@@ -373,7 +466,9 @@ impl TestApp {
         self.with_conn(|conn| {
             let mut out = Vec::new();
             for q in queries {
-                let lines: Vec<Line> = diesel::sql_query(q).load(conn).unwrap_or_else(|e| panic!("{q}: {e}"));
+                let lines: Vec<Line> = diesel::sql_query(q)
+                    .load(conn)
+                    .unwrap_or_else(|e| panic!("{q}: {e}"));
                 out.extend(lines.into_iter().map(|l| l.line));
             }
             out.join("\n")
@@ -429,7 +524,14 @@ impl TestApp {
 }
 
 /// The roles, for permission tables.
-pub const ROLES: [Role; 6] = [Role::Owner, Role::Admin, Role::Manager, Role::Cashier, Role::Agent, Role::Viewer];
+pub const ROLES: [Role; 6] = [
+    Role::Owner,
+    Role::Admin,
+    Role::Manager,
+    Role::Cashier,
+    Role::Agent,
+    Role::Viewer,
+];
 
 /// Runs `f` on `n` threads at once (released together by a barrier) and collects the results.
 pub fn race<T: Send + 'static>(n: usize, f: impl Fn(usize) -> T + Send + Sync + 'static) -> Vec<T> {
@@ -445,7 +547,10 @@ pub fn race<T: Send + 'static>(n: usize, f: impl Fn(usize) -> T + Send + Sync + 
             })
         })
         .collect();
-    handles.into_iter().map(|h| h.join().unwrap_or_else(|_| panic!("racer panicked"))).collect()
+    handles
+        .into_iter()
+        .map(|h| h.join().unwrap_or_else(|_| panic!("racer panicked")))
+        .collect()
 }
 
 /// Declares each named test body (a `fn(Backend)`) once per backend:

@@ -55,20 +55,34 @@ pub struct UpdateProduct {
 }
 
 fn sku_taken(sku: Option<&str>) -> AppError {
-    AppError::conflict("SKU_TAKEN", format!("SKU {} is already used by another product", sku.unwrap_or_default()))
+    AppError::conflict(
+        "SKU_TAKEN",
+        format!(
+            "SKU {} is already used by another product",
+            sku.unwrap_or_default()
+        ),
+    )
 }
 
 /// Loads a live product of the actor's tenant.
 ///
 /// # Errors
 /// [`AppError::NotFound`] or [`AppError::Storage`].
-pub fn require_product(tx: &mut dyn UnitOfWork, actor: &Actor, id: ProductId) -> Result<Product, AppError> {
-    tx.find_product(actor.tenant, id)?.ok_or_else(|| AppError::not_found("product", id))
+pub fn require_product(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    id: ProductId,
+) -> Result<Product, AppError> {
+    tx.find_product(actor.tenant, id)?
+        .ok_or_else(|| AppError::not_found("product", id))
 }
 
 fn view(tx: &mut dyn UnitOfWork, product: Product) -> Result<ProductView, AppError> {
     let current_stock = stock_of(tx, &product)?;
-    Ok(ProductView { product, current_stock })
+    Ok(ProductView {
+        product,
+        current_stock,
+    })
 }
 
 /// Available units of a product.
@@ -86,7 +100,12 @@ pub fn stock_of(tx: &mut dyn UnitOfWork, product: &Product) -> Result<i64, AppEr
 ///
 /// # Errors
 /// [`AppError::Forbidden`], [`AppError::Validation`], [`AppError::Conflict`] `SKU_TAKEN`.
-pub fn create_product(tx: &mut dyn UnitOfWork, actor: &Actor, cmd: &CreateProduct, now: DateTime<Utc>) -> Result<ProductView, AppError> {
+pub fn create_product(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    cmd: &CreateProduct,
+    now: DateTime<Utc>,
+) -> Result<ProductView, AppError> {
     actor.require(Permission::CatalogWrite)?;
     let currency = tenant(tx, actor.tenant)?.currency;
     let new = NewProduct::new(
@@ -98,7 +117,9 @@ pub fn create_product(tx: &mut dyn UnitOfWork, actor: &Actor, cmd: &CreateProduc
         cmd.status.unwrap_or_default(),
         &cmd.outlet_ids,
     )?;
-    let id = tx.insert_product(actor.tenant, &new, now)?.map_err(|()| sku_taken(new.sku.as_deref()))?;
+    let id = tx
+        .insert_product(actor.tenant, &new, now)?
+        .map_err(|()| sku_taken(new.sku.as_deref()))?;
     let product = require_product(tx, actor, id)?;
     view(tx, product)
 }
@@ -108,7 +129,13 @@ pub fn create_product(tx: &mut dyn UnitOfWork, actor: &Actor, cmd: &CreateProduc
 /// # Errors
 /// [`AppError::Forbidden`], [`AppError::NotFound`], [`AppError::Validation`],
 /// [`AppError::Conflict`] `SKU_TAKEN`.
-pub fn update_product(tx: &mut dyn UnitOfWork, actor: &Actor, id: ProductId, cmd: &UpdateProduct, now: DateTime<Utc>) -> Result<ProductView, AppError> {
+pub fn update_product(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    id: ProductId,
+    cmd: &UpdateProduct,
+    now: DateTime<Utc>,
+) -> Result<ProductView, AppError> {
     actor.require(Permission::CatalogWrite)?;
     let mut product = require_product(tx, actor, id)?;
     let price = match &cmd.price {
@@ -127,7 +154,8 @@ pub fn update_product(tx: &mut dyn UnitOfWork, actor: &Actor, id: ProductId, cmd
         },
         now,
     )?;
-    tx.update_product(&product)?.map_err(|()| sku_taken(product.sku.as_deref()))?;
+    tx.update_product(&product)?
+        .map_err(|()| sku_taken(product.sku.as_deref()))?;
     view(tx, product)
 }
 
@@ -135,7 +163,11 @@ pub fn update_product(tx: &mut dyn UnitOfWork, actor: &Actor, id: ProductId, cmd
 ///
 /// # Errors
 /// [`AppError::Forbidden`], [`AppError::NotFound`].
-pub fn get_product(tx: &mut dyn UnitOfWork, actor: &Actor, id: ProductId) -> Result<ProductView, AppError> {
+pub fn get_product(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    id: ProductId,
+) -> Result<ProductView, AppError> {
     actor.require(Permission::CatalogRead)?;
     let product = require_product(tx, actor, id)?;
     view(tx, product)
@@ -145,7 +177,11 @@ pub fn get_product(tx: &mut dyn UnitOfWork, actor: &Actor, id: ProductId) -> Res
 ///
 /// # Errors
 /// [`AppError::Forbidden`], [`AppError::Storage`].
-pub fn list_products(tx: &mut dyn UnitOfWork, actor: &Actor, page: Page) -> Result<(Vec<ProductView>, i64), AppError> {
+pub fn list_products(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    page: Page,
+) -> Result<(Vec<ProductView>, i64), AppError> {
     actor.require(Permission::CatalogRead)?;
     let (products, total) = tx.list_products(actor.tenant, page)?;
     let ids: Vec<ProductId> = products.iter().map(|p| p.id).collect();
@@ -153,8 +189,14 @@ pub fn list_products(tx: &mut dyn UnitOfWork, actor: &Actor, page: Page) -> Resu
     let views = products
         .into_iter()
         .map(|product| {
-            let current_stock = levels.iter().find(|(id, _)| *id == product.id).map_or(0, |(_, s)| *s);
-            ProductView { product, current_stock }
+            let current_stock = levels
+                .iter()
+                .find(|(id, _)| *id == product.id)
+                .map_or(0, |(_, s)| *s);
+            ProductView {
+                product,
+                current_stock,
+            }
         })
         .collect();
     Ok((views, total))
@@ -167,16 +209,27 @@ pub fn list_products(tx: &mut dyn UnitOfWork, actor: &Actor, page: Page) -> Resu
 ///
 /// # Errors
 /// [`AppError::Forbidden`], [`AppError::NotFound`], [`AppError::Conflict`] `PRODUCT_IN_USE`.
-pub fn delete_product(tx: &mut dyn UnitOfWork, actor: &Actor, id: ProductId, now: DateTime<Utc>) -> Result<(), AppError> {
+pub fn delete_product(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    id: ProductId,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     actor.require(Permission::CatalogWrite)?;
     let product = require_product(tx, actor, id)?;
     let stock = stock_of(tx, &product)?;
     if stock > 0 {
-        return Err(AppError::conflict("PRODUCT_IN_USE", format!("product {id} still has {stock} units in stock")));
+        return Err(AppError::conflict(
+            "PRODUCT_IN_USE",
+            format!("product {id} still has {stock} units in stock"),
+        ));
     }
     let open = tx.open_orders_with_product(actor.tenant, id)?;
     if open > 0 {
-        return Err(AppError::conflict("PRODUCT_IN_USE", format!("product {id} is on {open} open orders")));
+        return Err(AppError::conflict(
+            "PRODUCT_IN_USE",
+            format!("product {id} is on {open} open orders"),
+        ));
     }
     if !tx.archive_product(actor.tenant, id, now)? {
         return Err(AppError::not_found("product", id));

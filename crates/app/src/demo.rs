@@ -36,7 +36,9 @@ pub struct DemoInfo {
 /// # Errors
 /// Never in practice: the constant is a valid UUID.
 pub fn demo_tenant_id() -> Result<TenantId, AppError> {
-    DEMO_TENANT_ID.parse().map_err(|_| AppError::invalid("tenant", "bad demo tenant id"))
+    DEMO_TENANT_ID
+        .parse()
+        .map_err(|_| AppError::invalid("tenant", "bad demo tenant id"))
 }
 
 /// Creates the demo merchant unless it exists: the tenant (MYR, Asia/Kuala_Lumpur, public
@@ -45,10 +47,18 @@ pub fn demo_tenant_id() -> Result<TenantId, AppError> {
 ///
 /// # Errors
 /// [`AppError::Storage`].
-pub fn seed_demo(tx: &mut dyn UnitOfWork, owner: &NewStaff, now: DateTime<Utc>) -> Result<DemoInfo, AppError> {
+pub fn seed_demo(
+    tx: &mut dyn UnitOfWork,
+    owner: &NewStaff,
+    now: DateTime<Utc>,
+) -> Result<DemoInfo, AppError> {
     let tenant_id = demo_tenant_id()?;
     if tx.find_tenant(tenant_id)?.is_some() {
-        let (products, _) = tx.list_products(tenant_id, kedai_core::Page::new(None, None).map_err(|e| AppError::invalid("page", e.to_string()))?)?;
+        let (products, _) = tx.list_products(
+            tenant_id,
+            kedai_core::Page::new(None, None)
+                .map_err(|e| AppError::invalid("page", e.to_string()))?,
+        )?;
         return Ok(DemoInfo {
             tenant_id,
             email: DEMO_OWNER_EMAIL,
@@ -62,11 +72,21 @@ pub fn seed_demo(tx: &mut dyn UnitOfWork, owner: &NewStaff, now: DateTime<Utc>) 
     let staff = tx
         .insert_staff(tenant_id, StaffId::new(), owner, now)?
         .map_err(|()| AppError::conflict("STAFF_EMAIL_TAKEN", "demo owner exists"))?;
-    let actor = Actor { tenant: tenant_id, staff: staff.id, role: Role::Owner };
+    let actor = Actor {
+        tenant: tenant_id,
+        staff: staff.id,
+        role: Role::Owner,
+    };
     let catalogue = [
         ("Iced Latte", "DRINK-001", "Beverage", "14.90", [40, 30, 30]),
         ("Flat White", "DRINK-002", "Beverage", "12.50", [20, 20, 20]),
-        ("Butter Croissant", "BAKE-001", "Bakery", "8.00", [12, 12, 12]),
+        (
+            "Butter Croissant",
+            "BAKE-001",
+            "Bakery",
+            "8.00",
+            [12, 12, 12],
+        ),
     ];
     let mut products = Vec::new();
     for (name, sku, category, price, lots) in catalogue {
@@ -114,7 +134,12 @@ pub fn seed_demo(tx: &mut dyn UnitOfWork, owner: &NewStaff, now: DateTime<Utc>) 
 /// # Errors
 /// [`AppError::Validation`] never in practice.
 pub fn demo_owner() -> Result<NewStaff, AppError> {
-    Ok(NewStaff::new(DEMO_OWNER_EMAIL, Some("Demo Owner"), Role::Owner, DEMO_OWNER_PASSWORD)?)
+    Ok(NewStaff::new(
+        DEMO_OWNER_EMAIL,
+        Some("Demo Owner"),
+        Role::Owner,
+        DEMO_OWNER_PASSWORD,
+    )?)
 }
 
 #[cfg(test)]
@@ -123,5 +148,4 @@ mod tests {
     fn the_demo_tenant_id_parses() {
         assert!(super::demo_tenant_id().is_ok());
     }
-
 }

@@ -56,7 +56,9 @@ pub enum AppError {
     #[error("your role does not have the `{0}` permission")]
     Forbidden(Permission),
     /// Not enough stock; nothing was taken.
-    #[error("insufficient stock for product {product_id}: requested {requested}, available {available}")]
+    #[error(
+        "insufficient stock for product {product_id}: requested {requested}, available {available}"
+    )]
     InsufficientStock {
         /// The product.
         product_id: ProductId,
@@ -156,12 +158,23 @@ impl From<OrderError> for AppError {
             OrderError::TrackingNumberRequired => Self::TrackingNumberRequired,
             OrderError::AmountMismatch { mismatches } => Self::AmountMismatch(mismatches),
             OrderError::NoItems => Self::invalid("items", "at least one item is required"),
-            OrderError::InvalidQuantity { index } => Self::invalid(format!("items[{index}].quantity"), "must be a positive integer"),
-            OrderError::NegativeAmount { ref field } => Self::invalid(field.clone(), "must not be negative"),
-            OrderError::NegativeTotal => Self::invalid("discount_amount", "exceeds the order amount"),
-            OrderError::PaymentAmountMismatch { .. } | OrderError::NonPositivePayment => Self::invalid("amount", e.to_string()),
+            OrderError::InvalidQuantity { index } => Self::invalid(
+                format!("items[{index}].quantity"),
+                "must be a positive integer",
+            ),
+            OrderError::NegativeAmount { ref field } => {
+                Self::invalid(field.clone(), "must not be negative")
+            }
+            OrderError::NegativeTotal => {
+                Self::invalid("discount_amount", "exceeds the order amount")
+            }
+            OrderError::PaymentAmountMismatch { .. } | OrderError::NonPositivePayment => {
+                Self::invalid("amount", e.to_string())
+            }
             OrderError::InvalidInitialStatus(_) => Self::invalid("status", e.to_string()),
-            OrderError::PaymentNotAllowed { .. } => Self::conflict("PAYMENT_NOT_ALLOWED", e.to_string()),
+            OrderError::PaymentNotAllowed { .. } => {
+                Self::conflict("PAYMENT_NOT_ALLOWED", e.to_string())
+            }
             OrderError::NothingToRefund => Self::conflict("NOTHING_TO_REFUND", e.to_string()),
             OrderError::Money(m) => Self::invalid("amount", m.to_string()),
         }
@@ -171,13 +184,27 @@ impl From<OrderError> for AppError {
 impl From<InventoryError> for AppError {
     fn from(e: InventoryError) -> Self {
         match e {
-            InventoryError::Insufficient { product_id, requested, available } => Self::InsufficientStock { product_id, requested, available },
-            InventoryError::NonPositiveQuantity => Self::invalid("quantity", "must be a positive integer"),
+            InventoryError::Insufficient {
+                product_id,
+                requested,
+                available,
+            } => Self::InsufficientStock {
+                product_id,
+                requested,
+                available,
+            },
+            InventoryError::NonPositiveQuantity => {
+                Self::invalid("quantity", "must be a positive integer")
+            }
             InventoryError::ZeroAdjustment => Self::invalid("adjust_quantity", "must not be zero"),
             InventoryError::NoStockRecord => Self::conflict("NO_STOCK_RECORD", e.to_string()),
             InventoryError::ReasonDirection { .. } => Self::invalid("reason", e.to_string()),
-            InventoryError::NoteRequired => Self::invalid("note", "is required with reason `other`"),
-            InventoryError::ReceivedInFuture => Self::invalid("received_at", "must not be in the future"),
+            InventoryError::NoteRequired => {
+                Self::invalid("note", "is required with reason `other`")
+            }
+            InventoryError::ReceivedInFuture => {
+                Self::invalid("received_at", "must not be in the future")
+            }
             InventoryError::InvalidProduct { field, message } => Self::invalid(field, message),
         }
     }

@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use kedai_core::TenantId;
-use kedai_identity::{Email, NewStaff, NewTenant, Role, Staff, StaffId, Tenant, burn_password_check, verify_password};
+use kedai_identity::{
+    Email, NewStaff, NewTenant, Role, Staff, StaffId, Tenant, burn_password_check, verify_password,
+};
 
 use crate::{AppError, AuthFailure, UnitOfWork};
 
@@ -10,7 +12,12 @@ use crate::{AppError, AuthFailure, UnitOfWork};
 ///
 /// # Errors
 /// [`AppError::Storage`].
-pub fn create_tenant(tx: &mut dyn UnitOfWork, id: TenantId, tenant: &NewTenant, now: DateTime<Utc>) -> Result<Tenant, AppError> {
+pub fn create_tenant(
+    tx: &mut dyn UnitOfWork,
+    id: TenantId,
+    tenant: &NewTenant,
+    now: DateTime<Utc>,
+) -> Result<Tenant, AppError> {
     Ok(tx.insert_tenant(id, tenant, now)?)
 }
 
@@ -19,7 +26,8 @@ pub fn create_tenant(tx: &mut dyn UnitOfWork, id: TenantId, tenant: &NewTenant, 
 /// # Errors
 /// [`AppError::NotFound`] or [`AppError::Storage`].
 pub fn tenant(tx: &mut dyn UnitOfWork, id: TenantId) -> Result<Tenant, AppError> {
-    tx.find_tenant(id)?.ok_or_else(|| AppError::not_found("tenant", id))
+    tx.find_tenant(id)?
+        .ok_or_else(|| AppError::not_found("tenant", id))
 }
 
 /// Creates a staff user in a tenant.
@@ -27,17 +35,35 @@ pub fn tenant(tx: &mut dyn UnitOfWork, id: TenantId) -> Result<Tenant, AppError>
 /// # Errors
 /// [`AppError::NotFound`] for an unknown tenant, [`AppError::Conflict`] `STAFF_EMAIL_TAKEN`
 /// when the e-mail is already used in the tenant, or [`AppError::Storage`].
-pub fn create_staff(tx: &mut dyn UnitOfWork, tenant_id: TenantId, staff: &NewStaff, now: DateTime<Utc>) -> Result<Staff, AppError> {
+pub fn create_staff(
+    tx: &mut dyn UnitOfWork,
+    tenant_id: TenantId,
+    staff: &NewStaff,
+    now: DateTime<Utc>,
+) -> Result<Staff, AppError> {
     tenant(tx, tenant_id)?;
     tx.insert_staff(tenant_id, StaffId::new(), staff, now)?
-        .map_err(|()| AppError::conflict("STAFF_EMAIL_TAKEN", format!("{} is already a staff e-mail of this merchant", staff.email.as_str())))
+        .map_err(|()| {
+            AppError::conflict(
+                "STAFF_EMAIL_TAKEN",
+                format!(
+                    "{} is already a staff e-mail of this merchant",
+                    staff.email.as_str()
+                ),
+            )
+        })
 }
 
 /// Validates a new staff user (hashing the password) outside any transaction.
 ///
 /// # Errors
 /// [`AppError::Validation`].
-pub fn new_staff(email: &str, name: Option<&str>, role: Role, password: &str) -> Result<NewStaff, AppError> {
+pub fn new_staff(
+    email: &str,
+    name: Option<&str>,
+    role: Role,
+    password: &str,
+) -> Result<NewStaff, AppError> {
     Ok(NewStaff::new(email, name, role, password)?)
 }
 
@@ -57,7 +83,12 @@ pub struct SignedIn {
 /// [`AppError::Unauthenticated`] with [`AuthFailure::InvalidCredentials`] for an unknown
 /// e-mail, a wrong password or an inactive account; [`AppError::Validation`] on `merchant_id`
 /// when the password matches accounts of several merchants.
-pub fn login(tx: &mut dyn UnitOfWork, email: &str, password: &str, merchant_id: Option<TenantId>) -> Result<SignedIn, AppError> {
+pub fn login(
+    tx: &mut dyn UnitOfWork,
+    email: &str,
+    password: &str,
+    merchant_id: Option<TenantId>,
+) -> Result<SignedIn, AppError> {
     let denied = || AppError::Unauthenticated(AuthFailure::InvalidCredentials);
     let Ok(email) = Email::parse(email) else {
         burn_password_check(password);

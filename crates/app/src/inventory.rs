@@ -4,8 +4,9 @@ use chrono::{DateTime, Utc};
 use kedai_core::{ProductId, StorageError, TenantId};
 use kedai_identity::Permission;
 use kedai_inventory::{
-    AdjustPlan, AdjustReason, Allocation, AllocationId, Direction, Lot, LotChange, LotId, LotStock, Movement,
-    MovementId, MovementKind, StockIn, StockSource, plan_fifo, plan_lot_adjustment, plan_product_adjustment,
+    AdjustPlan, AdjustReason, Allocation, AllocationId, Direction, Lot, LotChange, LotId, LotStock,
+    Movement, MovementId, MovementKind, StockIn, StockSource, plan_fifo, plan_lot_adjustment,
+    plan_product_adjustment,
 };
 
 use crate::catalog::{require_product, stock_of};
@@ -108,17 +109,34 @@ fn lost_race() -> AppError {
     AppError::Storage(StorageError::retryable("stock changed concurrently"))
 }
 
-fn apply(tx: &mut dyn UnitOfWork, tenant: TenantId, lot: LotId, delta: i64) -> Result<(), AppError> {
-    if tx.change_lot(tenant, lot, delta)? { Ok(()) } else { Err(lost_race()) }
+fn apply(
+    tx: &mut dyn UnitOfWork,
+    tenant: TenantId,
+    lot: LotId,
+    delta: i64,
+) -> Result<(), AppError> {
+    if tx.change_lot(tenant, lot, delta)? {
+        Ok(())
+    } else {
+        Err(lost_race())
+    }
 }
 
 fn checked_code(field: &str, value: Option<&str>, default: &str) -> Result<String, AppError> {
-    let v = value.map(str::trim).filter(|v| !v.is_empty()).unwrap_or(default);
-    let ok = v.len() <= 64 && v.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+    let v = value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .unwrap_or(default);
+    let ok = v.len() <= 64
+        && v.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
     if ok {
         Ok(v.to_owned())
     } else {
-        Err(AppError::invalid(field, "must be 1 to 64 lower-case letters, digits, `_` or `-`"))
+        Err(AppError::invalid(
+            field,
+            "must be 1 to 64 lower-case letters, digits, `_` or `-`",
+        ))
     }
 }
 
@@ -126,10 +144,21 @@ fn checked_code(field: &str, value: Option<&str>, default: &str) -> Result<Strin
 ///
 /// # Errors
 /// [`AppError::Forbidden`], [`AppError::NotFound`], [`AppError::Validation`].
-pub fn stock_in(tx: &mut dyn UnitOfWork, actor: &Actor, cmd: &StockInCommand, now: DateTime<Utc>) -> Result<StockInResult, AppError> {
+pub fn stock_in(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    cmd: &StockInCommand,
+    now: DateTime<Utc>,
+) -> Result<StockInResult, AppError> {
     actor.require(Permission::InventoryWrite)?;
     let product = require_product(tx, actor, cmd.product_id)?;
-    let receipt = StockIn::new(cmd.quantity, cmd.source, cmd.note.clone(), cmd.received_at, now)?;
+    let receipt = StockIn::new(
+        cmd.quantity,
+        cmd.source,
+        cmd.note.clone(),
+        cmd.received_at,
+        now,
+    )?;
     let lot = Lot {
         id: LotId::new(),
         tenant_id: actor.tenant,
@@ -167,7 +196,12 @@ pub fn stock_in(tx: &mut dyn UnitOfWork, actor: &Actor, cmd: &StockInCommand, no
 /// # Errors
 /// [`AppError::Forbidden`], [`AppError::NotFound`], [`AppError::Validation`],
 /// [`AppError::InsufficientStock`], [`AppError::Conflict`] `NO_STOCK_RECORD`.
-pub fn adjust_stock(tx: &mut dyn UnitOfWork, actor: &Actor, cmd: &AdjustCommand, now: DateTime<Utc>) -> Result<AdjustResult, AppError> {
+pub fn adjust_stock(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    cmd: &AdjustCommand,
+    now: DateTime<Utc>,
+) -> Result<AdjustResult, AppError> {
     actor.require(Permission::InventoryWrite)?;
     let source = checked_code("source", cmd.source.as_deref(), "manual_adjustment")?;
     let note = cmd.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
@@ -175,7 +209,8 @@ pub fn adjust_stock(tx: &mut dyn UnitOfWork, actor: &Actor, cmd: &AdjustCommand,
         AdjustTarget::Product(id) => {
             let product = require_product(tx, actor, id)?;
             let lots = tx.lots(actor.tenant, id)?;
-            let plan = plan_product_adjustment(id, &lot_stock(&lots), cmd.quantity, cmd.reason, note)?;
+            let plan =
+                plan_product_adjustment(id, &lot_stock(&lots), cmd.quantity, cmd.reason, note)?;
             (product, lots, plan, None)
         }
         AdjustTarget::Lot(lot_id) => {
@@ -183,7 +218,13 @@ pub fn adjust_stock(tx: &mut dyn UnitOfWork, actor: &Actor, cmd: &AdjustCommand,
                 .find_lot(actor.tenant, lot_id)?
                 .ok_or_else(|| AppError::not_found("inventory record", lot_id))?;
             let product = require_product(tx, actor, lot.product_id)?;
-            let plan = plan_lot_adjustment(lot.product_id, &lot_stock(std::slice::from_ref(&lot))[0], cmd.quantity, cmd.reason, note)?;
+            let plan = plan_lot_adjustment(
+                lot.product_id,
+                &lot_stock(std::slice::from_ref(&lot))[0],
+                cmd.quantity,
+                cmd.reason,
+                note,
+            )?;
             let remaining = lot.remaining;
             (product, vec![lot], plan, Some(remaining))
         }
@@ -209,7 +250,10 @@ pub fn adjust_stock(tx: &mut dyn UnitOfWork, actor: &Actor, cmd: &AdjustCommand,
             // The lot starts empty and the adjustment movement fills it, so the ledger alone
             // explains its stock.
             tx.insert_lot(&lot)?;
-            vec![LotChange { lot: lot.id, delta: quantity }]
+            vec![LotChange {
+                lot: lot.id,
+                delta: quantity,
+            }]
         }
         AdjustPlan::Change(changes) => changes,
     };
@@ -232,12 +276,19 @@ pub fn adjust_stock(tx: &mut dyn UnitOfWork, actor: &Actor, cmd: &AdjustCommand,
         });
     }
     tx.append_movements(&movements)?;
-    let lot_id = changes.first().map(|c| c.lot).ok_or_else(|| AppError::invalid("adjust_quantity", "nothing to adjust"))?;
+    let lot_id = changes
+        .first()
+        .map(|c| c.lot)
+        .ok_or_else(|| AppError::invalid("adjust_quantity", "nothing to adjust"))?;
     Ok(AdjustResult {
         lot_id,
         product_id: product.id,
         quantity: cmd.quantity,
-        direction: if cmd.quantity > 0 { Direction::Increase } else { Direction::Decrease },
+        direction: if cmd.quantity > 0 {
+            Direction::Increase
+        } else {
+            Direction::Decrease
+        },
         new_available: previous_available + cmd.quantity,
         previous_available,
         reason: cmd.reason,
@@ -262,10 +313,12 @@ pub(crate) fn allocate_fifo(
         return Err(AppError::invalid("quantity", "must be a positive integer"));
     }
     let lots = tx.lots(actor.tenant, product_id)?;
-    let plan = plan_fifo(&lot_stock(&lots), quantity).map_err(|available| AppError::InsufficientStock {
-        product_id,
-        requested: quantity,
-        available,
+    let plan = plan_fifo(&lot_stock(&lots), quantity).map_err(|available| {
+        AppError::InsufficientStock {
+            product_id,
+            requested: quantity,
+            available,
+        }
     })?;
     let mut allocations = Vec::with_capacity(plan.len());
     let mut movements = Vec::with_capacity(plan.len());
@@ -308,7 +361,12 @@ pub(crate) fn allocate_fifo(
 ///
 /// # Errors
 /// [`AppError::Storage`].
-pub(crate) fn release(tx: &mut dyn UnitOfWork, actor: &Actor, reference: &str, now: DateTime<Utc>) -> Result<i64, AppError> {
+pub(crate) fn release(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    reference: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
     let mut released = 0;
     let mut movements = Vec::new();
     for allocation in tx.open_allocations(actor.tenant, reference)? {
@@ -341,7 +399,12 @@ pub(crate) fn release(tx: &mut dyn UnitOfWork, actor: &Actor, reference: &str, n
 /// # Errors
 /// [`AppError::Forbidden`], [`AppError::NotFound`], [`AppError::Validation`],
 /// [`AppError::InsufficientStock`].
-pub fn allocate(tx: &mut dyn UnitOfWork, actor: &Actor, cmd: &AllocateCommand, now: DateTime<Utc>) -> Result<i64, AppError> {
+pub fn allocate(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    cmd: &AllocateCommand,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
     actor.require(Permission::InventoryAllocate)?;
     let source = checked_code("source", Some(&cmd.source), "order")?;
     let reference = cmd.reference.trim();

@@ -27,7 +27,12 @@ impl Amount {
     ///
     /// # Errors
     /// [`AppError::Validation`] for a malformed or too precise amount.
-    pub fn to_money(&self, currency: kedai_core::Currency, field: &str) -> Result<kedai_core::Money, AppError> {
-        kedai_core::Money::parse_decimal(&self.0, currency).map_err(|e| AppError::invalid(field, e.to_string()))
+    pub fn to_money(
+        &self,
+        currency: kedai_core::Currency,
+        field: &str,
+    ) -> Result<kedai_core::Money, AppError> {
+        kedai_core::Money::parse_decimal(&self.0, currency)
+            .map_err(|e| AppError::invalid(field, e.to_string()))
     }
 }

@@ -6,9 +6,10 @@ use chrono::{DateTime, Utc};
 use kedai_core::{Money, ProductId, TenantId};
 use kedai_identity::{Permission, Tenant};
 use kedai_orders::{
-    Charges, Claimed, LineInput, NewOrder, Order, OrderDetails, OrderError, OrderId, OrderItem, OrderItemId,
-    OrderNumber, OrderStatus, Payment, PaymentId, PaymentStatus, Period, PeriodSummary, StatusChange, StatusStamps,
-    check_transition, earliest_start, has_unrefunded_payment, plan_payment, price_order, summarize,
+    Charges, Claimed, LineInput, NewOrder, Order, OrderDetails, OrderError, OrderId, OrderItem,
+    OrderItemId, OrderNumber, OrderStatus, Payment, PaymentId, PaymentStatus, Period,
+    PeriodSummary, StatusChange, StatusStamps, check_transition, earliest_start,
+    has_unrefunded_payment, plan_payment, price_order, summarize,
 };
 use serde_json::json;
 
@@ -84,10 +85,18 @@ pub struct PaymentResult {
 }
 
 fn money(amount: Option<&Amount>, tenant: &Tenant, field: &str) -> Result<Option<Money>, AppError> {
-    amount.map(|a| a.to_money(tenant.currency, field)).transpose()
+    amount
+        .map(|a| a.to_money(tenant.currency, field))
+        .transpose()
 }
 
-fn event(tenant: TenantId, event_type: &'static str, order: &Order, now: DateTime<Utc>, extra: serde_json::Value) -> OutboxEvent {
+fn event(
+    tenant: TenantId,
+    event_type: &'static str,
+    order: &Order,
+    now: DateTime<Utc>,
+    extra: serde_json::Value,
+) -> OutboxEvent {
     let mut payload = json!({
         "order_id": order.id.to_string(),
         "order_number": order.order_number.as_str(),
@@ -114,9 +123,17 @@ fn event(tenant: TenantId, event_type: &'static str, order: &Order, now: DateTim
 /// [`AppError::Forbidden`], [`AppError::Validation`], [`AppError::AmountMismatch`],
 /// [`AppError::NotFound`] (a product), [`AppError::Conflict`] `PRODUCT_INACTIVE`,
 /// [`AppError::InsufficientStock`].
-pub fn create_order(tx: &mut dyn UnitOfWork, actor: &Actor, cmd: &CreateOrderCommand, now: DateTime<Utc>) -> Result<OrderView, AppError> {
+pub fn create_order(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    cmd: &CreateOrderCommand,
+    now: DateTime<Utc>,
+) -> Result<OrderView, AppError> {
     actor.require(Permission::OrdersWrite)?;
-    if !matches!(cmd.order.status, OrderStatus::Pending | OrderStatus::Confirmed) {
+    if !matches!(
+        cmd.order.status,
+        OrderStatus::Pending | OrderStatus::Confirmed
+    ) {
         return Err(OrderError::InvalidInitialStatus(cmd.order.status).into());
     }
     let tenant = tenant(tx, actor.tenant)?;
@@ -125,15 +142,22 @@ pub fn create_order(tx: &mut dyn UnitOfWork, actor: &Actor, cmd: &CreateOrderCom
     for (i, item) in cmd.items.iter().enumerate() {
         lines.push(LineInput {
             quantity: item.quantity,
-            unit_price: item.unit_price.to_money(currency, &format!("items[{i}].unit_price"))?,
-            claimed_total: money(item.total_price.as_ref(), &tenant, &format!("items[{i}].total_price"))?,
+            unit_price: item
+                .unit_price
+                .to_money(currency, &format!("items[{i}].unit_price"))?,
+            claimed_total: money(
+                item.total_price.as_ref(),
+                &tenant,
+                &format!("items[{i}].total_price"),
+            )?,
         });
     }
     let zero = Money::zero(currency);
     let charges = Charges {
         shipping_fee: money(cmd.shipping_fee.as_ref(), &tenant, "shipping_fee")?.unwrap_or(zero),
         tax_amount: money(cmd.tax_amount.as_ref(), &tenant, "tax_amount")?.unwrap_or(zero),
-        discount_amount: money(cmd.discount_amount.as_ref(), &tenant, "discount_amount")?.unwrap_or(zero),
+        discount_amount: money(cmd.discount_amount.as_ref(), &tenant, "discount_amount")?
+            .unwrap_or(zero),
     };
     let claimed = Claimed {
         subtotal: money(cmd.subtotal.as_ref(), &tenant, "subtotal")?,
@@ -151,7 +175,10 @@ pub fn create_order(tx: &mut dyn UnitOfWork, actor: &Actor, cmd: &CreateOrderCom
         match products.iter().find(|p| p.id == *id) {
             None => return Err(AppError::not_found("product", id)),
             Some(p) if p.status != kedai_inventory::ProductStatus::Active => {
-                return Err(AppError::conflict("PRODUCT_INACTIVE", format!("product {id} is not on sale")));
+                return Err(AppError::conflict(
+                    "PRODUCT_INACTIVE",
+                    format!("product {id} is not on sale"),
+                ));
             }
             Some(_) => {}
         }
@@ -160,7 +187,15 @@ pub fn create_order(tx: &mut dyn UnitOfWork, actor: &Actor, cmd: &CreateOrderCom
     let order_id = OrderId::new();
     // Products in id order, so concurrent orders lock lots in the same order.
     for (product_id, quantity) in &wanted {
-        allocate_fifo(tx, actor, *product_id, *quantity, "order", &order_id.to_string(), now)?;
+        allocate_fifo(
+            tx,
+            actor,
+            *product_id,
+            *quantity,
+            "order",
+            &order_id.to_string(),
+            now,
+        )?;
     }
 
     let year = tenant.time_zone.local_year(now);
@@ -216,7 +251,13 @@ pub fn create_order(tx: &mut dyn UnitOfWork, actor: &Actor, cmd: &CreateOrderCom
         at: now,
     };
     tx.insert_order(&order, &items, &created)?;
-    tx.append_event(&event(actor.tenant, "order.created", &order, now, json!({ "items": items.len() })))?;
+    tx.append_event(&event(
+        actor.tenant,
+        "order.created",
+        &order,
+        now,
+        json!({ "items": items.len() }),
+    ))?;
     Ok(OrderView {
         order,
         items,
@@ -226,7 +267,8 @@ pub fn create_order(tx: &mut dyn UnitOfWork, actor: &Actor, cmd: &CreateOrderCom
 }
 
 fn require_order(tx: &mut dyn UnitOfWork, actor: &Actor, id: OrderId) -> Result<Order, AppError> {
-    tx.find_order(actor.tenant, id)?.ok_or_else(|| AppError::not_found("order", id))
+    tx.find_order(actor.tenant, id)?
+        .ok_or_else(|| AppError::not_found("order", id))
 }
 
 fn load_view(tx: &mut dyn UnitOfWork, actor: &Actor, order: Order) -> Result<OrderView, AppError> {
@@ -242,7 +284,11 @@ fn load_view(tx: &mut dyn UnitOfWork, actor: &Actor, order: Order) -> Result<Ord
 ///
 /// # Errors
 /// [`AppError::Forbidden`], [`AppError::NotFound`].
-pub fn get_order(tx: &mut dyn UnitOfWork, actor: &Actor, id: OrderId) -> Result<OrderView, AppError> {
+pub fn get_order(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    id: OrderId,
+) -> Result<OrderView, AppError> {
     actor.require(Permission::OrdersRead)?;
     let order = require_order(tx, actor, id)?;
     load_view(tx, actor, order)
@@ -271,7 +317,9 @@ fn apply_transition(
     };
     if !tx.transition(actor.tenant, &change)? {
         // The order moved since we read it; start over with a fresh read.
-        return Err(AppError::Storage(kedai_core::StorageError::retryable("order status changed concurrently")));
+        return Err(AppError::Storage(kedai_core::StorageError::retryable(
+            "order status changed concurrently",
+        )));
     }
     if transition.releases_stock {
         release(tx, actor, &order.id.to_string(), now)?;
@@ -284,9 +332,21 @@ fn apply_transition(
         order.tracking_number = Some(t);
     }
     let extra = json!({ "from": from.as_str(), "to": to.as_str() });
-    tx.append_event(&event(actor.tenant, "order.status_changed", order, now, extra))?;
+    tx.append_event(&event(
+        actor.tenant,
+        "order.status_changed",
+        order,
+        now,
+        extra,
+    ))?;
     if to == OrderStatus::Completed {
-        tx.append_event(&event(actor.tenant, "order.completed", order, now, json!({})))?;
+        tx.append_event(&event(
+            actor.tenant,
+            "order.completed",
+            order,
+            now,
+            json!({}),
+        ))?;
     }
     Ok(())
 }
@@ -307,7 +367,15 @@ pub fn change_status(
 ) -> Result<OrderView, AppError> {
     actor.require(Permission::OrdersWrite)?;
     let mut order = require_order(tx, actor, id)?;
-    apply_transition(tx, actor, &mut order, to, tracking_number, "status_update", now)?;
+    apply_transition(
+        tx,
+        actor,
+        &mut order,
+        to,
+        tracking_number,
+        "status_update",
+        now,
+    )?;
     load_view(tx, actor, order)
 }
 
@@ -317,7 +385,12 @@ pub fn change_status(
 /// [`AppError::Forbidden`], [`AppError::NotFound`], [`AppError::Validation`] (amount, method),
 /// [`AppError::Conflict`] `PAYMENT_NOT_ALLOWED` / `NOTHING_TO_REFUND`,
 /// [`AppError::InvalidTransition`].
-pub fn record_payment(tx: &mut dyn UnitOfWork, actor: &Actor, cmd: &PaymentCommand, now: DateTime<Utc>) -> Result<PaymentResult, AppError> {
+pub fn record_payment(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    cmd: &PaymentCommand,
+    now: DateTime<Utc>,
+) -> Result<PaymentResult, AppError> {
     actor.require(Permission::PaymentsWrite)?;
     let method = cmd.method.trim();
     if method.is_empty() || method.len() > 64 {
@@ -326,7 +399,14 @@ pub fn record_payment(tx: &mut dyn UnitOfWork, actor: &Actor, cmd: &PaymentComma
     let mut order = require_order(tx, actor, cmd.order_id)?;
     let amount = cmd.amount.to_money(order.currency, "amount")?;
     let payments = tx.payments(actor.tenant, order.id)?;
-    let plan = plan_payment(order.order_type, order.status, order.total_amount, amount, cmd.status, has_unrefunded_payment(&payments))?;
+    let plan = plan_payment(
+        order.order_type,
+        order.status,
+        order.total_amount,
+        amount,
+        cmd.status,
+        has_unrefunded_payment(&payments),
+    )?;
     let payment = Payment {
         id: PaymentId::new(),
         tenant_id: actor.tenant,
@@ -368,12 +448,26 @@ pub enum SummaryCaller {
     Public(TenantId),
 }
 
+/// A tenant's order summary.
+#[derive(Debug, Clone)]
+pub struct OrderSummary {
+    /// Currency of the amounts.
+    pub currency: kedai_core::Currency,
+    /// One summary per requested period, in request order.
+    pub periods: Vec<PeriodSummary>,
+}
+
 /// Summaries of the tenant's orders for each period, with day boundaries in its time zone.
 ///
 /// # Errors
 /// [`AppError::Forbidden`]; [`AppError::Unauthenticated`] for a public caller of a tenant that
 /// has not opted in (or does not exist); [`AppError::Validation`] for no periods.
-pub fn order_summary(tx: &mut dyn UnitOfWork, caller: SummaryCaller, periods: &[Period], now: DateTime<Utc>) -> Result<Vec<PeriodSummary>, AppError> {
+pub fn order_summary(
+    tx: &mut dyn UnitOfWork,
+    caller: SummaryCaller,
+    periods: &[Period],
+    now: DateTime<Utc>,
+) -> Result<OrderSummary, AppError> {
     let tenant = match caller {
         SummaryCaller::Staff(actor) => {
             actor.require(Permission::ReportsRead)?;
@@ -385,13 +479,22 @@ pub fn order_summary(tx: &mut dyn UnitOfWork, caller: SummaryCaller, periods: &[
             .ok_or(AppError::Unauthenticated(AuthFailure::Missing))?,
     };
     if periods.is_empty() {
-        return Err(AppError::invalid("period_label", "name at least one period"));
+        return Err(AppError::invalid(
+            "period_label",
+            "name at least one period",
+        ));
     }
     let today = tenant.time_zone.local_date(now);
     let from = earliest_start(periods, today, tenant.time_zone);
     let to = tenant.time_zone.end_of_day(today);
     let facts = tx.order_facts(tenant.id, from, to)?;
-    Ok(periods.iter().map(|p| summarize(*p, today, tenant.time_zone, &facts)).collect())
+    Ok(OrderSummary {
+        currency: tenant.currency,
+        periods: periods
+            .iter()
+            .map(|p| summarize(*p, today, tenant.time_zone, &facts))
+            .collect(),
+    })
 }
 
 /// Parses order details shared by every surface: trims strings and drops empty ones.

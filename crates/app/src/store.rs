@@ -10,7 +10,12 @@ use crate::{AppError, OutboxRepository};
 
 /// Every repository, over one connection inside one transaction.
 pub trait UnitOfWork:
-    TenantRepository + StaffRepository + CatalogRepository + InventoryRepository + OrderRepository + OutboxRepository
+    TenantRepository
+    + StaffRepository
+    + CatalogRepository
+    + InventoryRepository
+    + OrderRepository
+    + OutboxRepository
 {
 }
 
@@ -45,7 +50,10 @@ impl dyn Store + '_ {
     ///
     /// # Errors
     /// Whatever the use case returns, or [`AppError::Storage`].
-    pub fn write<T>(&self, mut f: impl FnMut(&mut dyn UnitOfWork) -> Result<T, AppError>) -> Result<T, AppError> {
+    pub fn write<T>(
+        &self,
+        mut f: impl FnMut(&mut dyn UnitOfWork) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
         let mut out = None;
         self.write_work(&mut |tx| {
             out = Some(f(tx)?);
@@ -58,7 +66,10 @@ impl dyn Store + '_ {
     ///
     /// # Errors
     /// Whatever the use case returns, or [`AppError::Storage`].
-    pub fn read<T>(&self, mut f: impl FnMut(&mut dyn UnitOfWork) -> Result<T, AppError>) -> Result<T, AppError> {
+    pub fn read<T>(
+        &self,
+        mut f: impl FnMut(&mut dyn UnitOfWork) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
         let mut out = None;
         self.read_work(&mut |tx| {
             out = Some(f(tx)?);

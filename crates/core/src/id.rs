@@ -146,7 +146,11 @@ mod tests {
         assert!("0".parse::<ProductId>().is_err());
         assert!("-3".parse::<ProductId>().is_err());
         assert!("1.5".parse::<ProductId>().is_err());
-        assert!("550e8400-e29b-41d4-a716-446655440000".parse::<ProductId>().is_err());
+        assert!(
+            "550e8400-e29b-41d4-a716-446655440000"
+                .parse::<ProductId>()
+                .is_err()
+        );
         assert!(ProductId::new(0).is_err());
     }
 }

@@ -146,14 +146,20 @@ impl Money {
         };
         let mut fraction_value: i64 = 0;
         for i in 0..exp {
-            let digit = significant.as_bytes().get(i).map_or(0, |b| i64::from(b - b'0'));
+            let digit = significant
+                .as_bytes()
+                .get(i)
+                .map_or(0, |b| i64::from(b - b'0'));
             fraction_value = fraction_value * 10 + digit;
         }
         let minor = whole_value
             .checked_mul(currency.scale())
             .and_then(|w| w.checked_add(fraction_value))
             .ok_or(MoneyError::Overflow)?;
-        Ok(Self::from_minor(if negative { -minor } else { minor }, currency))
+        Ok(Self::from_minor(
+            if negative { -minor } else { minor },
+            currency,
+        ))
     }
 
     /// Minor units.
@@ -208,7 +214,10 @@ impl Money {
     /// [`MoneyError::CurrencyMismatch`] or [`MoneyError::Overflow`].
     pub fn checked_add(self, other: Self) -> Result<Self, MoneyError> {
         self.same_currency(&other)?;
-        let minor = self.minor.checked_add(other.minor).ok_or(MoneyError::Overflow)?;
+        let minor = self
+            .minor
+            .checked_add(other.minor)
+            .ok_or(MoneyError::Overflow)?;
         Ok(Self::from_minor(minor, self.currency))
     }
 
@@ -218,7 +227,10 @@ impl Money {
     /// [`MoneyError::CurrencyMismatch`] or [`MoneyError::Overflow`].
     pub fn checked_sub(self, other: Self) -> Result<Self, MoneyError> {
         self.same_currency(&other)?;
-        let minor = self.minor.checked_sub(other.minor).ok_or(MoneyError::Overflow)?;
+        let minor = self
+            .minor
+            .checked_sub(other.minor)
+            .ok_or(MoneyError::Overflow)?;
         Ok(Self::from_minor(minor, self.currency))
     }
 
@@ -227,7 +239,10 @@ impl Money {
     /// # Errors
     /// [`MoneyError::Overflow`].
     pub fn checked_mul(self, quantity: i64) -> Result<Self, MoneyError> {
-        let minor = self.minor.checked_mul(quantity).ok_or(MoneyError::Overflow)?;
+        let minor = self
+            .minor
+            .checked_mul(quantity)
+            .ok_or(MoneyError::Overflow)?;
         Ok(Self::from_minor(minor, self.currency))
     }
 
@@ -289,11 +304,17 @@ mod tests {
         assert_eq!(parse("0.05", c), Ok(5));
         assert_eq!(parse(".5", c), Ok(50));
         assert_eq!(parse("-2.98", c), Ok(-298));
-        assert!(matches!(parse("14.905", c), Err(MoneyError::TooPrecise { .. })));
+        assert!(matches!(
+            parse("14.905", c),
+            Err(MoneyError::TooPrecise { .. })
+        ));
         assert!(matches!(parse("abc", c), Err(MoneyError::NotDecimal(_))));
         assert!(matches!(parse("", c), Err(MoneyError::NotDecimal(_))));
         assert!(matches!(parse("1e3", c), Err(MoneyError::NotDecimal(_))));
-        assert!(matches!(parse("99999999999999999999", c), Err(MoneyError::Overflow)));
+        assert!(matches!(
+            parse("99999999999999999999", c),
+            Err(MoneyError::Overflow)
+        ));
         let jpy = Currency::from_code("JPY").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(parse("1500", jpy), Ok(1500));
         assert!(parse("1500.5", jpy).is_err());
@@ -304,9 +325,18 @@ mod tests {
         let subtotal = Money::from_minor(2980, myr());
         let discount = subtotal.percent(10).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(discount.minor(), 298);
-        assert_eq!(subtotal.checked_sub(discount).map(|m| m.to_string()), Ok("26.82".into()));
-        assert_eq!(Money::from_minor(5, myr()).percent(50).map(|m| m.minor()), Ok(3));
-        assert_eq!(Money::from_minor(-5, myr()).percent(50).map(|m| m.minor()), Ok(-3));
+        assert_eq!(
+            subtotal.checked_sub(discount).map(|m| m.to_string()),
+            Ok("26.82".into())
+        );
+        assert_eq!(
+            Money::from_minor(5, myr()).percent(50).map(|m| m.minor()),
+            Ok(3)
+        );
+        assert_eq!(
+            Money::from_minor(-5, myr()).percent(50).map(|m| m.minor()),
+            Ok(-3)
+        );
     }
 
     #[test]
@@ -320,7 +350,10 @@ mod tests {
     #[test]
     fn arithmetic_is_checked() {
         let a = Money::from_minor(i64::MAX, myr());
-        assert_eq!(a.checked_add(Money::from_minor(1, myr())), Err(MoneyError::Overflow));
+        assert_eq!(
+            a.checked_add(Money::from_minor(1, myr())),
+            Err(MoneyError::Overflow)
+        );
         assert_eq!(a.checked_mul(2), Err(MoneyError::Overflow));
         let hkd = Currency::from_code("HKD").unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(

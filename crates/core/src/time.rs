@@ -127,8 +127,14 @@ mod tests {
         // 20:30 UTC on the 1st is 04:30 on the 2nd in Kuala Lumpur (UTC+8).
         let at = utc("2026-03-01T20:30:00Z");
         assert_eq!(kl.local_date(at).to_string(), "2026-03-02");
-        assert_eq!(kl.start_of_day(kl.local_date(at)), utc("2026-03-01T16:00:00Z"));
-        assert_eq!(kl.end_of_day(kl.local_date(at)), utc("2026-03-02T16:00:00Z"));
+        assert_eq!(
+            kl.start_of_day(kl.local_date(at)),
+            utc("2026-03-01T16:00:00Z")
+        );
+        assert_eq!(
+            kl.end_of_day(kl.local_date(at)),
+            utc("2026-03-02T16:00:00Z")
+        );
         assert_eq!(TimeZone::UTC.local_year(utc("2026-12-31T23:59:59Z")), 2026);
         assert_eq!(kl.local_year(utc("2026-12-31T16:00:00Z")), 2027);
     }

@@ -86,10 +86,12 @@ impl TokenService {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
         validation.set_required_spec_claims(&["exp", "sub"]);
-        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(|e| match e.kind() {
-            ErrorKind::ExpiredSignature => AuthFailure::Expired,
-            _ => AuthFailure::InvalidToken,
-        })?;
+        let data = jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).map_err(
+            |e| match e.kind() {
+                ErrorKind::ExpiredSignature => AuthFailure::Expired,
+                _ => AuthFailure::InvalidToken,
+            },
+        )?;
         let c = data.claims;
         if c.typ != "staff" {
             return Err(AuthFailure::InvalidToken);
@@ -106,7 +108,10 @@ fn bearer(req: &HttpRequest) -> Result<Option<&str>, AuthFailure> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
     };
-    let value = value.to_str().map_err(|_| AuthFailure::InvalidToken)?.trim();
+    let value = value
+        .to_str()
+        .map_err(|_| AuthFailure::InvalidToken)?
+        .trim();
     let (scheme, token) = value.split_once(' ').ok_or(AuthFailure::InvalidToken)?;
     if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
         return Err(AuthFailure::InvalidToken);
@@ -118,7 +123,9 @@ fn actor(req: &HttpRequest) -> Result<Option<Actor>, AuthFailure> {
     let Some(token) = bearer(req)? else {
         return Ok(None);
     };
-    let state = req.app_data::<web::Data<AppState>>().ok_or(AuthFailure::InvalidToken)?;
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or(AuthFailure::InvalidToken)?;
     state.tokens.verify(token).map(Some)
 }
 
@@ -148,6 +155,10 @@ impl<S: Surface> FromRequest for MaybeAuthed<S> {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(actor(req).map(|a| Self(a, PhantomData)).map_err(|why| AppError::Unauthenticated(why).into()))
+        ready(
+            actor(req)
+                .map(|a| Self(a, PhantomData))
+                .map_err(|why| AppError::Unauthenticated(why).into()),
+        )
     }
 }

@@ -32,13 +32,20 @@ fn classify(e: serde_path_to_error::Error<serde_json::Error>) -> Failure {
             let path = e.path().to_string();
             let path = if path == "." { String::new() } else { path };
             // "missing field `x`" is reported at the parent: name the field itself.
-            let field = match message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
+            let field = match message
+                .strip_prefix("missing field `")
+                .and_then(|m| m.split('`').next())
+            {
                 Some(name) if path.is_empty() => name.to_owned(),
                 Some(name) => format!("{path}.{name}"),
                 None if path.is_empty() => "body".to_owned(),
                 None => path,
             };
-            let message = if message.starts_with("missing field") { "is required".to_owned() } else { message };
+            let message = if message.starts_with("missing field") {
+                "is required".to_owned()
+            } else {
+                message
+            };
             Failure::App(AppError::Validation {
                 code: "VALIDATION_ERROR",
                 errors: vec![FieldError { field, message }],
@@ -52,8 +59,16 @@ fn classify(e: serde_path_to_error::Error<serde_json::Error>) -> Failure {
 /// # Errors
 /// [`Failure::Malformed`] or a validation failure naming the field.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Failure> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Failure::Malformed("a JSON object body is required".into()));
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => return Err(Failure::Malformed("a JSON object body is required".into())),
+        // Every request body is an object; say so rather than naming an array index.
+        Some(b'[' | b'"' | b't' | b'f' | b'n' | b'-' | b'0'..=b'9') => {
+            return Err(Failure::App(AppError::invalid(
+                "body",
+                "must be a JSON object",
+            )));
+        }
+        Some(_) => {}
     }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(classify)?;
@@ -87,7 +102,9 @@ impl<T: DeserializeOwned + 'static, S: Surface> FromRequest for JsonBody<T, S> {
                 }
                 body.extend_from_slice(&chunk);
             }
-            parse_json(&body).map(|v| Self(v, PhantomData)).map_err(ApiError::from)
+            parse_json(&body)
+                .map(|v| Self(v, PhantomData))
+                .map_err(ApiError::from)
         })
     }
 }
@@ -120,15 +137,32 @@ mod tests {
     #[test]
     fn names_the_bad_field() {
         assert_eq!(field(parse_json(br#"{"items":[]}"#)), "name");
-        assert_eq!(field(parse_json(br#"{"name":"a","items":[{"quantity":"2"}]}"#)), "items[0].quantity");
-        assert_eq!(field(parse_json(br#"{"name":"a","items":[{}]}"#)), "items[0].quantity");
+        assert_eq!(
+            field(parse_json(br#"{"name":"a","items":[{"quantity":"2"}]}"#)),
+            "items[0].quantity"
+        );
+        assert_eq!(
+            field(parse_json(br#"{"name":"a","items":[{}]}"#)),
+            "items[0].quantity"
+        );
         assert_eq!(field(parse_json(br"[1]")), "body");
+        assert_eq!(field(parse_json(br"42")), "body");
     }
 
     #[test]
     fn syntax_errors_are_malformed() {
-        for bad in [&b"{"[..], b"", b"  ", b"{\"name\": }", b"{} trailing"] {
-            assert!(matches!(parse_json::<Req>(bad), Err(Failure::Malformed(_))), "{bad:?}");
+        for bad in [
+            &b"{"[..],
+            b"",
+            b"  ",
+            b"{\"name\": }",
+            b"{\"name\":\"a\",\"items\":[]} trailing",
+            b"<xml/>",
+        ] {
+            assert!(
+                matches!(parse_json::<Req>(bad), Err(Failure::Malformed(_))),
+                "{bad:?}"
+            );
         }
     }
 }

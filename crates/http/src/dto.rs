@@ -64,7 +64,9 @@ impl<'de> Deserialize<'de> for IntId {
             }
 
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<IntId, E> {
-                ProductId::new(v).map(IntId).map_err(|_| E::custom("must be a positive integer id"))
+                ProductId::new(v)
+                    .map(IntId)
+                    .map_err(|_| E::custom("must be a positive integer id"))
             }
 
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<IntId, E> {
@@ -77,7 +79,9 @@ impl<'de> Deserialize<'de> for IntId {
             }
 
             fn visit_str<E: de::Error>(self, v: &str) -> Result<IntId, E> {
-                v.parse().map(IntId).map_err(|_| E::custom("must be a positive integer id"))
+                v.parse()
+                    .map(IntId)
+                    .map_err(|_| E::custom("must be a positive integer id"))
             }
         }
         d.deserialize_any(V)
@@ -88,7 +92,9 @@ impl<'de> Deserialize<'de> for IntId {
 ///
 /// # Errors
 /// Whatever `T` fails with.
-pub fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+pub fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 
@@ -106,7 +112,11 @@ pub struct Ok<T> {
 impl<T> Ok<T> {
     /// A success with a message.
     pub fn new(message: impl Into<String>, data: T) -> Self {
-        Self { success: true, message: message.into(), data }
+        Self {
+            success: true,
+            message: message.into(),
+            data,
+        }
     }
 }
 
@@ -183,11 +193,14 @@ mod tests {
 
     #[test]
     fn amounts_and_ids_take_numbers_or_strings() {
-        let p: Probe = serde_json::from_str(r#"{"amount": 14.90, "id": "42"}"#).unwrap_or_else(|e| panic!("{e}"));
+        let p: Probe = serde_json::from_str(r#"{"amount": 14.90, "id": "42"}"#)
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((p.amount.0.0.as_str(), p.id.0.get()), ("14.9", 42));
-        let p: Probe = serde_json::from_str(r#"{"amount": "29.80", "id": 7}"#).unwrap_or_else(|e| panic!("{e}"));
+        let p: Probe = serde_json::from_str(r#"{"amount": "29.80", "id": 7}"#)
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!((p.amount.0.0.as_str(), p.id.0.get()), ("29.80", 7));
-        let p: Probe = serde_json::from_str(r#"{"amount": 100, "id": 7}"#).unwrap_or_else(|e| panic!("{e}"));
+        let p: Probe =
+            serde_json::from_str(r#"{"amount": 100, "id": 7}"#).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(p.amount.0.0, "100");
         for bad in [
             r#"{"amount": 1, "id": "550e8400-e29b-41d4-a716-446655440000"}"#,

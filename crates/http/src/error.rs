@@ -12,7 +12,6 @@ use kedai_app::{AppError, AuthFailure};
 use kedai_core::storage::StorageErrorKind;
 use serde_json::{Value, json};
 
-
 use crate::surface::Surface;
 
 /// A failure before or around a use case.
@@ -62,7 +61,10 @@ impl<S> From<AppError> for ApiError<S> {
 
 impl<S> From<Failure> for ApiError<S> {
     fn from(failure: Failure) -> Self {
-        Self { failure, surface: PhantomData }
+        Self {
+            failure,
+            surface: PhantomData,
+        }
     }
 }
 
@@ -103,15 +105,27 @@ impl Failure {
     /// surface whose documents say 400 for bad parameters lowers it.
     #[must_use]
     pub fn render(&self) -> Rendered {
-        let plain = |status, code, message: String| Rendered { status, code, message, errors: BTreeMap::new(), details: None };
+        let plain = |status, code, message: String| Rendered {
+            status,
+            code,
+            message,
+            errors: BTreeMap::new(),
+            details: None,
+        };
         match self {
-            Self::Malformed(m) => plain(StatusCode::BAD_REQUEST, "MALFORMED_REQUEST", format!("malformed request: {m}")),
+            Self::Malformed(m) => plain(
+                StatusCode::BAD_REQUEST,
+                "MALFORMED_REQUEST",
+                format!("malformed request: {m}"),
+            ),
             Self::TooLarge { limit } => plain(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "PAYLOAD_TOO_LARGE",
                 format!("request body larger than {limit} bytes"),
             ),
-            Self::RouteNotFound => plain(StatusCode::NOT_FOUND, "NOT_FOUND", "no such route".into()),
+            Self::RouteNotFound => {
+                plain(StatusCode::NOT_FOUND, "NOT_FOUND", "no such route".into())
+            }
             Self::App(e) => render_app(e),
         }
     }
@@ -119,20 +133,37 @@ impl Failure {
 
 fn render_app(e: &AppError) -> Rendered {
     let message = e.to_string();
-    let plain = |status, code| Rendered { status, code, message: message.clone(), errors: BTreeMap::new(), details: None };
+    let plain = |status, code| Rendered {
+        status,
+        code,
+        message: message.clone(),
+        errors: BTreeMap::new(),
+        details: None,
+    };
     match e {
         AppError::Validation { code, errors } => {
             let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
             for fe in errors {
-                map.entry(fe.field.clone()).or_default().push(fe.message.clone());
+                map.entry(fe.field.clone())
+                    .or_default()
+                    .push(fe.message.clone());
             }
-            Rendered { status: StatusCode::UNPROCESSABLE_ENTITY, code, message, errors: map, details: None }
+            Rendered {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                code,
+                message,
+                errors: map,
+                details: None,
+            }
         }
         AppError::AmountMismatch(mismatches) => {
             let mut errors = BTreeMap::new();
             let mut expected = serde_json::Map::new();
             for m in mismatches {
-                errors.insert(m.field.clone(), vec![format!("is {} but should be {}", m.claimed, m.expected)]);
+                errors.insert(
+                    m.field.clone(),
+                    vec![format!("is {} but should be {}", m.claimed, m.expected)],
+                );
                 expected.insert(m.field.clone(), json!(m.expected.to_f64()));
             }
             Rendered {
@@ -154,8 +185,14 @@ fn render_app(e: &AppError) -> Rendered {
             },
         ),
         AppError::Forbidden(_) => plain(StatusCode::FORBIDDEN, "FORBIDDEN"),
-        AppError::InsufficientStock { product_id, requested, available } => Rendered {
-            details: Some(json!({ "product_id": product_id.get(), "requested": requested, "available": available })),
+        AppError::InsufficientStock {
+            product_id,
+            requested,
+            available,
+        } => Rendered {
+            details: Some(
+                json!({ "product_id": product_id.get(), "requested": requested, "available": available }),
+            ),
             ..plain(StatusCode::CONFLICT, "INSUFFICIENT_STOCK")
         },
         AppError::InvalidTransition { from, to } => Rendered {
@@ -163,7 +200,10 @@ fn render_app(e: &AppError) -> Rendered {
             ..plain(StatusCode::CONFLICT, "INVALID_STATUS_TRANSITION")
         },
         AppError::TrackingNumberRequired => Rendered {
-            errors: BTreeMap::from([("tracking_number".to_owned(), vec!["is required to ship".to_owned()])]),
+            errors: BTreeMap::from([(
+                "tracking_number".to_owned(),
+                vec!["is required to ship".to_owned()],
+            )]),
             ..plain(StatusCode::UNPROCESSABLE_ENTITY, "TRACKING_NUMBER_REQUIRED")
         },
         AppError::Conflict { code, .. } => plain(StatusCode::CONFLICT, code),
@@ -207,10 +247,14 @@ impl<S: Surface> ResponseError for ApiError<S> {
         let status = S::status(&rendered);
         let mut response = S::error_response(HttpResponse::build(status), &rendered);
         if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         if status == StatusCode::SERVICE_UNAVAILABLE {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
         response
     }

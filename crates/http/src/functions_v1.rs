@@ -6,8 +6,11 @@ use std::collections::BTreeMap;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use kedai_app::inventory::{AdjustCommand, AdjustTarget, AllocateCommand, StockInCommand};
-use kedai_app::orders::{CreateOrderCommand, OrderLine, PaymentCommand, SummaryCaller, clean_details};
+use kedai_app::orders::{
+    CreateOrderCommand, OrderLine, PaymentCommand, SummaryCaller, clean_details,
+};
 use kedai_app::{AppError, AuthFailure, inventory, orders};
+use kedai_identity::Permission;
 use kedai_orders::{NewOrder, OrderDetails, Period, PeriodSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -22,7 +25,9 @@ use crate::{AppState, blocking};
 type Result<T> = std::result::Result<T, ApiError<Edge>>;
 
 fn parse_field<T: std::str::FromStr<Err = String>>(field: &str, value: &str) -> Result<T> {
-    value.parse().map_err(|e: String| ApiError::invalid(field, e))
+    value
+        .parse()
+        .map_err(|e: String| ApiError::invalid(field, e))
 }
 
 /// Registers the edge functions.
@@ -88,12 +93,30 @@ pub struct StockInResponse {
     security(("bearer" = []))
 )]
 #[post("/stock-in")]
-pub async fn stock_in(state: web::Data<AppState>, Authed(actor, ..): Authed<Edge>, body: JsonBody<StockInRequest, Edge>) -> Result<HttpResponse> {
+pub async fn stock_in(
+    state: web::Data<AppState>,
+    Authed(actor, ..): Authed<Edge>,
+    body: JsonBody<StockInRequest, Edge>,
+) -> Result<HttpResponse> {
+    actor.require(Permission::InventoryWrite)?;
     let req = body.0;
-    let source = req.source.as_deref().map(|s| parse_field("source", s)).transpose()?;
-    let cmd = StockInCommand { product_id: req.product_id.0, quantity: req.quantity, source, note: req.note, received_at: req.received_at };
+    let source = req
+        .source
+        .as_deref()
+        .map(|s| parse_field("source", s))
+        .transpose()?;
+    let cmd = StockInCommand {
+        product_id: req.product_id.0,
+        quantity: req.quantity,
+        source,
+        note: req.note,
+        received_at: req.received_at,
+    };
     let now = state.now();
-    let done = blocking(&state, move |store| store.write(|tx| inventory::stock_in(tx, &actor, &cmd, now))).await?;
+    let done = blocking(&state, move |store| {
+        store.write(|tx| inventory::stock_in(tx, &actor, &cmd, now))
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(StockInResponse {
         success: true,
         inventory_id: done.lot.id.to_string(),
@@ -167,17 +190,44 @@ pub struct StockAdjustResponse {
     security(("bearer" = []))
 )]
 #[post("/stock-adjust")]
-pub async fn stock_adjust(state: web::Data<AppState>, Authed(actor, ..): Authed<Edge>, body: JsonBody<StockAdjustRequest, Edge>) -> Result<HttpResponse> {
+pub async fn stock_adjust(
+    state: web::Data<AppState>,
+    Authed(actor, ..): Authed<Edge>,
+    body: JsonBody<StockAdjustRequest, Edge>,
+) -> Result<HttpResponse> {
+    actor.require(Permission::InventoryWrite)?;
     let req = body.0;
     let target = match (req.product_id, req.inventory_id.as_deref()) {
         (Some(p), None) => AdjustTarget::Product(p.0),
-        (None, Some(lot)) => AdjustTarget::Lot(lot.parse().map_err(|_| ApiError::invalid("inventory_id", "must be an inventory record id"))?),
-        (Some(_), Some(_)) => return Err(ApiError::invalid("product_id", "give product_id or inventory_id, not both")),
-        (None, None) => return Err(ApiError::invalid("product_id", "product_id or inventory_id is required")),
+        (None, Some(lot)) => AdjustTarget::Lot(
+            lot.parse()
+                .map_err(|_| ApiError::invalid("inventory_id", "must be an inventory record id"))?,
+        ),
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid(
+                "product_id",
+                "give product_id or inventory_id, not both",
+            ));
+        }
+        (None, None) => {
+            return Err(ApiError::invalid(
+                "product_id",
+                "product_id or inventory_id is required",
+            ));
+        }
     };
-    let cmd = AdjustCommand { target, quantity: req.adjust_quantity, reason: parse_field("reason", &req.reason)?, source: req.source, note: req.note };
+    let cmd = AdjustCommand {
+        target,
+        quantity: req.adjust_quantity,
+        reason: parse_field("reason", &req.reason)?,
+        source: req.source,
+        note: req.note,
+    };
     let now = state.now();
-    let done = blocking(&state, move |store| store.write(|tx| inventory::adjust_stock(tx, &actor, &cmd, now))).await?;
+    let done = blocking(&state, move |store| {
+        store.write(|tx| inventory::adjust_stock(tx, &actor, &cmd, now))
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(StockAdjustResponse {
         success: true,
         inventory_id: done.lot_id.to_string(),
@@ -237,7 +287,11 @@ pub struct AllocateResponse {
     security(("bearer" = []))
 )]
 #[post("/allocate-inventory")]
-pub async fn allocate_inventory(state: web::Data<AppState>, Authed(actor, ..): Authed<Edge>, body: JsonBody<AllocateRequest, Edge>) -> Result<HttpResponse> {
+pub async fn allocate_inventory(
+    state: web::Data<AppState>,
+    Authed(actor, ..): Authed<Edge>,
+    body: JsonBody<AllocateRequest, Edge>,
+) -> Result<HttpResponse> {
     let req = body.0;
     let product_id = req.product_id.0.get();
     let cmd = AllocateCommand {
@@ -247,8 +301,15 @@ pub async fn allocate_inventory(state: web::Data<AppState>, Authed(actor, ..): A
         reference: req.ref_id,
     };
     let now = state.now();
-    let stock = blocking(&state, move |store| store.write(|tx| inventory::allocate(tx, &actor, &cmd, now))).await?;
-    Ok(HttpResponse::Ok().json(AllocateResponse { success: true, product_id, current_stock: stock }))
+    let stock = blocking(&state, move |store| {
+        store.write(|tx| inventory::allocate(tx, &actor, &cmd, now))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(AllocateResponse {
+        success: true,
+        product_id,
+        current_stock: stock,
+    }))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -374,11 +435,29 @@ pub struct OrderCreateResponse {
     security(("bearer" = []))
 )]
 #[post("/order-create")]
-pub async fn order_create(state: web::Data<AppState>, Authed(actor, ..): Authed<Edge>, body: JsonBody<OrderCreateRequest, Edge>) -> Result<HttpResponse> {
-    let OrderCreateRequest { order_data: d, items } = body.0;
+pub async fn order_create(
+    state: web::Data<AppState>,
+    Authed(actor, ..): Authed<Edge>,
+    body: JsonBody<OrderCreateRequest, Edge>,
+) -> Result<HttpResponse> {
+    actor.require(Permission::OrdersWrite)?;
+    let OrderCreateRequest {
+        order_data: d,
+        items,
+    } = body.0;
     let order = NewOrder {
-        order_type: d.order_type.as_deref().map(|t| parse_field("order_data.order_type", t)).transpose()?.unwrap_or_default(),
-        status: d.status.as_deref().map(|s| parse_field("order_data.status", s)).transpose()?.unwrap_or(kedai_orders::OrderStatus::Pending),
+        order_type: d
+            .order_type
+            .as_deref()
+            .map(|t| parse_field("order_data.order_type", t))
+            .transpose()?
+            .unwrap_or_default(),
+        status: d
+            .status
+            .as_deref()
+            .map(|s| parse_field("order_data.status", s))
+            .transpose()?
+            .unwrap_or(kedai_orders::OrderStatus::Pending),
         details: clean_details(OrderDetails {
             customer_id: d.customer_id,
             customer_email: d.customer_email,
@@ -397,7 +476,12 @@ pub async fn order_create(state: web::Data<AppState>, Authed(actor, ..): Authed<
         order,
         items: items
             .into_iter()
-            .map(|i| OrderLine { product_id: i.product_id.0, quantity: i.quantity, unit_price: i.unit_price.0, total_price: i.total_price.map(|t| t.0) })
+            .map(|i| OrderLine {
+                product_id: i.product_id.0,
+                quantity: i.quantity,
+                unit_price: i.unit_price.0,
+                total_price: i.total_price.map(|t| t.0),
+            })
             .collect(),
         shipping_fee: d.shipping_fee.map(|v| v.0),
         tax_amount: d.tax_amount.map(|v| v.0),
@@ -406,7 +490,10 @@ pub async fn order_create(state: web::Data<AppState>, Authed(actor, ..): Authed<
         total_amount: d.total_amount.map(|v| v.0),
     };
     let now = state.now();
-    let view = blocking(&state, move |store| store.write(|tx| orders::create_order(tx, &actor, &cmd, now))).await?;
+    let view = blocking(&state, move |store| {
+        store.write(|tx| orders::create_order(tx, &actor, &cmd, now))
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(OrderCreateResponse {
         success: true,
         order_id: view.order.id.to_string(),
@@ -466,16 +553,27 @@ pub struct MockPaymentResponse {
     security(("bearer" = []))
 )]
 #[post("/mock-payment")]
-pub async fn mock_payment(state: web::Data<AppState>, Authed(actor, ..): Authed<Edge>, body: JsonBody<MockPaymentRequest, Edge>) -> Result<HttpResponse> {
+pub async fn mock_payment(
+    state: web::Data<AppState>,
+    Authed(actor, ..): Authed<Edge>,
+    body: JsonBody<MockPaymentRequest, Edge>,
+) -> Result<HttpResponse> {
+    actor.require(Permission::PaymentsWrite)?;
     let req = body.0;
     let cmd = PaymentCommand {
-        order_id: req.order_id.parse().map_err(|_| AppError::not_found("order", &req.order_id))?,
+        order_id: req
+            .order_id
+            .parse()
+            .map_err(|_| AppError::not_found("order", &req.order_id))?,
         method: req.method,
         amount: req.amount.0,
         status: parse_field("status", &req.status)?,
     };
     let now = state.now();
-    let done = blocking(&state, move |store| store.write(|tx| orders::record_payment(tx, &actor, &cmd, now))).await?;
+    let done = blocking(&state, move |store| {
+        store.write(|tx| orders::record_payment(tx, &actor, &cmd, now))
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(MockPaymentResponse {
         success: true,
         payment_id: done.payment.id.to_string(),
@@ -555,9 +653,14 @@ fn summary_body(s: &PeriodSummary, currency: kedai_core::Currency) -> PeriodSumm
 }
 
 fn periods(query: &str) -> Result<Vec<Period>> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).map_err(|e| ApiError::invalid("query", e.to_string()))?;
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(query).map_err(|e| ApiError::invalid("query", e.to_string()))?;
     let mut periods = Vec::new();
-    for label in pairs.iter().filter(|(k, _)| k == "period_label" || k == "period_label[]").flat_map(|(_, v)| v.split(',')) {
+    for label in pairs
+        .iter()
+        .filter(|(k, _)| k == "period_label" || k == "period_label[]")
+        .flat_map(|(_, v)| v.split(','))
+    {
         let label = label.trim();
         if label.is_empty() {
             continue;
@@ -591,7 +694,11 @@ fn periods(query: &str) -> Result<Vec<Period>> {
     security((), ("bearer" = []))
 )]
 #[get("/order-summary")]
-pub async fn order_summary(state: web::Data<AppState>, req: HttpRequest, MaybeAuthed(actor, ..): MaybeAuthed<Edge>) -> Result<HttpResponse> {
+pub async fn order_summary(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    MaybeAuthed(actor, ..): MaybeAuthed<Edge>,
+) -> Result<HttpResponse> {
     let periods = periods(req.query_string())?;
     let caller = match actor {
         Some(a) => SummaryCaller::Staff(a),
@@ -606,17 +713,22 @@ pub async fn order_summary(state: web::Data<AppState>, req: HttpRequest, MaybeAu
         }
     };
     let now = state.now();
-    let (summaries, currency) = blocking(&state, move |store| {
-        store.read(|tx| {
-            let s = orders::order_summary(tx, caller, &periods, now)?;
-            let tenant_id = match caller {
-                SummaryCaller::Staff(a) => a.tenant,
-                SummaryCaller::Public(t) => t,
-            };
-            Ok((s, kedai_app::identity::tenant(tx, tenant_id)?.currency))
-        })
+    let summary = blocking(&state, move |store| {
+        store.read(|tx| orders::order_summary(tx, caller, &periods, now))
     })
     .await?;
-    let data = summaries.iter().map(|s| (s.period.label().to_owned(), summary_body(s, currency))).collect();
-    Ok(HttpResponse::Ok().json(OrderSummaryResponse { success: true, data }))
+    let data = summary
+        .periods
+        .iter()
+        .map(|s| {
+            (
+                s.period.label().to_owned(),
+                summary_body(s, summary.currency),
+            )
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(OrderSummaryResponse {
+        success: true,
+        data,
+    }))
 }

@@ -61,7 +61,12 @@ where
     let span = tracing::Span::current();
     web::block(move || span.in_scope(|| work(store.as_ref())))
         .await
-        .map_err(|e| AppError::Storage(kedai_core::StorageError::new(StorageErrorKind::Unavailable, e)))?
+        .map_err(|e| {
+            AppError::Storage(kedai_core::StorageError::new(
+                StorageErrorKind::Unavailable,
+                e,
+            ))
+        })?
         .map_err(ApiError::from)
 }
 
@@ -87,7 +92,12 @@ fn document(mut doc: OpenApi) -> OpenApi {
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",
-        SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .bearer_format("JWT")
+                .build(),
+        ),
     );
     doc
 }

@@ -6,6 +6,7 @@ use kedai_app::catalog::{self, CreateProduct, ProductView, UpdateProduct};
 use kedai_app::orders::{self, OrderView};
 use kedai_app::{AppError, identity};
 use kedai_core::{Page, ProductId};
+use kedai_identity::Permission;
 use kedai_orders::{OrderId, OrderStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -20,15 +21,19 @@ use crate::{AppState, blocking};
 type Result<T> = std::result::Result<T, ApiError<Merchant>>;
 
 fn parse_field<T: std::str::FromStr<Err = String>>(field: &str, value: &str) -> Result<T> {
-    value.parse().map_err(|e: String| ApiError::invalid(field, e))
+    value
+        .parse()
+        .map_err(|e: String| ApiError::invalid(field, e))
 }
 
 fn product_id(raw: &str) -> Result<ProductId> {
-    raw.parse().map_err(|_| AppError::not_found("product", raw).into())
+    raw.parse()
+        .map_err(|_| AppError::not_found("product", raw).into())
 }
 
 fn order_id(raw: &str) -> Result<OrderId> {
-    raw.parse().map_err(|_| AppError::not_found("order", raw).into())
+    raw.parse()
+        .map_err(|_| AppError::not_found("order", raw).into())
 }
 
 /// Registers the merchant routes.
@@ -97,13 +102,27 @@ pub struct LoginData {
     )
 )]
 #[post("/auth/login")]
-pub async fn login(state: web::Data<AppState>, body: JsonBody<LoginRequest, Merchant>) -> Result<HttpResponse> {
+pub async fn login(
+    state: web::Data<AppState>,
+    body: JsonBody<LoginRequest, Merchant>,
+) -> Result<HttpResponse> {
     let req = body.0;
-    let merchant = match req.merchant_id.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
-        Some(m) => Some(m.parse().map_err(|_| ApiError::invalid("merchant_id", "must be a merchant id"))?),
+    let merchant = match req
+        .merchant_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
+        Some(m) => Some(
+            m.parse()
+                .map_err(|_| ApiError::invalid("merchant_id", "must be a merchant id"))?,
+        ),
         None => None,
     };
-    let signed = blocking(&state, move |store| store.read(|tx| identity::login(tx, &req.email, &req.password, merchant))).await?;
+    let signed = blocking(&state, move |store| {
+        store.read(|tx| identity::login(tx, &req.email, &req.password, merchant))
+    })
+    .await?;
     let token = state.tokens.issue(&signed.staff, state.now())?;
     tracing::info!(staff.id = %signed.staff.id, tenant.id = %signed.tenant.id, "staff signed in");
     Ok(HttpResponse::Ok().json(Envelope::new(
@@ -113,7 +132,11 @@ pub async fn login(state: web::Data<AppState>, body: JsonBody<LoginRequest, Merc
             token_type: "Bearer".into(),
             expires_in: STAFF_TOKEN_TTL_SECONDS,
             merchant_id: signed.tenant.id.to_string(),
-            user: LoginUser { id: signed.staff.id.to_string(), name: signed.staff.name, role: signed.staff.role.to_string() },
+            user: LoginUser {
+                id: signed.staff.id.to_string(),
+                name: signed.staff.name,
+                role: signed.staff.role.to_string(),
+            },
         },
     )))
 }
@@ -238,18 +261,34 @@ pub struct PageQuery {
     security(("bearer" = []))
 )]
 #[get("/products")]
-pub async fn list_products(state: web::Data<AppState>, Authed(actor, ..): Authed<Merchant>, req: actix_web::HttpRequest) -> Result<HttpResponse> {
-    let query: PageQuery = serde_urlencoded::from_str(req.query_string()).map_err(|e| ApiError::invalid("query", e.to_string()))?;
+pub async fn list_products(
+    state: web::Data<AppState>,
+    Authed(actor, ..): Authed<Merchant>,
+    req: actix_web::HttpRequest,
+) -> Result<HttpResponse> {
+    let query: PageQuery = serde_urlencoded::from_str(req.query_string())
+        .map_err(|e| ApiError::invalid("query", e.to_string()))?;
     let page = Page::new(query.page, query.limit).map_err(|e| {
-        let field = if matches!(e, kedai_core::PageError::Page) { "page" } else { "limit" };
+        let field = if matches!(e, kedai_core::PageError::Page) {
+            "page"
+        } else {
+            "limit"
+        };
         ApiError::invalid(field, e.to_string())
     })?;
-    let (views, total) = blocking(&state, move |store| store.read(|tx| catalog::list_products(tx, &actor, page))).await?;
+    let (views, total) = blocking(&state, move |store| {
+        store.read(|tx| catalog::list_products(tx, &actor, page))
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(OkList {
         success: true,
         message: "Products".into(),
         data: views.into_iter().map(ProductResponse::from).collect(),
-        meta: PageMeta { page: page.page(), limit: page.limit(), total },
+        meta: PageMeta {
+            page: page.page(),
+            limit: page.limit(),
+            total,
+        },
     }))
 }
 
@@ -268,7 +307,12 @@ pub async fn list_products(state: web::Data<AppState>, Authed(actor, ..): Authed
     security(("bearer" = []))
 )]
 #[post("/products")]
-pub async fn create_product(state: web::Data<AppState>, Authed(actor, ..): Authed<Merchant>, body: JsonBody<CreateProductRequest, Merchant>) -> Result<HttpResponse> {
+pub async fn create_product(
+    state: web::Data<AppState>,
+    Authed(actor, ..): Authed<Merchant>,
+    body: JsonBody<CreateProductRequest, Merchant>,
+) -> Result<HttpResponse> {
+    actor.require(Permission::CatalogWrite)?;
     let req = body.0;
     let cmd = CreateProduct {
         name: req.name,
@@ -276,12 +320,22 @@ pub async fn create_product(state: web::Data<AppState>, Authed(actor, ..): Authe
         category: req.category,
         description: req.description,
         price: req.price.0,
-        status: req.status.as_deref().map(|s| parse_field("status", s)).transpose()?,
+        status: req
+            .status
+            .as_deref()
+            .map(|s| parse_field("status", s))
+            .transpose()?,
         outlet_ids: req.outlet_ids,
     };
     let now = state.now();
-    let view = blocking(&state, move |store| store.write(|tx| catalog::create_product(tx, &actor, &cmd, now))).await?;
-    Ok(HttpResponse::Created().json(Envelope::new("Product created", ProductResponse::from(view))))
+    let view = blocking(&state, move |store| {
+        store.write(|tx| catalog::create_product(tx, &actor, &cmd, now))
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(Envelope::new(
+        "Product created",
+        ProductResponse::from(view),
+    )))
 }
 
 /// One product with its stock.
@@ -296,9 +350,16 @@ pub async fn create_product(state: web::Data<AppState>, Authed(actor, ..): Authe
     security(("bearer" = []))
 )]
 #[get("/products/{id}")]
-pub async fn get_product(state: web::Data<AppState>, Authed(actor, ..): Authed<Merchant>, path: web::Path<String>) -> Result<HttpResponse> {
+pub async fn get_product(
+    state: web::Data<AppState>,
+    Authed(actor, ..): Authed<Merchant>,
+    path: web::Path<String>,
+) -> Result<HttpResponse> {
     let id = product_id(&path)?;
-    let view = blocking(&state, move |store| store.read(|tx| catalog::get_product(tx, &actor, id))).await?;
+    let view = blocking(&state, move |store| {
+        store.read(|tx| catalog::get_product(tx, &actor, id))
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(Envelope::new("Product", ProductResponse::from(view))))
 }
 
@@ -325,6 +386,7 @@ pub async fn update_product(
     path: web::Path<String>,
     body: JsonBody<UpdateProductRequest, Merchant>,
 ) -> Result<HttpResponse> {
+    actor.require(Permission::CatalogWrite)?;
     let id = product_id(&path)?;
     let req = body.0;
     let cmd = UpdateProduct {
@@ -333,12 +395,22 @@ pub async fn update_product(
         category: req.category,
         description: req.description,
         price: req.price.map(|p| p.0),
-        status: req.status.as_deref().map(|s| parse_field("status", s)).transpose()?,
+        status: req
+            .status
+            .as_deref()
+            .map(|s| parse_field("status", s))
+            .transpose()?,
         outlet_ids: req.outlet_ids,
     };
     let now = state.now();
-    let view = blocking(&state, move |store| store.write(|tx| catalog::update_product(tx, &actor, id, &cmd, now))).await?;
-    Ok(HttpResponse::Ok().json(Envelope::new("Product updated", ProductResponse::from(view))))
+    let view = blocking(&state, move |store| {
+        store.write(|tx| catalog::update_product(tx, &actor, id, &cmd, now))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Envelope::new(
+        "Product updated",
+        ProductResponse::from(view),
+    )))
 }
 
 /// The id of a deleted product.
@@ -365,11 +437,24 @@ pub struct DeletedProduct {
     security(("bearer" = []))
 )]
 #[delete("/products/{id}")]
-pub async fn delete_product(state: web::Data<AppState>, Authed(actor, ..): Authed<Merchant>, path: web::Path<String>) -> Result<HttpResponse> {
+pub async fn delete_product(
+    state: web::Data<AppState>,
+    Authed(actor, ..): Authed<Merchant>,
+    path: web::Path<String>,
+) -> Result<HttpResponse> {
     let id = product_id(&path)?;
     let now = state.now();
-    blocking(&state, move |store| store.write(|tx| catalog::delete_product(tx, &actor, id, now))).await?;
-    Ok(HttpResponse::Ok().json(Envelope::new("Product deleted", DeletedProduct { id: id.get(), archived: true })))
+    blocking(&state, move |store| {
+        store.write(|tx| catalog::delete_product(tx, &actor, id, now))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Envelope::new(
+        "Product deleted",
+        DeletedProduct {
+            id: id.get(),
+            archived: true,
+        },
+    )))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -595,9 +680,16 @@ impl From<OrderView> for OrderResponse {
     security(("bearer" = []))
 )]
 #[get("/orders/{id}")]
-pub async fn get_order(state: web::Data<AppState>, Authed(actor, ..): Authed<Merchant>, path: web::Path<String>) -> Result<HttpResponse> {
+pub async fn get_order(
+    state: web::Data<AppState>,
+    Authed(actor, ..): Authed<Merchant>,
+    path: web::Path<String>,
+) -> Result<HttpResponse> {
     let id = order_id(&path)?;
-    let view = blocking(&state, move |store| store.read(|tx| orders::get_order(tx, &actor, id))).await?;
+    let view = blocking(&state, move |store| {
+        store.read(|tx| orders::get_order(tx, &actor, id))
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(Envelope::new("Order", OrderResponse::from(view))))
 }
 
@@ -637,10 +729,19 @@ pub async fn update_order_status(
     path: web::Path<String>,
     body: JsonBody<UpdateOrderStatusRequest, Merchant>,
 ) -> Result<HttpResponse> {
+    actor.require(Permission::OrdersWrite)?;
     let id = order_id(&path)?;
     let req = body.0;
     let to: OrderStatus = parse_field("status", &req.status)?;
     let now = state.now();
-    let view = blocking(&state, move |store| store.write(|tx| orders::change_status(tx, &actor, id, to, req.tracking_number.as_deref(), now))).await?;
-    Ok(HttpResponse::Ok().json(Envelope::new("Order status updated", OrderResponse::from(view))))
+    let view = blocking(&state, move |store| {
+        store.write(|tx| {
+            orders::change_status(tx, &actor, id, to, req.tracking_number.as_deref(), now)
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Envelope::new(
+        "Order status updated",
+        OrderResponse::from(view),
+    )))
 }

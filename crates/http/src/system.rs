@@ -29,7 +29,9 @@ pub struct HealthResponse {
 #[utoipa::path(tag = "system", responses((status = 200, body = HealthResponse)))]
 #[get("/health")]
 async fn health() -> HttpResponse {
-    HttpResponse::Ok().json(HealthResponse { status: "ok".into() })
+    HttpResponse::Ok().json(HealthResponse {
+        status: "ok".into(),
+    })
 }
 
 /// The process can serve: the database answers.
@@ -41,12 +43,18 @@ async fn health() -> HttpResponse {
 async fn ready(state: web::Data<AppState>) -> HttpResponse {
     let store = std::sync::Arc::clone(&state.store);
     match web::block(move || store.ping()).await {
-        Ok(Ok(())) => HttpResponse::Ok().json(HealthResponse { status: "ok".into() }),
+        Ok(Ok(())) => HttpResponse::Ok().json(HealthResponse {
+            status: "ok".into(),
+        }),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness check failed");
-            HttpResponse::ServiceUnavailable().json(HealthResponse { status: "unavailable".into() })
+            HttpResponse::ServiceUnavailable().json(HealthResponse {
+                status: "unavailable".into(),
+            })
         }
-        Err(_) => HttpResponse::ServiceUnavailable().json(HealthResponse { status: "unavailable".into() }),
+        Err(_) => HttpResponse::ServiceUnavailable().json(HealthResponse {
+            status: "unavailable".into(),
+        }),
     }
 }
 
@@ -70,10 +78,14 @@ pub(crate) async fn request_id_header(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let id = req.extensions().get::<tracing_actix_web::RequestId>().map(ToString::to_string);
+    let id = req
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(ToString::to_string);
     let mut res = next.call(req).await?;
     if let Some(value) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
-        res.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+        res.headers_mut()
+            .insert(HeaderName::from_static("x-request-id"), value);
     }
     Ok(res)
 }

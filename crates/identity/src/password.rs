@@ -25,8 +25,7 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 }
 
 /// A PHC hash of a random password nobody knows.
-const DUMMY_HASH: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3cTc1R9HfMG8cnJG9eUJdeQ0E06WUBqMT5AS/W6HtVs";
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3cTc1R9HfMG8cnJG9eUJdeQ0E06WUBqMT5AS/W6HtVs";
 
 /// Spends the time of one password check against a hash nobody knows, so a failed sign-in
 /// takes as long whether or not the account exists.

@@ -10,7 +10,12 @@ pub trait TenantRepository {
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
-    fn insert_tenant(&mut self, id: TenantId, tenant: &NewTenant, now: chrono::DateTime<chrono::Utc>) -> Result<Tenant, StorageError>;
+    fn insert_tenant(
+        &mut self,
+        id: TenantId,
+        tenant: &NewTenant,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Tenant, StorageError>;
 
     /// One tenant.
     ///

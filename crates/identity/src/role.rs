@@ -108,7 +108,9 @@ impl FromStr for Role {
         Self::ALL
             .into_iter()
             .find(|r| r.as_str() == s)
-            .ok_or_else(|| format!("`{s}` is not a role (owner, admin, manager, cashier, agent, viewer)"))
+            .ok_or_else(|| {
+                format!("`{s}` is not a role (owner, admin, manager, cashier, agent, viewer)")
+            })
     }
 }
 
@@ -159,7 +161,16 @@ mod tests {
             (Owner, &Permission::ALL),
             (Admin, &Permission::ALL),
             (Manager, &Permission::ALL),
-            (Cashier, &[CatalogRead, InventoryAllocate, OrdersRead, OrdersWrite, PaymentsWrite]),
+            (
+                Cashier,
+                &[
+                    CatalogRead,
+                    InventoryAllocate,
+                    OrdersRead,
+                    OrdersWrite,
+                    PaymentsWrite,
+                ],
+            ),
             (Agent, &[CatalogRead, OrdersRead]),
             (Viewer, &[CatalogRead, OrdersRead, ReportsRead]),
         ];

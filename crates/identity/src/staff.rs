@@ -88,16 +88,31 @@ impl NewStaff {
     ///
     /// # Errors
     /// [`IdentityError::Invalid`] naming the field, or [`IdentityError::Hashing`].
-    pub fn new(email: &str, name: Option<&str>, role: Role, password: &str) -> Result<Self, IdentityError> {
+    pub fn new(
+        email: &str,
+        name: Option<&str>,
+        role: Role,
+        password: &str,
+    ) -> Result<Self, IdentityError> {
         let email = Email::parse(email)?;
         let chars = password.chars().count();
-        if chars < Self::MIN_PASSWORD || chars > 256 {
-            return Err(invalid("password", format!("must be {} to 256 characters", Self::MIN_PASSWORD)));
+        if !(Self::MIN_PASSWORD..=256).contains(&chars) {
+            return Err(invalid(
+                "password",
+                format!("must be {} to 256 characters", Self::MIN_PASSWORD),
+            ));
         }
         let name = match name.map(str::trim).filter(|n| !n.is_empty()) {
-            Some(n) if n.chars().count() > 200 => return Err(invalid("name", "must be at most 200 characters")),
+            Some(n) if n.chars().count() > 200 => {
+                return Err(invalid("name", "must be at most 200 characters"));
+            }
             Some(n) => n.to_owned(),
-            None => email.as_str().split('@').next().unwrap_or_default().to_owned(),
+            None => email
+                .as_str()
+                .split('@')
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
         };
         Ok(Self {
             password_hash: hash_password(password)?,
@@ -114,8 +129,20 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(Email::parse(" Merchant@Brand.COM ").map(|e| e.as_str().to_owned()), Ok("merchant@brand.com".into()));
-        for bad in ["", "no-at", "@brand.com", "a@b", "a b@c.com", "a@b@c.com", "a@.com", "a@com."] {
+        assert_eq!(
+            Email::parse(" Merchant@Brand.COM ").map(|e| e.as_str().to_owned()),
+            Ok("merchant@brand.com".into())
+        );
+        for bad in [
+            "",
+            "no-at",
+            "@brand.com",
+            "a@b",
+            "a b@c.com",
+            "a@b@c.com",
+            "a@.com",
+            "a@com.",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }
@@ -128,7 +155,10 @@ mod tests {
         assert!(crate::verify_password("correct horse", &s.password_hash));
         assert!(matches!(
             NewStaff::new("alice@brand.com", None, Role::Cashier, "short"),
-            Err(IdentityError::Invalid { field: "password", .. })
+            Err(IdentityError::Invalid {
+                field: "password",
+                ..
+            })
         ));
     }
 }

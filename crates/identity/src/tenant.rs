@@ -40,15 +40,24 @@ impl NewTenant {
     ///
     /// # Errors
     /// [`IdentityError::Invalid`] naming the field.
-    pub fn new(name: &str, currency: &str, time_zone: &str, public_order_summary: bool) -> Result<Self, IdentityError> {
+    pub fn new(
+        name: &str,
+        currency: &str,
+        time_zone: &str,
+        public_order_summary: bool,
+    ) -> Result<Self, IdentityError> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 200 {
             return Err(invalid("name", "must be 1 to 200 characters"));
         }
         Ok(Self {
             name: name.to_owned(),
-            currency: currency.parse().map_err(|e: kedai_core::MoneyError| invalid("currency", e.to_string()))?,
-            time_zone: time_zone.parse().map_err(|e: kedai_core::TimeZoneError| invalid("time_zone", e.to_string()))?,
+            currency: currency
+                .parse()
+                .map_err(|e: kedai_core::MoneyError| invalid("currency", e.to_string()))?,
+            time_zone: time_zone
+                .parse()
+                .map_err(|e: kedai_core::TimeZoneError| invalid("time_zone", e.to_string()))?,
             public_order_summary,
         })
     }
@@ -62,8 +71,23 @@ mod tests {
     fn validates_fields() {
         let t = NewTenant::new(" Demo Cafe ", "myr", "Asia/Kuala_Lumpur", false);
         assert!(t.is_ok_and(|t| t.name == "Demo Cafe" && t.currency.code() == "MYR"));
-        assert!(matches!(NewTenant::new("", "MYR", "UTC", false), Err(IdentityError::Invalid { field: "name", .. })));
-        assert!(matches!(NewTenant::new("a", "XXX", "UTC", false), Err(IdentityError::Invalid { field: "currency", .. })));
-        assert!(matches!(NewTenant::new("a", "MYR", "Kuala Lumpur", false), Err(IdentityError::Invalid { field: "time_zone", .. })));
+        assert!(matches!(
+            NewTenant::new("", "MYR", "UTC", false),
+            Err(IdentityError::Invalid { field: "name", .. })
+        ));
+        assert!(matches!(
+            NewTenant::new("a", "XXX", "UTC", false),
+            Err(IdentityError::Invalid {
+                field: "currency",
+                ..
+            })
+        ));
+        assert!(matches!(
+            NewTenant::new("a", "MYR", "Kuala Lumpur", false),
+            Err(IdentityError::Invalid {
+                field: "time_zone",
+                ..
+            })
+        ));
     }
 }

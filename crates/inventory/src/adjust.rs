@@ -114,10 +114,13 @@ impl FromStr for AdjustReason {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| {
-            let codes: Vec<_> = Self::ALL.iter().map(|r| r.as_str()).collect();
-            format!("`{s}` is not an adjustment reason ({})", codes.join(", "))
-        })
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| {
+                let codes: Vec<_> = Self::ALL.iter().map(|r| r.as_str()).collect();
+                format!("`{s}` is not an adjustment reason ({})", codes.join(", "))
+            })
     }
 }
 
@@ -144,11 +147,19 @@ pub enum AdjustPlan {
     Change(Vec<LotChange>),
 }
 
-fn check_reason(delta: i64, reason: AdjustReason, note: Option<&str>) -> Result<(), InventoryError> {
+fn check_reason(
+    delta: i64,
+    reason: AdjustReason,
+    note: Option<&str>,
+) -> Result<(), InventoryError> {
     if delta == 0 {
         return Err(InventoryError::ZeroAdjustment);
     }
-    let direction = if delta > 0 { Direction::Increase } else { Direction::Decrease };
+    let direction = if delta > 0 {
+        Direction::Increase
+    } else {
+        Direction::Decrease
+    };
     let expected = reason.direction();
     if expected != Direction::Either && expected != direction {
         return Err(InventoryError::ReasonDirection { reason, expected });
@@ -214,7 +225,10 @@ pub fn plan_product_adjustment(
             break;
         }
         let take = left.min(lot.remaining);
-        changes.push(LotChange { lot: lot.id, delta: -take });
+        changes.push(LotChange {
+            lot: lot.id,
+            delta: -take,
+        });
         left -= take;
     }
     Ok(AdjustPlan::Change(changes))
@@ -253,7 +267,9 @@ mod tests {
     }
 
     fn lot(created_day: i64, remaining: i64) -> LotStock {
-        let t0: DateTime<Utc> = "2026-01-01T00:00:00Z".parse().unwrap_or_else(|e| panic!("{e}"));
+        let t0: DateTime<Utc> = "2026-01-01T00:00:00Z"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
         LotStock {
             id: LotId::new(),
             // Received in the opposite order to creation, to prove creation order decides.
@@ -266,17 +282,37 @@ mod tests {
     #[test]
     fn increases_go_to_the_newest_record_or_create_one() {
         let lots = [lot(0, 5), lot(2, 0), lot(1, 9)];
-        let plan = plan_product_adjustment(pid(), &lots, 15, AdjustReason::InventoryAuditIncrease, None);
-        assert_eq!(plan, Ok(AdjustPlan::Change(vec![LotChange { lot: lots[1].id, delta: 15 }])));
-        let plan = plan_product_adjustment(pid(), &[], 15, AdjustReason::InventoryAuditIncrease, None);
+        let plan =
+            plan_product_adjustment(pid(), &lots, 15, AdjustReason::InventoryAuditIncrease, None);
         assert_eq!(
             plan,
-            Ok(AdjustPlan::CreateLot { quantity: 15, note: "Initial stock adjustment: inventory_audit_increase".into() })
+            Ok(AdjustPlan::Change(vec![LotChange {
+                lot: lots[1].id,
+                delta: 15
+            }]))
         );
-        let plan = plan_product_adjustment(pid(), &[], 2, AdjustReason::Other, Some(" found in back room "));
+        let plan =
+            plan_product_adjustment(pid(), &[], 15, AdjustReason::InventoryAuditIncrease, None);
         assert_eq!(
             plan,
-            Ok(AdjustPlan::CreateLot { quantity: 2, note: "Initial stock adjustment: found in back room".into() })
+            Ok(AdjustPlan::CreateLot {
+                quantity: 15,
+                note: "Initial stock adjustment: inventory_audit_increase".into()
+            })
+        );
+        let plan = plan_product_adjustment(
+            pid(),
+            &[],
+            2,
+            AdjustReason::Other,
+            Some(" found in back room "),
+        );
+        assert_eq!(
+            plan,
+            Ok(AdjustPlan::CreateLot {
+                quantity: 2,
+                note: "Initial stock adjustment: found in back room".into()
+            })
         );
     }
 
@@ -287,13 +323,23 @@ mod tests {
         assert_eq!(
             plan,
             Ok(AdjustPlan::Change(vec![
-                LotChange { lot: lots[2].id, delta: -9 },
-                LotChange { lot: lots[0].id, delta: -1 },
+                LotChange {
+                    lot: lots[2].id,
+                    delta: -9
+                },
+                LotChange {
+                    lot: lots[0].id,
+                    delta: -1
+                },
             ]))
         );
         assert_eq!(
             plan_product_adjustment(pid(), &lots, -15, AdjustReason::LossTheft, None),
-            Err(InventoryError::Insufficient { product_id: pid(), requested: 15, available: 14 })
+            Err(InventoryError::Insufficient {
+                product_id: pid(),
+                requested: 15,
+                available: 14
+            })
         );
         assert_eq!(
             plan_product_adjustment(pid(), &[], -1, AdjustReason::LossTheft, None),
@@ -310,11 +356,17 @@ mod tests {
         );
         assert_eq!(
             plan_product_adjustment(pid(), &lots, 3, AdjustReason::DamageWriteoff, None),
-            Err(InventoryError::ReasonDirection { reason: AdjustReason::DamageWriteoff, expected: Direction::Decrease })
+            Err(InventoryError::ReasonDirection {
+                reason: AdjustReason::DamageWriteoff,
+                expected: Direction::Decrease
+            })
         );
         assert_eq!(
             plan_lot_adjustment(pid(), &lots[0], -3, AdjustReason::ReturnGoods, None),
-            Err(InventoryError::ReasonDirection { reason: AdjustReason::ReturnGoods, expected: Direction::Increase })
+            Err(InventoryError::ReasonDirection {
+                reason: AdjustReason::ReturnGoods,
+                expected: Direction::Increase
+            })
         );
         for note in [None, Some(""), Some("  ")] {
             assert_eq!(
@@ -322,7 +374,9 @@ mod tests {
                 Err(InventoryError::NoteRequired)
             );
         }
-        assert!(plan_lot_adjustment(pid(), &lots[0], -1, AdjustReason::Other, Some("recount")).is_ok());
+        assert!(
+            plan_lot_adjustment(pid(), &lots[0], -1, AdjustReason::Other, Some("recount")).is_ok()
+        );
     }
 
     #[test]
@@ -330,13 +384,22 @@ mod tests {
         let l = lot(0, 5);
         assert_eq!(
             plan_lot_adjustment(pid(), &l, -5, AdjustReason::DamageWriteoff, None),
-            Ok(AdjustPlan::Change(vec![LotChange { lot: l.id, delta: -5 }]))
+            Ok(AdjustPlan::Change(vec![LotChange {
+                lot: l.id,
+                delta: -5
+            }]))
         );
         assert_eq!(
             plan_lot_adjustment(pid(), &l, -6, AdjustReason::DamageWriteoff, None),
-            Err(InventoryError::Insufficient { product_id: pid(), requested: 6, available: 5 })
+            Err(InventoryError::Insufficient {
+                product_id: pid(),
+                requested: 6,
+                available: 5
+            })
         );
-        assert!(plan_lot_adjustment(pid(), &l, 100, AdjustReason::SupplierCompensation, None).is_ok());
+        assert!(
+            plan_lot_adjustment(pid(), &l, 100, AdjustReason::SupplierCompensation, None).is_ok()
+        );
     }
 
     #[test]

@@ -46,7 +46,10 @@ pub fn plan_fifo(lots: &[LotStock], quantity: i64) -> Result<Vec<Take>, i64> {
             break;
         }
         let take = left.min(lot.remaining);
-        plan.push(Take { lot: lot.id, quantity: take });
+        plan.push(Take {
+            lot: lot.id,
+            quantity: take,
+        });
         left -= take;
     }
     Ok(plan)
@@ -59,7 +62,9 @@ mod tests {
     use proptest::prelude::*;
 
     fn t0() -> DateTime<Utc> {
-        "2026-01-01T00:00:00Z".parse().unwrap_or_else(|e| panic!("{e}"))
+        "2026-01-01T00:00:00Z"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn lot(day: i64, remaining: i64) -> LotStock {
@@ -75,7 +80,19 @@ mod tests {
     fn spans_the_oldest_lots_first() {
         let lots = [lot(2, 10), lot(0, 5), lot(1, 3)];
         let plan = plan_fifo(&lots, 7).unwrap_or_default();
-        assert_eq!(plan, vec![Take { lot: lots[1].id, quantity: 5 }, Take { lot: lots[2].id, quantity: 2 }]);
+        assert_eq!(
+            plan,
+            vec![
+                Take {
+                    lot: lots[1].id,
+                    quantity: 5
+                },
+                Take {
+                    lot: lots[2].id,
+                    quantity: 2
+                }
+            ]
+        );
     }
 
     #[test]

@@ -8,7 +8,9 @@ pub mod lot;
 pub mod product;
 pub mod repository;
 
-pub use adjust::{AdjustPlan, AdjustReason, Direction, LotChange, plan_lot_adjustment, plan_product_adjustment};
+pub use adjust::{
+    AdjustPlan, AdjustReason, Direction, LotChange, plan_lot_adjustment, plan_product_adjustment,
+};
 pub use fifo::{LotStock, Take, plan_fifo};
 pub use ledger::{Allocation, AllocationId, Movement, MovementId, MovementKind};
 pub use lot::{Lot, LotId, StockIn, StockSource};
@@ -21,7 +23,9 @@ use kedai_core::ProductId;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InventoryError {
     /// Not enough available stock; nothing was taken.
-    #[error("insufficient stock for product {product_id}: requested {requested}, available {available}")]
+    #[error(
+        "insufficient stock for product {product_id}: requested {requested}, available {available}"
+    )]
     Insufficient {
         /// The product.
         product_id: ProductId,

@@ -108,10 +108,13 @@ impl FromStr for StockSource {
 
     /// Accepts the seven stock-in codes of 001.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::STOCK_IN.into_iter().find(|c| c.as_str() == s).ok_or_else(|| {
-            let codes: Vec<_> = Self::STOCK_IN.iter().map(|c| c.as_str()).collect();
-            format!("`{s}` is not a stock-in source ({})", codes.join(", "))
-        })
+        Self::STOCK_IN
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| {
+                let codes: Vec<_> = Self::STOCK_IN.iter().map(|c| c.as_str()).collect();
+                format!("`{s}` is not a stock-in source ({})", codes.join(", "))
+            })
     }
 }
 
@@ -165,7 +168,9 @@ mod tests {
     use super::*;
 
     fn now() -> DateTime<Utc> {
-        "2026-07-30T10:00:00Z".parse().unwrap_or_else(|e| panic!("{e}"))
+        "2026-07-30T10:00:00Z"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]
@@ -173,14 +178,31 @@ mod tests {
         let s = StockIn::new(100, None, Some("  ".into()), None, now());
         assert_eq!(
             s,
-            Ok(StockIn { quantity: 100, source: StockSource::ManualStockIn, note: None, received_at: now() })
+            Ok(StockIn {
+                quantity: 100,
+                source: StockSource::ManualStockIn,
+                note: None,
+                received_at: now()
+            })
         );
-        assert_eq!(StockIn::new(0, None, None, None, now()), Err(InventoryError::NonPositiveQuantity));
-        assert_eq!(StockIn::new(-5, None, None, None, now()), Err(InventoryError::NonPositiveQuantity));
+        assert_eq!(
+            StockIn::new(0, None, None, None, now()),
+            Err(InventoryError::NonPositiveQuantity)
+        );
+        assert_eq!(
+            StockIn::new(-5, None, None, None, now()),
+            Err(InventoryError::NonPositiveQuantity)
+        );
         let tomorrow = now() + Duration::days(1);
-        assert_eq!(StockIn::new(1, None, None, Some(tomorrow), now()), Err(InventoryError::ReceivedInFuture));
+        assert_eq!(
+            StockIn::new(1, None, None, Some(tomorrow), now()),
+            Err(InventoryError::ReceivedInFuture)
+        );
         let earlier = now() - Duration::days(3);
-        assert!(StockIn::new(1, None, None, Some(earlier), now()).is_ok_and(|s| s.received_at == earlier));
+        assert!(
+            StockIn::new(1, None, None, Some(earlier), now())
+                .is_ok_and(|s| s.received_at == earlier)
+        );
     }
 
     #[test]
@@ -190,7 +212,10 @@ mod tests {
             assert_eq!(StockSource::from_stored(s.as_str()), Some(s));
         }
         assert!("manual_adjustment".parse::<StockSource>().is_err());
-        assert_eq!(StockSource::from_stored("manual_adjustment"), Some(StockSource::ManualAdjustment));
+        assert_eq!(
+            StockSource::from_stored("manual_adjustment"),
+            Some(StockSource::ManualAdjustment)
+        );
         assert!("gift".parse::<StockSource>().is_err());
     }
 }

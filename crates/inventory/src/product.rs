@@ -130,12 +130,19 @@ fn clean_name(name: &str) -> Result<String, InventoryError> {
         return Err(invalid("name", "must not be empty"));
     }
     if name.chars().count() > NAME_MAX {
-        return Err(invalid("name", format!("must be at most {NAME_MAX} characters")));
+        return Err(invalid(
+            "name",
+            format!("must be at most {NAME_MAX} characters"),
+        ));
     }
     Ok(name.to_owned())
 }
 
-fn clean_optional(field: &'static str, value: Option<&str>, max: usize) -> Result<Option<String>, InventoryError> {
+fn clean_optional(
+    field: &'static str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, InventoryError> {
     let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
@@ -147,7 +154,10 @@ fn clean_optional(field: &'static str, value: Option<&str>, max: usize) -> Resul
 
 fn clean_sku(sku: Option<&str>) -> Result<Option<String>, InventoryError> {
     let sku = clean_optional("sku", sku, SKU_MAX)?;
-    if sku.as_deref().is_some_and(|s| s.chars().any(char::is_whitespace)) {
+    if sku
+        .as_deref()
+        .is_some_and(|s| s.chars().any(char::is_whitespace))
+    {
         return Err(invalid("sku", "must not contain spaces"));
     }
     Ok(sku)
@@ -162,13 +172,19 @@ fn clean_price(price: Money) -> Result<Money, InventoryError> {
 
 fn clean_outlets(ids: &[String]) -> Result<Vec<String>, InventoryError> {
     if ids.len() > OUTLETS_MAX {
-        return Err(invalid("outlet_ids", format!("at most {OUTLETS_MAX} outlets")));
+        return Err(invalid(
+            "outlet_ids",
+            format!("at most {OUTLETS_MAX} outlets"),
+        ));
     }
     let mut out: Vec<String> = Vec::with_capacity(ids.len());
     for id in ids {
         let id = id.trim();
         if id.is_empty() || id.len() > SKU_MAX {
-            return Err(invalid("outlet_ids", "each outlet id must be 1 to 64 characters"));
+            return Err(invalid(
+                "outlet_ids",
+                "each outlet id must be 1 to 64 characters",
+            ));
         }
         if !out.iter().any(|o| o == id) {
             out.push(id.to_owned());
@@ -209,7 +225,11 @@ impl Product {
     ///
     /// # Errors
     /// [`InventoryError::InvalidProduct`] naming the field.
-    pub fn apply(&mut self, update: ProductUpdate, now: DateTime<Utc>) -> Result<(), InventoryError> {
+    pub fn apply(
+        &mut self,
+        update: ProductUpdate,
+        now: DateTime<Utc>,
+    ) -> Result<(), InventoryError> {
         if let Some(name) = update.name {
             self.name = clean_name(&name)?;
         }
@@ -242,7 +262,10 @@ mod tests {
     use kedai_core::Currency;
 
     fn price(minor: i64) -> Money {
-        Money::from_minor(minor, Currency::from_code("MYR").unwrap_or_else(|e| panic!("{e}")))
+        Money::from_minor(
+            minor,
+            Currency::from_code("MYR").unwrap_or_else(|e| panic!("{e}")),
+        )
     }
 
     #[test]
@@ -268,18 +291,60 @@ mod tests {
             other => panic!("expected invalid product, got {other:?}"),
         };
         let ok = ProductStatus::Active;
-        assert_eq!(field(NewProduct::new(" ", None, None, None, price(1), ok, &[])), "name");
-        assert_eq!(field(NewProduct::new(&"x".repeat(201), None, None, None, price(1), ok, &[])), "name");
-        assert_eq!(field(NewProduct::new("a", Some("A B"), None, None, price(1), ok, &[])), "sku");
-        assert_eq!(field(NewProduct::new("a", None, None, None, price(-1), ok, &[])), "price");
-        assert_eq!(field(NewProduct::new("a", None, None, None, price(1), ok, &[String::new()])), "outlet_ids");
+        assert_eq!(
+            field(NewProduct::new(" ", None, None, None, price(1), ok, &[])),
+            "name"
+        );
+        assert_eq!(
+            field(NewProduct::new(
+                &"x".repeat(201),
+                None,
+                None,
+                None,
+                price(1),
+                ok,
+                &[]
+            )),
+            "name"
+        );
+        assert_eq!(
+            field(NewProduct::new(
+                "a",
+                Some("A B"),
+                None,
+                None,
+                price(1),
+                ok,
+                &[]
+            )),
+            "sku"
+        );
+        assert_eq!(
+            field(NewProduct::new("a", None, None, None, price(-1), ok, &[])),
+            "price"
+        );
+        assert_eq!(
+            field(NewProduct::new(
+                "a",
+                None,
+                None,
+                None,
+                price(1),
+                ok,
+                &[String::new()]
+            )),
+            "outlet_ids"
+        );
         assert!(NewProduct::new("a", None, None, None, price(0), ok, &[]).is_ok());
     }
 
     #[test]
     fn statuses_parse() {
         assert_eq!("active".parse::<ProductStatus>(), Ok(ProductStatus::Active));
-        assert_eq!("inactive".parse::<ProductStatus>(), Ok(ProductStatus::Inactive));
+        assert_eq!(
+            "inactive".parse::<ProductStatus>(),
+            Ok(ProductStatus::Inactive)
+        );
         assert!("archived".parse::<ProductStatus>().is_err());
     }
 }

@@ -24,13 +24,21 @@ pub trait CatalogRepository {
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
-    fn find_product(&mut self, tenant: TenantId, id: ProductId) -> Result<Option<Product>, StorageError>;
+    fn find_product(
+        &mut self,
+        tenant: TenantId,
+        id: ProductId,
+    ) -> Result<Option<Product>, StorageError>;
 
     /// Live products of the tenant with the given ids (missing ones are left out).
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
-    fn find_products(&mut self, tenant: TenantId, ids: &[ProductId]) -> Result<Vec<Product>, StorageError>;
+    fn find_products(
+        &mut self,
+        tenant: TenantId,
+        ids: &[ProductId],
+    ) -> Result<Vec<Product>, StorageError>;
 
     /// Saves a changed product.
     ///
@@ -42,13 +50,22 @@ pub trait CatalogRepository {
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
-    fn archive_product(&mut self, tenant: TenantId, id: ProductId, at: DateTime<Utc>) -> Result<bool, StorageError>;
+    fn archive_product(
+        &mut self,
+        tenant: TenantId,
+        id: ProductId,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StorageError>;
 
     /// A page of the tenant's live products, newest first, and the total count.
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
-    fn list_products(&mut self, tenant: TenantId, page: Page) -> Result<(Vec<Product>, i64), StorageError>;
+    fn list_products(
+        &mut self,
+        tenant: TenantId,
+        page: Page,
+    ) -> Result<(Vec<Product>, i64), StorageError>;
 }
 
 /// Lots, allocations and the movement ledger.
@@ -76,7 +93,12 @@ pub trait InventoryRepository {
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
-    fn change_lot(&mut self, tenant: TenantId, lot: LotId, delta: i64) -> Result<bool, StorageError>;
+    fn change_lot(
+        &mut self,
+        tenant: TenantId,
+        lot: LotId,
+        delta: i64,
+    ) -> Result<bool, StorageError>;
 
     /// Stores an allocation.
     ///
@@ -88,13 +110,22 @@ pub trait InventoryRepository {
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
-    fn open_allocations(&mut self, tenant: TenantId, reference: &str) -> Result<Vec<Allocation>, StorageError>;
+    fn open_allocations(
+        &mut self,
+        tenant: TenantId,
+        reference: &str,
+    ) -> Result<Vec<Allocation>, StorageError>;
 
     /// Marks an allocation released, only if it was not already. Returns whether it did.
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
-    fn release_allocation(&mut self, tenant: TenantId, id: AllocationId, at: DateTime<Utc>) -> Result<bool, StorageError>;
+    fn release_allocation(
+        &mut self,
+        tenant: TenantId,
+        id: AllocationId,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StorageError>;
 
     /// Appends ledger rows.
     ///
@@ -106,5 +137,9 @@ pub trait InventoryRepository {
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
-    fn stock_levels(&mut self, tenant: TenantId, products: &[ProductId]) -> Result<Vec<(ProductId, i64)>, StorageError>;
+    fn stock_levels(
+        &mut self,
+        tenant: TenantId,
+        products: &[ProductId],
+    ) -> Result<Vec<(ProductId, i64)>, StorageError>;
 }

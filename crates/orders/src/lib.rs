@@ -9,7 +9,10 @@ pub mod repository;
 pub mod status;
 pub mod summary;
 
-pub use model::{NewOrder, NewOrderItem, Order, OrderDetails, OrderId, OrderItem, OrderItemId, StatusChange, StatusStamps};
+pub use model::{
+    NewOrder, NewOrderItem, Order, OrderDetails, OrderId, OrderItem, OrderItemId, StatusChange,
+    StatusStamps,
+};
 pub use number::OrderNumber;
 pub use payment::{Payment, PaymentId, PaymentPlan, PaymentStatus, plan_payment};
 pub use pricing::{Charges, Claimed, LineInput, Mismatch, PricedLine, PricedOrder, price_order};

@@ -172,59 +172,121 @@ mod tests {
     use kedai_core::Currency;
 
     fn m(minor: i64) -> Money {
-        Money::from_minor(minor, Currency::from_code("MYR").unwrap_or_else(|e| panic!("{e}")))
+        Money::from_minor(
+            minor,
+            Currency::from_code("MYR").unwrap_or_else(|e| panic!("{e}")),
+        )
     }
 
-    fn plan(status: OrderStatus, amount: i64, payment: PaymentStatus, paid: bool) -> Result<PaymentPlan, OrderError> {
-        plan_payment(OrderType::Delivery, status, m(5500), m(amount), payment, paid)
+    fn plan(
+        status: OrderStatus,
+        amount: i64,
+        payment: PaymentStatus,
+        paid: bool,
+    ) -> Result<PaymentPlan, OrderError> {
+        plan_payment(
+            OrderType::Delivery,
+            status,
+            m(5500),
+            m(amount),
+            payment,
+            paid,
+        )
     }
 
     #[test]
     fn completed_payments_walk_to_paid() {
-        assert_eq!(plan(Pending, 5500, PaymentStatus::Completed, false).map(|p| p.steps), Ok(vec![Confirmed, Paid]));
-        assert_eq!(plan(Confirmed, 5500, PaymentStatus::Completed, false).map(|p| p.steps), Ok(vec![Paid]));
-        for status in [Paid, Processing, Shipped, Delivered, Completed, Cancelled, Refunded] {
+        assert_eq!(
+            plan(Pending, 5500, PaymentStatus::Completed, false).map(|p| p.steps),
+            Ok(vec![Confirmed, Paid])
+        );
+        assert_eq!(
+            plan(Confirmed, 5500, PaymentStatus::Completed, false).map(|p| p.steps),
+            Ok(vec![Paid])
+        );
+        for status in [
+            Paid, Processing, Shipped, Delivered, Completed, Cancelled, Refunded,
+        ] {
             assert_eq!(
                 plan(status, 5500, PaymentStatus::Completed, true),
-                Err(OrderError::PaymentNotAllowed { status, payment: PaymentStatus::Completed })
+                Err(OrderError::PaymentNotAllowed {
+                    status,
+                    payment: PaymentStatus::Completed
+                })
             );
         }
     }
 
     #[test]
     fn amounts_must_be_positive_and_equal_the_total() {
-        assert_eq!(plan(Pending, 0, PaymentStatus::Completed, false), Err(OrderError::NonPositivePayment));
-        assert_eq!(plan(Pending, -5500, PaymentStatus::Completed, false), Err(OrderError::NonPositivePayment));
+        assert_eq!(
+            plan(Pending, 0, PaymentStatus::Completed, false),
+            Err(OrderError::NonPositivePayment)
+        );
+        assert_eq!(
+            plan(Pending, -5500, PaymentStatus::Completed, false),
+            Err(OrderError::NonPositivePayment)
+        );
         assert_eq!(
             plan(Pending, 5000, PaymentStatus::Failed, false),
-            Err(OrderError::PaymentAmountMismatch { amount: m(5000), expected: m(5500) })
+            Err(OrderError::PaymentAmountMismatch {
+                amount: m(5000),
+                expected: m(5500)
+            })
         );
     }
 
     #[test]
     fn failed_payments_change_nothing() {
         let p = plan(Confirmed, 5500, PaymentStatus::Failed, false);
-        assert_eq!(p, Ok(PaymentPlan { steps: vec![], releases_stock: false }));
+        assert_eq!(
+            p,
+            Ok(PaymentPlan {
+                steps: vec![],
+                releases_stock: false
+            })
+        );
         assert!(plan(Paid, 5500, PaymentStatus::Failed, true).is_err());
     }
 
     #[test]
     fn refunds_cancel_then_refund_and_release_stock_once() {
         let p = plan(Paid, 5500, PaymentStatus::Refunded, true);
-        assert_eq!(p, Ok(PaymentPlan { steps: vec![Cancelled, Refunded], releases_stock: true }));
+        assert_eq!(
+            p,
+            Ok(PaymentPlan {
+                steps: vec![Cancelled, Refunded],
+                releases_stock: true
+            })
+        );
         let p = plan(Processing, 5500, PaymentStatus::Refunded, true);
         assert!(p.is_ok_and(|p| p.releases_stock));
         // Already cancelled: its stock went back then.
         let p = plan(Cancelled, 5500, PaymentStatus::Refunded, true);
-        assert_eq!(p, Ok(PaymentPlan { steps: vec![Refunded], releases_stock: false }));
-        assert_eq!(plan(Paid, 5500, PaymentStatus::Refunded, false), Err(OrderError::NothingToRefund));
+        assert_eq!(
+            p,
+            Ok(PaymentPlan {
+                steps: vec![Refunded],
+                releases_stock: false
+            })
+        );
+        assert_eq!(
+            plan(Paid, 5500, PaymentStatus::Refunded, false),
+            Err(OrderError::NothingToRefund)
+        );
         assert_eq!(
             plan(Shipped, 5500, PaymentStatus::Refunded, true),
-            Err(OrderError::InvalidTransition { from: Shipped, to: Cancelled })
+            Err(OrderError::InvalidTransition {
+                from: Shipped,
+                to: Cancelled
+            })
         );
         assert_eq!(
             plan(Refunded, 5500, PaymentStatus::Refunded, true),
-            Err(OrderError::InvalidTransition { from: Refunded, to: Cancelled })
+            Err(OrderError::InvalidTransition {
+                from: Refunded,
+                to: Cancelled
+            })
         );
     }
 

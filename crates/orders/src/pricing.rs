@@ -218,17 +218,27 @@ mod tests {
         let Err(OrderError::AmountMismatch { mismatches }) = err else {
             panic!("expected a mismatch, got {err:?}");
         };
-        let fields: Vec<_> = mismatches.iter().map(|m| (m.field.as_str(), m.expected)).collect();
+        let fields: Vec<_> = mismatches
+            .iter()
+            .map(|m| (m.field.as_str(), m.expected))
+            .collect();
         assert_eq!(
             fields,
-            [("items[0].total_price", m(2980)), ("subtotal", m(2980)), ("total_amount", m(2980))]
+            [
+                ("items[0].total_price", m(2980)),
+                ("subtotal", m(2980)),
+                ("total_amount", m(2980))
+            ]
         );
     }
 
     #[test]
     fn rejects_bad_lines_and_charges() {
         let none = Charges::none(myr());
-        assert_eq!(price_order(&[], none, Claimed::default()), Err(OrderError::NoItems));
+        assert_eq!(
+            price_order(&[], none, Claimed::default()),
+            Err(OrderError::NoItems)
+        );
         assert_eq!(
             price_order(&[line(1, 100), line(0, 100)], none, Claimed::default()),
             Err(OrderError::InvalidQuantity { index: 1 })

@@ -4,7 +4,10 @@
 use chrono::{DateTime, Utc};
 use kedai_core::{StorageError, TenantId};
 
-use crate::{Order, OrderFact, OrderId, OrderItem, OrderNumber, OrderStatus, Payment, PaymentStatus, StatusChange};
+use crate::{
+    Order, OrderFact, OrderId, OrderItem, OrderNumber, OrderStatus, Payment, PaymentStatus,
+    StatusChange,
+};
 
 /// Orders, their items, payments and status history.
 pub trait OrderRepository {
@@ -19,7 +22,12 @@ pub trait OrderRepository {
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
-    fn insert_order(&mut self, order: &Order, items: &[OrderItem], created: &StatusChange) -> Result<(), StorageError>;
+    fn insert_order(
+        &mut self,
+        order: &Order,
+        items: &[OrderItem],
+        created: &StatusChange,
+    ) -> Result<(), StorageError>;
 
     /// One order of the tenant.
     ///
@@ -31,13 +39,21 @@ pub trait OrderRepository {
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
-    fn find_order_by_number(&mut self, tenant: TenantId, number: &OrderNumber) -> Result<Option<Order>, StorageError>;
+    fn find_order_by_number(
+        &mut self,
+        tenant: TenantId,
+        number: &OrderNumber,
+    ) -> Result<Option<Order>, StorageError>;
 
     /// The order's items, in the order they were given.
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
-    fn order_items(&mut self, tenant: TenantId, id: OrderId) -> Result<Vec<OrderItem>, StorageError>;
+    fn order_items(
+        &mut self,
+        tenant: TenantId,
+        id: OrderId,
+    ) -> Result<Vec<OrderItem>, StorageError>;
 
     /// Moves the order from `change.from` to `change.to`, stamps the status's `*_at` field,
     /// records the tracking number if any, and appends the history row — only if the order is
@@ -45,13 +61,18 @@ pub trait OrderRepository {
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
-    fn transition(&mut self, tenant: TenantId, change: &StatusChange) -> Result<bool, StorageError>;
+    fn transition(&mut self, tenant: TenantId, change: &StatusChange)
+    -> Result<bool, StorageError>;
 
     /// The order's status history, oldest first.
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
-    fn status_history(&mut self, tenant: TenantId, id: OrderId) -> Result<Vec<StatusChange>, StorageError>;
+    fn status_history(
+        &mut self,
+        tenant: TenantId,
+        id: OrderId,
+    ) -> Result<Vec<StatusChange>, StorageError>;
 
     /// Appends a payment record and sets the order's payment status to it.
     ///
@@ -69,13 +90,22 @@ pub trait OrderRepository {
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
-    fn order_facts(&mut self, tenant: TenantId, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<OrderFact>, StorageError>;
+    fn order_facts(
+        &mut self,
+        tenant: TenantId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<OrderFact>, StorageError>;
 
     /// How many of the tenant's orders holding `product` are still open.
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
-    fn open_orders_with_product(&mut self, tenant: TenantId, product: kedai_core::ProductId) -> Result<i64, StorageError>;
+    fn open_orders_with_product(
+        &mut self,
+        tenant: TenantId,
+        product: kedai_core::ProductId,
+    ) -> Result<i64, StorageError>;
 }
 
 /// True when a completed payment has not been refunded yet.
@@ -88,5 +118,8 @@ pub fn has_unrefunded_payment(payments: &[Payment]) -> bool {
 /// Statuses that count as open for [`OrderRepository::open_orders_with_product`].
 #[must_use]
 pub fn open_statuses() -> Vec<OrderStatus> {
-    OrderStatus::ALL.into_iter().filter(|s| s.is_open()).collect()
+    OrderStatus::ALL
+        .into_iter()
+        .filter(|s| s.is_open())
+        .collect()
 }

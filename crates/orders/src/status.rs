@@ -91,7 +91,8 @@ impl OrderStatus {
                 | (Cancelled, Refunded)
         );
         // Counter orders are handed over at the counter: paid or processing → completed.
-        let counter = order_type.is_counter() && matches!((self, to), (Paid | Processing, Completed));
+        let counter =
+            order_type.is_counter() && matches!((self, to), (Paid | Processing, Completed));
         delivery || counter
     }
 }
@@ -205,7 +206,11 @@ pub fn check_transition(
     Ok(Transition {
         from,
         to,
-        tracking_number: if to == OrderStatus::Shipped { tracking_number } else { None },
+        tracking_number: if to == OrderStatus::Shipped {
+            tracking_number
+        } else {
+            None
+        },
         releases_stock: to == OrderStatus::Cancelled,
     })
 }
@@ -255,7 +260,11 @@ mod tests {
                 for to in OrderStatus::ALL {
                     let want = DELIVERY.contains(&(from, to))
                         || matches!((from, to), (Paid | Processing, Completed));
-                    assert_eq!(from.allows(to, order_type), want, "{order_type}: {from} -> {to}");
+                    assert_eq!(
+                        from.allows(to, order_type),
+                        want,
+                        "{order_type}: {from} -> {to}"
+                    );
                 }
             }
             let done = check_transition(order_type, Paid, Completed, None);

@@ -168,7 +168,12 @@ pub fn earliest_start(periods: &[Period], today: NaiveDate, zone: TimeZone) -> D
 
 /// Summarises `facts` (orders created up to now) for `period` ending `today` in `zone`.
 #[must_use]
-pub fn summarize(period: Period, today: NaiveDate, zone: TimeZone, facts: &[OrderFact]) -> PeriodSummary {
+pub fn summarize(
+    period: Period,
+    today: NaiveDate,
+    zone: TimeZone,
+    facts: &[OrderFact],
+) -> PeriodSummary {
     let from = period.first_day(today);
     let mut days: BTreeMap<NaiveDate, DaySummary> = from
         .iter_days()
@@ -214,7 +219,10 @@ pub fn summarize(period: Period, today: NaiveDate, zone: TimeZone, facts: &[Orde
     }
 }
 
-#[expect(clippy::cast_precision_loss, reason = "order counts are far below 2^52")]
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "order counts are far below 2^52"
+)]
 fn rate(part: i64, whole: i64) -> f64 {
     if whole == 0 {
         return 0.0;
@@ -242,10 +250,20 @@ mod tests {
     #[test]
     fn periods_end_today_inclusive() {
         let today = date("2026-11-23");
-        let firsts: Vec<_> = Period::ALL.iter().map(|p| p.first_day(today).to_string()).collect();
+        let firsts: Vec<_> = Period::ALL
+            .iter()
+            .map(|p| p.first_day(today).to_string())
+            .collect();
         assert_eq!(
             firsts,
-            ["2026-11-23", "2026-11-17", "2026-10-25", "2026-09-25", "2026-05-24", "2025-11-24"]
+            [
+                "2026-11-23",
+                "2026-11-17",
+                "2026-10-25",
+                "2026-09-25",
+                "2026-05-24",
+                "2025-11-24"
+            ]
         );
         for p in Period::ALL {
             assert_eq!(p.label().parse::<Period>(), Ok(p));
@@ -255,7 +273,9 @@ mod tests {
 
     #[test]
     fn counts_amounts_and_rates_in_the_tenant_zone() {
-        let kl: TimeZone = "Asia/Kuala_Lumpur".parse().unwrap_or_else(|e| panic!("{e}"));
+        let kl: TimeZone = "Asia/Kuala_Lumpur"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
         let today = date("2026-11-23");
         let facts = [
             // 2026-11-23 01:00 local: today.
@@ -280,7 +300,13 @@ mod tests {
         assert!((week.cancel_rate - 0.3333).abs() < 1e-9);
         assert_eq!(week.days[5].total_orders, 1);
         let empty = summarize(Period::Today, date("2026-12-25"), kl, &facts);
-        assert_eq!((empty.total_orders, empty.paid_rate, empty.cancel_rate), (0, 0.0, 0.0));
-        assert_eq!(earliest_start(&[Period::Today, Period::Last7Days], today, kl), kl.start_of_day(date("2026-11-17")));
+        assert_eq!(
+            (empty.total_orders, empty.paid_rate, empty.cancel_rate),
+            (0, 0.0, 0.0)
+        );
+        assert_eq!(
+            earliest_start(&[Period::Today, Period::Last7Days], today, kl),
+            kl.start_of_day(date("2026-11-17"))
+        );
     }
 }

@@ -13,17 +13,26 @@ pub(crate) fn storage_error(e: DieselError) -> StorageError {
         DieselError::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
         DieselError::DatabaseError(_, info) => {
             let m = info.message();
-            m.contains("deadlock detected") || m.contains("database is locked") || m.contains("database table is locked")
+            m.contains("deadlock detected")
+                || m.contains("database is locked")
+                || m.contains("database table is locked")
         }
         _ => false,
     };
-    let kind = if retryable { StorageErrorKind::Retryable } else { StorageErrorKind::Other };
+    let kind = if retryable {
+        StorageErrorKind::Retryable
+    } else {
+        StorageErrorKind::Other
+    };
     StorageError::new(kind, e)
 }
 
 /// True for a unique-constraint violation.
 pub(crate) fn is_unique_violation(e: &DieselError) -> bool {
-    matches!(e, DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
+    matches!(
+        e,
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
+    )
 }
 
 pub(crate) fn corrupt(what: impl Into<String>) -> StorageError {

@@ -3,10 +3,10 @@
 use std::path::Path;
 use std::time::Duration;
 
+use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::sqlite::SqliteConnection;
-use diesel::Connection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 pub use connection::DbConnection;
@@ -68,19 +68,29 @@ impl DatabaseUrl {
     pub fn parse(url: &str) -> Result<Self, DbError> {
         let url = url.trim();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            return Ok(Self { backend: Backend::Postgres, target: url.to_owned() });
+            return Ok(Self {
+                backend: Backend::Postgres,
+                target: url.to_owned(),
+            });
         }
         let path = url
             .strip_prefix("sqlite://")
             .or_else(|| url.strip_prefix("sqlite:"))
             .unwrap_or(url);
         if path.is_empty() || path.contains(":memory:") {
-            return Err(DbError::InvalidUrl(format!("`{url}`: give a SQLite file path or a postgres:// URL")));
+            return Err(DbError::InvalidUrl(format!(
+                "`{url}`: give a SQLite file path or a postgres:// URL"
+            )));
         }
         if let Some((scheme, _)) = path.split_once("://") {
-            return Err(DbError::InvalidUrl(format!("unsupported scheme `{scheme}`: use a file path, sqlite:// or postgres://")));
+            return Err(DbError::InvalidUrl(format!(
+                "unsupported scheme `{scheme}`: use a file path, sqlite:// or postgres://"
+            )));
         }
-        Ok(Self { backend: Backend::Sqlite, target: path.to_owned() })
+        Ok(Self {
+            backend: Backend::Sqlite,
+            target: path.to_owned(),
+        })
     }
 
     /// The backend.
@@ -117,7 +127,10 @@ pub struct PoolOptions {
 
 impl Default for PoolOptions {
     fn default() -> Self {
-        Self { max_size: 10, connection_timeout: Duration::from_secs(5) }
+        Self {
+            max_size: 10,
+            connection_timeout: Duration::from_secs(5),
+        }
     }
 }
 
@@ -142,21 +155,26 @@ impl r2d2::ManageConnection for Manager {
     fn connect(&self) -> Result<DbConnection, Self::Error> {
         match self.url.backend {
             Backend::Sqlite => {
-                let mut c = SqliteConnection::establish(&self.url.target).map_err(diesel::r2d2::Error::ConnectionError)?;
+                let mut c = SqliteConnection::establish(&self.url.target)
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
                 // busy_timeout first: setting WAL on a busy database must wait, not fail.
-                c.batch_execute(SQLITE_SETUP).map_err(diesel::r2d2::Error::QueryError)?;
+                c.batch_execute(SQLITE_SETUP)
+                    .map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(c))
             }
             Backend::Postgres => {
-                let mut c = PgConnection::establish(&self.url.target).map_err(diesel::r2d2::Error::ConnectionError)?;
-                c.batch_execute(PG_SETUP).map_err(diesel::r2d2::Error::QueryError)?;
+                let mut c = PgConnection::establish(&self.url.target)
+                    .map_err(diesel::r2d2::Error::ConnectionError)?;
+                c.batch_execute(PG_SETUP)
+                    .map_err(diesel::r2d2::Error::QueryError)?;
                 Ok(DbConnection::Pg(c))
             }
         }
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
-        conn.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
@@ -170,9 +188,12 @@ impl r2d2::ManageConnection for Manager {
 /// [`DbError`] when the folder cannot be made or no connection can be opened.
 pub fn connect_pool(url: &DatabaseUrl, options: PoolOptions) -> Result<Pool, DbError> {
     if url.backend == Backend::Sqlite
-        && let Some(dir) = Path::new(&url.target).parent().filter(|d| !d.as_os_str().is_empty())
+        && let Some(dir) = Path::new(&url.target)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
     {
-        std::fs::create_dir_all(dir).map_err(|e| DbError::Other(format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| DbError::Other(format!("cannot create {}: {e}", dir.display())))?;
     }
     let pool = r2d2::Pool::builder()
         .max_size(options.max_size)
@@ -196,11 +217,17 @@ const PG_MIGRATION_LOCK: i64 = 0x4B45_4441_495F_4D49;
 pub fn migrate(pool: &Pool) -> Result<Vec<String>, DbError> {
     let mut conn = pool.get()?;
     let applied = match &mut *conn {
-        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.iter().map(ToString::to_string).collect()),
+        DbConnection::Sqlite(c) => c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|v| v.iter().map(ToString::to_string).collect()),
         DbConnection::Pg(c) => {
-            c.batch_execute(&format!("SELECT pg_advisory_lock({PG_MIGRATION_LOCK})")).map_err(|e| DbError::Migrate(e.to_string()))?;
-            let result = c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.iter().map(ToString::to_string).collect());
-            let unlock = c.batch_execute(&format!("SELECT pg_advisory_unlock({PG_MIGRATION_LOCK})"));
+            c.batch_execute(&format!("SELECT pg_advisory_lock({PG_MIGRATION_LOCK})"))
+                .map_err(|e| DbError::Migrate(e.to_string()))?;
+            let result = c
+                .run_pending_migrations(PG_MIGRATIONS)
+                .map(|v| v.iter().map(ToString::to_string).collect());
+            let unlock =
+                c.batch_execute(&format!("SELECT pg_advisory_unlock({PG_MIGRATION_LOCK})"));
             unlock.map_err(|e| DbError::Migrate(e.to_string()))?;
             result
         }
@@ -243,7 +270,10 @@ mod tests {
         assert_eq!(b("./data/kedai.db").ok(), Some(Backend::Sqlite));
         assert_eq!(b("sqlite://./data/kedai.db").ok(), Some(Backend::Sqlite));
         assert_eq!(b("sqlite:/tmp/k.db").ok(), Some(Backend::Sqlite));
-        assert_eq!(b("postgres://postgres@127.0.0.1/kedai").ok(), Some(Backend::Postgres));
+        assert_eq!(
+            b("postgres://postgres@127.0.0.1/kedai").ok(),
+            Some(Backend::Postgres)
+        );
         assert_eq!(b("postgresql://u:p@h/db").ok(), Some(Backend::Postgres));
         assert!(b("mysql://root@localhost/kedai").is_err());
         assert!(b("postgress://typo@localhost/kedai").is_err());
@@ -253,7 +283,8 @@ mod tests {
 
     #[test]
     fn passwords_never_reach_logs() {
-        let url = DatabaseUrl::parse("postgres://kedai:s3cret@db:5432/kedai").unwrap_or_else(|e| panic!("{e}"));
+        let url = DatabaseUrl::parse("postgres://kedai:s3cret@db:5432/kedai")
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(url.redacted(), "postgres://kedai:***@db:5432/kedai");
     }
 

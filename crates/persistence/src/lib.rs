@@ -8,5 +8,7 @@ mod repos;
 pub mod schema;
 mod store;
 
-pub use db::{Backend, DatabaseUrl, DbConnection, DbError, Pool, PoolOptions, connect_pool, migrate};
+pub use db::{
+    Backend, DatabaseUrl, DbConnection, DbError, Pool, PoolOptions, connect_pool, migrate,
+};
 pub use store::DbStore;

@@ -25,7 +25,9 @@ pub struct DbStore {
 
 impl std::fmt::Debug for DbStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DbStore").field("state", &self.pool.state()).finish()
+        f.debug_struct("DbStore")
+            .field("state", &self.pool.state())
+            .finish()
     }
 }
 
@@ -37,12 +39,19 @@ enum Mode {
 
 fn begin(conn: &mut DbConnection, mode: Mode) -> QueryResult<()> {
     match (conn, mode) {
-        (DbConnection::Sqlite(c), Mode::Write) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE"),
-        (DbConnection::Sqlite(c), Mode::Read) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN"),
-        (DbConnection::Pg(c), Mode::Write) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN"),
-        (DbConnection::Pg(c), Mode::Read) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        (DbConnection::Sqlite(c), Mode::Write) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
         }
+        (DbConnection::Sqlite(c), Mode::Read) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN")
+        }
+        (DbConnection::Pg(c), Mode::Write) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN")
+        }
+        (DbConnection::Pg(c), Mode::Read) => AnsiTransactionManager::begin_transaction_sql(
+            c,
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        ),
     }
 }
 
@@ -91,7 +100,8 @@ impl DbStore {
         loop {
             attempt += 1;
             begin(&mut conn, mode).map_err(storage_error)?;
-            let outcome = work(&mut Tx { conn: &mut conn }).and_then(|()| commit(&mut conn).map_err(|e| storage_error(e).into()));
+            let outcome = work(&mut Tx { conn: &mut conn })
+                .and_then(|()| commit(&mut conn).map_err(|e| storage_error(e).into()));
             let Err(error) = outcome else {
                 return Ok(());
             };
@@ -121,8 +131,12 @@ impl Store for DbStore {
 
     fn ping(&self) -> Result<(), StorageError> {
         use diesel::connection::SimpleConnection;
-        let mut conn = self.pool.get().map_err(|e| StorageError::new(StorageErrorKind::Unavailable, e))?;
-        conn.batch_execute("SELECT 1").map_err(|e| StorageError::new(StorageErrorKind::Unavailable, e))
+        let mut conn = self
+            .pool
+            .get()
+            .map_err(|e| StorageError::new(StorageErrorKind::Unavailable, e))?;
+        conn.batch_execute("SELECT 1")
+            .map_err(|e| StorageError::new(StorageErrorKind::Unavailable, e))
     }
 }
 

@@ -19,15 +19,31 @@ pub enum Environment {
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
     /// Database: a SQLite file path (or `sqlite://PATH`), or a `postgres://` URL.
-    #[arg(long, env = "KEDAI_DATABASE_URL", default_value = "./data/kedai.db", global = true)]
+    #[arg(
+        long,
+        env = "KEDAI_DATABASE_URL",
+        default_value = "./data/kedai.db",
+        global = true
+    )]
     pub database_url: String,
 
     /// Address to listen on.
-    #[arg(long, env = "KEDAI_BIND", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long,
+        env = "KEDAI_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     pub bind: String,
 
     /// `development` or `production`.
-    #[arg(long = "env", env = "KEDAI_ENV", value_enum, default_value = "development", global = true)]
+    #[arg(
+        long = "env",
+        env = "KEDAI_ENV",
+        value_enum,
+        default_value = "development",
+        global = true
+    )]
     pub environment: Environment,
 
     /// HMAC secret for staff tokens (at least 32 characters). Required in production; in
@@ -48,7 +64,12 @@ pub struct Settings {
     pub workers: Option<usize>,
 
     /// Largest request body accepted, in bytes.
-    #[arg(long, env = "KEDAI_BODY_LIMIT", default_value_t = 262_144, global = true)]
+    #[arg(
+        long,
+        env = "KEDAI_BODY_LIMIT",
+        default_value_t = 262_144,
+        global = true
+    )]
     pub body_limit: usize,
 
     /// Log filter (tracing `EnvFilter` syntax), e.g. `info` or `kedai=debug,info`.
@@ -100,9 +121,14 @@ impl Settings {
 }
 
 fn development_secret(path: &Path) -> Result<SecretString, ConfigError> {
-    let fail = |source| ConfigError::SecretFile { path: path.to_owned(), source };
+    let fail = |source| ConfigError::SecretFile {
+        path: path.to_owned(),
+        source,
+    };
     match std::fs::read_to_string(path) {
-        Ok(s) if s.trim().len() >= MIN_SECRET => return Ok(SecretString::from(s.trim().to_owned())),
+        Ok(s) if s.trim().len() >= MIN_SECRET => {
+            return Ok(SecretString::from(s.trim().to_owned()));
+        }
         Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(fail(e)),
@@ -121,7 +147,12 @@ fn development_secret(path: &Path) -> Result<SecretString, ConfigError> {
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
     f.write_all(contents.as_bytes())
 }
 
@@ -145,7 +176,9 @@ mod tests {
     fn settings(args: &[&str]) -> Settings {
         let mut all = vec!["kedai"];
         all.extend_from_slice(args);
-        Probe::try_parse_from(all).map(|p| p.settings).unwrap_or_else(|e| panic!("{e}"))
+        Probe::try_parse_from(all)
+            .map(|p| p.settings)
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     #[test]
@@ -156,7 +189,10 @@ mod tests {
         assert!(matches!(s.jwt_secret(), Err(ConfigError::SecretTooShort)));
         let long = "x".repeat(40);
         let s = settings(&["--env", "production", "--jwt-secret", &long]);
-        assert_eq!(s.jwt_secret().map(|k| k.expose_secret().len()).ok(), Some(40));
+        assert_eq!(
+            s.jwt_secret().map(|k| k.expose_secret().len()).ok(),
+            Some(40)
+        );
     }
 
     #[test]
@@ -164,14 +200,21 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("kedai-config-{}", std::process::id()));
         let dir_arg = dir.to_string_lossy().into_owned();
         let s = settings(&["--data-dir", &dir_arg]);
-        let first = s.jwt_secret().map(|k| k.expose_secret().to_owned()).unwrap_or_default();
-        let second = s.jwt_secret().map(|k| k.expose_secret().to_owned()).unwrap_or_default();
+        let first = s
+            .jwt_secret()
+            .map(|k| k.expose_secret().to_owned())
+            .unwrap_or_default();
+        let second = s
+            .jwt_secret()
+            .map(|k| k.expose_secret().to_owned())
+            .unwrap_or_default();
         assert_eq!(first.len(), 64);
         assert_eq!(first, second);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.join("jwt-secret")).map(|m| m.permissions().mode() & 0o777);
+            let mode =
+                std::fs::metadata(dir.join("jwt-secret")).map(|m| m.permissions().mode() & 0o777);
             assert_eq!(mode.ok(), Some(0o600));
         }
         let _ = std::fs::remove_dir_all(dir);

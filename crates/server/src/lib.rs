@@ -39,7 +39,13 @@ pub enum StartError {
 /// [`StartError::Database`].
 pub fn open_store(settings: &Settings) -> Result<DbStore, StartError> {
     let url = DatabaseUrl::parse(&settings.database_url)?;
-    let pool = connect_pool(&url, PoolOptions { max_size: settings.db_pool_size.max(1), ..PoolOptions::default() })?;
+    let pool = connect_pool(
+        &url,
+        PoolOptions {
+            max_size: settings.db_pool_size.max(1),
+            ..PoolOptions::default()
+        },
+    )?;
     let applied = migrate(&pool)?;
     tracing::info!(database = %url.redacted(), migrations.applied = applied.len(), "database ready");
     Ok(DbStore::new(pool))
@@ -52,7 +58,12 @@ pub fn open_store(settings: &Settings) -> Result<DbStore, StartError> {
 pub fn app_state(settings: &Settings, store: DbStore) -> Result<AppState, StartError> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let store: Arc<dyn Store> = Arc::new(store);
-    Ok(AppState { store, clock, tokens: TokenService::new(&settings.jwt_secret()?), body_limit: settings.body_limit })
+    Ok(AppState {
+        store,
+        clock,
+        tokens: TokenService::new(&settings.jwt_secret()?),
+        body_limit: settings.body_limit,
+    })
 }
 
 /// A server bound to its address, not yet running.
@@ -68,7 +79,10 @@ pub struct Bound {
 /// # Errors
 /// [`StartError::Bind`].
 pub fn bind(settings: &Settings, state: AppState) -> Result<Bound, StartError> {
-    let bind_err = |source| StartError::Bind { addr: settings.bind.clone(), source };
+    let bind_err = |source| StartError::Bind {
+        addr: settings.bind.clone(),
+        source,
+    };
     let listener = TcpListener::bind(&settings.bind).map_err(bind_err)?;
     let addr = listener.local_addr().map_err(bind_err)?;
     let mut server = HttpServer::new(move || build_app(state.clone()));
@@ -118,5 +132,9 @@ pub fn spawn(settings: &Settings, state: AppState) -> Result<Running, StartError
             tracing::error!(error = %e, "server stopped with an error");
         }
     });
-    Ok(Running { addr, handle, thread: Some(thread) })
+    Ok(Running {
+        addr,
+        handle,
+        thread: Some(thread),
+    })
 }

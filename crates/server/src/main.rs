@@ -104,7 +104,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // Logs go to stderr so commands that print an id keep stdout clean for scripts.
     let filter = EnvFilter::try_new(&cli.settings.log).unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -124,14 +127,24 @@ fn seed_demo(store: &dyn Store) -> Result<demo::DemoInfo, CliError> {
 }
 
 fn print_demo(info: &demo::DemoInfo, base: &str) {
-    let state = if info.created { "created" } else { "already present" };
+    let state = if info.created {
+        "created"
+    } else {
+        "already present"
+    };
     eprintln!("demo merchant {state}");
-    eprintln!("  company id (X-Company-Id / merchant_id): {}", info.tenant_id);
+    eprintln!(
+        "  company id (X-Company-Id / merchant_id): {}",
+        info.tenant_id
+    );
     eprintln!("  owner login: {} / {}", info.email, info.password);
     for (id, name) in &info.products {
         eprintln!("  product {id}: {name}");
     }
-    eprintln!("  sign in: curl -s -X POST {base}/v1/auth/login -H 'Content-Type: application/json' -d '{{\"email\":\"{}\",\"password\":\"{}\"}}'", info.email, info.password);
+    eprintln!(
+        "  sign in: curl -s -X POST {base}/v1/auth/login -H 'Content-Type: application/json' -d '{{\"email\":\"{}\",\"password\":\"{}\"}}'",
+        info.email, info.password
+    );
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
@@ -139,7 +152,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Openapi { out } => {
             std::fs::create_dir_all(&out)?;
-            let json = kedai_http::openapi().to_pretty_json().map_err(|e| CliError::Usage(e.to_string()))?;
+            let json = kedai_http::openapi()
+                .to_pretty_json()
+                .map_err(|e| CliError::Usage(e.to_string()))?;
             std::fs::write(out.join("openapi.json"), format!("{json}\n"))?;
             Ok(())
         }
@@ -154,16 +169,31 @@ fn run(cli: Cli) -> Result<(), CliError> {
             println!("{}", info.tenant_id);
             Ok(())
         }
-        Command::Tenant(TenantCommand::Create { name, currency, time_zone, public_summary }) => {
+        Command::Tenant(TenantCommand::Create {
+            name,
+            currency,
+            time_zone,
+            public_summary,
+        }) => {
             let store = open_store(&settings)?;
-            let tenant = NewTenant::new(&name, &currency, &time_zone, public_summary).map_err(kedai_app::AppError::from)?;
+            let tenant = NewTenant::new(&name, &currency, &time_zone, public_summary)
+                .map_err(kedai_app::AppError::from)?;
             let store: &dyn Store = &store;
-            let created = store.write(|tx| identity::create_tenant(tx, TenantId::new(), &tenant, now()))?;
+            let created =
+                store.write(|tx| identity::create_tenant(tx, TenantId::new(), &tenant, now()))?;
             println!("{}", created.id);
             Ok(())
         }
-        Command::Staff(StaffCommand::Create { tenant, email, password, role, name }) => {
-            let tenant: TenantId = tenant.parse().map_err(|_| CliError::Usage(format!("`{tenant}` is not a tenant id")))?;
+        Command::Staff(StaffCommand::Create {
+            tenant,
+            email,
+            password,
+            role,
+            name,
+        }) => {
+            let tenant: TenantId = tenant
+                .parse()
+                .map_err(|_| CliError::Usage(format!("`{tenant}` is not a tenant id")))?;
             let role: Role = role.parse().map_err(CliError::Usage)?;
             let staff = identity::new_staff(&email, name.as_deref(), role, &password)?;
             let store = open_store(&settings)?;
@@ -183,7 +213,10 @@ fn run(cli: Cli) -> Result<(), CliError> {
             }
             let state = app_state(&settings, store)?;
             let bound = bind(&settings, state)?;
-            eprintln!("Kedai listening on http://{}  (docs: http://{}/docs)", bound.addr, bound.addr);
+            eprintln!(
+                "Kedai listening on http://{}  (docs: http://{}/docs)",
+                bound.addr, bound.addr
+            );
             actix_web::rt::System::new().block_on(bound.server)?;
             Ok(())
         }

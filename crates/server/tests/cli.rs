@@ -28,7 +28,8 @@ fn kedai(dir: &Dir, args: &[&str], env: &[(&str, &str)]) -> Output {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    cmd.output().unwrap_or_else(|e| panic!("cannot run kedai: {e}"))
+    cmd.output()
+        .unwrap_or_else(|e| panic!("cannot run kedai: {e}"))
 }
 
 fn stdout(o: &Output) -> String {
@@ -38,19 +39,73 @@ fn stdout(o: &Output) -> String {
 #[test]
 fn tenant_and_staff_create_print_only_their_ids() {
     let dir = temp_dir("ids");
-    let out = kedai(&dir, &["tenant", "create", "--name", "Kopi Corner", "--currency", "MYR", "--time-zone", "Asia/Kuala_Lumpur"], &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = kedai(
+        &dir,
+        &[
+            "tenant",
+            "create",
+            "--name",
+            "Kopi Corner",
+            "--currency",
+            "MYR",
+            "--time-zone",
+            "Asia/Kuala_Lumpur",
+        ],
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let tenant = stdout(&out);
-    assert!(tenant.trim().parse::<kedai_core::TenantId>().is_ok(), "stdout was {tenant:?}");
+    assert!(
+        tenant.trim().parse::<kedai_core::TenantId>().is_ok(),
+        "stdout was {tenant:?}"
+    );
     assert_eq!(tenant.lines().count(), 1);
 
-    let out = kedai(&dir, &["staff", "create", "--tenant", tenant.trim(), "--email", "boss@kopi.example", "--password", "long-secret-1", "--role", "manager"], &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = kedai(
+        &dir,
+        &[
+            "staff",
+            "create",
+            "--tenant",
+            tenant.trim(),
+            "--email",
+            "boss@kopi.example",
+            "--password",
+            "long-secret-1",
+            "--role",
+            "manager",
+        ],
+        &[],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let staff = stdout(&out);
     assert!(uuid_like(staff.trim()), "stdout was {staff:?}");
 
     // The same e-mail twice in one tenant is refused.
-    let out = kedai(&dir, &["staff", "create", "--tenant", tenant.trim(), "--email", "BOSS@kopi.example", "--password", "long-secret-2", "--role", "cashier"], &[]);
+    let out = kedai(
+        &dir,
+        &[
+            "staff",
+            "create",
+            "--tenant",
+            tenant.trim(),
+            "--email",
+            "BOSS@kopi.example",
+            "--password",
+            "long-secret-2",
+            "--role",
+            "cashier",
+        ],
+        &[],
+    );
     assert!(!out.status.success());
     assert!(stdout(&out).is_empty());
 }
@@ -64,16 +119,60 @@ fn bad_arguments_are_refused() {
     let dir = temp_dir("bad");
     for args in [
         vec!["tenant", "create", "--name", "X", "--currency", "ZZZ"],
-        vec!["tenant", "create", "--name", "X", "--time-zone", "Mars/Base"],
-        vec!["staff", "create", "--tenant", "nope", "--email", "a@b.co", "--password", "long-secret-1", "--role", "owner"],
-        vec!["staff", "create", "--tenant", "01930000-0000-7000-8000-000000000001", "--email", "a@b.co", "--password", "long-secret-1", "--role", "owner"],
-        vec!["staff", "create", "--tenant", "01930000-0000-7000-8000-000000000001", "--email", "a@b.co", "--password", "long-secret-1", "--role", "emperor"],
+        vec![
+            "tenant",
+            "create",
+            "--name",
+            "X",
+            "--time-zone",
+            "Mars/Base",
+        ],
+        vec![
+            "staff",
+            "create",
+            "--tenant",
+            "nope",
+            "--email",
+            "a@b.co",
+            "--password",
+            "long-secret-1",
+            "--role",
+            "owner",
+        ],
+        vec![
+            "staff",
+            "create",
+            "--tenant",
+            "01930000-0000-7000-8000-000000000001",
+            "--email",
+            "a@b.co",
+            "--password",
+            "long-secret-1",
+            "--role",
+            "owner",
+        ],
+        vec![
+            "staff",
+            "create",
+            "--tenant",
+            "01930000-0000-7000-8000-000000000001",
+            "--email",
+            "a@b.co",
+            "--password",
+            "long-secret-1",
+            "--role",
+            "emperor",
+        ],
     ] {
         let out = kedai(&dir, &args, &[]);
         assert!(!out.status.success(), "{args:?} succeeded");
         assert!(stdout(&out).is_empty(), "{args:?} printed {}", stdout(&out));
     }
-    let out = kedai(&dir, &["migrate"], &[("KEDAI_DATABASE_URL", "mysql://root@localhost/kedai")]);
+    let out = kedai(
+        &dir,
+        &["migrate"],
+        &[("KEDAI_DATABASE_URL", "mysql://root@localhost/kedai")],
+    );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported scheme"));
 }
@@ -81,9 +180,17 @@ fn bad_arguments_are_refused() {
 #[test]
 fn production_refuses_to_start_without_a_secret() {
     let dir = temp_dir("prod");
-    let out = kedai(&dir, &["serve", "--bind", "127.0.0.1:0"], &[("KEDAI_ENV", "production")]);
+    let out = kedai(
+        &dir,
+        &["serve", "--bind", "127.0.0.1:0"],
+        &[("KEDAI_ENV", "production")],
+    );
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("KEDAI_JWT_SECRET"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("KEDAI_JWT_SECRET"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

@@ -6,7 +6,9 @@ use kedai_core::{Page, ProductId, StorageError, TenantId};
 use kedai_inventory::{CatalogRepository, NewProduct, Product};
 
 use super::Tx;
-use crate::convert::{corrupt, currency, is_unique_violation, money, parse, product_id, storage_error, ts, utc};
+use crate::convert::{
+    corrupt, currency, is_unique_violation, money, parse, product_id, storage_error, ts, utc,
+};
 use crate::schema::products;
 
 #[derive(Queryable)]
@@ -69,7 +71,12 @@ fn outlets_json(ids: &[String]) -> String {
 }
 
 impl CatalogRepository for Tx<'_> {
-    fn insert_product(&mut self, tenant: TenantId, p: &NewProduct, now: DateTime<Utc>) -> Result<Result<ProductId, ()>, StorageError> {
+    fn insert_product(
+        &mut self,
+        tenant: TenantId,
+        p: &NewProduct,
+        now: DateTime<Utc>,
+    ) -> Result<Result<ProductId, ()>, StorageError> {
         let inserted = diesel::insert_into(products::table)
             .values(NewProductRow {
                 tenant_id: tenant.to_string(),
@@ -93,7 +100,11 @@ impl CatalogRepository for Tx<'_> {
         }
     }
 
-    fn find_product(&mut self, tenant: TenantId, id: ProductId) -> Result<Option<Product>, StorageError> {
+    fn find_product(
+        &mut self,
+        tenant: TenantId,
+        id: ProductId,
+    ) -> Result<Option<Product>, StorageError> {
         products::table
             .filter(products::tenant_id.eq(tenant.to_string()))
             .filter(products::id.eq(id.get()))
@@ -105,7 +116,11 @@ impl CatalogRepository for Tx<'_> {
             .transpose()
     }
 
-    fn find_products(&mut self, tenant: TenantId, ids: &[ProductId]) -> Result<Vec<Product>, StorageError> {
+    fn find_products(
+        &mut self,
+        tenant: TenantId,
+        ids: &[ProductId],
+    ) -> Result<Vec<Product>, StorageError> {
         let ids: Vec<i64> = ids.iter().map(|p| p.get()).collect();
         products::table
             .filter(products::tenant_id.eq(tenant.to_string()))
@@ -142,33 +157,51 @@ impl CatalogRepository for Tx<'_> {
         }
     }
 
-    fn archive_product(&mut self, tenant: TenantId, id: ProductId, at: DateTime<Utc>) -> Result<bool, StorageError> {
+    fn archive_product(
+        &mut self,
+        tenant: TenantId,
+        id: ProductId,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
         diesel::update(
             products::table
                 .filter(products::tenant_id.eq(tenant.to_string()))
                 .filter(products::id.eq(id.get()))
                 .filter(products::deleted_at.is_null()),
         )
-        .set((products::deleted_at.eq(Some(ts(at))), products::updated_at.eq(ts(at))))
+        .set((
+            products::deleted_at.eq(Some(ts(at))),
+            products::updated_at.eq(ts(at)),
+        ))
         .execute(self.conn)
         .map(|n| n == 1)
         .map_err(storage_error)
     }
 
-    fn list_products(&mut self, tenant: TenantId, page: Page) -> Result<(Vec<Product>, i64), StorageError> {
+    fn list_products(
+        &mut self,
+        tenant: TenantId,
+        page: Page,
+    ) -> Result<(Vec<Product>, i64), StorageError> {
         let live = || {
             products::table
                 .filter(products::tenant_id.eq(tenant.to_string()))
                 .filter(products::deleted_at.is_null())
         };
-        let total = live().count().get_result::<i64>(self.conn).map_err(storage_error)?;
+        let total = live()
+            .count()
+            .get_result::<i64>(self.conn)
+            .map_err(storage_error)?;
         let rows = live()
             .order(products::id.desc())
             .limit(i64::from(page.limit()))
             .offset(page.offset())
             .load::<ProductRow>(self.conn)
             .map_err(storage_error)?;
-        let products = rows.into_iter().map(Product::try_from).collect::<Result<_, _>>()?;
+        let products = rows
+            .into_iter()
+            .map(Product::try_from)
+            .collect::<Result<_, _>>()?;
         Ok((products, total))
     }
 }

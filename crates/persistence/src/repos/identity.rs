@@ -3,7 +3,9 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use kedai_core::{StorageError, TenantId};
-use kedai_identity::{Email, NewStaff, NewTenant, Staff, StaffId, StaffRepository, Tenant, TenantRepository};
+use kedai_identity::{
+    Email, NewStaff, NewTenant, Staff, StaffId, StaffRepository, Tenant, TenantRepository,
+};
 
 use super::Tx;
 use crate::convert::{currency, is_unique_violation, parse, storage_error, ts, utc};
@@ -88,7 +90,12 @@ impl TryFrom<StaffRow> for Staff {
 }
 
 impl TenantRepository for Tx<'_> {
-    fn insert_tenant(&mut self, id: TenantId, t: &NewTenant, now: DateTime<Utc>) -> Result<Tenant, StorageError> {
+    fn insert_tenant(
+        &mut self,
+        id: TenantId,
+        t: &NewTenant,
+        now: DateTime<Utc>,
+    ) -> Result<Tenant, StorageError> {
         diesel::insert_into(tenants::table)
             .values(NewTenantRow {
                 id: id.to_string(),
@@ -122,7 +129,13 @@ impl TenantRepository for Tx<'_> {
 }
 
 impl StaffRepository for Tx<'_> {
-    fn insert_staff(&mut self, tenant: TenantId, id: StaffId, s: &NewStaff, now: DateTime<Utc>) -> Result<Result<Staff, ()>, StorageError> {
+    fn insert_staff(
+        &mut self,
+        tenant: TenantId,
+        id: StaffId,
+        s: &NewStaff,
+        now: DateTime<Utc>,
+    ) -> Result<Result<Staff, ()>, StorageError> {
         let inserted = diesel::insert_into(staff::table)
             .values(NewStaffRow {
                 id: id.to_string(),

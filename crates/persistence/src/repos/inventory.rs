@@ -3,7 +3,9 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use kedai_core::{ProductId, StorageError, TenantId};
-use kedai_inventory::{Allocation, AllocationId, InventoryRepository, Lot, LotId, Movement, StockSource};
+use kedai_inventory::{
+    Allocation, AllocationId, InventoryRepository, Lot, LotId, Movement, StockSource,
+};
 
 use super::Tx;
 use crate::convert::{corrupt, opt_utc, parse, product_id, storage_error, ts, utc};
@@ -34,7 +36,8 @@ impl TryFrom<LotRow> for Lot {
             product_id: product_id(r.product_id)?,
             quantity: r.quantity,
             remaining: r.remaining,
-            source: StockSource::from_stored(&r.source).ok_or_else(|| corrupt(format!("stock source `{}`", r.source)))?,
+            source: StockSource::from_stored(&r.source)
+                .ok_or_else(|| corrupt(format!("stock source `{}`", r.source)))?,
             note: r.note,
             received_at: utc(r.received_at),
             created_at: utc(r.created_at),
@@ -97,7 +100,11 @@ impl InventoryRepository for Tx<'_> {
         inventory_lots::table
             .filter(inventory_lots::tenant_id.eq(tenant.to_string()))
             .filter(inventory_lots::product_id.eq(product.get()))
-            .order((inventory_lots::received_at, inventory_lots::created_at, inventory_lots::id))
+            .order((
+                inventory_lots::received_at,
+                inventory_lots::created_at,
+                inventory_lots::id,
+            ))
             .load::<LotRow>(self.conn)
             .map_err(storage_error)?
             .into_iter()
@@ -135,7 +142,12 @@ impl InventoryRepository for Tx<'_> {
             .map_err(storage_error)
     }
 
-    fn change_lot(&mut self, tenant: TenantId, lot: LotId, delta: i64) -> Result<bool, StorageError> {
+    fn change_lot(
+        &mut self,
+        tenant: TenantId,
+        lot: LotId,
+        delta: i64,
+    ) -> Result<bool, StorageError> {
         // Guarded update: never below zero, however many writers race (the CHECK constraint is
         // the backstop). Zero rows means someone else took the stock first.
         diesel::update(
@@ -168,7 +180,11 @@ impl InventoryRepository for Tx<'_> {
             .map_err(storage_error)
     }
 
-    fn open_allocations(&mut self, tenant: TenantId, reference: &str) -> Result<Vec<Allocation>, StorageError> {
+    fn open_allocations(
+        &mut self,
+        tenant: TenantId,
+        reference: &str,
+    ) -> Result<Vec<Allocation>, StorageError> {
         stock_allocations::table
             .filter(stock_allocations::tenant_id.eq(tenant.to_string()))
             .filter(stock_allocations::reference.eq(reference))
@@ -181,7 +197,12 @@ impl InventoryRepository for Tx<'_> {
             .collect()
     }
 
-    fn release_allocation(&mut self, tenant: TenantId, id: AllocationId, at: DateTime<Utc>) -> Result<bool, StorageError> {
+    fn release_allocation(
+        &mut self,
+        tenant: TenantId,
+        id: AllocationId,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
         diesel::update(
             stock_allocations::table
                 .filter(stock_allocations::tenant_id.eq(tenant.to_string()))
@@ -217,7 +238,11 @@ impl InventoryRepository for Tx<'_> {
         Ok(())
     }
 
-    fn stock_levels(&mut self, tenant: TenantId, products: &[ProductId]) -> Result<Vec<(ProductId, i64)>, StorageError> {
+    fn stock_levels(
+        &mut self,
+        tenant: TenantId,
+        products: &[ProductId],
+    ) -> Result<Vec<(ProductId, i64)>, StorageError> {
         let ids: Vec<i64> = products.iter().map(|p| p.get()).collect();
         // Only lots with stock left: summing in Rust keeps one portable query (SUM of BIGINT is
         // NUMERIC on PostgreSQL) and reads few rows.
@@ -230,7 +255,15 @@ impl InventoryRepository for Tx<'_> {
             .map_err(storage_error)?;
         products
             .iter()
-            .map(|p| Ok((*p, rows.iter().filter(|(id, _)| *id == p.get()).map(|(_, r)| r).sum())))
+            .map(|p| {
+                Ok((
+                    *p,
+                    rows.iter()
+                        .filter(|(id, _)| *id == p.get())
+                        .map(|(_, r)| r)
+                        .sum(),
+                ))
+            })
             .collect()
     }
 }

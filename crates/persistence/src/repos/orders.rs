@@ -5,12 +5,14 @@ use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text};
 use kedai_core::{ProductId, StorageError, TenantId, new_uuid_v7};
 use kedai_orders::{
-    Order, OrderDetails, OrderFact, OrderId, OrderItem, OrderNumber, OrderRepository, OrderStatus, Payment,
-    StatusChange, StatusStamps, open_statuses,
+    Order, OrderDetails, OrderFact, OrderId, OrderItem, OrderNumber, OrderRepository, OrderStatus,
+    Payment, StatusChange, StatusStamps, open_statuses,
 };
 
 use super::Tx;
-use crate::convert::{corrupt, currency, money, opt_utc, parse, product_id, storage_error, ts, utc};
+use crate::convert::{
+    corrupt, currency, money, opt_utc, parse, product_id, storage_error, ts, utc,
+};
 use crate::schema::{order_items, order_status_history, orders, payments};
 
 #[derive(Queryable, Insertable)]
@@ -114,7 +116,11 @@ impl TryFrom<OrderRow> for Order {
             tax_amount: money(r.tax_amount_minor, c),
             discount_amount: money(r.discount_amount_minor, c),
             total_amount: money(r.total_amount_minor, c),
-            payment_status: r.payment_status.as_deref().map(|p| parse("payment status", p)).transpose()?,
+            payment_status: r
+                .payment_status
+                .as_deref()
+                .map(|p| parse("payment status", p))
+                .transpose()?,
             tracking_number: r.tracking_number,
             details: OrderDetails {
                 customer_id: r.customer_id,
@@ -231,10 +237,17 @@ impl OrderRepository for Tx<'_> {
         .bind::<Integer, _>(year)
         .load(self.conn)
         .map_err(storage_error)?;
-        rows.first().map(|c| c.last_value).ok_or_else(|| corrupt("order counter missing"))
+        rows.first()
+            .map(|c| c.last_value)
+            .ok_or_else(|| corrupt("order counter missing"))
     }
 
-    fn insert_order(&mut self, order: &Order, items: &[OrderItem], created: &StatusChange) -> Result<(), StorageError> {
+    fn insert_order(
+        &mut self,
+        order: &Order,
+        items: &[OrderItem],
+        created: &StatusChange,
+    ) -> Result<(), StorageError> {
         diesel::insert_into(orders::table)
             .values(OrderRow::from(order))
             .execute(self.conn)
@@ -275,7 +288,11 @@ impl OrderRepository for Tx<'_> {
             .transpose()
     }
 
-    fn find_order_by_number(&mut self, tenant: TenantId, number: &OrderNumber) -> Result<Option<Order>, StorageError> {
+    fn find_order_by_number(
+        &mut self,
+        tenant: TenantId,
+        number: &OrderNumber,
+    ) -> Result<Option<Order>, StorageError> {
         orders::table
             .filter(orders::tenant_id.eq(tenant.to_string()))
             .filter(orders::order_number.eq(number.as_str()))
@@ -286,8 +303,14 @@ impl OrderRepository for Tx<'_> {
             .transpose()
     }
 
-    fn order_items(&mut self, tenant: TenantId, id: OrderId) -> Result<Vec<OrderItem>, StorageError> {
-        let order = self.find_order(tenant, id)?.ok_or_else(|| corrupt("items of a missing order"))?;
+    fn order_items(
+        &mut self,
+        tenant: TenantId,
+        id: OrderId,
+    ) -> Result<Vec<OrderItem>, StorageError> {
+        let order = self
+            .find_order(tenant, id)?
+            .ok_or_else(|| corrupt("items of a missing order"))?;
         let c = order.currency;
         order_items::table
             .filter(order_items::tenant_id.eq(tenant.to_string()))
@@ -325,7 +348,9 @@ impl OrderRepository for Tx<'_> {
         let updated = orders::updated_at.eq(at);
         macro_rules! stamp {
             ($column:expr) => {
-                diesel::update(target).set((status, updated, $column.eq(Some(at)))).execute(self.conn)
+                diesel::update(target)
+                    .set((status, updated, $column.eq(Some(at))))
+                    .execute(self.conn)
             };
         }
         let rows = match c.to {
@@ -334,7 +359,12 @@ impl OrderRepository for Tx<'_> {
             OrderStatus::Paid => stamp!(orders::paid_at),
             OrderStatus::Processing => stamp!(orders::processing_at),
             OrderStatus::Shipped => diesel::update(target)
-                .set((status, updated, orders::shipped_at.eq(Some(at)), orders::tracking_number.eq(c.tracking_number.as_deref())))
+                .set((
+                    status,
+                    updated,
+                    orders::shipped_at.eq(Some(at)),
+                    orders::tracking_number.eq(c.tracking_number.as_deref()),
+                ))
                 .execute(self.conn),
             OrderStatus::Delivered => stamp!(orders::delivered_at),
             OrderStatus::Completed => stamp!(orders::completed_at),
@@ -352,7 +382,11 @@ impl OrderRepository for Tx<'_> {
         Ok(true)
     }
 
-    fn status_history(&mut self, tenant: TenantId, id: OrderId) -> Result<Vec<StatusChange>, StorageError> {
+    fn status_history(
+        &mut self,
+        tenant: TenantId,
+        id: OrderId,
+    ) -> Result<Vec<StatusChange>, StorageError> {
         order_status_history::table
             .filter(order_status_history::tenant_id.eq(tenant.to_string()))
             .filter(order_status_history::order_id.eq(id.to_string()))
@@ -363,7 +397,11 @@ impl OrderRepository for Tx<'_> {
             .map(|r| {
                 Ok(StatusChange {
                     order_id: id,
-                    from: r.from_status.as_deref().map(|s| parse("order status", s)).transpose()?,
+                    from: r
+                        .from_status
+                        .as_deref()
+                        .map(|s| parse("order status", s))
+                        .transpose()?,
                     to: parse("order status", &r.to_status)?,
                     tracking_number: r.tracking_number,
                     actor: r.actor,
@@ -394,7 +432,10 @@ impl OrderRepository for Tx<'_> {
                 .filter(orders::tenant_id.eq(p.tenant_id.to_string()))
                 .filter(orders::id.eq(p.order_id.to_string())),
         )
-        .set((orders::payment_status.eq(Some(p.status.as_str())), orders::updated_at.eq(ts(p.created_at))))
+        .set((
+            orders::payment_status.eq(Some(p.status.as_str())),
+            orders::updated_at.eq(ts(p.created_at)),
+        ))
         .execute(self.conn)
         .map(drop)
         .map_err(storage_error)
@@ -424,12 +465,22 @@ impl OrderRepository for Tx<'_> {
             .collect()
     }
 
-    fn order_facts(&mut self, tenant: TenantId, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<OrderFact>, StorageError> {
+    fn order_facts(
+        &mut self,
+        tenant: TenantId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<OrderFact>, StorageError> {
         orders::table
             .filter(orders::tenant_id.eq(tenant.to_string()))
             .filter(orders::created_at.ge(ts(from)))
             .filter(orders::created_at.lt(ts(to)))
-            .select((orders::created_at, orders::status, orders::total_amount_minor, orders::paid_at))
+            .select((
+                orders::created_at,
+                orders::status,
+                orders::total_amount_minor,
+                orders::paid_at,
+            ))
             .load::<(NaiveDateTime, String, i64, Option<NaiveDateTime>)>(self.conn)
             .map_err(storage_error)?
             .into_iter()
@@ -444,8 +495,15 @@ impl OrderRepository for Tx<'_> {
             .collect()
     }
 
-    fn open_orders_with_product(&mut self, tenant: TenantId, product: ProductId) -> Result<i64, StorageError> {
-        let open: Vec<&str> = open_statuses().into_iter().map(OrderStatus::as_str).collect();
+    fn open_orders_with_product(
+        &mut self,
+        tenant: TenantId,
+        product: ProductId,
+    ) -> Result<i64, StorageError> {
+        let open: Vec<&str> = open_statuses()
+            .into_iter()
+            .map(OrderStatus::as_str)
+            .collect();
         let holding = order_items::table
             .filter(order_items::tenant_id.eq(tenant.to_string()))
             .filter(order_items::product_id.eq(product.get()))
