@@ -3,7 +3,7 @@
 use kedai_core::{ProductId, StorageError};
 use kedai_identity::{IdentityError, Permission};
 use kedai_inventory::InventoryError;
-use kedai_orders::{Mismatch, OrderError, OrderStatus};
+use kedai_orders::{Mismatch, OrderError, OrderStatus, describe_mismatches};
 
 /// A field that failed validation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,14 +98,6 @@ fn auth_message(why: AuthFailure) -> &'static str {
         AuthFailure::Expired => "the bearer token has expired; sign in again",
         AuthFailure::InvalidCredentials => "invalid e-mail or password",
     }
-}
-
-fn describe_mismatches(mismatches: &[Mismatch]) -> String {
-    mismatches
-        .iter()
-        .map(|m| format!("{} is {} but should be {}", m.field, m.claimed, m.expected))
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 fn describe(errors: &[FieldError]) -> String {

@@ -5,6 +5,7 @@ pub mod id;
 pub mod money;
 pub mod page;
 pub mod storage;
+pub mod text_enum;
 pub mod time;
 
 pub use uuid;

@@ -2,7 +2,6 @@
 //! codes tied to a direction.
 
 use std::fmt;
-use std::str::FromStr;
 
 use kedai_core::ProductId;
 
@@ -29,63 +28,33 @@ impl fmt::Display for Direction {
     }
 }
 
-/// The reason codes of 001.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum AdjustReason {
-    /// Count found more than recorded.
-    InventoryAuditIncrease,
-    /// Goods returned.
-    ReturnGoods,
-    /// Supplier compensation.
-    SupplierCompensation,
-    /// Correction of an earlier miscount.
-    MiscountCorrection,
-    /// Count found less than recorded.
-    InventoryAuditDecrease,
-    /// Damaged, written off.
-    DamageWriteoff,
-    /// Expired, removed.
-    ExpiredRemoval,
-    /// Lost or stolen.
-    LossTheft,
-    /// Failed quality control.
-    QualityIssue,
-    /// Anything else; needs a note.
-    Other,
+kedai_core::text_enum! {
+    /// The reason codes of 001.
+    pub enum AdjustReason ("an adjustment reason") {
+        /// Count found more than recorded.
+        InventoryAuditIncrease = "inventory_audit_increase",
+        /// Goods returned.
+        ReturnGoods = "return_goods",
+        /// Supplier compensation.
+        SupplierCompensation = "supplier_compensation",
+        /// Correction of an earlier miscount.
+        MiscountCorrection = "miscount_correction",
+        /// Count found less than recorded.
+        InventoryAuditDecrease = "inventory_audit_decrease",
+        /// Damaged, written off.
+        DamageWriteoff = "damage_writeoff",
+        /// Expired, removed.
+        ExpiredRemoval = "expired_removal",
+        /// Lost or stolen.
+        LossTheft = "loss_theft",
+        /// Failed quality control.
+        QualityIssue = "quality_issue",
+        /// Anything else; needs a note.
+        Other = "other",
+    }
 }
 
 impl AdjustReason {
-    /// Every reason code.
-    pub const ALL: [Self; 10] = [
-        Self::InventoryAuditIncrease,
-        Self::ReturnGoods,
-        Self::SupplierCompensation,
-        Self::MiscountCorrection,
-        Self::InventoryAuditDecrease,
-        Self::DamageWriteoff,
-        Self::ExpiredRemoval,
-        Self::LossTheft,
-        Self::QualityIssue,
-        Self::Other,
-    ];
-
-    /// The code.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::InventoryAuditIncrease => "inventory_audit_increase",
-            Self::ReturnGoods => "return_goods",
-            Self::SupplierCompensation => "supplier_compensation",
-            Self::MiscountCorrection => "miscount_correction",
-            Self::InventoryAuditDecrease => "inventory_audit_decrease",
-            Self::DamageWriteoff => "damage_writeoff",
-            Self::ExpiredRemoval => "expired_removal",
-            Self::LossTheft => "loss_theft",
-            Self::QualityIssue => "quality_issue",
-            Self::Other => "other",
-        }
-    }
-
     /// The direction this reason applies to.
     #[must_use]
     pub const fn direction(self) -> Direction {
@@ -101,26 +70,6 @@ impl AdjustReason {
             | Self::QualityIssue => Direction::Decrease,
             Self::Other => Direction::Either,
         }
-    }
-}
-
-impl fmt::Display for AdjustReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for AdjustReason {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| {
-                let codes: Vec<_> = Self::ALL.iter().map(|r| r.as_str()).collect();
-                format!("`{s}` is not an adjustment reason ({})", codes.join(", "))
-            })
     }
 }
 

@@ -1,9 +1,6 @@
 //! The append-only stock ledger: every change of a lot's remaining quantity is a movement, and
 //! every allocation records which lot gave what to which reference.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{DateTime, Utc};
 use kedai_core::{ProductId, TenantId, uuid_id};
 
@@ -18,49 +15,17 @@ uuid_id!(
     AllocationId
 );
 
-/// The kind of a stock movement. Per lot: Σ in + Σ adjust − Σ allocate + Σ release = remaining.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum MovementKind {
-    /// Stock received (a new lot).
-    In,
-    /// Stock allocated to a reference (an order, usually).
-    Allocate,
-    /// Stock adjusted (signed).
-    Adjust,
-    /// An allocation given back.
-    Release,
-}
-
-impl MovementKind {
-    /// Every kind.
-    pub const ALL: [Self; 4] = [Self::In, Self::Allocate, Self::Adjust, Self::Release];
-
-    /// The stored name.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::In => "in",
-            Self::Allocate => "allocate",
-            Self::Adjust => "adjust",
-            Self::Release => "release",
-        }
-    }
-}
-
-impl fmt::Display for MovementKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for MovementKind {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| format!("`{s}` is not a movement kind"))
+kedai_core::text_enum! {
+    /// The kind of a stock movement. Per lot: Σ in + Σ adjust − Σ allocate + Σ release = remaining.
+    pub enum MovementKind ("a movement kind") {
+        /// Stock received (a new lot).
+        In = "in",
+        /// Stock allocated to a reference (an order, usually).
+        Allocate = "allocate",
+        /// Stock adjusted (signed).
+        Adjust = "adjust",
+        /// An allocation given back.
+        Release = "release",
     }
 }
 

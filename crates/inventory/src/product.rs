@@ -1,49 +1,19 @@
 //! Catalogue products: what can be stocked and sold.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{DateTime, Utc};
 use kedai_core::{Money, ProductId, TenantId};
 
 use crate::InventoryError;
 
-/// Whether a product is on sale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum ProductStatus {
-    /// On sale.
-    #[default]
-    Active,
-    /// Not on sale; still stockable.
-    Inactive,
-}
-
-impl ProductStatus {
-    /// The wire and storage name.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Inactive => "inactive",
-        }
-    }
-}
-
-impl fmt::Display for ProductStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for ProductStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "active" => Ok(Self::Active),
-            "inactive" => Ok(Self::Inactive),
-            _ => Err(format!("`{s}` is not a product status (active, inactive)")),
-        }
+kedai_core::text_enum! {
+    /// Whether a product is on sale.
+    #[derive(Default)]
+    pub enum ProductStatus ("a product status") {
+        /// On sale.
+        #[default]
+        Active = "active",
+        /// Not on sale; still stockable.
+        Inactive = "inactive",
     }
 }
 

@@ -50,7 +50,7 @@ pub enum OrderError {
         field: String,
     },
     /// Figures in the request disagree with the computed ones.
-    #[error("order amounts do not add up: {}", describe(.mismatches))]
+    #[error("order amounts do not add up: {}", describe_mismatches(.mismatches))]
     AmountMismatch {
         /// Each figure that disagrees, with the expected value.
         mismatches: Vec<Mismatch>,
@@ -88,7 +88,9 @@ pub enum OrderError {
     Money(#[from] kedai_core::MoneyError),
 }
 
-fn describe(mismatches: &[Mismatch]) -> String {
+/// `field is X but should be Y; ...` for every mismatch.
+#[must_use]
+pub fn describe_mismatches(mismatches: &[Mismatch]) -> String {
     mismatches
         .iter()
         .map(|m| format!("{} is {} but should be {}", m.field, m.claimed, m.expected))

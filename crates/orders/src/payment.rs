@@ -1,8 +1,5 @@
 //! Payment records and what a payment does to its order.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{DateTime, Utc};
 use kedai_core::{Money, TenantId, uuid_id};
 
@@ -13,46 +10,15 @@ uuid_id!(
     PaymentId
 );
 
-/// The outcome a payment record reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PaymentStatus {
-    /// Money received.
-    Completed,
-    /// Attempt failed; nothing changes but the record.
-    Failed,
-    /// Money returned.
-    Refunded,
-}
-
-impl PaymentStatus {
-    /// Every payment status.
-    pub const ALL: [Self; 3] = [Self::Completed, Self::Failed, Self::Refunded];
-
-    /// The wire and storage name.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Completed => "completed",
-            Self::Failed => "failed",
-            Self::Refunded => "refunded",
-        }
-    }
-}
-
-impl fmt::Display for PaymentStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for PaymentStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|p| p.as_str() == s)
-            .ok_or_else(|| format!("`{s}` is not a payment status (completed, failed, refunded)"))
+kedai_core::text_enum! {
+    /// The outcome a payment record reports.
+    pub enum PaymentStatus ("a payment status") {
+        /// Money received.
+        Completed = "completed",
+        /// Attempt failed; nothing changes but the record.
+        Failed = "failed",
+        /// Money returned.
+        Refunded = "refunded",
     }
 }
 

@@ -1,63 +1,33 @@
 //! The order status machine: one function decides every move.
 
-use std::fmt;
-use std::str::FromStr;
-
 use crate::OrderError;
 
-/// The nine statuses of an order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum OrderStatus {
-    /// Created, awaiting confirmation.
-    Pending,
-    /// Confirmed, awaiting payment (the merchant API calls it `pending_payment`).
-    Confirmed,
-    /// Paid, ready to prepare.
-    Paid,
-    /// Being prepared.
-    Processing,
-    /// Handed to the carrier.
-    Shipped,
-    /// Arrived.
-    Delivered,
-    /// Done (final).
-    Completed,
-    /// Cancelled; stock released.
-    Cancelled,
-    /// Refunded (final).
-    Refunded,
+kedai_core::text_enum! {
+    /// The nine statuses of an order.
+    #[derive(PartialOrd, Ord)]
+    pub enum OrderStatus ("an order status") {
+        /// Created, awaiting confirmation.
+        Pending = "pending",
+        /// Confirmed, awaiting payment (the merchant API calls it `pending_payment`).
+        Confirmed = "confirmed" | "pending_payment",
+        /// Paid, ready to prepare.
+        Paid = "paid",
+        /// Being prepared.
+        Processing = "processing",
+        /// Handed to the carrier.
+        Shipped = "shipped",
+        /// Arrived.
+        Delivered = "delivered",
+        /// Done (final).
+        Completed = "completed",
+        /// Cancelled; stock released.
+        Cancelled = "cancelled",
+        /// Refunded (final).
+        Refunded = "refunded",
+    }
 }
 
 impl OrderStatus {
-    /// Every status, in lifecycle order.
-    pub const ALL: [Self; 9] = [
-        Self::Pending,
-        Self::Confirmed,
-        Self::Paid,
-        Self::Processing,
-        Self::Shipped,
-        Self::Delivered,
-        Self::Completed,
-        Self::Cancelled,
-        Self::Refunded,
-    ];
-
-    /// The wire and storage name.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Confirmed => "confirmed",
-            Self::Paid => "paid",
-            Self::Processing => "processing",
-            Self::Shipped => "shipped",
-            Self::Delivered => "delivered",
-            Self::Completed => "completed",
-            Self::Cancelled => "cancelled",
-            Self::Refunded => "refunded",
-        }
-    }
-
     /// Final statuses accept no further move.
     #[must_use]
     pub const fn is_final(self) -> bool {
@@ -97,74 +67,25 @@ impl OrderStatus {
     }
 }
 
-impl fmt::Display for OrderStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+kedai_core::text_enum! {
+    /// How the order reaches the customer.
+    #[derive(Default)]
+    pub enum OrderType ("an order type") {
+        /// Shipped to an address.
+        #[default]
+        Delivery = "delivery",
+        /// Collected at an outlet.
+        Pickup = "pickup",
+        /// Eaten in.
+        DineIn = "dine_in",
     }
-}
-
-impl FromStr for OrderStatus {
-    type Err = String;
-
-    /// Accepts the nine names, plus `pending_payment` (the merchant API's name of `confirmed`).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "pending_payment" => Ok(Self::Confirmed),
-            other => Self::ALL
-                .into_iter()
-                .find(|st| st.as_str() == other)
-                .ok_or_else(|| format!("`{s}` is not an order status")),
-        }
-    }
-}
-
-/// How the order reaches the customer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum OrderType {
-    /// Shipped to an address.
-    #[default]
-    Delivery,
-    /// Collected at an outlet.
-    Pickup,
-    /// Eaten in.
-    DineIn,
 }
 
 impl OrderType {
-    /// Every order type.
-    pub const ALL: [Self; 3] = [Self::Delivery, Self::Pickup, Self::DineIn];
-
-    /// The wire and storage name.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Delivery => "delivery",
-            Self::Pickup => "pickup",
-            Self::DineIn => "dine_in",
-        }
-    }
-
     /// Counter orders (pickup, dine-in) are completed when handed over.
     #[must_use]
     pub const fn is_counter(self) -> bool {
         matches!(self, Self::Pickup | Self::DineIn)
-    }
-}
-
-impl fmt::Display for OrderType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for OrderType {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|t| t.as_str() == s)
-            .ok_or_else(|| format!("`{s}` is not an order type (delivery, pickup, dine_in)"))
     }
 }
 

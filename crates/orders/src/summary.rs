@@ -8,54 +8,36 @@
 //! - `cancel_rate`: share of those orders now cancelled or refunded, 0–1, 4 decimals;
 //! - both rates are 0 when the period has no orders.
 
-use std::collections::BTreeMap;
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use kedai_core::TimeZone;
+use std::collections::BTreeMap;
 
 use crate::OrderStatus;
 
-/// A reporting period ending today (inclusive), in the tenant's time zone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Period {
-    /// Since local midnight.
-    Today,
-    /// Today and the 6 days before.
-    Last7Days,
-    /// Today and the 29 days before.
-    Last30Days,
-    /// Today and the 59 days before.
-    Last60Days,
-    /// From the day after the same date 6 months ago.
-    Last6Months,
-    /// From the day after the same date a year ago.
-    Last1Year,
+kedai_core::text_enum! {
+    /// A reporting period ending today (inclusive), in the tenant's time zone.
+    #[derive(PartialOrd, Ord)]
+    pub enum Period ("a period_label") {
+        /// Since local midnight.
+        Today = "today",
+        /// Today and the 6 days before.
+        Last7Days = "last_7_days",
+        /// Today and the 29 days before.
+        Last30Days = "last_30_days",
+        /// Today and the 59 days before.
+        Last60Days = "last_60_days",
+        /// From the day after the same date 6 months ago.
+        Last6Months = "last_6_months",
+        /// From the day after the same date a year ago.
+        Last1Year = "last_1_year",
+    }
 }
 
 impl Period {
-    /// Every period label, shortest first.
-    pub const ALL: [Self; 6] = [
-        Self::Today,
-        Self::Last7Days,
-        Self::Last30Days,
-        Self::Last60Days,
-        Self::Last6Months,
-        Self::Last1Year,
-    ];
-
     /// The `period_label`.
     #[must_use]
     pub const fn label(self) -> &'static str {
-        match self {
-            Self::Today => "today",
-            Self::Last7Days => "last_7_days",
-            Self::Last30Days => "last_30_days",
-            Self::Last60Days => "last_60_days",
-            Self::Last6Months => "last_6_months",
-            Self::Last1Year => "last_1_year",
-        }
+        self.as_str()
     }
 
     /// The first local date of the period that ends on `today`.
@@ -76,27 +58,6 @@ impl Period {
             Self::Last6Months => back_months(6),
             Self::Last1Year => back_months(12),
         }
-    }
-}
-
-impl fmt::Display for Period {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
-    }
-}
-
-impl FromStr for Period {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|p| p.label() == s)
-            .ok_or_else(|| {
-                format!(
-                    "`{s}` is not a period_label (today, last_7_days, last_30_days, last_60_days, last_6_months, last_1_year)"
-                )
-            })
     }
 }
 
