@@ -308,6 +308,16 @@ fn completed_payment_moves_the_order_to_paid_once(b: Backend) {
         .collect();
     assert_eq!(steps, ["pending", "confirmed", "paid"]);
     assert_eq!(o["payments"][0]["amount"], json!(29.8));
+    // Each change is announced in the outbox, in the same transaction as the change.
+    assert_eq!(
+        app.outbox(&id),
+        [
+            "order.created",
+            "order.status_changed",
+            "order.status_changed",
+            "payment.success"
+        ]
+    );
     // A second completed payment is refused and recorded nowhere.
     let before = app.fingerprint();
     pay(&app, &cashier, &id, json!("29.80"), "completed").edge_error(409, "PAYMENT_NOT_ALLOWED");

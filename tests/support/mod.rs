@@ -501,6 +501,25 @@ impl TestApp {
         })
     }
 
+    /// Event types in the outbox for one aggregate, oldest first.
+    #[must_use]
+    pub fn outbox(&self, aggregate: &str) -> Vec<String> {
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = Text)]
+            event_type: String,
+        }
+        self.with_conn(|conn| {
+            diesel::sql_query("SELECT event_type FROM outbox_events WHERE aggregate_id = $1 ORDER BY created_at, id")
+                .bind::<Text, _>(aggregate)
+                .load::<Row>(conn)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .into_iter()
+                .map(|r| r.event_type)
+                .collect()
+        })
+    }
+
     /// Remaining quantity of each lot of a product, oldest receipt first.
     #[must_use]
     pub fn lots(&self, product: i64) -> Vec<(String, i64)> {
