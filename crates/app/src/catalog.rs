@@ -100,6 +100,7 @@ pub fn stock_of(tx: &mut dyn UnitOfWork, product: &Product) -> Result<i64, AppEr
 ///
 /// # Errors
 /// [`AppError::Forbidden`], [`AppError::Validation`], [`AppError::Conflict`] `SKU_TAKEN`.
+#[tracing::instrument(skip_all, fields(tenant.id = %actor.tenant))]
 pub fn create_product(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
@@ -129,6 +130,7 @@ pub fn create_product(
 /// # Errors
 /// [`AppError::Forbidden`], [`AppError::NotFound`], [`AppError::Validation`],
 /// [`AppError::Conflict`] `SKU_TAKEN`.
+#[tracing::instrument(skip_all, fields(tenant.id = %actor.tenant, product.id = %id))]
 pub fn update_product(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
@@ -209,6 +211,7 @@ pub fn list_products(
 ///
 /// # Errors
 /// [`AppError::Forbidden`], [`AppError::NotFound`], [`AppError::Conflict`] `PRODUCT_IN_USE`.
+#[tracing::instrument(skip_all, fields(tenant.id = %actor.tenant, product.id = %id))]
 pub fn delete_product(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,

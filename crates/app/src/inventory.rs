@@ -144,6 +144,7 @@ fn checked_code(field: &str, value: Option<&str>, default: &str) -> Result<Strin
 ///
 /// # Errors
 /// [`AppError::Forbidden`], [`AppError::NotFound`], [`AppError::Validation`].
+#[tracing::instrument(skip_all, fields(tenant.id = %actor.tenant, product.id = %cmd.product_id))]
 pub fn stock_in(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
@@ -196,6 +197,7 @@ pub fn stock_in(
 /// # Errors
 /// [`AppError::Forbidden`], [`AppError::NotFound`], [`AppError::Validation`],
 /// [`AppError::InsufficientStock`], [`AppError::Conflict`] `NO_STOCK_RECORD`.
+#[tracing::instrument(skip_all, fields(tenant.id = %actor.tenant, adjust.quantity = cmd.quantity))]
 pub fn adjust_stock(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
@@ -399,6 +401,7 @@ pub(crate) fn release(
 /// # Errors
 /// [`AppError::Forbidden`], [`AppError::NotFound`], [`AppError::Validation`],
 /// [`AppError::InsufficientStock`].
+#[tracing::instrument(skip_all, fields(tenant.id = %actor.tenant, product.id = %cmd.product_id))]
 pub fn allocate(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,

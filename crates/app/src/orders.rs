@@ -123,6 +123,7 @@ fn event(
 /// [`AppError::Forbidden`], [`AppError::Validation`], [`AppError::AmountMismatch`],
 /// [`AppError::NotFound`] (a product), [`AppError::Conflict`] `PRODUCT_INACTIVE`,
 /// [`AppError::InsufficientStock`].
+#[tracing::instrument(skip_all, fields(tenant.id = %actor.tenant, order.items = cmd.items.len()))]
 pub fn create_order(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
@@ -273,7 +274,7 @@ fn require_order(tx: &mut dyn UnitOfWork, actor: &Actor, id: OrderId) -> Result<
 
 fn load_view(tx: &mut dyn UnitOfWork, actor: &Actor, order: Order) -> Result<OrderView, AppError> {
     Ok(OrderView {
-        items: tx.order_items(actor.tenant, order.id)?,
+        items: tx.order_items(&order)?,
         payments: tx.payments(actor.tenant, order.id)?,
         history: tx.status_history(actor.tenant, order.id)?,
         order,
@@ -357,6 +358,7 @@ fn apply_transition(
 /// # Errors
 /// [`AppError::Forbidden`], [`AppError::NotFound`], [`AppError::InvalidTransition`],
 /// [`AppError::TrackingNumberRequired`].
+#[tracing::instrument(skip_all, fields(tenant.id = %actor.tenant, order.id = %id, order.to = %to))]
 pub fn change_status(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
@@ -385,6 +387,7 @@ pub fn change_status(
 /// [`AppError::Forbidden`], [`AppError::NotFound`], [`AppError::Validation`] (amount, method),
 /// [`AppError::Conflict`] `PAYMENT_NOT_ALLOWED` / `NOTHING_TO_REFUND`,
 /// [`AppError::InvalidTransition`].
+#[tracing::instrument(skip_all, fields(tenant.id = %actor.tenant, order.id = %cmd.order_id, payment.status = %cmd.status))]
 pub fn record_payment(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
@@ -457,11 +460,12 @@ pub struct OrderSummary {
     pub periods: Vec<PeriodSummary>,
 }
 
-/// Summaries of the tenant's orders for each period, with day boundaries in its time zone.
+/// Summaries of the tenant's orders for each period (every period when none is named), with
+/// day boundaries in its time zone.
 ///
 /// # Errors
 /// [`AppError::Forbidden`]; [`AppError::Unauthenticated`] for a public caller of a tenant that
-/// has not opted in (or does not exist); [`AppError::Validation`] for no periods.
+/// has not opted in (or does not exist).
 pub fn order_summary(
     tx: &mut dyn UnitOfWork,
     caller: SummaryCaller,
@@ -478,12 +482,11 @@ pub fn order_summary(
             .filter(|t| t.public_order_summary)
             .ok_or(AppError::Unauthenticated(AuthFailure::Missing))?,
     };
-    if periods.is_empty() {
-        return Err(AppError::invalid(
-            "period_label",
-            "name at least one period",
-        ));
-    }
+    let periods = if periods.is_empty() {
+        &Period::ALL[..]
+    } else {
+        periods
+    };
     let today = tenant.time_zone.local_date(now);
     let from = earliest_start(periods, today, tenant.time_zone);
     let to = tenant.time_zone.end_of_day(today);

@@ -670,9 +670,6 @@ fn periods(query: &str) -> Result<Vec<Period>> {
             periods.push(p);
         }
     }
-    if periods.is_empty() {
-        periods.extend(Period::ALL);
-    }
     Ok(periods)
 }
 

@@ -45,15 +45,11 @@ pub trait OrderRepository {
         number: &OrderNumber,
     ) -> Result<Option<Order>, StorageError>;
 
-    /// The order's items, in the order they were given.
+    /// The items of a loaded order, in the order they were given (priced in its currency).
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
-    fn order_items(
-        &mut self,
-        tenant: TenantId,
-        id: OrderId,
-    ) -> Result<Vec<OrderItem>, StorageError>;
+    fn order_items(&mut self, order: &Order) -> Result<Vec<OrderItem>, StorageError>;
 
     /// Moves the order from `change.from` to `change.to`, stamps the status's `*_at` field,
     /// records the tracking number if any, and appends the history row — only if the order is

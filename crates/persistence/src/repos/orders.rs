@@ -303,17 +303,10 @@ impl OrderRepository for Tx<'_> {
             .transpose()
     }
 
-    fn order_items(
-        &mut self,
-        tenant: TenantId,
-        id: OrderId,
-    ) -> Result<Vec<OrderItem>, StorageError> {
-        let order = self
-            .find_order(tenant, id)?
-            .ok_or_else(|| corrupt("items of a missing order"))?;
-        let c = order.currency;
+    fn order_items(&mut self, order: &Order) -> Result<Vec<OrderItem>, StorageError> {
+        let (id, c) = (order.id, order.currency);
         order_items::table
-            .filter(order_items::tenant_id.eq(tenant.to_string()))
+            .filter(order_items::tenant_id.eq(order.tenant_id.to_string()))
             .filter(order_items::order_id.eq(id.to_string()))
             .order(order_items::position)
             .load::<ItemRow>(self.conn)
