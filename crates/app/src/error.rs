@@ -136,6 +136,13 @@ impl AppError {
         }
     }
 
+    /// A guarded write found the row changed since it was read: the unit of work is rolled
+    /// back and run again on fresh reads.
+    #[must_use]
+    pub fn lost_race(what: &'static str) -> Self {
+        Self::Storage(StorageError::retryable(what))
+    }
+
     /// True when retrying the whole unit of work may succeed.
     #[must_use]
     pub fn is_retryable(&self) -> bool {

@@ -1,7 +1,7 @@
 //! Stock-in, adjustments, FIFO allocation and release, each writing the movement ledger.
 
 use chrono::{DateTime, Utc};
-use kedai_core::{ProductId, StorageError, TenantId};
+use kedai_core::{ProductId, TenantId};
 use kedai_identity::Permission;
 use kedai_inventory::{
     AdjustPlan, AdjustReason, Allocation, AllocationId, Direction, Lot, LotChange, LotId, LotStock,
@@ -103,12 +103,6 @@ fn lot_stock(lots: &[Lot]) -> Vec<LotStock> {
         .collect()
 }
 
-/// A conditional lot update that found less than planned: someone else changed the lot between
-/// our read and our write. The whole unit of work is retried with fresh reads.
-fn lost_race() -> AppError {
-    AppError::Storage(StorageError::retryable("stock changed concurrently"))
-}
-
 fn apply(
     tx: &mut dyn UnitOfWork,
     tenant: TenantId,
@@ -118,7 +112,7 @@ fn apply(
     if tx.change_lot(tenant, lot, delta)? {
         Ok(())
     } else {
-        Err(lost_race())
+        Err(AppError::lost_race("stock changed concurrently"))
     }
 }
 

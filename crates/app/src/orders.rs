@@ -168,14 +168,17 @@ pub fn create_order(
 
     let mut wanted: BTreeMap<ProductId, i64> = BTreeMap::new();
     for item in &cmd.items {
-        *wanted.entry(item.product_id).or_default() += item.quantity;
+        let units = wanted.entry(item.product_id).or_default();
+        *units = units
+            .checked_add(item.quantity)
+            .ok_or_else(|| AppError::invalid("items", "quantity out of range"))?;
     }
     let ids: Vec<ProductId> = wanted.keys().copied().collect();
     let products = tx.find_products(actor.tenant, &ids)?;
     for id in &ids {
         match products.iter().find(|p| p.id == *id) {
             None => return Err(AppError::not_found("product", id)),
-            Some(p) if p.status != kedai_inventory::ProductStatus::Active => {
+            Some(p) if !p.is_on_sale() => {
                 return Err(AppError::conflict(
                     "PRODUCT_INACTIVE",
                     format!("product {id} is not on sale"),
@@ -318,9 +321,7 @@ fn apply_transition(
     };
     if !tx.transition(actor.tenant, &change)? {
         // The order moved since we read it; start over with a fresh read.
-        return Err(AppError::Storage(kedai_core::StorageError::retryable(
-            "order status changed concurrently",
-        )));
+        return Err(AppError::lost_race("order status changed concurrently"));
     }
     if transition.releases_stock {
         release(tx, actor, &order.id.to_string(), now)?;
@@ -420,7 +421,10 @@ pub fn record_payment(
         created_by: actor.id_string(),
         created_at: now,
     };
-    tx.record_payment(&payment)?;
+    if !tx.record_payment(&payment, order.status)? {
+        // The order moved since we read it; decide again on a fresh read.
+        return Err(AppError::lost_race("order status changed concurrently"));
+    }
     let reason = match cmd.status {
         PaymentStatus::Completed => "payment_completed",
         PaymentStatus::Failed => "payment_failed",

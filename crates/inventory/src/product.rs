@@ -191,6 +191,12 @@ impl NewProduct {
 }
 
 impl Product {
+    /// Whether it can be sold now (active; archived products are never loaded).
+    #[must_use]
+    pub fn is_on_sale(&self) -> bool {
+        self.status == ProductStatus::Active
+    }
+
     /// Applies a validated partial update.
     ///
     /// # Errors

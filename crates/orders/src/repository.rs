@@ -70,11 +70,17 @@ pub trait OrderRepository {
         id: OrderId,
     ) -> Result<Vec<StatusChange>, StorageError>;
 
-    /// Appends a payment record and sets the order's payment status to it.
+    /// Appends a payment record and sets the order's payment status to it — only if the order
+    /// is still in `order_status` (the status the payment was decided on). Returns false, and
+    /// records nothing, if it is not.
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
-    fn record_payment(&mut self, payment: &Payment) -> Result<(), StorageError>;
+    fn record_payment(
+        &mut self,
+        payment: &Payment,
+        order_status: OrderStatus,
+    ) -> Result<bool, StorageError>;
 
     /// The order's payments, oldest first.
     ///

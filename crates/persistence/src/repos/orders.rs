@@ -405,7 +405,27 @@ impl OrderRepository for Tx<'_> {
             .collect()
     }
 
-    fn record_payment(&mut self, p: &Payment) -> Result<(), StorageError> {
+    fn record_payment(
+        &mut self,
+        p: &Payment,
+        order_status: OrderStatus,
+    ) -> Result<bool, StorageError> {
+        // Guard first: a payment decided on a stale status must not be written at all.
+        let touched = diesel::update(
+            orders::table
+                .filter(orders::tenant_id.eq(p.tenant_id.to_string()))
+                .filter(orders::id.eq(p.order_id.to_string()))
+                .filter(orders::status.eq(order_status.as_str())),
+        )
+        .set((
+            orders::payment_status.eq(Some(p.status.as_str())),
+            orders::updated_at.eq(ts(p.created_at)),
+        ))
+        .execute(self.conn)
+        .map_err(storage_error)?;
+        if touched != 1 {
+            return Ok(false);
+        }
         diesel::insert_into(payments::table)
             .values(PaymentRow {
                 id: p.id.to_string(),
@@ -419,19 +439,8 @@ impl OrderRepository for Tx<'_> {
                 created_at: ts(p.created_at),
             })
             .execute(self.conn)
-            .map_err(storage_error)?;
-        diesel::update(
-            orders::table
-                .filter(orders::tenant_id.eq(p.tenant_id.to_string()))
-                .filter(orders::id.eq(p.order_id.to_string())),
-        )
-        .set((
-            orders::payment_status.eq(Some(p.status.as_str())),
-            orders::updated_at.eq(ts(p.created_at)),
-        ))
-        .execute(self.conn)
-        .map(drop)
-        .map_err(storage_error)
+            .map(|_| true)
+            .map_err(storage_error)
     }
 
     fn payments(&mut self, tenant: TenantId, id: OrderId) -> Result<Vec<Payment>, StorageError> {
