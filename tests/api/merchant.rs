@@ -392,7 +392,8 @@ fn product_list_pages_newest_first_and_checks_paging(b: Backend) {
         ("limit=-5", "limit"),
         ("page=0", "page"),
         ("page=-1", "page"),
-        ("page=abc", "query"),
+        ("page=abc", "page"),
+        ("limit=ten", "limit"),
     ] {
         let r = app
             .get(&format!("/v1/products?{query}"), Some(&app.owner))

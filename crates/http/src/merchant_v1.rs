@@ -241,7 +241,7 @@ pub struct UpdateProductRequest {
 }
 
 /// Paging of a list.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, IntoParams)]
 pub struct PageQuery {
     /// 1-based page (default 1).
     pub page: Option<i64>,
@@ -266,8 +266,23 @@ pub async fn list_products(
     Authed(actor, ..): Authed<Merchant>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse> {
-    let query: PageQuery = serde_urlencoded::from_str(req.query_string())
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string())
         .map_err(|e| ApiError::invalid("query", e.to_string()))?;
+    let number = |name: &str| -> Result<Option<i64>> {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| {
+                v.trim()
+                    .parse()
+                    .map_err(|_| ApiError::invalid(name, "must be a whole number"))
+            })
+            .transpose()
+    };
+    let query = PageQuery {
+        page: number("page")?,
+        limit: number("limit")?,
+    };
     let page = Page::new(query.page, query.limit).map_err(|e| {
         let field = if matches!(e, kedai_core::PageError::Page) {
             "page"
