@@ -47,4 +47,20 @@ fn unknown_routes_answer_in_the_surface_envelope(b: Backend) {
         .merchant_error(404, "NOT_FOUND");
     app.get("/nothing-here", None)
         .merchant_error(404, "NOT_FOUND");
+    // A known path with another method is 405, saying which methods it takes.
+    let r = app
+        .get("/functions/v1/stock-in", Some(&app.owner))
+        .edge_error(405, "METHOD_NOT_ALLOWED");
+    assert_eq!(r.header("allow"), Some("POST"));
+    let r = app
+        .delete(
+            "/v1/orders/0193aaaa-0000-7000-8000-000000000000",
+            Some(&app.owner),
+        )
+        .merchant_error(405, "METHOD_NOT_ALLOWED");
+    assert_eq!(r.header("allow"), Some("GET"));
+    let r = app
+        .patch("/v1/products", Some(&app.owner), &json!({}))
+        .merchant_error(405, "METHOD_NOT_ALLOWED");
+    assert_eq!(r.header("allow"), Some("GET, POST"));
 }

@@ -28,6 +28,8 @@ pub enum Failure {
     },
     /// No such route.
     RouteNotFound,
+    /// The route exists, but not with this method.
+    MethodNotAllowed,
 }
 
 /// An error in surface `S`'s envelope.
@@ -49,6 +51,7 @@ impl<S> fmt::Display for ApiError<S> {
             Failure::Malformed(m) => write!(f, "malformed request: {m}"),
             Failure::TooLarge { limit } => write!(f, "request body larger than {limit} bytes"),
             Failure::RouteNotFound => f.write_str("no such route"),
+            Failure::MethodNotAllowed => f.write_str("method not allowed on this route"),
         }
     }
 }
@@ -126,6 +129,11 @@ impl Failure {
             Self::RouteNotFound => {
                 plain(StatusCode::NOT_FOUND, "NOT_FOUND", "no such route".into())
             }
+            Self::MethodNotAllowed => plain(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "METHOD_NOT_ALLOWED",
+                "method not allowed on this route".into(),
+            ),
             Self::App(e) => render_app(e),
         }
     }

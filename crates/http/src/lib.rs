@@ -124,6 +124,7 @@ pub fn build_app(
     let (app, doc) = surfaces(App::new().into_utoipa_app()).split_for_parts();
     let doc = document(doc);
     app.app_data(web::Data::new(state))
+        .app_data(web::Data::new(system::KnownRoutes::from_doc(&doc)))
         .service(system::docs(doc))
         .default_service(web::to(system::not_found))
         .wrap(actix_web::middleware::from_fn(system::request_id_header))

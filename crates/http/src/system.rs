@@ -63,14 +63,74 @@ pub(crate) fn docs(doc: OpenApi) -> SwaggerUi {
     SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc)
 }
 
-/// Unknown routes, in the envelope of the surface the path belongs to.
-pub(crate) async fn not_found(req: HttpRequest) -> HttpResponse {
-    use actix_web::ResponseError;
-    if req.path().starts_with("/functions/") {
-        ApiError::<Edge>::from(Failure::RouteNotFound).error_response()
-    } else {
-        ApiError::<Merchant>::from(Failure::RouteNotFound).error_response()
+/// The documented routes and their methods, to tell a wrong method (405) from a wrong path.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct KnownRoutes(Vec<(Vec<String>, Vec<&'static str>)>);
+
+impl KnownRoutes {
+    pub(crate) fn from_doc(doc: &OpenApi) -> Self {
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(template, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ];
+                let allowed = methods
+                    .iter()
+                    .filter(|(_, on)| *on)
+                    .map(|(m, _)| *m)
+                    .collect();
+                (template.split('/').map(str::to_owned).collect(), allowed)
+            })
+            .collect();
+        Self(routes)
     }
+
+    /// The methods of the route whose template matches `path`, if one does.
+    fn allowed(&self, path: &str) -> Option<&[&'static str]> {
+        let segments: Vec<&str> = path.split('/').collect();
+        self.0.iter().find_map(|(template, methods)| {
+            let matches = template.len() == segments.len()
+                && template
+                    .iter()
+                    .zip(&segments)
+                    .all(|(t, s)| t.starts_with('{') || t == s);
+            matches.then_some(methods.as_slice())
+        })
+    }
+}
+
+/// Unknown routes, in the envelope of the surface the path belongs to: 405 with `Allow` when
+/// the path exists with other methods, 404 otherwise.
+pub(crate) async fn not_found(req: HttpRequest, routes: web::Data<KnownRoutes>) -> HttpResponse {
+    use actix_web::ResponseError;
+    let allowed = routes
+        .allowed(req.path())
+        .filter(|m| !m.contains(&req.method().as_str()));
+    let failure = || {
+        if allowed.is_some() {
+            Failure::MethodNotAllowed
+        } else {
+            Failure::RouteNotFound
+        }
+    };
+    let mut response = if req.path().starts_with("/functions/") {
+        ApiError::<Edge>::from(failure()).error_response()
+    } else {
+        ApiError::<Merchant>::from(failure()).error_response()
+    };
+    if let Some(value) = allowed.and_then(|m| HeaderValue::from_str(&m.join(", ")).ok()) {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::ALLOW, value);
+    }
+    response
 }
 
 /// Echoes the request id tracing gave the request as `x-request-id`, so a client can quote it.
