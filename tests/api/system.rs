@@ -6,7 +6,8 @@ use crate::support::{Backend, TestApp};
 
 crate::on_both_backends!(
     system_routes_answer,
-    unknown_routes_answer_in_the_surface_envelope
+    unknown_routes_answer_in_the_surface_envelope,
+    a_database_failure_is_a_generic_500_and_rolls_back,
 );
 
 fn system_routes_answer(b: Backend) {
@@ -63,4 +64,28 @@ fn unknown_routes_answer_in_the_surface_envelope(b: Backend) {
         .patch("/v1/products", Some(&app.owner), &json!({}))
         .merchant_error(405, "METHOD_NOT_ALLOWED");
     assert_eq!(r.header("allow"), Some("GET, POST"));
+}
+
+fn a_database_failure_is_a_generic_500_and_rolls_back(b: Backend) {
+    let app = TestApp::start(b);
+    let p = app.product(&app.owner, "Latte", 10.0);
+    app.stock_in(&app.owner, p, 5, None);
+    // Without the outbox table the order's last write fails after stock was taken.
+    app.sabotage("DROP TABLE outbox_events");
+    let r = app
+        .order(&app.owner, &[(p, 2, 10.0)])
+        .edge_error(500, "INTERNAL_ERROR");
+    assert_eq!(
+        r.body["error"],
+        json!("internal error"),
+        "no internals leak"
+    );
+    let r = app
+        .get(&format!("/v1/products/{p}"), Some(&app.owner))
+        .expect(200);
+    assert_eq!(
+        r.body["data"]["current_stock"],
+        json!(5),
+        "the whole order rolled back"
+    );
 }

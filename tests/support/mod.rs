@@ -501,6 +501,14 @@ impl TestApp {
         })
     }
 
+    /// Runs raw SQL behind the server's back (to break things on purpose).
+    pub fn sabotage(&self, sql: &str) {
+        self.with_conn(|conn| {
+            conn.batch_execute(sql)
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        });
+    }
+
     /// Event types in the outbox for one aggregate, oldest first.
     #[must_use]
     pub fn outbox(&self, aggregate: &str) -> Vec<String> {
