@@ -14,4 +14,4 @@ pub use id::{IdError, ProductId, TenantId, new_uuid_v7};
 pub use money::{Currency, Money, MoneyError};
 pub use page::{Page, PageError};
 pub use storage::StorageError;
-pub use time::{Clock, FixedClock, SystemClock, TimeZone, TimeZoneError};
+pub use time::{Clock, SystemClock, TimeZone, TimeZoneError};

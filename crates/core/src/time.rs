@@ -22,16 +22,6 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock stopped at one instant, for tests and replays.
-#[derive(Debug, Clone, Copy)]
-pub struct FixedClock(pub DateTime<Utc>);
-
-impl Clock for FixedClock {
-    fn now(&self) -> DateTime<Utc> {
-        self.0
-    }
-}
-
 /// Drops sub-microsecond precision so a value built in memory equals the one read back.
 #[must_use]
 pub fn truncate_to_micros(t: DateTime<Utc>) -> DateTime<Utc> {

@@ -10,8 +10,7 @@ pub mod status;
 pub mod summary;
 
 pub use model::{
-    NewOrder, NewOrderItem, Order, OrderDetails, OrderId, OrderItem, OrderItemId, StatusChange,
-    StatusStamps,
+    NewOrder, Order, OrderDetails, OrderId, OrderItem, OrderItemId, StatusChange, StatusStamps,
 };
 pub use number::OrderNumber;
 pub use payment::{Payment, PaymentId, PaymentPlan, PaymentStatus, plan_payment};

@@ -155,19 +155,6 @@ pub struct NewOrder {
     pub details: OrderDetails,
 }
 
-/// One requested line of a new order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewOrderItem {
-    /// The product.
-    pub product_id: ProductId,
-    /// Units.
-    pub quantity: i64,
-    /// Unit price.
-    pub unit_price: Money,
-    /// Line total the client computed, if any.
-    pub claimed_total: Option<Money>,
-}
-
 /// One row of an order's status history.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusChange {

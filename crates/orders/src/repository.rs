@@ -5,8 +5,7 @@ use chrono::{DateTime, Utc};
 use kedai_core::{StorageError, TenantId};
 
 use crate::{
-    Order, OrderFact, OrderId, OrderItem, OrderNumber, OrderStatus, Payment, PaymentStatus,
-    StatusChange,
+    Order, OrderFact, OrderId, OrderItem, OrderStatus, Payment, PaymentStatus, StatusChange,
 };
 
 /// Orders, their items, payments and status history.
@@ -34,16 +33,6 @@ pub trait OrderRepository {
     /// # Errors
     /// [`StorageError`] on backend failure.
     fn find_order(&mut self, tenant: TenantId, id: OrderId) -> Result<Option<Order>, StorageError>;
-
-    /// One order of the tenant by its number.
-    ///
-    /// # Errors
-    /// [`StorageError`] on backend failure.
-    fn find_order_by_number(
-        &mut self,
-        tenant: TenantId,
-        number: &OrderNumber,
-    ) -> Result<Option<Order>, StorageError>;
 
     /// The items of a loaded order, in the order they were given (priced in its currency).
     ///

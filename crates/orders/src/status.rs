@@ -28,12 +28,6 @@ kedai_core::text_enum! {
 }
 
 impl OrderStatus {
-    /// Final statuses accept no further move.
-    #[must_use]
-    pub const fn is_final(self) -> bool {
-        matches!(self, Self::Completed | Self::Refunded)
-    }
-
     /// Open orders still hold stock or await fulfilment.
     #[must_use]
     pub const fn is_open(self) -> bool {

@@ -288,21 +288,6 @@ impl OrderRepository for Tx<'_> {
             .transpose()
     }
 
-    fn find_order_by_number(
-        &mut self,
-        tenant: TenantId,
-        number: &OrderNumber,
-    ) -> Result<Option<Order>, StorageError> {
-        orders::table
-            .filter(orders::tenant_id.eq(tenant.to_string()))
-            .filter(orders::order_number.eq(number.as_str()))
-            .first::<OrderRow>(self.conn)
-            .optional()
-            .map_err(storage_error)?
-            .map(Order::try_from)
-            .transpose()
-    }
-
     fn order_items(&mut self, order: &Order) -> Result<Vec<OrderItem>, StorageError> {
         let (id, c) = (order.id, order.currency);
         order_items::table
