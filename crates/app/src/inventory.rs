@@ -93,14 +93,7 @@ pub struct AllocateCommand {
 }
 
 fn lot_stock(lots: &[Lot]) -> Vec<LotStock> {
-    lots.iter()
-        .map(|l| LotStock {
-            id: l.id,
-            received_at: l.received_at,
-            created_at: l.created_at,
-            remaining: l.remaining,
-        })
-        .collect()
+    lots.iter().map(Lot::stock).collect()
 }
 
 fn apply(
@@ -214,13 +207,8 @@ pub fn adjust_stock(
                 .find_lot(actor.tenant, lot_id)?
                 .ok_or_else(|| AppError::not_found("inventory record", lot_id))?;
             let product = require_product(tx, actor, lot.product_id)?;
-            let plan = plan_lot_adjustment(
-                lot.product_id,
-                &lot_stock(std::slice::from_ref(&lot))[0],
-                cmd.quantity,
-                cmd.reason,
-                note,
-            )?;
+            let plan =
+                plan_lot_adjustment(lot.product_id, &lot.stock(), cmd.quantity, cmd.reason, note)?;
             let remaining = lot.remaining;
             (product, vec![lot], plan, Some(remaining))
         }

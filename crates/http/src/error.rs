@@ -72,6 +72,17 @@ impl<S> From<Failure> for ApiError<S> {
 }
 
 impl<S> ApiError<S> {
+    /// Parses a word-valued field (a status, a reason code), naming the field when it fails.
+    ///
+    /// # Errors
+    /// A validation failure on `field` listing the accepted words.
+    pub fn parse_field<T: std::str::FromStr<Err = String>>(
+        field: &str,
+        value: &str,
+    ) -> Result<T, Self> {
+        value.parse().map_err(|e: String| Self::invalid(field, e))
+    }
+
     /// One bad request field.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         AppError::invalid(field, message).into()

@@ -24,12 +24,6 @@ use crate::{AppState, blocking};
 
 type Result<T> = std::result::Result<T, ApiError<Edge>>;
 
-fn parse_field<T: std::str::FromStr<Err = String>>(field: &str, value: &str) -> Result<T> {
-    value
-        .parse()
-        .map_err(|e: String| ApiError::invalid(field, e))
-}
-
 /// Registers the edge functions.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(stock_in)
@@ -103,7 +97,7 @@ pub async fn stock_in(
     let source = req
         .source
         .as_deref()
-        .map(|s| parse_field("source", s))
+        .map(|s| ApiError::parse_field("source", s))
         .transpose()?;
     let cmd = StockInCommand {
         product_id: req.product_id.0,
@@ -219,7 +213,7 @@ pub async fn stock_adjust(
     let cmd = AdjustCommand {
         target,
         quantity: req.adjust_quantity,
-        reason: parse_field("reason", &req.reason)?,
+        reason: ApiError::parse_field("reason", &req.reason)?,
         source: req.source,
         note: req.note,
     };
@@ -449,13 +443,13 @@ pub async fn order_create(
         order_type: d
             .order_type
             .as_deref()
-            .map(|t| parse_field("order_data.order_type", t))
+            .map(|t| ApiError::parse_field("order_data.order_type", t))
             .transpose()?
             .unwrap_or_default(),
         status: d
             .status
             .as_deref()
-            .map(|s| parse_field("order_data.status", s))
+            .map(|s| ApiError::parse_field("order_data.status", s))
             .transpose()?
             .unwrap_or(kedai_orders::OrderStatus::Pending),
         details: clean_details(OrderDetails {
@@ -567,7 +561,7 @@ pub async fn mock_payment(
             .map_err(|_| AppError::not_found("order", &req.order_id))?,
         method: req.method,
         amount: req.amount.0,
-        status: parse_field("status", &req.status)?,
+        status: ApiError::parse_field("status", &req.status)?,
     };
     let now = state.now();
     let done = blocking(&state, move |store| {
@@ -665,7 +659,7 @@ fn periods(query: &str) -> Result<Vec<Period>> {
         if label.is_empty() {
             continue;
         }
-        let p: Period = parse_field("period_label", label)?;
+        let p: Period = ApiError::parse_field("period_label", label)?;
         if !periods.contains(&p) {
             periods.push(p);
         }

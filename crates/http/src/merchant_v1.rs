@@ -20,12 +20,6 @@ use crate::{AppState, blocking};
 
 type Result<T> = std::result::Result<T, ApiError<Merchant>>;
 
-fn parse_field<T: std::str::FromStr<Err = String>>(field: &str, value: &str) -> Result<T> {
-    value
-        .parse()
-        .map_err(|e: String| ApiError::invalid(field, e))
-}
-
 fn product_id(raw: &str) -> Result<ProductId> {
     raw.parse()
         .map_err(|_| AppError::not_found("product", raw).into())
@@ -338,7 +332,7 @@ pub async fn create_product(
         status: req
             .status
             .as_deref()
-            .map(|s| parse_field("status", s))
+            .map(|s| ApiError::parse_field("status", s))
             .transpose()?,
         outlet_ids: req.outlet_ids,
     };
@@ -413,7 +407,7 @@ pub async fn update_product(
         status: req
             .status
             .as_deref()
-            .map(|s| parse_field("status", s))
+            .map(|s| ApiError::parse_field("status", s))
             .transpose()?,
         outlet_ids: req.outlet_ids,
     };
@@ -747,7 +741,7 @@ pub async fn update_order_status(
     actor.require(Permission::OrdersWrite)?;
     let id = order_id(&path)?;
     let req = body.0;
-    let to: OrderStatus = parse_field("status", &req.status)?;
+    let to: OrderStatus = ApiError::parse_field("status", &req.status)?;
     let now = state.now();
     let view = blocking(&state, move |store| {
         store.write(|tx| {

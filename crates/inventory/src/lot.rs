@@ -38,6 +38,19 @@ pub struct Lot {
     pub created_by: Option<String>,
 }
 
+impl Lot {
+    /// What FIFO planning and adjustments need of this lot.
+    #[must_use]
+    pub const fn stock(&self) -> crate::LotStock {
+        crate::LotStock {
+            id: self.id,
+            received_at: self.received_at,
+            created_at: self.created_at,
+            remaining: self.remaining,
+        }
+    }
+}
+
 /// Where received stock came from (001's source codes), plus `manual_adjustment` for lots an
 /// increase adjustment creates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
