@@ -3,6 +3,7 @@
 //! nothing of HTTP or of the database engine.
 
 pub mod actor;
+pub mod audit;
 pub mod catalog;
 pub mod demo;
 pub mod error;

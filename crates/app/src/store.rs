@@ -6,6 +6,7 @@ use kedai_identity::{StaffRepository, TenantRepository};
 use kedai_inventory::{CatalogRepository, InventoryRepository};
 use kedai_orders::OrderRepository;
 
+use crate::audit::AuditRepository;
 use crate::{AppError, OutboxRepository};
 
 /// Every repository, over one connection inside one transaction.
@@ -16,6 +17,7 @@ pub trait UnitOfWork:
     + InventoryRepository
     + OrderRepository
     + OutboxRepository
+    + AuditRepository
 {
 }
 

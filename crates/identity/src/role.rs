@@ -37,6 +37,24 @@ kedai_core::text_enum! {
         PaymentsWrite = "payments:write",
         /// Read reports and summaries.
         ReportsRead = "reports:read",
+        /// Change the merchant profile (name, contact, currency, time zone).
+        MerchantWrite = "merchant:write",
+        /// List and read staff accounts.
+        StaffRead = "staff:read",
+        /// Create staff, change roles and outlet bindings, deactivate.
+        StaffWrite = "staff:write",
+        /// Create, change and delete outlets.
+        OutletsWrite = "outlets:write",
+        /// Read customers.
+        CustomersRead = "customers:read",
+        /// Register and change customers.
+        CustomersWrite = "customers:write",
+        /// Read and validate coupons.
+        CouponsRead = "coupons:read",
+        /// Create and disable coupons.
+        CouponsWrite = "coupons:write",
+        /// Read the audit log.
+        AuditRead = "audit:read",
     }
 }
 
@@ -45,8 +63,9 @@ impl Role {
     #[must_use]
     pub const fn can(self, permission: Permission) -> bool {
         use Permission::{
-            CatalogRead, CatalogWrite, InventoryAllocate, InventoryWrite, OrdersRead, OrdersWrite,
-            PaymentsWrite, ReportsRead,
+            CatalogRead, CatalogWrite, CouponsRead, CouponsWrite, CustomersRead, CustomersWrite,
+            InventoryAllocate, InventoryWrite, OrdersRead, OrdersWrite, PaymentsWrite, ReportsRead,
+            StaffRead,
         };
         match self {
             Self::Owner | Self::Admin => true,
@@ -60,13 +79,31 @@ impl Role {
                     | OrdersWrite
                     | PaymentsWrite
                     | ReportsRead
+                    | StaffRead
+                    | CustomersRead
+                    | CustomersWrite
+                    | CouponsRead
+                    | CouponsWrite
             ),
             Self::Cashier => matches!(
                 permission,
-                CatalogRead | InventoryAllocate | OrdersRead | OrdersWrite | PaymentsWrite
+                CatalogRead
+                    | InventoryAllocate
+                    | OrdersRead
+                    | OrdersWrite
+                    | PaymentsWrite
+                    | CustomersRead
+                    | CustomersWrite
+                    | CouponsRead
             ),
-            Self::Agent => matches!(permission, CatalogRead | OrdersRead),
-            Self::Viewer => matches!(permission, CatalogRead | OrdersRead | ReportsRead),
+            Self::Agent => matches!(
+                permission,
+                CatalogRead | OrdersRead | CustomersRead | CustomersWrite | CouponsRead
+            ),
+            Self::Viewer => matches!(
+                permission,
+                CatalogRead | OrdersRead | ReportsRead | CustomersRead | CouponsRead
+            ),
         }
     }
 }
@@ -82,7 +119,24 @@ mod tests {
         let table: [(Role, &[Permission]); 6] = [
             (Owner, &Permission::ALL),
             (Admin, &Permission::ALL),
-            (Manager, &Permission::ALL),
+            (
+                Manager,
+                &[
+                    CatalogRead,
+                    CatalogWrite,
+                    InventoryWrite,
+                    InventoryAllocate,
+                    OrdersRead,
+                    OrdersWrite,
+                    PaymentsWrite,
+                    ReportsRead,
+                    StaffRead,
+                    CustomersRead,
+                    CustomersWrite,
+                    CouponsRead,
+                    CouponsWrite,
+                ],
+            ),
             (
                 Cashier,
                 &[
@@ -91,10 +145,31 @@ mod tests {
                     OrdersRead,
                     OrdersWrite,
                     PaymentsWrite,
+                    CustomersRead,
+                    CustomersWrite,
+                    CouponsRead,
                 ],
             ),
-            (Agent, &[CatalogRead, OrdersRead]),
-            (Viewer, &[CatalogRead, OrdersRead, ReportsRead]),
+            (
+                Agent,
+                &[
+                    CatalogRead,
+                    OrdersRead,
+                    CustomersRead,
+                    CustomersWrite,
+                    CouponsRead,
+                ],
+            ),
+            (
+                Viewer,
+                &[
+                    CatalogRead,
+                    OrdersRead,
+                    ReportsRead,
+                    CustomersRead,
+                    CouponsRead,
+                ],
+            ),
         ];
         for (role, granted) in table {
             for p in Permission::ALL {

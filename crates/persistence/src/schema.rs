@@ -10,6 +10,11 @@ diesel::table! {
         time_zone -> Text,
         public_order_summary -> Bool,
         created_at -> Timestamp,
+        business_type -> Nullable<Text>,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        status -> Text,
+        updated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -23,6 +28,7 @@ diesel::table! {
         password_hash -> Text,
         active -> Bool,
         created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
     }
 }
 
@@ -135,6 +141,9 @@ diesel::table! {
         completed_at -> Nullable<Timestamp>,
         cancelled_at -> Nullable<Timestamp>,
         refunded_at -> Nullable<Timestamp>,
+        coupon_id -> Nullable<Text>,
+        coupon_code -> Nullable<Text>,
+        coupon_discount_minor -> BigInt,
     }
 }
 
@@ -194,6 +203,171 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    outlets (id) {
+        id -> Text,
+        tenant_id -> Text,
+        name -> Text,
+        code -> Text,
+        address -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    staff_outlets (staff_id, outlet_id) {
+        tenant_id -> Text,
+        staff_id -> Text,
+        outlet_id -> Text,
+    }
+}
+
+diesel::table! {
+    staff_sessions (id) {
+        id -> Text,
+        tenant_id -> Text,
+        staff_id -> Text,
+        refresh_hash -> Text,
+        created_at -> Timestamp,
+        refreshed_at -> Nullable<Timestamp>,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    customers (id) {
+        id -> Text,
+        tenant_id -> Text,
+        name -> Text,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        birth_date -> Nullable<Text>,
+        source -> Nullable<Text>,
+        membership_tier -> Nullable<Text>,
+        outlet_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    points_ledger (id) {
+        id -> Text,
+        tenant_id -> Text,
+        customer_id -> Text,
+        delta -> BigInt,
+        reason -> Text,
+        reference -> Nullable<Text>,
+        actor -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    coupons (id) {
+        id -> Text,
+        tenant_id -> Text,
+        code -> Text,
+        title -> Text,
+        discount_type -> Text,
+        discount_value -> BigInt,
+        currency -> Text,
+        min_cart_total_minor -> Nullable<BigInt>,
+        max_discount_minor -> Nullable<BigInt>,
+        valid_from -> Nullable<Timestamp>,
+        valid_to -> Nullable<Timestamp>,
+        usage_limit -> Nullable<BigInt>,
+        used_count -> BigInt,
+        applicable_outlet_ids -> Text,
+        status -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    coupon_redemptions (id) {
+        id -> Text,
+        tenant_id -> Text,
+        coupon_id -> Text,
+        order_id -> Text,
+        customer_id -> Nullable<Text>,
+        discount_minor -> BigInt,
+        created_at -> Timestamp,
+        released_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    payment_intents (id) {
+        id -> Text,
+        tenant_id -> Text,
+        order_id -> Text,
+        method -> Text,
+        amount_minor -> BigInt,
+        currency -> Text,
+        status -> Text,
+        gateway -> Text,
+        gateway_session -> Text,
+        gateway_reference -> Nullable<Text>,
+        payment_id -> Nullable<Text>,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    mock_gateway_sessions (id) {
+        id -> Text,
+        tenant_id -> Text,
+        amount_minor -> BigInt,
+        currency -> Text,
+        description -> Text,
+        status -> Text,
+        reference -> Nullable<Text>,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (tenant_id, principal, idempotency_key) {
+        tenant_id -> Text,
+        principal -> Text,
+        idempotency_key -> Text,
+        method -> Text,
+        path -> Text,
+        request_hash -> Text,
+        status_code -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+        created_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        tenant_id -> Text,
+        actor -> Nullable<Text>,
+        action -> Text,
+        target_type -> Text,
+        target_id -> Nullable<Text>,
+        details -> Text,
+        ip -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     staff,
@@ -207,4 +381,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     payments,
     order_status_history,
     outbox_events,
+    outlets,
+    staff_outlets,
+    staff_sessions,
+    customers,
+    points_ledger,
+    coupons,
+    coupon_redemptions,
+    payment_intents,
+    mock_gateway_sessions,
+    idempotency_keys,
+    audit_log,
 );

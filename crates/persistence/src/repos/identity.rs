@@ -11,7 +11,8 @@ use super::Tx;
 use crate::convert::{currency, is_unique_violation, parse, storage_error, ts, utc};
 use crate::schema::{staff, tenants};
 
-#[derive(Queryable)]
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = tenants)]
 struct TenantRow {
     id: String,
     name: String,
@@ -47,7 +48,8 @@ impl TryFrom<TenantRow> for Tenant {
     }
 }
 
-#[derive(Queryable)]
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = staff)]
 struct StaffRow {
     id: String,
     tenant_id: String,
@@ -120,6 +122,7 @@ impl TenantRepository for Tx<'_> {
     fn find_tenant(&mut self, id: TenantId) -> Result<Option<Tenant>, StorageError> {
         tenants::table
             .find(id.to_string())
+            .select(TenantRow::as_select())
             .first::<TenantRow>(self.conn)
             .optional()
             .map_err(storage_error)?
@@ -169,6 +172,7 @@ impl StaffRepository for Tx<'_> {
             .filter(staff::email.eq(email.as_str()))
             .filter(staff::active.eq(true))
             .order(staff::created_at)
+            .select(StaffRow::as_select())
             .load::<StaffRow>(self.conn)
             .map_err(storage_error)?
             .into_iter()

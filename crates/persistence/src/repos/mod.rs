@@ -1,5 +1,6 @@
 //! Repository implementations on the unit of work.
 
+mod audit;
 mod catalog;
 mod identity;
 mod inventory;

@@ -15,7 +15,7 @@ use crate::convert::{
 };
 use crate::schema::{order_items, order_status_history, orders, payments};
 
-#[derive(Queryable, Insertable)]
+#[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = orders)]
 struct OrderRow {
     id: String,
@@ -281,6 +281,7 @@ impl OrderRepository for Tx<'_> {
         orders::table
             .filter(orders::tenant_id.eq(tenant.to_string()))
             .filter(orders::id.eq(id.to_string()))
+            .select(OrderRow::as_select())
             .first::<OrderRow>(self.conn)
             .optional()
             .map_err(storage_error)?

@@ -1,0 +1,328 @@
+//! The catalogue: products (003 §12).
+
+use actix_web::{HttpResponse, delete, get, post, put, web};
+use chrono::{DateTime, Utc};
+use kedai_app::catalog::{self, CreateProduct, ProductView, UpdateProduct};
+use kedai_identity::Permission;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::*;
+use crate::auth::Authed;
+use crate::body::JsonBody;
+use crate::dto::{Decimal, MerchantErrorBody, Ok as Envelope, OkList, PageMeta, double_option};
+use crate::error::ApiError;
+use crate::surface::Merchant;
+use crate::{AppState, blocking};
+
+pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(list_products)
+        .service(create_product)
+        .service(get_product)
+        .service(update_product)
+        .service(delete_product);
+}
+
+/// A catalogue product with its current stock.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProductResponse {
+    /// Integer id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// SKU.
+    pub sku: Option<String>,
+    /// Category.
+    pub category: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Price in major units.
+    pub price: f64,
+    /// ISO-4217 currency.
+    pub currency: String,
+    /// `active` or `inactive`.
+    pub status: String,
+    /// Outlets that sell it (empty: all).
+    pub outlet_ids: Vec<String>,
+    /// Available units (Σ remaining of its lots).
+    pub current_stock: i64,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<ProductView> for ProductResponse {
+    fn from(v: ProductView) -> Self {
+        let p = v.product;
+        Self {
+            id: p.id.get(),
+            name: p.name,
+            sku: p.sku,
+            category: p.category,
+            description: p.description,
+            price: p.price.to_f64(),
+            currency: p.price.currency().code().to_owned(),
+            status: p.status.to_string(),
+            outlet_ids: p.outlet_ids,
+            current_stock: v.current_stock,
+            created_at: p.created_at,
+            updated_at: p.updated_at,
+        }
+    }
+}
+
+/// A new product.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateProductRequest {
+    /// Name, 1–200 characters.
+    #[schema(example = "Iced Latte")]
+    pub name: String,
+    /// SKU, unique among the merchant's products.
+    #[schema(example = "DRINK-009")]
+    pub sku: Option<String>,
+    /// Category.
+    #[schema(example = "Beverage")]
+    pub category: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Price in major units, not negative.
+    #[schema(value_type = f64, example = 14.9)]
+    pub price: Decimal,
+    /// `active` (default) or `inactive`.
+    pub status: Option<String>,
+    /// Outlets that sell it.
+    #[serde(default)]
+    pub outlet_ids: Vec<String>,
+}
+
+/// Changes to a product: absent fields stay; `null` clears sku, category or description.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateProductRequest {
+    /// Name.
+    pub name: Option<String>,
+    /// SKU.
+    #[serde(default, deserialize_with = "double_option")]
+    pub sku: Option<Option<String>>,
+    /// Category.
+    #[serde(default, deserialize_with = "double_option")]
+    pub category: Option<Option<String>>,
+    /// Description.
+    #[serde(default, deserialize_with = "double_option")]
+    pub description: Option<Option<String>>,
+    /// Price.
+    #[schema(value_type = Option<f64>)]
+    pub price: Option<Decimal>,
+    /// Status.
+    pub status: Option<String>,
+    /// Outlets.
+    pub outlet_ids: Option<Vec<String>>,
+}
+
+/// Paging of a list.
+#[derive(Debug, IntoParams)]
+pub struct PageQuery {
+    /// 1-based page (default 1).
+    pub page: Option<i64>,
+    /// Page size, 1–100 (default 20).
+    pub limit: Option<i64>,
+}
+
+/// Lists the merchant's products, newest first, with their stock.
+#[utoipa::path(
+    tag = "merchant-products",
+    params(PageQuery),
+    responses(
+        (status = 200, body = OkList<ProductResponse>),
+        (status = 401, description = "No or bad token", body = MerchantErrorBody),
+        (status = 422, description = "Bad paging", body = MerchantErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/products")]
+pub async fn list_products(
+    state: web::Data<AppState>,
+    Authed(actor, ..): Authed<Merchant>,
+    req: actix_web::HttpRequest,
+) -> Result<HttpResponse> {
+    let page = Query::of(&req)?.page(&["limit"])?;
+    let (views, total) = blocking(&state, move |store| {
+        store.read(|tx| catalog::list_products(tx, &actor, page))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(OkList {
+        success: true,
+        message: "Products".into(),
+        data: views.into_iter().map(ProductResponse::from).collect(),
+        meta: PageMeta {
+            page: page.page(),
+            limit: page.limit(),
+            total,
+        },
+    }))
+}
+
+/// Adds a product to the catalogue.
+#[utoipa::path(
+    tag = "merchant-products",
+    request_body = CreateProductRequest,
+    responses(
+        (status = 201, body = Envelope<ProductResponse>),
+        (status = 400, description = "Malformed body", body = MerchantErrorBody),
+        (status = 401, description = "No or bad token", body = MerchantErrorBody),
+        (status = 403, description = "Role may not change the catalogue", body = MerchantErrorBody),
+        (status = 409, description = "SKU_TAKEN", body = MerchantErrorBody),
+        (status = 422, description = "Bad fields", body = MerchantErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/products")]
+pub async fn create_product(
+    state: web::Data<AppState>,
+    Authed(actor, ..): Authed<Merchant>,
+    body: JsonBody<CreateProductRequest, Merchant>,
+) -> Result<HttpResponse> {
+    actor.require(Permission::CatalogWrite)?;
+    let req = body.0;
+    let cmd = CreateProduct {
+        name: req.name,
+        sku: req.sku,
+        category: req.category,
+        description: req.description,
+        price: req.price.0,
+        status: req
+            .status
+            .as_deref()
+            .map(|s| ApiError::parse_field("status", s))
+            .transpose()?,
+        outlet_ids: req.outlet_ids,
+    };
+    let now = state.now();
+    let view = blocking(&state, move |store| {
+        store.write(|tx| catalog::create_product(tx, &actor, &cmd, now))
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(Envelope::new(
+        "Product created",
+        ProductResponse::from(view),
+    )))
+}
+
+/// One product with its stock.
+#[utoipa::path(
+    tag = "merchant-products",
+    params(("id" = i64, Path, description = "Product id")),
+    responses(
+        (status = 200, body = Envelope<ProductResponse>),
+        (status = 401, description = "No or bad token", body = MerchantErrorBody),
+        (status = 404, description = "PRODUCT_NOT_FOUND", body = MerchantErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[get("/products/{id}")]
+pub async fn get_product(
+    state: web::Data<AppState>,
+    Authed(actor, ..): Authed<Merchant>,
+    path: web::Path<String>,
+) -> Result<HttpResponse> {
+    let id = product_id(&path)?;
+    let view = blocking(&state, move |store| {
+        store.read(|tx| catalog::get_product(tx, &actor, id))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Envelope::new("Product", ProductResponse::from(view))))
+}
+
+/// Changes a product; absent fields stay as they are.
+#[utoipa::path(
+    tag = "merchant-products",
+    params(("id" = i64, Path, description = "Product id")),
+    request_body = UpdateProductRequest,
+    responses(
+        (status = 200, body = Envelope<ProductResponse>),
+        (status = 400, description = "Malformed body", body = MerchantErrorBody),
+        (status = 401, description = "No or bad token", body = MerchantErrorBody),
+        (status = 403, description = "Role may not change the catalogue", body = MerchantErrorBody),
+        (status = 404, description = "PRODUCT_NOT_FOUND", body = MerchantErrorBody),
+        (status = 409, description = "SKU_TAKEN", body = MerchantErrorBody),
+        (status = 422, description = "Bad fields", body = MerchantErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[put("/products/{id}")]
+pub async fn update_product(
+    state: web::Data<AppState>,
+    Authed(actor, ..): Authed<Merchant>,
+    path: web::Path<String>,
+    body: JsonBody<UpdateProductRequest, Merchant>,
+) -> Result<HttpResponse> {
+    actor.require(Permission::CatalogWrite)?;
+    let id = product_id(&path)?;
+    let req = body.0;
+    let cmd = UpdateProduct {
+        name: req.name,
+        sku: req.sku,
+        category: req.category,
+        description: req.description,
+        price: req.price.map(|p| p.0),
+        status: req
+            .status
+            .as_deref()
+            .map(|s| ApiError::parse_field("status", s))
+            .transpose()?,
+        outlet_ids: req.outlet_ids,
+    };
+    let now = state.now();
+    let view = blocking(&state, move |store| {
+        store.write(|tx| catalog::update_product(tx, &actor, id, &cmd, now))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Envelope::new(
+        "Product updated",
+        ProductResponse::from(view),
+    )))
+}
+
+/// The id of a deleted product.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeletedProduct {
+    /// Product id.
+    pub id: i64,
+    /// Always true: the product is archived, kept for order history.
+    pub archived: bool,
+}
+
+/// Removes a product from the catalogue. Refused (409 `PRODUCT_IN_USE`) while it has stock on
+/// hand or is on an open order; otherwise archived: gone from the catalogue, kept for history.
+#[utoipa::path(
+    tag = "merchant-products",
+    params(("id" = i64, Path, description = "Product id")),
+    responses(
+        (status = 200, body = Envelope<DeletedProduct>),
+        (status = 401, description = "No or bad token", body = MerchantErrorBody),
+        (status = 403, description = "Role may not change the catalogue", body = MerchantErrorBody),
+        (status = 404, description = "PRODUCT_NOT_FOUND", body = MerchantErrorBody),
+        (status = 409, description = "PRODUCT_IN_USE", body = MerchantErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[delete("/products/{id}")]
+pub async fn delete_product(
+    state: web::Data<AppState>,
+    Authed(actor, ..): Authed<Merchant>,
+    path: web::Path<String>,
+) -> Result<HttpResponse> {
+    let id = product_id(&path)?;
+    let now = state.now();
+    blocking(&state, move |store| {
+        store.write(|tx| catalog::delete_product(tx, &actor, id, now))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Envelope::new(
+        "Product deleted",
+        DeletedProduct {
+            id: id.get(),
+            archived: true,
+        },
+    )))
+}

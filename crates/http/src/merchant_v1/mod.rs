@@ -1,0 +1,113 @@
+//! The merchant API (`/v1/*`, 003 and 002's OrderApiService): one module per resource, sharing
+//! the id parsers and the query-string reader below.
+
+use kedai_app::AppError;
+use kedai_core::{Page, PageError, ProductId};
+use kedai_orders::OrderId;
+
+use crate::error::ApiError;
+use crate::surface::Merchant;
+
+mod catalog;
+mod orders;
+mod session;
+
+pub use catalog::*;
+pub use orders::*;
+pub use session::*;
+
+type Result<T> = std::result::Result<T, ApiError<Merchant>>;
+
+/// Registers the merchant routes.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.configure(session::routes)
+        .configure(catalog::routes)
+        .configure(orders::routes);
+}
+
+fn product_id(raw: &str) -> Result<ProductId> {
+    raw.parse()
+        .map_err(|_| AppError::not_found("product", raw).into())
+}
+
+fn order_id(raw: &str) -> Result<OrderId> {
+    raw.parse()
+        .map_err(|_| AppError::not_found("order", raw).into())
+}
+
+/// A query string read leniently: every parameter as text, so that a bad value is a 422 naming
+/// the parameter rather than a generic 400. Repeated keys and comma-separated values both give
+/// lists (`status=paid&status=completed`, `status=paid,completed`).
+pub(crate) struct Query(Vec<(String, String)>);
+
+impl Query {
+    /// Reads the request's query string.
+    pub(crate) fn of(req: &actix_web::HttpRequest) -> Result<Self> {
+        serde_urlencoded::from_str(req.query_string())
+            .map(Self)
+            .map_err(|e| ApiError::invalid("query", e.to_string()))
+    }
+
+    /// The trimmed, non-empty value of `name`, if given (the last one wins).
+    pub(crate) fn text(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Every value of `name`, split on commas, trimmed, empty ones dropped.
+    pub(crate) fn list(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name || k.strip_suffix("[]") == Some(name))
+            .flat_map(|(_, v)| v.split(','))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// A whole number parameter.
+    pub(crate) fn number(&self, name: &str) -> Result<Option<i64>> {
+        self.text(name)
+            .map(|v| {
+                v.parse()
+                    .map_err(|_| ApiError::invalid(name, "must be a whole number"))
+            })
+            .transpose()
+    }
+
+    /// A parameter parsed with `FromStr`, its error message naming what was expected.
+    pub(crate) fn parsed<T: std::str::FromStr>(
+        &self,
+        name: &str,
+        expected: &str,
+    ) -> Result<Option<T>> {
+        self.text(name)
+            .map(|v| {
+                v.parse()
+                    .map_err(|_| ApiError::invalid(name, format!("must be {expected}")))
+            })
+            .transpose()
+    }
+
+    /// `page` and the page size, read from `size_name` (`limit`, or 002's `per_page`).
+    pub(crate) fn page(&self, size_names: &[&str]) -> Result<Page> {
+        let size_name = size_names
+            .iter()
+            .copied()
+            .find(|n| self.text(n).is_some())
+            .unwrap_or(size_names.first().copied().unwrap_or("limit"));
+        Page::new(self.number("page")?, self.number(size_name)?).map_err(|e| {
+            let field = if matches!(e, PageError::Page) {
+                "page"
+            } else {
+                size_name
+            };
+            ApiError::invalid(field, e.to_string())
+        })
+    }
+}

@@ -1,0 +1,2 @@
+//! Kedai loyalty, pure: coupons (validity, applicability, discount arithmetic). Tiers, points,
+//! rewards and campaigns join here later.
