@@ -1,11 +1,15 @@
 //! Identity: tenants, staff, roles and their permissions, password hashing. Pure: no I/O.
 
+pub mod customer;
+pub mod outlet;
 pub mod password;
 pub mod repository;
 pub mod role;
 pub mod staff;
 pub mod tenant;
 
+pub use customer::CustomerId;
+pub use outlet::OutletId;
 pub use password::{burn_password_check, hash_password, verify_password};
 pub use repository::{StaffRepository, TenantRepository};
 pub use role::{Permission, Role};
