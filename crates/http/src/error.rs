@@ -110,6 +110,11 @@ fn not_found_code(entity: &str) -> &'static str {
         "order" => "ORDER_NOT_FOUND",
         "inventory record" => "INVENTORY_RECORD_NOT_FOUND",
         "tenant" => "MERCHANT_NOT_FOUND",
+        "outlet" => "OUTLET_NOT_FOUND",
+        "customer" => "CUSTOMER_NOT_FOUND",
+        "staff" => "STAFF_NOT_FOUND",
+        "coupon" => "COUPON_NOT_FOUND",
+        "payment intent" => "PAYMENT_INTENT_NOT_FOUND",
         _ => "NOT_FOUND",
     }
 }
