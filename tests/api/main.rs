@@ -7,6 +7,7 @@ mod edge_inventory;
 mod edge_orders;
 mod edge_summary;
 mod merchant;
+mod merchant_orders;
 mod migrations;
 mod races;
 mod system;

@@ -459,7 +459,16 @@ impl TestApp {
             "SELECT 'outbox ' || COUNT(*) AS line FROM outbox_events",
             "SELECT 'counters ' || COALESCE(CAST(SUM(last_value) AS TEXT), '0') AS line FROM order_counters",
             "SELECT 'lot ' || id || ' ' || quantity || ' ' || remaining AS line FROM inventory_lots ORDER BY id",
-            "SELECT 'order ' || id || ' ' || status || ' ' || COALESCE(payment_status, '-') AS line FROM orders ORDER BY id",
+            "SELECT 'order ' || id || ' ' || status || ' ' || COALESCE(payment_status, '-') || ' ' || total_amount_minor || ' ' || \
+             COALESCE(coupon_code, '-') || ' ' || CAST(updated_at AS TEXT) AS line FROM orders ORDER BY id",
+            "SELECT 'staff ' || id || ' ' || role || ' ' || CAST(active AS TEXT) AS line FROM staff ORDER BY id",
+            "SELECT 'staff outlets ' || COUNT(*) AS line FROM staff_outlets",
+            "SELECT 'outlet ' || id || ' ' || code || ' ' || status || ' ' || CAST(updated_at AS TEXT) AS line FROM outlets ORDER BY id",
+            "SELECT 'customer ' || id || ' ' || CAST(updated_at AS TEXT) AS line FROM customers ORDER BY id",
+            "SELECT 'points ' || COUNT(*) AS line FROM points_ledger",
+            "SELECT 'coupon ' || id || ' ' || used_count || ' ' || status AS line FROM coupons ORDER BY id",
+            "SELECT 'redemptions ' || COUNT(*) AS line FROM coupon_redemptions",
+            "SELECT 'intent ' || id || ' ' || status AS line FROM payment_intents ORDER BY id",
             "SELECT 'product ' || id || ' ' || name || ' ' || COALESCE(sku, '-') || ' ' || price_minor || ' ' || status || ' ' || \
              CASE WHEN deleted_at IS NULL THEN 'live' ELSE 'archived' END AS line FROM products ORDER BY id",
         ];

@@ -60,6 +60,8 @@ pub struct OrderView {
     pub payments: Vec<Payment>,
     /// Its status history, oldest first.
     pub history: Vec<StatusChange>,
+    /// Its customer, when it has one of the merchant's.
+    pub customer: Option<kedai_orders::OrderCustomer>,
 }
 
 /// A payment to record.
@@ -165,12 +167,29 @@ pub fn create_order(
         total: money(cmd.total_amount.as_ref(), &tenant, "total_amount")?,
     };
     let priced = price_order(&lines, charges, claimed)?;
+    let products: Vec<(ProductId, i64)> = cmd
+        .items
+        .iter()
+        .map(|i| (i.product_id, i.quantity))
+        .collect();
+    let products = on_sale_products(tx, actor, &products)?;
+    insert_new_order(
+        tx, actor, &tenant, &cmd.order, &products, &priced, None, now,
+    )
+}
 
+/// Products of the requested lines, each checked to exist and be on sale, with the units
+/// wanted of each (summed over lines).
+fn on_sale_products(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    lines: &[(ProductId, i64)],
+) -> Result<Lines, AppError> {
     let mut wanted: BTreeMap<ProductId, i64> = BTreeMap::new();
-    for item in &cmd.items {
-        let units = wanted.entry(item.product_id).or_default();
+    for (product_id, quantity) in lines {
+        let units = wanted.entry(*product_id).or_default();
         *units = units
-            .checked_add(item.quantity)
+            .checked_add(*quantity)
             .ok_or_else(|| AppError::invalid("items", "quantity out of range"))?;
     }
     let ids: Vec<ProductId> = wanted.keys().copied().collect();
@@ -187,10 +206,41 @@ pub fn create_order(
             Some(_) => {}
         }
     }
+    Ok(Lines {
+        order: lines.iter().map(|(p, _)| *p).collect(),
+        wanted,
+        products,
+    })
+}
 
+/// The products of an order being made.
+struct Lines {
+    /// Product of each line, in request order.
+    order: Vec<ProductId>,
+    /// Units wanted per product.
+    wanted: BTreeMap<ProductId, i64>,
+    /// The products, each on sale.
+    products: Vec<kedai_inventory::Product>,
+}
+
+/// Allocates stock, numbers and stores a priced order with its items, history and event.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one internal step of two use cases"
+)]
+fn insert_new_order(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    tenant: &Tenant,
+    new: &NewOrder,
+    lines: &Lines,
+    priced: &kedai_orders::PricedOrder,
+    coupon: Option<kedai_orders::OrderCoupon>,
+    now: DateTime<Utc>,
+) -> Result<OrderView, AppError> {
     let order_id = OrderId::new();
     // Products in id order, so concurrent orders lock lots in the same order.
-    for (product_id, quantity) in &wanted {
+    for (product_id, quantity) in &lines.wanted {
         allocate_fifo(
             tx,
             actor,
@@ -205,37 +255,38 @@ pub fn create_order(
     let year = tenant.time_zone.local_year(now);
     let number = OrderNumber::new(year, tx.next_order_sequence(actor.tenant, year)?);
     let mut stamps = StatusStamps::default();
-    stamps.stamp(cmd.order.status, now);
+    stamps.stamp(new.status, now);
     let order = Order {
         id: order_id,
         tenant_id: actor.tenant,
         order_number: number,
-        order_type: cmd.order.order_type,
-        status: cmd.order.status,
-        currency,
+        order_type: new.order_type,
+        status: new.status,
+        currency: tenant.currency,
         subtotal: priced.subtotal,
         shipping_fee: priced.shipping_fee,
         tax_amount: priced.tax_amount,
         discount_amount: priced.discount_amount,
         total_amount: priced.total,
+        coupon,
         payment_status: None,
         tracking_number: None,
-        details: cmd.order.details.clone(),
+        details: new.details.clone(),
         created_by: actor.id_string(),
         created_at: now,
         updated_at: now,
         stamps,
     };
-    let items: Vec<OrderItem> = cmd
-        .items
+    let items: Vec<OrderItem> = lines
+        .order
         .iter()
         .zip(&priced.lines)
-        .map(|(item, line)| {
-            let product = products.iter().find(|p| p.id == item.product_id);
+        .map(|(product_id, line)| {
+            let product = lines.products.iter().find(|p| p.id == *product_id);
             OrderItem {
                 id: OrderItemId::new(),
                 order_id,
-                product_id: item.product_id,
+                product_id: *product_id,
                 product_name: product.map(|p| p.name.clone()).unwrap_or_default(),
                 product_sku: product.and_then(|p| p.sku.clone()),
                 quantity: line.quantity,
@@ -267,19 +318,55 @@ pub fn create_order(
         items,
         payments: Vec::new(),
         history: vec![created],
+        customer: None,
     })
 }
 
-fn require_order(tx: &mut dyn UnitOfWork, actor: &Actor, id: OrderId) -> Result<Order, AppError> {
-    tx.find_order(actor.tenant, id)?
-        .ok_or_else(|| AppError::not_found("order", id))
+/// The order, if the caller may see it: it belongs to the tenant and, for staff confined to
+/// some outlets, to one of them or to none.
+pub(crate) fn require_order(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    id: OrderId,
+) -> Result<Order, AppError> {
+    let order = tx
+        .find_order(actor.tenant, id)?
+        .ok_or_else(|| AppError::not_found("order", id))?;
+    visible(tx, actor, order)
 }
 
-fn load_view(tx: &mut dyn UnitOfWork, actor: &Actor, order: Order) -> Result<OrderView, AppError> {
+/// `order`, or not found when the caller is confined to outlets it is not sold at.
+pub(crate) fn visible(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    order: Order,
+) -> Result<Order, AppError> {
+    if let (Some(outlet), Some(scope)) = (
+        order.details.outlet_id.as_ref(),
+        crate::outlets::outlet_scope(tx, actor)?,
+    ) && !scope.contains(outlet)
+    {
+        return Err(AppError::not_found("order", order.id));
+    }
+    Ok(order)
+}
+
+pub(crate) fn load_view(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    order: Order,
+) -> Result<OrderView, AppError> {
+    let customer = match &order.details.customer_id {
+        Some(id) => tx
+            .order_customers(actor.tenant, std::slice::from_ref(id))?
+            .pop(),
+        None => None,
+    };
     Ok(OrderView {
         items: tx.order_items(&order)?,
         payments: tx.payments(actor.tenant, order.id)?,
         history: tx.status_history(actor.tenant, order.id)?,
+        customer,
         order,
     })
 }
@@ -325,6 +412,7 @@ fn apply_transition(
     }
     if transition.releases_stock {
         release(tx, actor, &order.id.to_string(), now)?;
+        crate::coupons::release_for_order(tx, actor.tenant, &order.id.to_string(), now)?;
     }
     let from = order.status;
     order.status = to;
@@ -521,4 +609,265 @@ pub fn clean_details(details: OrderDetails) -> OrderDetails {
         notes: clean(details.notes),
         special_instructions: clean(details.special_instructions),
     }
+}
+
+/// One line of a counter or app order (003 §13.1): the price comes from the catalogue.
+#[derive(Debug, Clone)]
+pub struct PlaceOrderLine {
+    /// The product.
+    pub product_id: ProductId,
+    /// Units.
+    pub quantity: i64,
+    /// The unit price the client shows; checked against the catalogue when given.
+    pub unit_price: Option<Amount>,
+}
+
+/// A merchant-API order (003 §13.1).
+#[derive(Debug, Clone)]
+pub struct PlaceOrderCommand {
+    /// The customer, one of the merchant's.
+    pub customer_id: Option<String>,
+    /// The outlet it is sold at.
+    pub outlet_id: Option<String>,
+    /// pickup, delivery or `dine_in`.
+    pub order_type: kedai_orders::OrderType,
+    /// Lines.
+    pub items: Vec<PlaceOrderLine>,
+    /// A coupon code of the merchant.
+    pub coupon_code: Option<String>,
+    /// Notes, contact and shipping (customer and outlet are taken from the fields above).
+    pub details: OrderDetails,
+}
+
+/// Places an order at catalogue prices, applies a coupon, allocates stock FIFO and leaves the
+/// order awaiting payment (`confirmed`, 003's `pending_payment`), all in one transaction. The
+/// customer's name, e-mail and phone fill the contact fields the client left empty.
+///
+/// # Errors
+/// [`AppError::Forbidden`]; [`AppError::Validation`] (`CUSTOMER_NOT_FOUND`,
+/// `OUTLET_NOT_FOUND`, `PRODUCT_NOT_AVAILABLE`, `COUPON_INVALID`, `COUPON_EXPIRED`, bad
+/// fields); [`AppError::AmountMismatch`] for a unit price that is not the catalogue's;
+/// [`AppError::NotFound`] (a product); [`AppError::InsufficientStock`].
+#[tracing::instrument(skip_all, fields(tenant.id = %actor.tenant, order.items = cmd.items.len()))]
+pub fn place_order(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    cmd: &PlaceOrderCommand,
+    now: DateTime<Utc>,
+) -> Result<OrderView, AppError> {
+    actor.require(Permission::OrdersWrite)?;
+    let tenant = tenant(tx, actor.tenant)?;
+    if cmd.items.is_empty() {
+        return Err(OrderError::NoItems.into());
+    }
+    let mut details = clean_details(cmd.details.clone());
+    details.customer_id.clone_from(&cmd.customer_id);
+    details.outlet_id.clone_from(&cmd.outlet_id);
+    let mut customer = None;
+    if let Some(id) = &cmd.customer_id {
+        let found = tx
+            .order_customers(actor.tenant, std::slice::from_ref(id))?
+            .pop()
+            .ok_or_else(|| AppError::Validation {
+                code: "CUSTOMER_NOT_FOUND",
+                errors: vec![crate::FieldError {
+                    field: "customer_id".into(),
+                    message: format!("no customer {id}"),
+                }],
+            })?;
+        details.customer_email.clone_from(&found.email);
+        details.contact_name = details.contact_name.or(Some(found.name.clone()));
+        details.contact_email = details.contact_email.or(found.email.clone());
+        details.contact_phone = details.contact_phone.or(found.phone.clone());
+        customer = Some(found);
+    }
+    if let Some(outlet) = &cmd.outlet_id {
+        crate::outlets::require_sellable_outlet(tx, actor, outlet)?;
+    }
+    for (i, line) in cmd.items.iter().enumerate() {
+        if line.quantity <= 0 {
+            return Err(AppError::invalid(
+                format!("items[{i}].qty"),
+                "must be a positive integer",
+            ));
+        }
+    }
+    let wanted: Vec<(ProductId, i64)> = cmd
+        .items
+        .iter()
+        .map(|l| (l.product_id, l.quantity))
+        .collect();
+    let lines = on_sale_products(tx, actor, &wanted)?;
+    let mut inputs = Vec::with_capacity(cmd.items.len());
+    let mut mismatches = Vec::new();
+    for (i, line) in cmd.items.iter().enumerate() {
+        let product = lines
+            .products
+            .iter()
+            .find(|p| p.id == line.product_id)
+            .ok_or_else(|| AppError::not_found("product", line.product_id))?;
+        let sold_here = product.outlet_ids.is_empty()
+            || cmd
+                .outlet_id
+                .as_ref()
+                .is_some_and(|o| product.outlet_ids.contains(o));
+        if !sold_here {
+            return Err(AppError::Validation {
+                code: "PRODUCT_NOT_AVAILABLE",
+                errors: vec![crate::FieldError {
+                    field: format!("items[{i}].product_id"),
+                    message: format!("product {} is not sold at this outlet", product.id),
+                }],
+            });
+        }
+        if let Some(claimed) = &line.unit_price {
+            let claimed = claimed.to_money(tenant.currency, &format!("items[{i}].unit_price"))?;
+            if claimed != product.price {
+                mismatches.push(kedai_orders::Mismatch {
+                    field: format!("items[{i}].unit_price"),
+                    claimed,
+                    expected: product.price,
+                });
+            }
+        }
+        inputs.push(LineInput {
+            quantity: line.quantity,
+            unit_price: product.price,
+            claimed_total: None,
+        });
+    }
+    if !mismatches.is_empty() {
+        return Err(AppError::AmountMismatch(mismatches));
+    }
+    let subtotal =
+        price_order(&inputs, Charges::none(tenant.currency), Claimed::default())?.subtotal;
+    let applied = cmd
+        .coupon_code
+        .as_deref()
+        .map(|code| {
+            crate::coupons::quote(
+                tx,
+                actor.tenant,
+                code,
+                cmd.outlet_id.as_deref(),
+                subtotal,
+                now,
+            )
+        })
+        .transpose()?;
+    let charges = Charges {
+        discount_amount: applied
+            .as_ref()
+            .map_or(Money::zero(tenant.currency), |a| a.discount),
+        ..Charges::none(tenant.currency)
+    };
+    let priced = price_order(&inputs, charges, Claimed::default())?;
+    let new = NewOrder {
+        order_type: cmd.order_type,
+        status: OrderStatus::Confirmed,
+        details,
+    };
+    let coupon = applied.as_ref().map(|a| kedai_orders::OrderCoupon {
+        coupon_id: Some(a.coupon_id.to_string()),
+        code: a.code.clone(),
+        discount: a.discount,
+    });
+    let mut view = insert_new_order(tx, actor, &tenant, &new, &lines, &priced, coupon, now)?;
+    view.customer = customer;
+    if let Some(applied) = &applied {
+        crate::coupons::redeem(
+            tx,
+            actor.tenant,
+            applied,
+            &view.order.id.to_string(),
+            cmd.customer_id.as_deref(),
+            now,
+        )?;
+    }
+    Ok(view)
+}
+
+/// Changes an order's fields other than its status (see [`kedai_orders::apply_edit`]).
+///
+/// # Errors
+/// [`AppError::Forbidden`], [`AppError::NotFound`], [`AppError::Validation`],
+/// [`AppError::AmountMismatch`], [`AppError::Conflict`] `ORDER_NOT_EDITABLE`.
+#[tracing::instrument(skip_all, fields(tenant.id = %actor.tenant, order.id = %id))]
+pub fn update_order_fields(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    id: OrderId,
+    edit: OrderEditCommand,
+    now: DateTime<Utc>,
+) -> Result<OrderView, AppError> {
+    actor.require(Permission::OrdersWrite)?;
+    let order = require_order(tx, actor, id)?;
+    let c = order.currency;
+    let amount = |a: Option<&Amount>, field: &str| a.map(|a| a.to_money(c, field)).transpose();
+    let domain = kedai_orders::OrderEdit {
+        contact_name: edit.contact_name,
+        contact_phone: edit.contact_phone,
+        contact_email: edit.contact_email,
+        shipping_method: edit.shipping_method,
+        shipping_address: edit.shipping_address,
+        payment_method: edit.payment_method,
+        notes: edit.notes,
+        special_instructions: edit.special_instructions,
+        tracking_number: edit.tracking_number,
+        shipping_fee: amount(edit.shipping_fee.as_ref(), "shipping_fee")?,
+        tax_amount: amount(edit.tax_amount.as_ref(), "tax_amount")?,
+        other_discount: amount(edit.discount_amount.as_ref(), "discount_amount")?,
+        coupon_code: edit.coupon_code,
+        coupon_discount: amount(edit.coupon_discount.as_ref(), "coupon_discount")?,
+        total_amount: amount(edit.total_amount.as_ref(), "total_amount")?,
+    };
+    let mut next = kedai_orders::apply_edit(&order, domain).map_err(|e| match e {
+        kedai_orders::EditError::Amounts(e) => AppError::from(e),
+        kedai_orders::EditError::DiscountWithoutCode => {
+            AppError::invalid("coupon_discount", e.to_string())
+        }
+        other => AppError::conflict("ORDER_NOT_EDITABLE", other.to_string()),
+    })?;
+    next.updated_at = now;
+    if !tx.update_order_fields(&next, order.status)? {
+        return Err(AppError::lost_race("order status changed concurrently"));
+    }
+    tx.append_event(&event(actor.tenant, "order.updated", &next, now, json!({})))?;
+    load_view(tx, actor, next)
+}
+
+/// The fields of [`update_order_fields`], as the client sent them. Text fields: `None` leaves
+/// alone, `Some(None)` clears.
+#[derive(Debug, Clone, Default)]
+pub struct OrderEditCommand {
+    /// Contact name.
+    pub contact_name: Option<Option<String>>,
+    /// Contact phone.
+    pub contact_phone: Option<Option<String>>,
+    /// Contact e-mail.
+    pub contact_email: Option<Option<String>>,
+    /// Shipping method.
+    pub shipping_method: Option<Option<String>>,
+    /// Shipping address.
+    pub shipping_address: Option<Option<String>>,
+    /// Payment method.
+    pub payment_method: Option<Option<String>>,
+    /// Notes.
+    pub notes: Option<Option<String>>,
+    /// Special instructions.
+    pub special_instructions: Option<Option<String>>,
+    /// Tracking number.
+    pub tracking_number: Option<Option<String>>,
+    /// Shipping fee.
+    pub shipping_fee: Option<Amount>,
+    /// Tax.
+    pub tax_amount: Option<Amount>,
+    /// Discount other than the coupon's.
+    pub discount_amount: Option<Amount>,
+    /// Hand-entered coupon code.
+    pub coupon_code: Option<Option<String>>,
+    /// Its discount.
+    pub coupon_discount: Option<Amount>,
+    /// The total the client computed.
+    pub total_amount: Option<Amount>,
 }

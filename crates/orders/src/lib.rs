@@ -1,20 +1,30 @@
 //! Orders: the order aggregate, the 9-state status machine, amount rules, order numbers,
 //! payments and their effect on an order, and the order summary. Pure: no I/O.
 
+pub mod edit;
 pub mod model;
 pub mod number;
+pub mod overview;
 pub mod payment;
 pub mod pricing;
+pub mod query;
 pub mod repository;
 pub mod status;
 pub mod summary;
 
+pub use edit::{EditError, OrderEdit, apply_edit};
 pub use model::{
-    NewOrder, Order, OrderDetails, OrderId, OrderItem, OrderItemId, StatusChange, StatusStamps,
+    NewOrder, Order, OrderCoupon, OrderDetails, OrderId, OrderItem, OrderItemId, StatusChange,
+    StatusStamps,
 };
 pub use number::OrderNumber;
+pub use overview::{MAX_TREND_DAYS, OrderOverview, TrendDay, overview, trend};
 pub use payment::{Payment, PaymentId, PaymentPlan, PaymentStatus, plan_payment};
 pub use pricing::{Charges, Claimed, LineInput, Mismatch, PricedLine, PricedOrder, price_order};
+pub use query::{
+    InvertedRange, OrderCustomer, OrderFilter, OrderSort, SortKey, SortOrder, like_pattern,
+    local_date_range,
+};
 pub use repository::{OrderRepository, has_unrefunded_payment, open_statuses};
 pub use status::{OrderStatus, OrderType, Transition, check_transition};
 pub use summary::{DaySummary, OrderFact, Period, PeriodSummary, earliest_start, summarize};

@@ -62,10 +62,12 @@ pub struct Order {
     pub shipping_fee: Money,
     /// Tax.
     pub tax_amount: Money,
-    /// Discount.
+    /// Discount, the coupon's included.
     pub discount_amount: Money,
     /// subtotal + shipping + tax − discount.
     pub total_amount: Money,
+    /// The coupon applied, if any.
+    pub coupon: Option<OrderCoupon>,
     /// Status of the latest payment.
     pub payment_status: Option<PaymentStatus>,
     /// Carrier tracking number, set when shipped.
@@ -80,6 +82,18 @@ pub struct Order {
     pub updated_at: DateTime<Utc>,
     /// When each status was reached.
     pub stamps: StatusStamps,
+}
+
+/// A coupon on an order: a redeemed coupon of the merchant (`coupon_id` set), or a discount the
+/// back office labelled with a code by hand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderCoupon {
+    /// The redeemed coupon, when the code is one of the merchant's coupons.
+    pub coupon_id: Option<String>,
+    /// The code.
+    pub code: String,
+    /// Its share of the order's discount.
+    pub discount: Money,
 }
 
 /// When an order reached each status (`*_at`).

@@ -2,10 +2,11 @@
 //! one transaction.
 
 use chrono::{DateTime, Utc};
-use kedai_core::{StorageError, TenantId};
+use kedai_core::{Page, StorageError, TenantId};
 
 use crate::{
-    Order, OrderFact, OrderId, OrderItem, OrderStatus, Payment, PaymentStatus, StatusChange,
+    Order, OrderCustomer, OrderFact, OrderFilter, OrderId, OrderItem, OrderSort, OrderStatus,
+    Payment, PaymentStatus, StatusChange,
 };
 
 /// Orders, their items, payments and status history.
@@ -33,6 +34,57 @@ pub trait OrderRepository {
     /// # Errors
     /// [`StorageError`] on backend failure.
     fn find_order(&mut self, tenant: TenantId, id: OrderId) -> Result<Option<Order>, StorageError>;
+
+    /// One order of the tenant, by its number.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn find_order_by_number(
+        &mut self,
+        tenant: TenantId,
+        number: &str,
+    ) -> Result<Option<Order>, StorageError>;
+
+    /// One page of the tenant's orders matching `filter`, in `sort` order, and how many match
+    /// in all. Two queries whatever the page size.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn list_orders(
+        &mut self,
+        tenant: TenantId,
+        filter: &OrderFilter,
+        sort: OrderSort,
+        page: Page,
+    ) -> Result<(Vec<Order>, i64), StorageError>;
+
+    /// The items of every order in `orders` (one tenant), in one query, each order's items in
+    /// the order they were given.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn items_of_orders(&mut self, orders: &[Order]) -> Result<Vec<OrderItem>, StorageError>;
+
+    /// The tenant's customers among `ids`, in one query.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn order_customers(
+        &mut self,
+        tenant: TenantId,
+        ids: &[String],
+    ) -> Result<Vec<OrderCustomer>, StorageError>;
+
+    /// Writes an order's details, amounts, coupon and tracking number (never its status or
+    /// stamps) — only if it is still in `expected`. Returns false, changing nothing, if not.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn update_order_fields(
+        &mut self,
+        order: &Order,
+        expected: OrderStatus,
+    ) -> Result<bool, StorageError>;
 
     /// The items of a loaded order, in the order they were given (priced in its currency).
     ///

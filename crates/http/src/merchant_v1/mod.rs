@@ -58,6 +58,22 @@ impl Query {
             .filter(|v| !v.is_empty())
     }
 
+    /// The value of the first of `names` that is given (for `snake_case` and camelCase spellings).
+    pub(crate) fn text_any(&self, names: &[&str]) -> Option<String> {
+        names.iter().find_map(|n| self.text(n))
+    }
+
+    /// A `YYYY-MM-DD` date under any of `names`; errors name the first.
+    pub(crate) fn date(&self, names: &[&str]) -> Result<Option<chrono::NaiveDate>> {
+        let field = names.first().copied().unwrap_or("date");
+        self.text_any(names)
+            .map(|v| {
+                chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+                    .map_err(|_| ApiError::invalid(field, "must be a date, YYYY-MM-DD"))
+            })
+            .transpose()
+    }
+
     /// Every value of `name`, split on commas, trimmed, empty ones dropped.
     pub(crate) fn list(&self, name: &str) -> Vec<String> {
         self.0

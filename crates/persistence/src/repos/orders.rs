@@ -3,17 +3,88 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text};
-use kedai_core::{ProductId, StorageError, TenantId, new_uuid_v7};
+use kedai_core::{Page, ProductId, StorageError, TenantId, new_uuid_v7};
 use kedai_orders::{
-    Order, OrderDetails, OrderFact, OrderId, OrderItem, OrderNumber, OrderRepository, OrderStatus,
-    Payment, StatusChange, StatusStamps, open_statuses,
+    Order, OrderCoupon, OrderCustomer, OrderDetails, OrderFact, OrderFilter, OrderId, OrderItem,
+    OrderNumber, OrderRepository, OrderSort, OrderStatus, Payment, SortKey, SortOrder,
+    StatusChange, StatusStamps, like_pattern, open_statuses,
 };
 
 use super::Tx;
 use crate::convert::{
     corrupt, currency, money, opt_utc, parse, product_id, storage_error, ts, utc,
 };
-use crate::schema::{order_items, order_status_history, orders, payments};
+use crate::schema::{customers, order_items, order_status_history, orders, payments};
+
+diesel::define_sql_function! {
+    /// SQL `LOWER`, on both backends.
+    fn lower(x: diesel::sql_types::Nullable<Text>) -> diesel::sql_types::Nullable<Text>;
+}
+
+diesel::define_sql_function! {
+    /// SQL `LENGTH`, on both backends.
+    fn length(x: Text) -> Integer;
+}
+
+type Backend = <crate::db::DbConnection as diesel::Connection>::Backend;
+
+/// The tenant's orders matching `f`, as one boxed query (no order, no paging).
+fn filtered_orders<'a>(tenant: TenantId, f: &'a OrderFilter) -> orders::BoxedQuery<'a, Backend> {
+    let mut q = orders::table
+        .filter(orders::tenant_id.eq(tenant.to_string()))
+        .into_boxed();
+    if !f.statuses.is_empty() {
+        q = q.filter(orders::status.eq_any(f.statuses.iter().map(|s| s.as_str())));
+    }
+    if let Some(from) = f.created_from {
+        q = q.filter(orders::created_at.ge(ts(from)));
+    }
+    if let Some(before) = f.created_before {
+        q = q.filter(orders::created_at.lt(ts(before)));
+    }
+    if let Some(outlet) = &f.outlet_id {
+        q = q.filter(orders::outlet_id.eq(outlet));
+    }
+    if let Some(scope) = &f.outlet_scope {
+        q = q.filter(
+            orders::outlet_id
+                .is_null()
+                .or(orders::outlet_id.eq_any(scope)),
+        );
+    }
+    if let Some(customer) = &f.customer_id {
+        q = q.filter(orders::customer_id.eq(customer));
+    }
+    if let Some(pattern) = f.search.as_deref().and_then(like_pattern) {
+        let matching_customers = customers::table
+            .filter(customers::tenant_id.eq(tenant.to_string()))
+            .filter(
+                lower(customers::name.nullable())
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(lower(customers::email).like(pattern.clone()).escape('\\'))
+                    .or(lower(customers::phone).like(pattern.clone()).escape('\\')),
+            )
+            .select(customers::id.nullable());
+        q = q.filter(
+            lower(orders::order_number.nullable())
+                .like(pattern.clone())
+                .escape('\\')
+                .or(lower(orders::contact_name)
+                    .like(pattern.clone())
+                    .escape('\\'))
+                .or(lower(orders::contact_email)
+                    .like(pattern.clone())
+                    .escape('\\'))
+                .or(lower(orders::contact_phone)
+                    .like(pattern.clone())
+                    .escape('\\'))
+                .or(lower(orders::customer_email).like(pattern).escape('\\'))
+                .or(orders::customer_id.eq_any(matching_customers)),
+        );
+    }
+    q
+}
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = orders)]
@@ -53,6 +124,9 @@ struct OrderRow {
     completed_at: Option<NaiveDateTime>,
     cancelled_at: Option<NaiveDateTime>,
     refunded_at: Option<NaiveDateTime>,
+    coupon_id: Option<String>,
+    coupon_code: Option<String>,
+    coupon_discount_minor: i64,
 }
 
 impl From<&Order> for OrderRow {
@@ -95,6 +169,9 @@ impl From<&Order> for OrderRow {
             completed_at: s.completed_at.map(ts),
             cancelled_at: s.cancelled_at.map(ts),
             refunded_at: s.refunded_at.map(ts),
+            coupon_id: o.coupon.as_ref().and_then(|c| c.coupon_id.clone()),
+            coupon_code: o.coupon.as_ref().map(|c| c.code.clone()),
+            coupon_discount_minor: o.coupon.as_ref().map_or(0, |c| c.discount.minor()),
         }
     }
 }
@@ -116,6 +193,11 @@ impl TryFrom<OrderRow> for Order {
             tax_amount: money(r.tax_amount_minor, c),
             discount_amount: money(r.discount_amount_minor, c),
             total_amount: money(r.total_amount_minor, c),
+            coupon: r.coupon_code.map(|code| OrderCoupon {
+                coupon_id: r.coupon_id,
+                code,
+                discount: money(r.coupon_discount_minor, c),
+            }),
             payment_status: r
                 .payment_status
                 .as_deref()
@@ -290,18 +372,97 @@ impl OrderRepository for Tx<'_> {
     }
 
     fn order_items(&mut self, order: &Order) -> Result<Vec<OrderItem>, StorageError> {
-        let (id, c) = (order.id, order.currency);
-        order_items::table
-            .filter(order_items::tenant_id.eq(order.tenant_id.to_string()))
-            .filter(order_items::order_id.eq(id.to_string()))
-            .order(order_items::position)
-            .load::<ItemRow>(self.conn)
+        self.items_of_orders(std::slice::from_ref(order))
+    }
+
+    fn find_order_by_number(
+        &mut self,
+        tenant: TenantId,
+        number: &str,
+    ) -> Result<Option<Order>, StorageError> {
+        orders::table
+            .filter(orders::tenant_id.eq(tenant.to_string()))
+            .filter(orders::order_number.eq(number))
+            .select(OrderRow::as_select())
+            .first::<OrderRow>(self.conn)
+            .optional()
             .map_err(storage_error)?
+            .map(Order::try_from)
+            .transpose()
+    }
+
+    fn list_orders(
+        &mut self,
+        tenant: TenantId,
+        filter: &OrderFilter,
+        sort: OrderSort,
+        page: Page,
+    ) -> Result<(Vec<Order>, i64), StorageError> {
+        let total = filtered_orders(tenant, filter)
+            .count()
+            .get_result::<i64>(self.conn)
+            .map_err(storage_error)?;
+        let query = filtered_orders(tenant, filter);
+        let asc = sort.order == SortOrder::Asc;
+        let query = match (sort.key, asc) {
+            (SortKey::CreatedAt, true) => query.order((orders::created_at.asc(), orders::id.asc())),
+            (SortKey::CreatedAt, false) => {
+                query.order((orders::created_at.desc(), orders::id.desc()))
+            }
+            (SortKey::TotalAmount, true) => query.order((
+                orders::total_amount_minor.asc(),
+                orders::created_at.asc(),
+                orders::id.asc(),
+            )),
+            (SortKey::TotalAmount, false) => query.order((
+                orders::total_amount_minor.desc(),
+                orders::created_at.desc(),
+                orders::id.desc(),
+            )),
+            // Numbers are ORD-YYYY-NNNN with NNNN growing past four digits: shorter first.
+            (SortKey::OrderNumber, true) => query.order((
+                length(orders::order_number).asc(),
+                orders::order_number.asc(),
+            )),
+            (SortKey::OrderNumber, false) => query.order((
+                length(orders::order_number).desc(),
+                orders::order_number.desc(),
+            )),
+        };
+        let rows = query
+            .select(OrderRow::as_select())
+            .limit(i64::from(page.limit()))
+            .offset(page.offset())
+            .load::<OrderRow>(self.conn)
+            .map_err(storage_error)?;
+        let orders = rows
             .into_iter()
+            .map(Order::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((orders, total))
+    }
+
+    fn items_of_orders(&mut self, orders: &[Order]) -> Result<Vec<OrderItem>, StorageError> {
+        let Some(first) = orders.first() else {
+            return Ok(Vec::new());
+        };
+        let ids: Vec<String> = orders.iter().map(|o| o.id.to_string()).collect();
+        let rows = order_items::table
+            .filter(order_items::tenant_id.eq(first.tenant_id.to_string()))
+            .filter(order_items::order_id.eq_any(ids))
+            .order((order_items::order_id, order_items::position))
+            .load::<ItemRow>(self.conn)
+            .map_err(storage_error)?;
+        rows.into_iter()
             .map(|r| {
+                let order = orders
+                    .iter()
+                    .find(|o| o.id.to_string() == r.order_id)
+                    .ok_or_else(|| corrupt("order item of another order"))?;
+                let c = order.currency;
                 Ok(OrderItem {
                     id: parse("order item id", &r.id)?,
-                    order_id: id,
+                    order_id: order.id,
                     product_id: product_id(r.product_id)?,
                     product_name: r.product_name,
                     product_sku: r.product_sku,
@@ -312,6 +473,73 @@ impl OrderRepository for Tx<'_> {
                 })
             })
             .collect()
+    }
+
+    fn order_customers(
+        &mut self,
+        tenant: TenantId,
+        ids: &[String],
+    ) -> Result<Vec<OrderCustomer>, StorageError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        customers::table
+            .filter(customers::tenant_id.eq(tenant.to_string()))
+            .filter(customers::id.eq_any(ids))
+            .select((
+                customers::id,
+                customers::name,
+                customers::email,
+                customers::phone,
+            ))
+            .load::<(String, String, Option<String>, Option<String>)>(self.conn)
+            .map_err(storage_error)
+            .map(|rows| {
+                rows.into_iter()
+                    .map(|(id, name, email, phone)| OrderCustomer {
+                        id,
+                        name,
+                        email,
+                        phone,
+                    })
+                    .collect()
+            })
+    }
+
+    fn update_order_fields(
+        &mut self,
+        o: &Order,
+        expected: OrderStatus,
+    ) -> Result<bool, StorageError> {
+        let d = &o.details;
+        let n = diesel::update(
+            orders::table
+                .filter(orders::tenant_id.eq(o.tenant_id.to_string()))
+                .filter(orders::id.eq(o.id.to_string()))
+                .filter(orders::status.eq(expected.as_str())),
+        )
+        .set((
+            orders::shipping_fee_minor.eq(o.shipping_fee.minor()),
+            orders::tax_amount_minor.eq(o.tax_amount.minor()),
+            orders::discount_amount_minor.eq(o.discount_amount.minor()),
+            orders::total_amount_minor.eq(o.total_amount.minor()),
+            orders::tracking_number.eq(o.tracking_number.as_deref()),
+            orders::contact_name.eq(d.contact_name.as_deref()),
+            orders::contact_phone.eq(d.contact_phone.as_deref()),
+            orders::contact_email.eq(d.contact_email.as_deref()),
+            orders::shipping_method.eq(d.shipping_method.as_deref()),
+            orders::shipping_address.eq(d.shipping_address.as_deref()),
+            orders::payment_method.eq(d.payment_method.as_deref()),
+            orders::notes.eq(d.notes.as_deref()),
+            orders::special_instructions.eq(d.special_instructions.as_deref()),
+            orders::coupon_id.eq(o.coupon.as_ref().and_then(|c| c.coupon_id.as_deref())),
+            orders::coupon_code.eq(o.coupon.as_ref().map(|c| c.code.as_str())),
+            orders::coupon_discount_minor.eq(o.coupon.as_ref().map_or(0, |c| c.discount.minor())),
+            orders::updated_at.eq(ts(o.updated_at)),
+        ))
+        .execute(self.conn)
+        .map_err(storage_error)?;
+        Ok(n == 1)
     }
 
     fn transition(&mut self, tenant: TenantId, c: &StatusChange) -> Result<bool, StorageError> {
