@@ -22,21 +22,21 @@ ifeq ($(NEXTEST),yes)
 		$(CARGO) nextest run --workspace --profile $(NEXTEST_PROFILE); \
 	else \
 		echo "KEDAI_TEST_POSTGRES_URL is not set: running the SQLite tests only (make test-postgres runs the rest)"; \
-		$(CARGO) nextest run --workspace --profile $(NEXTEST_PROFILE) -E 'not test(/::postgres::/)'; \
+		$(CARGO) nextest run --workspace --profile $(NEXTEST_PROFILE) -E 'not test(/(^|::)postgres::/)'; \
 	fi
 else
 	@if [ -n "$$KEDAI_TEST_POSTGRES_URL" ]; then \
 		$(CARGO) test --workspace; \
 	else \
 		echo "KEDAI_TEST_POSTGRES_URL is not set: running the SQLite tests only (make test-postgres runs the rest)"; \
-		$(CARGO) test --workspace -- --skip ::postgres::; \
+		$(CARGO) test --workspace -- --skip postgres::; \
 	fi
 endif
 
 ## Only the PostgreSQL half of the database tests (needs a server; defaults to the local one).
 test-postgres:
 	KEDAI_TEST_POSTGRES_URL=$${KEDAI_TEST_POSTGRES_URL:-$(PG_URL_DEFAULT)} \
-		$(CARGO) nextest run -p kedai-tests --profile $(NEXTEST_PROFILE) -E 'test(/::postgres::/)'
+		$(CARGO) nextest run -p kedai-tests --profile $(NEXTEST_PROFILE) -E 'test(/(^|::)postgres::/)'
 
 fmt:
 	$(CARGO) fmt --all

@@ -1,0 +1,91 @@
+//! Query counts: lists answer in a fixed number of database queries whatever the page size.
+//! Each test runs in its own process (nextest), so the process-wide counter below sees only
+//! that test's server.
+
+#[path = "../support/mod.rs"]
+#[expect(dead_code, reason = "this binary uses a few of the shared helpers")]
+mod support;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use diesel::connection::{Instrumentation, InstrumentationEvent};
+use kedai_identity::Role;
+use serde_json::json;
+
+use crate::support::{Backend, TestApp};
+
+static QUERIES: AtomicUsize = AtomicUsize::new(0);
+
+struct Counter;
+
+impl Instrumentation for Counter {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::StartQuery { .. } = event {
+            QUERIES.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+fn count_queries() {
+    diesel::connection::set_default_instrumentation(|| Some(Box::new(Counter)))
+        .unwrap_or_else(|e| panic!("instrumentation: {e}"));
+}
+
+/// Queries run while `f` runs.
+fn queries_of(f: impl FnOnce()) -> usize {
+    let before = QUERIES.load(Ordering::SeqCst);
+    f();
+    QUERIES.load(Ordering::SeqCst) - before
+}
+
+crate::on_both_backends!(order_list_queries_do_not_grow_with_the_page);
+
+fn order_list_queries_do_not_grow_with_the_page(b: Backend) {
+    count_queries();
+    let app = TestApp::start(b);
+    let token = app.staff_token(app.tenant, Role::Manager);
+    let tea = app.product(&app.owner, "Tea", 2.0);
+    let cake = app.product(&app.owner, "Cake", 5.0);
+    let _ = app.stock_in(&app.owner, tea, 1000, None);
+    let _ = app.stock_in(&app.owner, cake, 1000, None);
+    for i in 0..20 {
+        let _ = app
+            .post(
+                "/v1/orders",
+                Some(&app.owner),
+                &json!({
+                    "order_type": "pickup",
+                    "contact_name": format!("Guest {i}"),
+                    "items": [{ "product_id": tea, "qty": 1 }, { "product_id": cake, "qty": 2 }]
+                }),
+            )
+            .expect(201);
+    }
+    let list = |per_page: usize| {
+        queries_of(|| {
+            let r = app
+                .get(
+                    &format!("/v1/orders?per_page={per_page}&search=guest&status=confirmed"),
+                    Some(&token),
+                )
+                .expect(200);
+            assert_eq!(
+                r.body["data"].as_array().map(Vec::len),
+                Some(per_page),
+                "{}",
+                r.body
+            );
+            assert!(
+                r.body["data"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().all(|o| o["items"].as_array().map(Vec::len) == Some(2))),
+                "{}",
+                r.body
+            );
+        })
+    };
+    let one = list(1);
+    let twenty = list(20);
+    assert!(one > 0, "the counter saw no queries");
+    assert_eq!(one, twenty, "1 order: {one} queries; 20 orders: {twenty}");
+}
