@@ -13,7 +13,7 @@ pub mod inventory;
 pub mod order_queries;
 pub mod orders;
 pub mod outbox;
-pub mod outlets;
+pub mod order_scope;
 pub mod store;
 
 pub use actor::Actor;

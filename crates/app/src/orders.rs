@@ -343,7 +343,7 @@ pub(crate) fn visible(
 ) -> Result<Order, AppError> {
     if let (Some(outlet), Some(scope)) = (
         order.details.outlet_id.as_ref(),
-        crate::outlets::outlet_scope(tx, actor)?,
+        crate::order_scope::outlet_scope(tx, actor)?,
     ) && !scope.contains(outlet)
     {
         return Err(AppError::not_found("order", order.id));
@@ -682,7 +682,7 @@ pub fn place_order(
         customer = Some(found);
     }
     if let Some(outlet) = &cmd.outlet_id {
-        crate::outlets::require_sellable_outlet(tx, actor, outlet)?;
+        crate::order_scope::require_sellable_outlet(tx, actor, outlet)?;
     }
     for (i, line) in cmd.items.iter().enumerate() {
         if line.quantity <= 0 {
