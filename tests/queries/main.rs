@@ -76,9 +76,9 @@ fn order_list_queries_do_not_grow_with_the_page(b: Backend) {
                 r.body
             );
             assert!(
-                r.body["data"]
-                    .as_array()
-                    .is_some_and(|a| a.iter().all(|o| o["items"].as_array().map(Vec::len) == Some(2))),
+                r.body["data"].as_array().is_some_and(|a| a
+                    .iter()
+                    .all(|o| o["items"].as_array().map(Vec::len) == Some(2))),
                 "{}",
                 r.body
             );

@@ -11,9 +11,9 @@ pub mod error;
 pub mod identity;
 pub mod inventory;
 pub mod order_queries;
+pub mod order_scope;
 pub mod orders;
 pub mod outbox;
-pub mod order_scope;
 pub mod store;
 
 pub use actor::Actor;

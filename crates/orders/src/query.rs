@@ -71,6 +71,9 @@ impl Default for OrderSort {
 #[error("date_from must not be after date_to")]
 pub struct InvertedRange;
 
+/// A half-open span of instants; `None` leaves that end open.
+pub type Span = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 /// The instants bounding local dates `from` to `to`, both inclusive, in `zone`: the start of
 /// `from` and the start of the day after `to`.
 ///
@@ -80,7 +83,7 @@ pub fn local_date_range(
     zone: TimeZone,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
-) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>), InvertedRange> {
+) -> Result<Span, InvertedRange> {
     if let (Some(f), Some(t)) = (from, to)
         && f > t
     {
