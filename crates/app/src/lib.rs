@@ -5,12 +5,14 @@
 pub mod actor;
 pub mod audit;
 pub mod catalog;
+pub mod coupons;
 pub mod demo;
 pub mod error;
 pub mod identity;
 pub mod inventory;
 pub mod orders;
 pub mod outbox;
+pub mod payments;
 pub mod store;
 
 pub use actor::Actor;
