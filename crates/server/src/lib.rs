@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use actix_web::{HttpServer, dev::ServerHandle};
 use kedai_app::Store;
+use kedai_app::payments::{MockGateway, PaymentGateway};
 use kedai_core::{Clock, SystemClock};
 use kedai_http::{AppState, TokenService, build_app};
 use kedai_persistence::{DatabaseUrl, DbStore, PoolOptions, connect_pool, migrate};
@@ -63,6 +64,7 @@ pub fn app_state(settings: &Settings, store: DbStore) -> Result<AppState, StartE
         clock,
         tokens: TokenService::new(&settings.jwt_secret()?),
         body_limit: settings.body_limit,
+        gateway: Arc::new(MockGateway::new(&settings.public_url())) as Arc<dyn PaymentGateway>,
     })
 }
 
