@@ -5,7 +5,7 @@
 //! outlet or above the cart's reach is `COUPON_INVALID`; one past its `valid_to` is
 //! `COUPON_EXPIRED`. Both are 422 naming the code field.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use kedai_core::{Money, Page, TenantId};
 use kedai_identity::Permission;
 use kedai_loyalty::coupon::{RedemptionId, parse_percentage};
@@ -81,7 +81,8 @@ pub fn quote(
     subtotal: Money,
     now: DateTime<Utc>,
 ) -> Result<AppliedCoupon, AppError> {
-    let (coupon, discount) = quote_coupon(tx, tenant, code, "coupon_code", outlet_id, subtotal, now)?;
+    let (coupon, discount) =
+        quote_coupon(tx, tenant, code, "coupon_code", outlet_id, subtotal, now)?;
     Ok(AppliedCoupon {
         coupon_id: coupon.id,
         code: coupon.code.to_string(),
@@ -211,17 +212,19 @@ pub fn create_coupon(
         Some(DiscountType::Percentage) => parse_percentage(&cmd.discount_value.0)
             .map_err(|m| field("discount_value", m))
             .ok(),
-        Some(DiscountType::Fixed) => match cmd.discount_value.to_money(currency, "discount_value") {
-            Ok(m) if m.is_positive() => Some(m.minor()),
-            Ok(_) => {
-                field("discount_value", "must be greater than 0".into());
-                None
+        Some(DiscountType::Fixed) => {
+            match cmd.discount_value.to_money(currency, "discount_value") {
+                Ok(m) if m.is_positive() => Some(m.minor()),
+                Ok(_) => {
+                    field("discount_value", "must be greater than 0".into());
+                    None
+                }
+                Err(e) => {
+                    field("discount_value", e.to_string());
+                    None
+                }
             }
-            Err(e) => {
-                field("discount_value", e.to_string());
-                None
-            }
-        },
+        }
         None => None,
     };
     let mut amount = |name: &str, a: Option<&Amount>| match a.map(|a| a.to_money(currency, name)) {
@@ -242,8 +245,9 @@ pub fn create_coupon(
         discount_value: discount_value.unwrap_or(1),
         min_cart_total,
         max_discount,
-        valid_from: cmd.valid_from,
-        valid_to: cmd.valid_to,
+        // Microseconds, as both databases keep them: the answer equals a later read.
+        valid_from: cmd.valid_from.map(|t| t.trunc_subsecs(6)),
+        valid_to: cmd.valid_to.map(|t| t.trunc_subsecs(6)),
         usage_limit: cmd.usage_limit,
         applicable_outlet_ids: cmd.applicable_outlet_ids.clone(),
     };
@@ -419,7 +423,8 @@ pub fn validate_coupon(
         .as_deref()
         .map(str::trim)
         .filter(|o| !o.is_empty());
-    let (coupon, discount) = quote_coupon(tx, actor.tenant, &cmd.code, "code", outlet, cart_total, now)?;
+    let (coupon, discount) =
+        quote_coupon(tx, actor.tenant, &cmd.code, "code", outlet, cart_total, now)?;
     let final_total = cart_total
         .checked_sub(discount)
         .map_err(|e| AppError::invalid("cart_total", e.to_string()))?;

@@ -62,7 +62,9 @@ fn page(status: StatusCode, title: &str, body: &str) -> HttpResponse {
     );
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'"),
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+        ),
     );
     response
 }
@@ -126,11 +128,7 @@ fn plausible(id: &str) -> bool {
     id.len() == 36 && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
 }
 
-async fn respond(
-    state: &web::Data<AppState>,
-    id: String,
-    decision: Option<bool>,
-) -> HttpResponse {
+async fn respond(state: &web::Data<AppState>, id: String, decision: Option<bool>) -> HttpResponse {
     if !plausible(&id) {
         return not_found();
     }

@@ -252,7 +252,10 @@ impl Coupon {
                 cart: cart_total.currency(),
             });
         }
-        if let Some(min) = self.min_cart_total.filter(|m| cart_total.minor() < m.minor()) {
+        if let Some(min) = self
+            .min_cart_total
+            .filter(|m| cart_total.minor() < m.minor())
+        {
             return Err(CouponRejection::BelowMinimum(min));
         }
         Ok(Money::from_minor(
@@ -641,7 +644,14 @@ mod tests {
             CouponCode::parse(" summer-sale_1 ").map(|c| c.0),
             Ok("SUMMER-SALE_1".into())
         );
-        for bad in ["", "AB", "HAS SPACE", "ÜBER10", "X".repeat(33).as_str(), "a.b.c"] {
+        for bad in [
+            "",
+            "AB",
+            "HAS SPACE",
+            "ÜBER10",
+            "X".repeat(33).as_str(),
+            "a.b.c",
+        ] {
             assert!(CouponCode::parse(bad).is_err(), "{bad:?}");
         }
         assert!(CouponCode::parse(&"X".repeat(32)).is_ok());

@@ -207,7 +207,10 @@ impl PaymentIntentRepository for Tx<'_> {
             .get_result::<i64>(self.conn)
             .map_err(storage_error)?;
         let records = matching()
-            .order((payment_intents::created_at.desc(), payment_intents::id.desc()))
+            .order((
+                payment_intents::created_at.desc(),
+                payment_intents::id.desc(),
+            ))
             .limit(i64::from(page.limit()))
             .offset(page.offset())
             .select(IntentRecord::as_select())
