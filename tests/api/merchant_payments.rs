@@ -563,7 +563,7 @@ fn payment_list_filters_and_pages(b: Backend) {
     let r = app
         .get("/v1/payments?status=succeeded", Some(&viewer))
         .expect(200);
-    assert_eq!(ids(&r), [b2.clone()]);
+    assert_eq!(ids(&r), [b2]);
     let r = app
         .get(
             "/v1/payments?status=requires_action&limit=1&page=2",

@@ -59,6 +59,11 @@ pub fn open_store(settings: &Settings) -> Result<DbStore, StartError> {
 pub fn app_state(settings: &Settings, store: DbStore) -> Result<AppState, StartError> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let store: Arc<dyn Store> = Arc::new(store);
+    if settings.environment == Environment::Production {
+        tracing::warn!(
+            "payments use the built-in mock gateway: its checkout page approves without money"
+        );
+    }
     Ok(AppState {
         store,
         clock,
