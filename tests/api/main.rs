@@ -3,11 +3,17 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+#[path = "../support/commerce.rs"]
+mod commerce;
+
 mod edge_inventory;
 mod edge_orders;
 mod edge_summary;
 mod merchant;
+mod merchant_coupons;
+
 mod merchant_orders;
+mod merchant_payments;
 mod migrations;
 mod races;
 mod system;

@@ -182,6 +182,7 @@ impl TestApp {
             db_pool_size: 8,
             workers: Some(2),
             body_limit,
+            public_url: None,
             log: "warn".into(),
         };
         let store = kedai::open_store(&settings).unwrap_or_else(|e| panic!("open store: {e}"));

@@ -14,6 +14,7 @@ pub mod order_queries;
 pub mod order_scope;
 pub mod orders;
 pub mod outbox;
+pub mod payments;
 pub mod store;
 
 pub use actor::Actor;

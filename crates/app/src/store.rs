@@ -4,9 +4,11 @@
 use kedai_core::StorageError;
 use kedai_identity::{StaffRepository, TenantRepository};
 use kedai_inventory::{CatalogRepository, InventoryRepository};
+use kedai_loyalty::CouponRepository;
 use kedai_orders::OrderRepository;
 
 use crate::audit::AuditRepository;
+use crate::payments::{MockGatewayRepository, PaymentIntentRepository};
 use crate::{AppError, OutboxRepository};
 
 /// Every repository, over one connection inside one transaction.
@@ -18,6 +20,9 @@ pub trait UnitOfWork:
     + OrderRepository
     + OutboxRepository
     + AuditRepository
+    + CouponRepository
+    + PaymentIntentRepository
+    + MockGatewayRepository
 {
 }
 

@@ -8,6 +8,7 @@ pub mod dto;
 pub mod error;
 pub mod functions_v1;
 pub mod merchant_v1;
+mod mock_pay;
 pub mod surface;
 mod system;
 
@@ -17,6 +18,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::{App, web};
 use chrono::{DateTime, Utc};
+use kedai_app::payments::PaymentGateway;
 use kedai_app::{AppError, Store};
 use kedai_core::Clock;
 use kedai_core::storage::StorageErrorKind;
@@ -38,6 +40,8 @@ pub struct AppState {
     pub tokens: TokenService,
     /// Largest accepted request body, in bytes.
     pub body_limit: usize,
+    /// The payment gateway payment intents open checkouts at.
+    pub gateway: Arc<dyn PaymentGateway>,
 }
 
 impl AppState {
@@ -76,6 +80,7 @@ where
 {
     app.service(scope::scope("/functions/v1").configure(functions_v1::routes))
         .service(scope::scope("/v1").configure(merchant_v1::routes))
+        .service(scope::scope("/pay").configure(mock_pay::routes))
         .configure(system::routes)
 }
 

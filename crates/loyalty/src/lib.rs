@@ -3,4 +3,7 @@
 
 pub mod coupon;
 
-pub use coupon::CouponId;
+pub use coupon::{
+    Coupon, CouponCode, CouponDraft, CouponId, CouponRejection, CouponRepository, CouponStatus,
+    DiscountType, InvalidField, Redemption, RedemptionId,
+};

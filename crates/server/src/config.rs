@@ -72,6 +72,11 @@ pub struct Settings {
     )]
     pub body_limit: usize,
 
+    /// The address customers reach this server at, for links such as payment pages
+    /// (default `http://<bind address>`).
+    #[arg(long, env = "KEDAI_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
     /// Log filter (tracing `EnvFilter` syntax), e.g. `info` or `kedai=debug,info`.
     #[arg(long, env = "KEDAI_LOG", default_value = "info", global = true)]
     pub log: String,
@@ -117,6 +122,22 @@ impl Settings {
             return Err(ConfigError::SecretRequired);
         }
         development_secret(&self.data_dir.join("jwt-secret"))
+    }
+}
+
+impl Settings {
+    /// The public base URL without a trailing slash: the configured one, or
+    /// `http://<bind address>`.
+    #[must_use]
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map_or_else(
+                || format!("http://{}", self.bind),
+                |u| u.trim_end_matches('/').to_owned(),
+            )
     }
 }
 
@@ -226,5 +247,8 @@ mod tests {
         assert_eq!(s.database_url, "./data/kedai.db");
         assert_eq!(s.bind, "127.0.0.1:8080");
         assert_eq!(s.environment, Environment::Development);
+        assert_eq!(s.public_url(), "http://127.0.0.1:8080");
+        let s = settings(&["--public-url", "https://shop.example.com/"]);
+        assert_eq!(s.public_url(), "https://shop.example.com");
     }
 }

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use actix_web::{HttpServer, dev::ServerHandle};
 use kedai_app::Store;
+use kedai_app::payments::{MockGateway, PaymentGateway};
 use kedai_core::{Clock, SystemClock};
 use kedai_http::{AppState, TokenService, build_app};
 use kedai_persistence::{DatabaseUrl, DbStore, PoolOptions, connect_pool, migrate};
@@ -58,11 +59,17 @@ pub fn open_store(settings: &Settings) -> Result<DbStore, StartError> {
 pub fn app_state(settings: &Settings, store: DbStore) -> Result<AppState, StartError> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let store: Arc<dyn Store> = Arc::new(store);
+    if settings.environment == Environment::Production {
+        tracing::warn!(
+            "payments use the built-in mock gateway: its checkout page approves without money"
+        );
+    }
     Ok(AppState {
         store,
         clock,
         tokens: TokenService::new(&settings.jwt_secret()?),
         body_limit: settings.body_limit,
+        gateway: Arc::new(MockGateway::new(&settings.public_url())) as Arc<dyn PaymentGateway>,
     })
 }
 

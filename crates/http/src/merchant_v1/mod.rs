@@ -9,11 +9,15 @@ use crate::error::ApiError;
 use crate::surface::Merchant;
 
 mod catalog;
+mod coupons;
 mod orders;
+mod payments;
 mod session;
 
 pub use catalog::*;
+pub use coupons::*;
 pub use orders::*;
+pub use payments::*;
 pub use session::*;
 
 type Result<T> = std::result::Result<T, ApiError<Merchant>>;
@@ -22,7 +26,9 @@ type Result<T> = std::result::Result<T, ApiError<Merchant>>;
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.configure(session::routes)
         .configure(catalog::routes)
-        .configure(orders::routes);
+        .configure(orders::routes)
+        .configure(coupons::routes)
+        .configure(payments::routes);
 }
 
 fn product_id(raw: &str) -> Result<ProductId> {

@@ -2,10 +2,12 @@
 
 mod audit;
 mod catalog;
+mod coupons;
 mod identity;
 mod inventory;
 mod orders;
 mod outbox;
+mod payments;
 
 use crate::db::DbConnection;
 

@@ -1,0 +1,723 @@
+//! Payments through a gateway (003 §14): payment intents, their verification, and the
+//! built-in mock gateway whose checkout page lets a person approve or decline.
+//!
+//! An intent is opened for an order awaiting payment, for exactly its total. Verifying asks
+//! the gateway: an approval records the payment through the order payment path (the order
+//! becomes paid), a decline fails the intent, and anything else leaves it waiting. Verifying a
+//! succeeded intent again answers the same success without paying twice.
+
+use chrono::{DateTime, Utc};
+use kedai_core::{Currency, Money, Page, StorageError, TenantId, uuid_id};
+use kedai_identity::Permission;
+use kedai_orders::{Order, OrderId, OrderStatus, PaymentId, PaymentStatus};
+use serde_json::json;
+
+use crate::identity::tenant;
+use crate::orders::{PaymentCommand, record_payment};
+use crate::{Actor, Amount, AppError, FieldError, OutboxEvent, UnitOfWork};
+
+uuid_id!(
+    /// A payment intent.
+    PaymentIntentId
+);
+
+kedai_core::text_enum! {
+    /// Where a payment intent stands.
+    pub enum IntentStatus ("a payment intent status") {
+        /// Waiting for the customer at the gateway.
+        RequiresAction = "requires_action",
+        /// Paid; the payment is recorded on the order.
+        Succeeded = "succeeded",
+        /// Declined by the gateway.
+        Failed = "failed",
+        /// Abandoned.
+        Cancelled = "cancelled",
+    }
+}
+
+/// A payment intent as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentIntent {
+    /// Id.
+    pub id: PaymentIntentId,
+    /// Owner.
+    pub tenant_id: TenantId,
+    /// The order to pay.
+    pub order_id: OrderId,
+    /// Method code the customer chose (`fpx`, `card`, `ewallet`, ...).
+    pub method: String,
+    /// Amount (the order total when opened).
+    pub amount: Money,
+    /// Status.
+    pub status: IntentStatus,
+    /// Gateway name (`mock`).
+    pub gateway: String,
+    /// The gateway's checkout session.
+    pub gateway_session: String,
+    /// The gateway's reference for the payment, once decided.
+    pub gateway_reference: Option<String>,
+    /// The order payment recorded on success.
+    pub payment_id: Option<PaymentId>,
+    /// Staff member who opened it.
+    pub created_by: Option<String>,
+    /// Opened.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Succeeded or failed at.
+    pub completed_at: Option<DateTime<Utc>>,
+}
+
+/// A listed intent with its order number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntentRow {
+    /// The intent.
+    pub intent: PaymentIntent,
+    /// Its order's number.
+    pub order_number: String,
+}
+
+/// Which intents to list.
+#[derive(Debug, Clone, Default)]
+pub struct IntentFilter {
+    /// Of one order.
+    pub order_id: Option<OrderId>,
+    /// In one status.
+    pub status: Option<IntentStatus>,
+}
+
+/// Payment intents. Every method is confined to one tenant.
+pub trait PaymentIntentRepository {
+    /// Stores a new intent.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn insert_intent(&mut self, intent: &PaymentIntent) -> Result<(), StorageError>;
+
+    /// One intent of the tenant.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn find_intent(
+        &mut self,
+        tenant: TenantId,
+        id: PaymentIntentId,
+    ) -> Result<Option<PaymentIntent>, StorageError>;
+
+    /// Moves an intent out of `requires_action` to `status`, with the gateway reference —
+    /// only if it is still `requires_action`. Returns false, changing nothing, if it is not.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn complete_intent(
+        &mut self,
+        tenant: TenantId,
+        id: PaymentIntentId,
+        status: IntentStatus,
+        gateway_reference: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StorageError>;
+
+    /// Links a succeeded intent to the order payment it recorded.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn attach_intent_payment(
+        &mut self,
+        tenant: TenantId,
+        id: PaymentIntentId,
+        payment_id: PaymentId,
+    ) -> Result<(), StorageError>;
+
+    /// A page of intents, newest first, with their order numbers and the number that match;
+    /// a fixed number of queries whatever the page size.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn list_intents(
+        &mut self,
+        tenant: TenantId,
+        filter: &IntentFilter,
+        page: Page,
+    ) -> Result<(Vec<IntentRow>, i64), StorageError>;
+}
+
+/// What a gateway needs to open a checkout.
+#[derive(Debug, Clone)]
+pub struct CheckoutRequest {
+    /// The merchant.
+    pub tenant: TenantId,
+    /// Amount to collect.
+    pub amount: Money,
+    /// What is paid for (the order number).
+    pub description: String,
+    /// Now.
+    pub now: DateTime<Utc>,
+}
+
+/// An opened checkout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckoutSession {
+    /// The gateway's session id.
+    pub session_id: String,
+    /// Where the customer pays.
+    pub payment_url: String,
+}
+
+/// What the gateway says about a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GatewayOutcome {
+    /// Not decided yet.
+    Pending,
+    /// Paid.
+    Approved {
+        /// The gateway's payment reference.
+        reference: String,
+    },
+    /// Refused.
+    Declined {
+        /// Why.
+        reason: String,
+    },
+}
+
+/// A payment gateway. Calls run inside the use case's unit of work, so a gateway that keeps
+/// state in the database (the mock) shares its transaction.
+pub trait PaymentGateway: Send + Sync {
+    /// Short name stored on intents (`mock`).
+    fn name(&self) -> &'static str;
+
+    /// Opens a checkout for `request`.
+    ///
+    /// # Errors
+    /// [`AppError`] when the gateway refuses or fails.
+    fn open(
+        &self,
+        tx: &mut dyn UnitOfWork,
+        request: &CheckoutRequest,
+    ) -> Result<CheckoutSession, AppError>;
+
+    /// Where a session stands.
+    ///
+    /// # Errors
+    /// [`AppError`] when the gateway fails or does not know the session.
+    fn status(
+        &self,
+        tx: &mut dyn UnitOfWork,
+        tenant: TenantId,
+        session_id: &str,
+    ) -> Result<GatewayOutcome, AppError>;
+}
+
+kedai_core::text_enum! {
+    /// What the person on the mock checkout page decided.
+    pub enum MockDecision ("a mock session status") {
+        /// Not yet.
+        Pending = "pending",
+        /// Approve pressed.
+        Approved = "approved",
+        /// Decline pressed.
+        Declined = "declined",
+    }
+}
+
+/// A checkout session of the mock gateway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MockSession {
+    /// Random, unguessable id (the page's only secret).
+    pub id: String,
+    /// The merchant.
+    pub tenant_id: TenantId,
+    /// Amount.
+    pub amount: Money,
+    /// What is paid for.
+    pub description: String,
+    /// Decision.
+    pub status: MockDecision,
+    /// Reference given on approval.
+    pub reference: Option<String>,
+    /// Opened.
+    pub created_at: DateTime<Utc>,
+    /// Decided.
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+/// The mock gateway's sessions.
+pub trait MockGatewayRepository {
+    /// Stores a new session.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn insert_mock_session(&mut self, session: &MockSession) -> Result<(), StorageError>;
+
+    /// A session by its id (any tenant: the id is the secret the checkout page holds).
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn find_mock_session(&mut self, id: &str) -> Result<Option<MockSession>, StorageError>;
+
+    /// Records a decision on a pending session — only while it is pending (the first decision
+    /// wins). Returns false, changing nothing, otherwise.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn decide_mock_session(
+        &mut self,
+        id: &str,
+        decision: MockDecision,
+        reference: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StorageError>;
+}
+
+/// Random bytes from the operating system.
+fn random_bytes<const N: usize>() -> Result<[u8; N], AppError> {
+    let mut bytes = [0_u8; N];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| AppError::Storage(StorageError::other(e.to_string())))?;
+    Ok(bytes)
+}
+
+/// The built-in gateway: sessions in the database, decided on Kedai's own checkout page at
+/// `<public url>/pay/mock/<session id>`.
+#[derive(Debug, Clone)]
+pub struct MockGateway {
+    public_url: String,
+}
+
+impl MockGateway {
+    /// A mock gateway whose checkout pages live under `public_url`.
+    #[must_use]
+    pub fn new(public_url: &str) -> Self {
+        Self {
+            public_url: public_url.trim_end_matches('/').to_owned(),
+        }
+    }
+}
+
+impl PaymentGateway for MockGateway {
+    fn name(&self) -> &'static str {
+        "mock"
+    }
+
+    fn open(
+        &self,
+        tx: &mut dyn UnitOfWork,
+        request: &CheckoutRequest,
+    ) -> Result<CheckoutSession, AppError> {
+        // A random (v4) UUID, not a time-ordered one: the id is the page's only secret.
+        let id = kedai_core::uuid::Builder::from_random_bytes(random_bytes::<16>()?)
+            .into_uuid()
+            .to_string();
+        tx.insert_mock_session(&MockSession {
+            id: id.clone(),
+            tenant_id: request.tenant,
+            amount: request.amount,
+            description: request.description.clone(),
+            status: MockDecision::Pending,
+            reference: None,
+            created_at: request.now,
+            decided_at: None,
+        })?;
+        Ok(CheckoutSession {
+            payment_url: format!("{}/pay/mock/{id}", self.public_url),
+            session_id: id,
+        })
+    }
+
+    fn status(
+        &self,
+        tx: &mut dyn UnitOfWork,
+        tenant: TenantId,
+        session_id: &str,
+    ) -> Result<GatewayOutcome, AppError> {
+        let session = tx
+            .find_mock_session(session_id)?
+            .filter(|s| s.tenant_id == tenant)
+            .ok_or_else(|| {
+                AppError::Storage(StorageError::other("mock gateway session missing"))
+            })?;
+        Ok(match session.status {
+            MockDecision::Pending => GatewayOutcome::Pending,
+            MockDecision::Approved => GatewayOutcome::Approved {
+                reference: session.reference.unwrap_or_default(),
+            },
+            MockDecision::Declined => GatewayOutcome::Declined {
+                reason: "declined on the checkout page".into(),
+            },
+        })
+    }
+}
+
+/// What the mock checkout page shows.
+#[derive(Debug, Clone)]
+pub struct MockCheckout {
+    /// The session.
+    pub session: MockSession,
+    /// The merchant's name.
+    pub merchant_name: String,
+}
+
+/// The mock checkout page's data. `None` for an unknown session.
+///
+/// # Errors
+/// [`AppError::Storage`].
+pub fn mock_checkout(
+    tx: &mut dyn UnitOfWork,
+    session_id: &str,
+) -> Result<Option<MockCheckout>, AppError> {
+    let Some(session) = tx.find_mock_session(session_id)? else {
+        return Ok(None);
+    };
+    let merchant_name = tx
+        .find_tenant(session.tenant_id)?
+        .map(|t| t.name)
+        .unwrap_or_default();
+    Ok(Some(MockCheckout {
+        session,
+        merchant_name,
+    }))
+}
+
+/// Records the decision of the person on the mock checkout page; the first decision wins and
+/// later ones change nothing. Returns the session as it now stands, `None` when unknown.
+///
+/// # Errors
+/// [`AppError::Storage`].
+pub fn decide_mock(
+    tx: &mut dyn UnitOfWork,
+    session_id: &str,
+    approve: bool,
+    now: DateTime<Utc>,
+) -> Result<Option<MockCheckout>, AppError> {
+    if tx.find_mock_session(session_id)?.is_none() {
+        return Ok(None);
+    }
+    let (decision, reference) = if approve {
+        let hex: String = random_bytes::<6>()?
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect();
+        (MockDecision::Approved, Some(format!("MOCK-{hex}")))
+    } else {
+        (MockDecision::Declined, None)
+    };
+    tx.decide_mock_session(session_id, decision, reference.as_deref(), now)?;
+    mock_checkout(tx, session_id)
+}
+
+/// A payment intent as requested.
+#[derive(Debug, Clone)]
+pub struct CreateIntent {
+    /// The order, as given.
+    pub order_id: String,
+    /// Method code.
+    pub method: String,
+    /// Amount; must equal the order total.
+    pub amount: Amount,
+    /// Currency; must be the merchant's.
+    pub currency: String,
+}
+
+/// An opened intent and where to pay it.
+#[derive(Debug, Clone)]
+pub struct OpenedIntent {
+    /// The intent.
+    pub intent: PaymentIntent,
+    /// The gateway's checkout page.
+    pub payment_url: String,
+}
+
+fn payment_failed(field: &str, message: impl Into<String>) -> AppError {
+    AppError::Validation {
+        code: "PAYMENT_FAILED",
+        errors: vec![FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }],
+    }
+}
+
+const fn awaits_payment(status: OrderStatus) -> bool {
+    matches!(status, OrderStatus::Pending | OrderStatus::Confirmed)
+}
+
+/// Opens a payment intent for an order awaiting payment, for exactly its total, and a
+/// checkout session at the gateway.
+///
+/// # Errors
+/// [`AppError::Forbidden`]; [`AppError::Validation`] for a bad method, amount or currency;
+/// [`AppError::NotFound`] (order); [`AppError::Conflict`] `PAYMENT_NOT_ALLOWED` when the order
+/// does not await payment; `PAYMENT_FAILED` (422, field `amount`) when the amount is not the
+/// order total; [`AppError::Storage`].
+#[tracing::instrument(skip_all, fields(tenant.id = %actor.tenant))]
+pub fn create_intent(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    gateway: &dyn PaymentGateway,
+    cmd: &CreateIntent,
+    now: DateTime<Utc>,
+) -> Result<OpenedIntent, AppError> {
+    actor.require(Permission::PaymentsWrite)?;
+    let tenant = tenant(tx, actor.tenant)?;
+    let mut errors = Vec::new();
+    let method = cmd.method.trim();
+    if method.is_empty() || method.chars().count() > 64 {
+        errors.push(FieldError {
+            field: "method".into(),
+            message: "must be 1 to 64 characters".into(),
+        });
+    }
+    match Currency::from_code(&cmd.currency) {
+        Ok(c) if c == tenant.currency => {}
+        Ok(_) | Err(_) => errors.push(FieldError {
+            field: "currency".into(),
+            message: format!("must be {}, the merchant's currency", tenant.currency),
+        }),
+    }
+    let amount = match cmd.amount.to_money(tenant.currency, "amount") {
+        Ok(a) if a.is_positive() => Some(a),
+        Ok(_) => {
+            errors.push(FieldError {
+                field: "amount".into(),
+                message: "must be greater than 0".into(),
+            });
+            None
+        }
+        Err(AppError::Validation { errors: e, .. }) => {
+            errors.extend(e);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let (Some(amount), true) = (amount, errors.is_empty()) else {
+        return Err(AppError::Validation {
+            code: "VALIDATION_ERROR",
+            errors,
+        });
+    };
+    let order_id: OrderId = cmd
+        .order_id
+        .parse()
+        .map_err(|_| AppError::not_found("order", &cmd.order_id))?;
+    let order = tx
+        .find_order(actor.tenant, order_id)?
+        .ok_or_else(|| AppError::not_found("order", order_id))?;
+    if !awaits_payment(order.status) {
+        return Err(AppError::conflict(
+            "PAYMENT_NOT_ALLOWED",
+            format!("an order in status {} does not await payment", order.status),
+        ));
+    }
+    if amount != order.total_amount {
+        return Err(payment_failed(
+            "amount",
+            format!(
+                "must equal the order's outstanding total {}",
+                order.total_amount
+            ),
+        ));
+    }
+    let session = gateway.open(
+        tx,
+        &CheckoutRequest {
+            tenant: actor.tenant,
+            amount,
+            description: order.order_number.to_string(),
+            now,
+        },
+    )?;
+    let intent = PaymentIntent {
+        id: PaymentIntentId::new(),
+        tenant_id: actor.tenant,
+        order_id: order.id,
+        method: method.to_owned(),
+        amount,
+        status: IntentStatus::RequiresAction,
+        gateway: gateway.name().to_owned(),
+        gateway_session: session.session_id,
+        gateway_reference: None,
+        payment_id: None,
+        created_by: actor.id_string(),
+        created_at: now,
+        updated_at: now,
+        completed_at: None,
+    };
+    tx.insert_intent(&intent)?;
+    Ok(OpenedIntent {
+        intent,
+        payment_url: session.payment_url,
+    })
+}
+
+/// The outcome of verifying an intent. A decline is an outcome, not an error, so that the
+/// failed intent is committed; the caller reports it as `PAYMENT_FAILED`.
+#[derive(Debug, Clone)]
+pub enum Verified {
+    /// Paid (now or earlier).
+    Succeeded {
+        /// The intent.
+        intent: PaymentIntent,
+        /// The order's status now.
+        order_status: OrderStatus,
+        /// The payment recorded on the order.
+        payment_id: PaymentId,
+    },
+    /// Declined (now or earlier).
+    Declined {
+        /// The intent.
+        intent: PaymentIntent,
+        /// Why.
+        reason: String,
+    },
+}
+
+fn order_of(tx: &mut dyn UnitOfWork, intent: &PaymentIntent) -> Result<Order, AppError> {
+    tx.find_order(intent.tenant_id, intent.order_id)?
+        .ok_or_else(|| AppError::not_found("order", intent.order_id))
+}
+
+/// Asks the gateway about an intent and applies the answer: an approval records the payment
+/// on the order (which becomes paid) in this transaction; a decline fails the intent. A
+/// decided intent answers its decision again without recording anything.
+///
+/// # Errors
+/// [`AppError::Forbidden`]; [`AppError::NotFound`] (intent); [`AppError::Conflict`]
+/// `PAYMENT_PENDING` while the customer has not decided, `PAYMENT_NOT_ALLOWED` when the order
+/// no longer awaits payment (nothing is recorded); `PAYMENT_FAILED` (422) when
+/// `gateway_reference` does not match the gateway's; [`AppError::Storage`].
+#[tracing::instrument(skip_all, fields(tenant.id = %actor.tenant, payment_intent.id = %id))]
+pub fn verify_intent(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    gateway: &dyn PaymentGateway,
+    id: PaymentIntentId,
+    gateway_reference: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Verified, AppError> {
+    actor.require(Permission::PaymentsWrite)?;
+    let intent = tx
+        .find_intent(actor.tenant, id)?
+        .ok_or_else(|| AppError::not_found("payment intent", id))?;
+    let claimed = gateway_reference.map(str::trim).filter(|r| !r.is_empty());
+    let check_reference = |actual: Option<&str>| match (claimed, actual) {
+        (Some(c), Some(a)) if c != a => Err(payment_failed(
+            "gateway_reference",
+            "does not match the gateway's reference for this payment",
+        )),
+        _ => Ok(()),
+    };
+    match intent.status {
+        IntentStatus::Succeeded => {
+            check_reference(intent.gateway_reference.as_deref())?;
+            let order_status = order_of(tx, &intent)?.status;
+            let payment_id = intent.payment_id.ok_or_else(|| {
+                AppError::Storage(StorageError::other("succeeded intent without a payment"))
+            })?;
+            return Ok(Verified::Succeeded {
+                intent,
+                order_status,
+                payment_id,
+            });
+        }
+        IntentStatus::Failed | IntentStatus::Cancelled => {
+            return Ok(Verified::Declined {
+                reason: format!("the payment {}", intent.status),
+                intent,
+            });
+        }
+        IntentStatus::RequiresAction => {}
+    }
+    match gateway.status(tx, actor.tenant, &intent.gateway_session)? {
+        GatewayOutcome::Pending => Err(AppError::conflict(
+            "PAYMENT_PENDING",
+            "the customer has not completed the payment yet",
+        )),
+        GatewayOutcome::Declined { reason } => {
+            if !tx.complete_intent(actor.tenant, id, IntentStatus::Failed, None, now)? {
+                return Err(AppError::lost_race("payment intent decided concurrently"));
+            }
+            let order = order_of(tx, &intent)?;
+            tx.append_event(&OutboxEvent {
+                tenant_id: actor.tenant,
+                event_type: "payment.failed",
+                aggregate_id: order.id.to_string(),
+                payload: json!({
+                    "payment_intent_id": id.to_string(),
+                    "order_id": order.id.to_string(),
+                    "order_number": order.order_number.as_str(),
+                    "amount": intent.amount.to_string(),
+                    "currency": intent.amount.currency().code(),
+                    "status": "failed",
+                    "reason": reason,
+                }),
+                created_at: now,
+            })?;
+            Ok(Verified::Declined {
+                intent: PaymentIntent {
+                    status: IntentStatus::Failed,
+                    updated_at: now,
+                    completed_at: Some(now),
+                    ..intent
+                },
+                reason,
+            })
+        }
+        GatewayOutcome::Approved { reference } => {
+            check_reference(Some(&reference))?;
+            // Claim the intent first: concurrent verifications queue on this guarded update
+            // and the losers start over, finding it succeeded.
+            if !tx.complete_intent(
+                actor.tenant,
+                id,
+                IntentStatus::Succeeded,
+                Some(&reference),
+                now,
+            )? {
+                return Err(AppError::lost_race("payment intent decided concurrently"));
+            }
+            // The order payment path re-checks the order (awaiting payment, amount) and moves
+            // it to paid with history, the payment row and `payment.success`; for an order
+            // cancelled meanwhile it fails and the whole transaction, claim included, is
+            // rolled back.
+            let paid = record_payment(
+                tx,
+                actor,
+                &PaymentCommand {
+                    order_id: intent.order_id,
+                    method: intent.method.clone(),
+                    amount: Amount(intent.amount.to_string()),
+                    status: PaymentStatus::Completed,
+                },
+                now,
+            )?;
+            tx.attach_intent_payment(actor.tenant, id, paid.payment.id)?;
+            Ok(Verified::Succeeded {
+                intent: PaymentIntent {
+                    status: IntentStatus::Succeeded,
+                    gateway_reference: Some(reference),
+                    payment_id: Some(paid.payment.id),
+                    updated_at: now,
+                    completed_at: Some(now),
+                    ..intent
+                },
+                order_status: paid.order_status,
+                payment_id: paid.payment.id,
+            })
+        }
+    }
+}
+
+/// A page of the tenant's payment intents, newest first.
+///
+/// # Errors
+/// [`AppError::Forbidden`], [`AppError::Storage`].
+pub fn list_intents(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    filter: &IntentFilter,
+    page: Page,
+) -> Result<(Vec<IntentRow>, i64), AppError> {
+    actor.require(Permission::OrdersRead)?;
+    Ok(tx.list_intents(actor.tenant, filter, page)?)
+}
