@@ -59,7 +59,7 @@ fn unknown_routes_answer_in_the_surface_envelope(b: Backend) {
             Some(&app.owner),
         )
         .merchant_error(405, "METHOD_NOT_ALLOWED");
-    assert_eq!(r.header("allow"), Some("GET"));
+    assert_eq!(r.header("allow"), Some("GET, PATCH"));
     let r = app
         .patch("/v1/products", Some(&app.owner), &json!({}))
         .merchant_error(405, "METHOD_NOT_ALLOWED");

@@ -462,7 +462,6 @@ impl TestApp {
             "SELECT 'lot ' || id || ' ' || quantity || ' ' || remaining AS line FROM inventory_lots ORDER BY id",
             "SELECT 'order ' || id || ' ' || status || ' ' || COALESCE(payment_status, '-') || ' ' || total_amount_minor || ' ' || \
              COALESCE(coupon_code, '-') || ' ' || CAST(updated_at AS TEXT) AS line FROM orders ORDER BY id",
-            "SELECT 'staff ' || id || ' ' || role || ' ' || CAST(active AS TEXT) AS line FROM staff ORDER BY id",
             "SELECT 'staff outlets ' || COUNT(*) AS line FROM staff_outlets",
             "SELECT 'outlet ' || id || ' ' || code || ' ' || status || ' ' || CAST(updated_at AS TEXT) AS line FROM outlets ORDER BY id",
             "SELECT 'customer ' || id || ' ' || CAST(updated_at AS TEXT) AS line FROM customers ORDER BY id",
