@@ -7,10 +7,12 @@ pub mod audit;
 pub mod catalog;
 pub mod demo;
 pub mod error;
+pub mod idempotency;
 pub mod identity;
 pub mod inventory;
 pub mod orders;
 pub mod outbox;
+pub mod session;
 pub mod store;
 
 pub use actor::Actor;

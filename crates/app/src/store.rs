@@ -2,11 +2,12 @@
 //! `&mut dyn UnitOfWork`, so nothing above persistence knows the database engine.
 
 use kedai_core::StorageError;
-use kedai_identity::{StaffRepository, TenantRepository};
+use kedai_identity::{SessionRepository, StaffRepository, TenantRepository};
 use kedai_inventory::{CatalogRepository, InventoryRepository};
 use kedai_orders::OrderRepository;
 
-use crate::audit::AuditRepository;
+use crate::audit::{AuditLogReader, AuditRepository};
+use crate::idempotency::IdempotencyRepository;
 use crate::{AppError, OutboxRepository};
 
 /// Every repository, over one connection inside one transaction.
@@ -18,6 +19,9 @@ pub trait UnitOfWork:
     + OrderRepository
     + OutboxRepository
     + AuditRepository
+    + AuditLogReader
+    + SessionRepository
+    + IdempotencyRepository
 {
 }
 

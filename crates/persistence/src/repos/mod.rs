@@ -2,10 +2,12 @@
 
 mod audit;
 mod catalog;
+mod idempotency;
 mod identity;
 mod inventory;
 mod orders;
 mod outbox;
+mod session;
 
 use crate::db::DbConnection;
 
