@@ -7,7 +7,9 @@ pub mod body;
 pub mod dto;
 pub mod error;
 pub mod functions_v1;
+pub mod idempotency;
 pub mod merchant_v1;
+pub mod ratelimit;
 pub mod surface;
 mod system;
 
@@ -38,6 +40,8 @@ pub struct AppState {
     pub tokens: TokenService,
     /// Largest accepted request body, in bytes.
     pub body_limit: usize,
+    /// This instance's rate limiters, shared by its workers.
+    pub limits: Arc<ratelimit::RateLimits>,
 }
 
 impl AppState {
@@ -127,6 +131,8 @@ pub fn build_app(
         .app_data(web::Data::new(system::KnownRoutes::from_doc(&doc)))
         .service(system::docs(doc))
         .default_service(web::to(system::not_found))
+        .wrap(actix_web::middleware::from_fn(idempotency::replay))
+        .wrap(actix_web::middleware::from_fn(ratelimit::limit))
         .wrap(actix_web::middleware::from_fn(system::request_id_header))
         .wrap(tracing_actix_web::TracingLogger::default())
 }

@@ -8,10 +8,12 @@ use kedai_orders::OrderId;
 use crate::error::ApiError;
 use crate::surface::Merchant;
 
+mod audit;
 mod catalog;
 mod orders;
 mod session;
 
+pub use audit::*;
 pub use catalog::*;
 pub use orders::*;
 pub use session::*;
@@ -21,6 +23,7 @@ type Result<T> = std::result::Result<T, ApiError<Merchant>>;
 /// Registers the merchant routes.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.configure(session::routes)
+        .configure(audit::routes)
         .configure(catalog::routes)
         .configure(orders::routes);
 }
