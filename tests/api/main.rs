@@ -7,6 +7,8 @@ mod edge_inventory;
 mod edge_orders;
 mod edge_summary;
 mod merchant;
+mod merchant_auth;
 mod migrations;
+mod platform;
 mod races;
 mod system;

@@ -18,6 +18,8 @@ use kedai_persistence::DbStore;
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
+pub mod platform;
+
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -85,14 +85,7 @@ pub(crate) async fn replay(
             .map(ServiceResponse::map_into_boxed_body);
     };
     let path = req.path().to_owned();
-    let key = match raw
-        .to_str()
-        .map_err(|_| AppError::invalid(idempotency::HEADER, "must be printable ASCII characters"))
-        .and_then(|k| validate_key(k).map(str::to_owned))
-    {
-        Ok(key) => key,
-        Err(e) => return Ok(req.into_response(error(&path, Failure::App(e)))),
-    };
+    // Without a valid token the handler answers 401, before anything else is looked at.
     let Some(verified) = bearer(req.request())
         .ok()
         .flatten()
@@ -102,6 +95,14 @@ pub(crate) async fn replay(
             .call(req)
             .await
             .map(ServiceResponse::map_into_boxed_body);
+    };
+    let key = match raw
+        .to_str()
+        .map_err(|_| AppError::invalid(idempotency::HEADER, "must be printable ASCII characters"))
+        .and_then(|k| validate_key(k).map(str::to_owned))
+    {
+        Ok(key) => key,
+        Err(e) => return Ok(req.into_response(error(&path, Failure::App(e)))),
     };
 
     // Buffer the body to fingerprint it, then hand it on. A body over the limit is passed on
