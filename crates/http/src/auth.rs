@@ -4,11 +4,16 @@
 
 use std::marker::PhantomData;
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, http::header, web};
 use chrono::{DateTime, Utc};
 use futures_util::future::LocalBoxFuture;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, errors::ErrorKind};
 use kedai_app::{Actor, AppError, AuthFailure, session};
+use kedai_core::StorageError;
+use kedai_core::storage::StorageErrorKind;
 use kedai_identity::SessionId;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -182,6 +187,66 @@ fn signed_in(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Option<Verifie
     })
 }
 
+/// A failure of [`signed_in`] in a form that can be kept in the request and copied.
+#[derive(Debug, Clone)]
+enum Kept {
+    Auth(AuthFailure),
+    Storage(StorageErrorKind, String),
+}
+
+impl Kept {
+    fn keep(failure: Failure) -> Self {
+        match failure {
+            Failure::App(AppError::Unauthenticated(why)) => Self::Auth(why),
+            Failure::App(AppError::Storage(e)) => Self::Storage(e.kind(), e.to_string()),
+            other => Self::Storage(StorageErrorKind::Other, format!("{other:?}")),
+        }
+    }
+
+    fn failure(self) -> Failure {
+        match self {
+            Self::Auth(why) => Failure::App(AppError::Unauthenticated(why)),
+            Self::Storage(kind, message) => {
+                Failure::App(AppError::Storage(StorageError::new(kind, message)))
+            }
+        }
+    }
+}
+
+/// The caller, resolved once per request by [`resolve`] before the handler's extractors run.
+#[derive(Debug, Clone)]
+struct Resolved(Result<Option<Verified>, Kept>);
+
+/// Middleware: checks the request's token and session before the handler runs, so that the
+/// extractors answer at once and a 401 comes before any body error (actix polls a handler's
+/// extractors together, and the first to fail answers).
+pub(crate) async fn resolve(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if !crate::ratelimit::exempt(req.path()) {
+        let outcome = signed_in(req.request()).await.map_err(Kept::keep);
+        req.extensions_mut().insert(Resolved(outcome));
+    }
+    next.call(req).await
+}
+
+/// The caller as [`resolve`] found them, or checked now when it did not run.
+fn caller(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Option<Verified>, Failure>> {
+    let kept = req.extensions().get::<Resolved>().cloned();
+    match kept {
+        Some(Resolved(outcome)) => Box::pin(std::future::ready(outcome.map_err(Kept::failure))),
+        None => signed_in(req),
+    }
+}
+
+/// The caller [`resolve`] found, if the token was good (no database read).
+pub(crate) fn resolved(req: &HttpRequest) -> Option<Verified> {
+    req.extensions()
+        .get::<Resolved>()
+        .and_then(|r| r.0.as_ref().ok().copied().flatten())
+}
+
 /// A signed-in staff member; answers 401 in surface `S`'s envelope otherwise.
 #[derive(Debug)]
 pub struct Authed<S>(pub Actor, pub PhantomData<S>);
@@ -191,7 +256,7 @@ impl<S: Surface> FromRequest for Authed<S> {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let check = signed_in(req);
+        let check = caller(req);
         Box::pin(async move {
             match check.await {
                 Ok(Some(v)) => Ok(Self(v.actor, PhantomData)),
@@ -211,7 +276,7 @@ impl<S: Surface> FromRequest for AuthedSession<S> {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let check = signed_in(req);
+        let check = caller(req);
         Box::pin(async move {
             match check.await {
                 Ok(Some(v)) => Ok(Self(v, PhantomData)),
@@ -231,7 +296,7 @@ impl<S: Surface> FromRequest for MaybeAuthed<S> {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let check = signed_in(req);
+        let check = caller(req);
         Box::pin(async move {
             check
                 .await

@@ -17,7 +17,7 @@ use kedai_app::AppError;
 use kedai_app::idempotency::{self, Decision, KeyScope, StoredResponse, fingerprint, validate_key};
 
 use crate::AppState;
-use crate::auth::bearer;
+use crate::auth::resolved;
 use crate::error::{ApiError, Failure};
 use crate::surface::{Edge, Merchant};
 
@@ -85,12 +85,8 @@ pub(crate) async fn replay(
             .map(ServiceResponse::map_into_boxed_body);
     };
     let path = req.path().to_owned();
-    // Without a valid token the handler answers 401, before anything else is looked at.
-    let Some(verified) = bearer(req.request())
-        .ok()
-        .flatten()
-        .and_then(|token| state.tokens.verify(token).ok())
-    else {
+    // Without a valid token and live session the handler answers 401, before anything else.
+    let Some(verified) = resolved(req.request()) else {
         return next
             .call(req)
             .await

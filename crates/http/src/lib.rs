@@ -132,6 +132,7 @@ pub fn build_app(
         .service(system::docs(doc))
         .default_service(web::to(system::not_found))
         .wrap(actix_web::middleware::from_fn(idempotency::replay))
+        .wrap(actix_web::middleware::from_fn(auth::resolve))
         .wrap(actix_web::middleware::from_fn(ratelimit::limit))
         .wrap(actix_web::middleware::from_fn(system::request_id_header))
         .wrap(tracing_actix_web::TracingLogger::default())
