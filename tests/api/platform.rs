@@ -348,6 +348,11 @@ fn the_audit_log_lists_sensitive_actions_newest_first(b: Backend) {
     let mine = list(&format!("actor={amy_id}"));
     assert_eq!(mine["meta"]["total"], json!(3), "{mine}");
     assert_eq!(list("action=auth.login")["meta"]["total"], json!(2));
+    assert_eq!(
+        list("action=auth.login,auth.logout&action=stock.adjusted")["meta"]["total"],
+        json!(4)
+    );
+    assert_eq!(list("action=nothing.happened")["meta"]["total"], json!(0));
     let page = list("page=2&limit=4");
     assert_eq!(page["data"].as_array().map(Vec::len), Some(2));
     assert_eq!(
@@ -367,6 +372,7 @@ fn the_audit_log_lists_sensitive_actions_newest_first(b: Backend) {
     );
     for (query, field) in [
         ("date_from=yesterday", "date_from"),
+        ("actor=not-a-staff-id", "actor"),
         ("date_to=2026-13-01", "date_to"),
         ("date_from=2026-02-01&date_to=2026-01-01", "date_to"),
         ("page=0", "page"),

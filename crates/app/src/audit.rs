@@ -87,8 +87,8 @@ pub struct AuditRecord {
 /// Which audit entries to list, newest first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditQuery {
-    /// Only this action (`auth.login`).
-    pub action: Option<String>,
+    /// Only these actions (`auth.login`); all when empty.
+    pub actions: Vec<String>,
     /// Only this actor (staff id).
     pub actor: Option<String>,
     /// From this time on (inclusive).

@@ -29,8 +29,8 @@ pub struct AuditLogQuery {
     page: Option<u32>,
     /// Page size, 1 to 100 (default 20).
     limit: Option<u32>,
-    /// Only this action, e.g. `auth.login`, `auth.login_failed`, `auth.logout`,
-    /// `stock.adjusted`, `payment.refunded`.
+    /// Only these actions (repeat or comma-separate), e.g. `auth.login`, `auth.login_failed`,
+    /// `auth.logout`, `stock.adjusted`, `payment.refunded`.
     action: Option<String>,
     /// Only entries by this staff id.
     actor: Option<String>,
@@ -115,8 +115,10 @@ pub async fn list_audit_log(
     let q = Query::of(&req)?;
     let query = AuditQuery {
         page: q.page(&["limit"])?,
-        action: q.text("action"),
-        actor: q.text("actor"),
+        actions: q.list("action"),
+        actor: q
+            .parsed::<kedai_identity::StaffId>("actor", "a staff id")?
+            .map(|id| id.to_string()),
         from: bound(&q, "date_from", false)?,
         to: bound(&q, "date_to", true)?,
     };

@@ -83,8 +83,8 @@ impl AuditLogReader for Tx<'_> {
             let mut query = audit_log::table
                 .filter(audit_log::tenant_id.eq(tenant.to_string()))
                 .into_boxed();
-            if let Some(action) = &q.action {
-                query = query.filter(audit_log::action.eq(action.clone()));
+            if !q.actions.is_empty() {
+                query = query.filter(audit_log::action.eq_any(q.actions.clone()));
             }
             if let Some(actor) = &q.actor {
                 query = query.filter(audit_log::actor.eq(actor.clone()));
