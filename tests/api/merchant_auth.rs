@@ -5,11 +5,12 @@ use kedai_identity::Role;
 use serde_json::{Value, json};
 
 use crate::support::platform::{count, lines, sign_in, text};
-use crate::support::{Backend, PASSWORD, TestApp};
+use crate::support::{Backend, PASSWORD, TestApp, race};
 
 crate::on_both_backends! {
     sign_in_returns_a_refresh_token_that_rotates,
     refresh_refuses_bad_tokens_and_bodies,
+    racing_refreshes_with_one_token_rotate_once,
     logout_ends_the_access_and_the_refresh_token,
     deactivation_and_role_changes_apply_at_once,
     expired_and_sessionless_tokens_are_refused,
@@ -283,4 +284,29 @@ fn repeated_failed_sign_ins_are_slowed_down(b: Backend) {
         .expect(200);
     // The owner's, cy's four and ben's one.
     assert_eq!(logins.body["meta"]["total"], json!(6), "{}", logins.body);
+}
+
+fn racing_refreshes_with_one_token_rotate_once(b: Backend) {
+    let app = std::sync::Arc::new(TestApp::start(b));
+    app.create_staff(app.tenant, "tan@example.com", Role::Cashier);
+    let token = text(&sign_in(&app, "tan@example.com")["refresh_token"]);
+    let shared = std::sync::Arc::clone(&app);
+    let answers = race(6, move |_| {
+        let r = refresh(&shared, &token);
+        (r.status, r.body)
+    });
+    let won: Vec<&Value> = answers
+        .iter()
+        .filter(|(status, _)| *status == 200)
+        .map(|(_, body)| body)
+        .collect();
+    assert_eq!(won.len(), 1, "{answers:?}");
+    assert!(
+        answers.iter().all(
+            |(s, b)| *s == 200 || (*s == 401 && b["error_code"] == json!("AUTH_TOKEN_INVALID"))
+        ),
+        "{answers:?}"
+    );
+    // The winner's refresh token is the one that works now.
+    refresh(&app, &text(&won[0]["data"]["refresh_token"])).expect(200);
 }

@@ -416,6 +416,20 @@ mod tests {
     }
 
     #[test]
+    fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+        let req = actix_web::test::TestRequest::default()
+            .peer_addr("10.0.0.7:50000".parse().unwrap_or_else(|e| panic!("{e}")))
+            .insert_header(("x-forwarded-for", "203.0.113.9, 10.0.0.1"))
+            .to_http_request();
+        assert_eq!(client_ip(&req, false), "10.0.0.7");
+        assert_eq!(client_ip(&req, true), "203.0.113.9");
+        let direct = actix_web::test::TestRequest::default()
+            .peer_addr("10.0.0.8:1".parse().unwrap_or_else(|e| panic!("{e}")))
+            .to_http_request();
+        assert_eq!(client_ip(&direct, true), "10.0.0.8");
+    }
+
+    #[test]
     fn a_token_gets_its_quota_then_is_refused() {
         let limits = RateLimits::new(RateLimitConfig {
             per_token_per_minute: 3,
