@@ -256,3 +256,61 @@ mod tests {
         }
     }
 }
+
+/// Documents `Idempotency-Key` on the keyed operations that exist: the header, and the 409s.
+pub(crate) fn document(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::{ContentBuilder, Ref, Required, ResponseBuilder};
+    for path in PATHS {
+        let Some(op) = doc
+            .paths
+            .paths
+            .get_mut(path)
+            .and_then(|item| item.post.as_mut())
+        else {
+            continue;
+        };
+        let envelope = if path.starts_with("/functions/") {
+            "EdgeErrorBody"
+        } else {
+            "MerchantErrorBody"
+        };
+        let header = ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "1 to 255 characters. The first response to a request with this key (per staff \
+                 member) is kept for 24 hours and replayed, with `Idempotent-Replayed: true`, \
+                 for the same request again.",
+            ))
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .max_length(Some(idempotency::MAX_KEY_LEN)),
+            ))
+            .build();
+        op.parameters
+            .get_or_insert_with(Vec::new)
+            .push(header.into());
+        let conflict = ResponseBuilder::new()
+            .description(
+                "A conflict; with an Idempotency-Key also IDEMPOTENCY_KEY_REUSED (the key was \
+                 used for a different request) or IDEMPOTENCY_KEY_IN_USE (the first request \
+                 with it is still running)",
+            )
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name(envelope)))
+                    .build(),
+            )
+            .build();
+        op.responses
+            .responses
+            .entry("409".into())
+            .or_insert_with(|| conflict.into());
+    }
+}

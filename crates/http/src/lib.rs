@@ -93,6 +93,8 @@ fn document(mut doc: OpenApi) -> OpenApi {
             .into(),
     );
     doc.info.license = Some(utoipa::openapi::License::new("Apache-2.0"));
+    ratelimit::document(&mut doc);
+    idempotency::document(&mut doc);
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",
