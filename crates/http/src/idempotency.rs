@@ -227,36 +227,6 @@ async fn release(state: &web::Data<AppState>, scope: KeyScope) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_creating_posts_apply() {
-        assert!(applies(&Method::POST, "/functions/v1/order-create"));
-        assert!(applies(&Method::POST, "/v1/orders"));
-        assert!(!applies(&Method::GET, "/v1/orders"));
-        assert!(!applies(&Method::POST, "/v1/products"));
-        assert!(!applies(&Method::POST, "/v1/orders/abc/status"));
-    }
-
-    #[test]
-    fn server_errors_and_unauthenticated_answers_are_not_kept() {
-        for (status, kept) in [
-            (StatusCode::OK, true),
-            (StatusCode::CREATED, true),
-            (StatusCode::UNPROCESSABLE_ENTITY, true),
-            (StatusCode::CONFLICT, true),
-            (StatusCode::UNAUTHORIZED, false),
-            (StatusCode::TOO_MANY_REQUESTS, false),
-            (StatusCode::INTERNAL_SERVER_ERROR, false),
-            (StatusCode::SERVICE_UNAVAILABLE, false),
-        ] {
-            assert_eq!(keeps(status), kept, "{status}");
-        }
-    }
-}
-
 /// Documents `Idempotency-Key` on the keyed operations that exist: the header, and the 409s.
 pub(crate) fn document(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
@@ -312,5 +282,35 @@ pub(crate) fn document(doc: &mut utoipa::openapi::OpenApi) {
             .responses
             .entry("409".into())
             .or_insert_with(|| conflict.into());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_creating_posts_apply() {
+        assert!(applies(&Method::POST, "/functions/v1/order-create"));
+        assert!(applies(&Method::POST, "/v1/orders"));
+        assert!(!applies(&Method::GET, "/v1/orders"));
+        assert!(!applies(&Method::POST, "/v1/products"));
+        assert!(!applies(&Method::POST, "/v1/orders/abc/status"));
+    }
+
+    #[test]
+    fn server_errors_and_unauthenticated_answers_are_not_kept() {
+        for (status, kept) in [
+            (StatusCode::OK, true),
+            (StatusCode::CREATED, true),
+            (StatusCode::UNPROCESSABLE_ENTITY, true),
+            (StatusCode::CONFLICT, true),
+            (StatusCode::UNAUTHORIZED, false),
+            (StatusCode::TOO_MANY_REQUESTS, false),
+            (StatusCode::INTERNAL_SERVER_ERROR, false),
+            (StatusCode::SERVICE_UNAVAILABLE, false),
+        ] {
+            assert_eq!(keeps(status), kept, "{status}");
+        }
     }
 }

@@ -373,6 +373,57 @@ pub(crate) async fn limit(
     Ok(res)
 }
 
+/// Documents the limits on every limited operation: a 429 response with `Retry-After`, in
+/// the surface's error envelope.
+pub(crate) fn document(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    use utoipa::openapi::{ContentBuilder, HeaderBuilder, Ref, ResponseBuilder};
+    for (path, item) in &mut doc.paths.paths {
+        if exempt(path) {
+            continue;
+        }
+        let envelope = if path.starts_with("/functions/") {
+            "EdgeErrorBody"
+        } else {
+            "MerchantErrorBody"
+        };
+        let response = ResponseBuilder::new()
+            .description(
+                "RATE_LIMIT_EXCEEDED: too many requests for this token or address; retry after \
+                 `Retry-After` seconds",
+            )
+            .header(
+                "Retry-After",
+                HeaderBuilder::new()
+                    .schema(Some(ObjectBuilder::new().schema_type(Type::Integer)))
+                    .description(Some("Seconds to wait"))
+                    .build(),
+            )
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name(envelope)))
+                    .build(),
+            )
+            .build();
+        for op in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            op.responses
+                .responses
+                .entry("429".into())
+                .or_insert_with(|| response.clone().into());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -469,56 +520,5 @@ mod tests {
         limits.login_failed("c@x.io", "1.1.1.1");
         assert!(limits.login_blocked("d@x.io", "1.1.1.1").is_some());
         assert_eq!(limits.login_blocked("d@x.io", "3.3.3.3"), None);
-    }
-}
-
-/// Documents the limits on every limited operation: a 429 response with `Retry-After`, in
-/// the surface's error envelope.
-pub(crate) fn document(doc: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::schema::{ObjectBuilder, Type};
-    use utoipa::openapi::{ContentBuilder, HeaderBuilder, Ref, ResponseBuilder};
-    for (path, item) in &mut doc.paths.paths {
-        if exempt(path) {
-            continue;
-        }
-        let envelope = if path.starts_with("/functions/") {
-            "EdgeErrorBody"
-        } else {
-            "MerchantErrorBody"
-        };
-        let response = ResponseBuilder::new()
-            .description(
-                "RATE_LIMIT_EXCEEDED: too many requests for this token or address; retry after \
-                 `Retry-After` seconds",
-            )
-            .header(
-                "Retry-After",
-                HeaderBuilder::new()
-                    .schema(Some(ObjectBuilder::new().schema_type(Type::Integer)))
-                    .description(Some("Seconds to wait"))
-                    .build(),
-            )
-            .content(
-                "application/json",
-                ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name(envelope)))
-                    .build(),
-            )
-            .build();
-        for op in [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            op.responses
-                .responses
-                .entry("429".into())
-                .or_insert_with(|| response.clone().into());
-        }
     }
 }
