@@ -10,10 +10,11 @@ mod edge_inventory;
 mod edge_orders;
 mod edge_summary;
 mod merchant;
+mod merchant_auth;
 mod merchant_coupons;
-
 mod merchant_orders;
 mod merchant_payments;
 mod migrations;
+mod platform;
 mod races;
 mod system;

@@ -18,6 +18,8 @@ use kedai_persistence::DbStore;
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
+pub mod platform;
+
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -171,6 +173,20 @@ impl TestApp {
     /// As [`TestApp::start`], with a body limit.
     #[must_use]
     pub fn start_with(backend: Backend, body_limit: usize) -> Self {
+        // Rate limits high enough for any test; tests of the limits pass their own.
+        let limits = kedai::Limits {
+            rate_limit_per_minute: 1_000_000,
+            rate_limit_per_ip_per_minute: 1_000_000,
+            trust_forwarded_for: false,
+            login_failures_per_email: 1_000,
+            login_failures_per_ip: 1_000,
+        };
+        Self::start_limited(backend, body_limit, limits)
+    }
+
+    /// As [`TestApp::start_with`], with rate limits.
+    #[must_use]
+    pub fn start_limited(backend: Backend, body_limit: usize, limits: kedai::Limits) -> Self {
         let (db, url) = TestDb::create(backend);
         let secret = format!("test-secret-{}", uuid::Uuid::new_v4().simple());
         let settings = Settings {
@@ -184,6 +200,7 @@ impl TestApp {
             body_limit,
             public_url: None,
             log: "warn".into(),
+            limits,
         };
         let store = kedai::open_store(&settings).unwrap_or_else(|e| panic!("open store: {e}"));
         let state =

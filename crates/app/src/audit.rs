@@ -62,3 +62,71 @@ pub fn record(
     })?;
     Ok(())
 }
+
+/// A stored audit entry, as read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRecord {
+    /// Id.
+    pub id: String,
+    /// The staff member who acted, if any.
+    pub actor: Option<String>,
+    /// What happened.
+    pub action: String,
+    /// The kind of thing acted on.
+    pub target_type: String,
+    /// Its id.
+    pub target_id: Option<String>,
+    /// What changed.
+    pub details: serde_json::Value,
+    /// The caller's address, when known.
+    pub ip: Option<String>,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Which audit entries to list, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// Only these actions (`auth.login`); all when empty.
+    pub actions: Vec<String>,
+    /// Only this actor (staff id).
+    pub actor: Option<String>,
+    /// From this time on (inclusive).
+    pub from: Option<DateTime<Utc>>,
+    /// Before this time (exclusive).
+    pub to: Option<DateTime<Utc>>,
+    /// The page.
+    pub page: kedai_core::Page,
+}
+
+/// Reading the audit log.
+pub trait AuditLogReader {
+    /// One page of a tenant's entries matching `query`, newest first, and how many match.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn list_audit(
+        &mut self,
+        tenant: TenantId,
+        query: &AuditQuery,
+    ) -> Result<(Vec<AuditRecord>, u64), StorageError>;
+}
+
+/// Lists the caller's tenant's audit log (owner and admin only).
+///
+/// # Errors
+/// [`AppError::Forbidden`] without `audit:read`; [`AppError::Validation`] on `date_to` when the
+/// range is reversed; [`AppError::Storage`].
+pub fn list(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    query: &AuditQuery,
+) -> Result<(Vec<AuditRecord>, u64), AppError> {
+    actor.require(kedai_identity::Permission::AuditRead)?;
+    if let (Some(from), Some(to)) = (query.from, query.to)
+        && to < from
+    {
+        return Err(AppError::invalid("date_to", "must not be before date_from"));
+    }
+    Ok(tx.list_audit(actor.tenant, query)?)
+}

@@ -264,6 +264,16 @@ pub fn adjust_stock(
         .first()
         .map(|c| c.lot)
         .ok_or_else(|| AppError::invalid("adjust_quantity", "nothing to adjust"))?;
+    let details = serde_json::json!({ "product_id": product.id.get(), "lot_id": lot_id.to_string(), "quantity": cmd.quantity, "reason": cmd.reason.as_str() });
+    crate::audit::record(
+        tx,
+        actor,
+        now,
+        "stock.adjusted",
+        "product",
+        Some(product.id.to_string()),
+        details,
+    )?;
     Ok(AdjustResult {
         lot_id,
         product_id: product.id,

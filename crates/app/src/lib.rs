@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod coupons;
 pub mod demo;
 pub mod error;
+pub mod idempotency;
 pub mod identity;
 pub mod inventory;
 pub mod order_queries;
@@ -15,6 +16,7 @@ pub mod order_scope;
 pub mod orders;
 pub mod outbox;
 pub mod payments;
+pub mod session;
 pub mod store;
 
 pub use actor::Actor;

@@ -527,6 +527,17 @@ pub fn record_payment(
         PaymentStatus::Refunded => "payment.refunded",
     };
     let extra = json!({ "payment_id": payment.id.to_string(), "method": payment.method, "amount": amount.to_string() });
+    if cmd.status == PaymentStatus::Refunded {
+        crate::audit::record(
+            tx,
+            actor,
+            now,
+            "payment.refunded",
+            "order",
+            Some(order.id.to_string()),
+            extra.clone(),
+        )?;
+    }
     tx.append_event(&event(actor.tenant, event_type, &order, now, extra))?;
     Ok(PaymentResult {
         payment,

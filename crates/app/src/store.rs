@@ -2,12 +2,13 @@
 //! `&mut dyn UnitOfWork`, so nothing above persistence knows the database engine.
 
 use kedai_core::StorageError;
-use kedai_identity::{StaffRepository, TenantRepository};
+use kedai_identity::{SessionRepository, StaffRepository, TenantRepository};
 use kedai_inventory::{CatalogRepository, InventoryRepository};
 use kedai_loyalty::CouponRepository;
 use kedai_orders::OrderRepository;
 
-use crate::audit::AuditRepository;
+use crate::audit::{AuditLogReader, AuditRepository};
+use crate::idempotency::IdempotencyRepository;
 use crate::payments::{MockGatewayRepository, PaymentIntentRepository};
 use crate::{AppError, OutboxRepository};
 
@@ -23,6 +24,9 @@ pub trait UnitOfWork:
     + CouponRepository
     + PaymentIntentRepository
     + MockGatewayRepository
+    + AuditLogReader
+    + SessionRepository
+    + IdempotencyRepository
 {
 }
 

@@ -1,20 +1,26 @@
-//! Staff bearer tokens: JWT (HS256) carrying tenant, staff id and role, and the extractors that
-//! turn an `Authorization` header into an [`Actor`].
+//! Staff bearer tokens: JWT (HS256) carrying tenant, staff id, role and session, and the
+//! extractors that turn an `Authorization` header into an [`Actor`] after checking, per request,
+//! that the session is live and the staff member active (taking the role from the database).
 
-use std::future::{Ready, ready};
 use std::marker::PhantomData;
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, http::header, web};
 use chrono::{DateTime, Utc};
+use futures_util::future::LocalBoxFuture;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, errors::ErrorKind};
-use kedai_app::{Actor, AppError, AuthFailure};
-use kedai_identity::Staff;
+use kedai_app::{Actor, AppError, AuthFailure, session};
+use kedai_core::StorageError;
+use kedai_core::storage::StorageErrorKind;
+use kedai_identity::SessionId;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use crate::AppState;
-use crate::error::ApiError;
-use crate::surface::Surface;
+use crate::error::{ApiError, Failure};
+use crate::surface::{Merchant, Surface};
+use crate::{AppState, blocking};
 
 /// Lifetime of a staff token, as in the merchant API documents (`expires_in: 7200`).
 pub const STAFF_TOKEN_TTL_SECONDS: i64 = 7200;
@@ -26,14 +32,25 @@ pub struct Claims {
     pub sub: String,
     /// Tenant id.
     pub tid: String,
-    /// Role.
+    /// Role when the token was issued (the database's current role is what counts).
     pub role: String,
+    /// Session id: the token works while this session is live.
+    pub sid: String,
     /// Token kind: `staff`.
     pub typ: String,
     /// Issued at (seconds since the epoch).
     pub iat: i64,
     /// Expires at (seconds since the epoch).
     pub exp: i64,
+}
+
+/// What a correctly signed, unexpired token says, before the database is asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verified {
+    /// The caller as the token describes them.
+    pub actor: Actor,
+    /// Their session.
+    pub session: SessionId,
 }
 
 /// Issues and verifies staff tokens with one HMAC secret.
@@ -60,15 +77,21 @@ impl TokenService {
         }
     }
 
-    /// A token for a signed-in staff member, valid for [`STAFF_TOKEN_TTL_SECONDS`].
+    /// An access token for `actor` in `session`, valid for [`STAFF_TOKEN_TTL_SECONDS`].
     ///
     /// # Errors
     /// [`AppError::Storage`] if signing fails (never with an HMAC key).
-    pub fn issue(&self, staff: &Staff, now: DateTime<Utc>) -> Result<String, AppError> {
+    pub fn issue(
+        &self,
+        actor: &Actor,
+        session: SessionId,
+        now: DateTime<Utc>,
+    ) -> Result<String, AppError> {
         let claims = Claims {
-            sub: staff.id.to_string(),
-            tid: staff.tenant_id.to_string(),
-            role: staff.role.as_str().to_owned(),
+            sub: actor.staff.to_string(),
+            tid: actor.tenant.to_string(),
+            role: actor.role.as_str().to_owned(),
+            sid: session.to_string(),
             typ: "staff".into(),
             iat: now.timestamp(),
             exp: now.timestamp() + STAFF_TOKEN_TTL_SECONDS,
@@ -77,12 +100,12 @@ impl TokenService {
             .map_err(|e| AppError::Storage(kedai_core::StorageError::other(e)))
     }
 
-    /// The actor a token stands for.
+    /// What a token says, checking only its signature, expiry and shape (no database).
     ///
     /// # Errors
     /// [`AuthFailure::Expired`] past its expiry, [`AuthFailure::InvalidToken`] for anything
     /// else that is not a valid staff token of this server.
-    pub fn verify(&self, token: &str) -> Result<Actor, AuthFailure> {
+    pub fn verify(&self, token: &str) -> Result<Verified, AuthFailure> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
         validation.set_required_spec_claims(&["exp", "sub"]);
@@ -96,15 +119,22 @@ impl TokenService {
         if c.typ != "staff" {
             return Err(AuthFailure::InvalidToken);
         }
-        Ok(Actor {
-            tenant: c.tid.parse().map_err(|_| AuthFailure::InvalidToken)?,
-            staff: c.sub.parse().map_err(|_| AuthFailure::InvalidToken)?,
-            role: c.role.parse().map_err(|_| AuthFailure::InvalidToken)?,
+        Ok(Verified {
+            actor: Actor {
+                tenant: c.tid.parse().map_err(|_| AuthFailure::InvalidToken)?,
+                staff: c.sub.parse().map_err(|_| AuthFailure::InvalidToken)?,
+                role: c.role.parse().map_err(|_| AuthFailure::InvalidToken)?,
+            },
+            session: c.sid.parse().map_err(|_| AuthFailure::InvalidToken)?,
         })
     }
 }
 
-fn bearer(req: &HttpRequest) -> Result<Option<&str>, AuthFailure> {
+/// The bearer token of a request, if it carries one.
+///
+/// # Errors
+/// [`AuthFailure::InvalidToken`] for an `Authorization` header that is not a bearer token.
+pub fn bearer(req: &HttpRequest) -> Result<Option<&str>, AuthFailure> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
     };
@@ -119,14 +149,102 @@ fn bearer(req: &HttpRequest) -> Result<Option<&str>, AuthFailure> {
     Ok(Some(token.trim()))
 }
 
-fn actor(req: &HttpRequest) -> Result<Option<Actor>, AuthFailure> {
-    let Some(token) = bearer(req)? else {
-        return Ok(None);
-    };
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or(AuthFailure::InvalidToken)?;
-    state.tokens.verify(token).map(Some)
+/// The request's token checked against its signature and then its session: the session must be
+/// live and the staff member active, and the role is the one stored now. One indexed read.
+fn signed_in(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Option<Verified>, Failure>> {
+    let unauthenticated = AppError::Unauthenticated;
+    let checked = bearer(req).and_then(|token| {
+        let Some(token) = token else {
+            return Ok(None);
+        };
+        let state = req
+            .app_data::<web::Data<AppState>>()
+            .ok_or(AuthFailure::InvalidToken)?;
+        state.tokens.verify(token).map(|v| Some((v, state.clone())))
+    });
+    Box::pin(async move {
+        let Some((verified, state)) = checked.map_err(|e| Failure::App(unauthenticated(e)))? else {
+            return Ok(None);
+        };
+        let now = state.now();
+        let actor = blocking::<_, Merchant>(&state, move |store| {
+            store.read(|tx| {
+                session::authenticate(
+                    tx,
+                    verified.actor.tenant,
+                    verified.actor.staff,
+                    verified.session,
+                    now,
+                )
+            })
+        })
+        .await
+        .map_err(ApiError::into_failure)?;
+        Ok(Some(Verified {
+            actor,
+            session: verified.session,
+        }))
+    })
+}
+
+/// A failure of [`signed_in`] in a form that can be kept in the request and copied.
+#[derive(Debug, Clone)]
+enum Kept {
+    Auth(AuthFailure),
+    Storage(StorageErrorKind, String),
+}
+
+impl Kept {
+    fn keep(failure: Failure) -> Self {
+        match failure {
+            Failure::App(AppError::Unauthenticated(why)) => Self::Auth(why),
+            Failure::App(AppError::Storage(e)) => Self::Storage(e.kind(), e.to_string()),
+            other => Self::Storage(StorageErrorKind::Other, format!("{other:?}")),
+        }
+    }
+
+    fn failure(self) -> Failure {
+        match self {
+            Self::Auth(why) => Failure::App(AppError::Unauthenticated(why)),
+            Self::Storage(kind, message) => {
+                Failure::App(AppError::Storage(StorageError::new(kind, message)))
+            }
+        }
+    }
+}
+
+/// The caller, resolved once per request by [`resolve`] before the handler's extractors run.
+#[derive(Debug, Clone)]
+struct Resolved(Result<Option<Verified>, Kept>);
+
+/// Middleware: checks the request's token and session before the handler runs, so that the
+/// extractors answer at once and a 401 comes before any body error (actix polls a handler's
+/// extractors together, and the first to fail answers).
+pub(crate) async fn resolve(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if !crate::ratelimit::exempt(req.path()) {
+        let outcome = signed_in(req.request()).await.map_err(Kept::keep);
+        req.extensions_mut().insert(Resolved(outcome));
+    }
+    next.call(req).await
+}
+
+/// The caller as [`resolve`] found them, or checked now when it did not run.
+fn caller(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Option<Verified>, Failure>> {
+    let kept = req.extensions().get::<Resolved>().cloned();
+    match kept {
+        Some(Resolved(outcome)) => Box::pin(std::future::ready(outcome.map_err(Kept::failure))),
+        None => signed_in(req),
+    }
+}
+
+/// The caller [`resolve`] found, if the token was good (no database read).
+pub(crate) fn resolved(req: &HttpRequest) -> Option<Verified> {
+    req.extensions()
+        .get::<Resolved>()
+        .and_then(|r| r.0.as_ref().ok().copied().flatten())
 }
 
 /// A signed-in staff member; answers 401 in surface `S`'s envelope otherwise.
@@ -135,13 +253,36 @@ pub struct Authed<S>(pub Actor, pub PhantomData<S>);
 
 impl<S: Surface> FromRequest for Authed<S> {
     type Error = ApiError<S>;
-    type Future = Ready<Result<Self, Self::Error>>;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(match actor(req) {
-            Ok(Some(a)) => Ok(Self(a, PhantomData)),
-            Ok(None) => Err(AppError::Unauthenticated(AuthFailure::Missing).into()),
-            Err(why) => Err(AppError::Unauthenticated(why).into()),
+        let check = caller(req);
+        Box::pin(async move {
+            match check.await {
+                Ok(Some(v)) => Ok(Self(v.actor, PhantomData)),
+                Ok(None) => Err(AppError::Unauthenticated(AuthFailure::Missing).into()),
+                Err(e) => Err(e.into()),
+            }
+        })
+    }
+}
+
+/// A signed-in staff member and their session (for signing out).
+#[derive(Debug)]
+pub struct AuthedSession<S>(pub Verified, pub PhantomData<S>);
+
+impl<S: Surface> FromRequest for AuthedSession<S> {
+    type Error = ApiError<S>;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let check = caller(req);
+        Box::pin(async move {
+            match check.await {
+                Ok(Some(v)) => Ok(Self(v, PhantomData)),
+                Ok(None) => Err(AppError::Unauthenticated(AuthFailure::Missing).into()),
+                Err(e) => Err(e.into()),
+            }
         })
     }
 }
@@ -152,13 +293,15 @@ pub struct MaybeAuthed<S>(pub Option<Actor>, pub PhantomData<S>);
 
 impl<S: Surface> FromRequest for MaybeAuthed<S> {
     type Error = ApiError<S>;
-    type Future = Ready<Result<Self, Self::Error>>;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(
-            actor(req)
-                .map(|a| Self(a, PhantomData))
-                .map_err(|why| AppError::Unauthenticated(why).into()),
-        )
+        let check = caller(req);
+        Box::pin(async move {
+            check
+                .await
+                .map(|v| Self(v.map(|v| v.actor), PhantomData))
+                .map_err(ApiError::from)
+        })
     }
 }

@@ -30,6 +30,11 @@ pub enum Failure {
     RouteNotFound,
     /// The route exists, but not with this method.
     MethodNotAllowed,
+    /// Too many requests; retry after this many seconds.
+    RateLimited {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
 }
 
 /// An error in surface `S`'s envelope.
@@ -52,6 +57,9 @@ impl<S> fmt::Display for ApiError<S> {
             Failure::TooLarge { limit } => write!(f, "request body larger than {limit} bytes"),
             Failure::RouteNotFound => f.write_str("no such route"),
             Failure::MethodNotAllowed => f.write_str("method not allowed on this route"),
+            Failure::RateLimited { retry_after } => {
+                write!(f, "too many requests; retry after {retry_after} s")
+            }
         }
     }
 }
@@ -72,6 +80,21 @@ impl<S> From<Failure> for ApiError<S> {
 }
 
 impl<S> ApiError<S> {
+    /// True for wrong sign-in credentials.
+    #[must_use]
+    pub const fn is_invalid_credentials(&self) -> bool {
+        matches!(
+            self.failure,
+            Failure::App(AppError::Unauthenticated(AuthFailure::InvalidCredentials))
+        )
+    }
+
+    /// The failure, to render in another surface's envelope.
+    #[must_use]
+    pub fn into_failure(self) -> Failure {
+        self.failure
+    }
+
     /// Parses a word-valued field (a status, a reason code), naming the field when it fails.
     ///
     /// # Errors
@@ -149,6 +172,11 @@ impl Failure {
                 StatusCode::METHOD_NOT_ALLOWED,
                 "METHOD_NOT_ALLOWED",
                 "method not allowed on this route".into(),
+            ),
+            Self::RateLimited { .. } => plain(
+                StatusCode::TOO_MANY_REQUESTS,
+                "RATE_LIMIT_EXCEEDED",
+                "Too many requests".into(),
             ),
             Self::App(e) => render_app(e),
         }
@@ -274,6 +302,11 @@ impl<S: Surface> ResponseError for ApiError<S> {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Failure::RateLimited { retry_after } = self.failure {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
         }
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response

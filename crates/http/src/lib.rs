@@ -7,8 +7,10 @@ pub mod body;
 pub mod dto;
 pub mod error;
 pub mod functions_v1;
+pub mod idempotency;
 pub mod merchant_v1;
 mod mock_pay;
+pub mod ratelimit;
 pub mod surface;
 mod system;
 
@@ -42,6 +44,8 @@ pub struct AppState {
     pub body_limit: usize,
     /// The payment gateway payment intents open checkouts at.
     pub gateway: Arc<dyn PaymentGateway>,
+    /// This instance's rate limiters, shared by its workers.
+    pub limits: Arc<ratelimit::RateLimits>,
 }
 
 impl AppState {
@@ -94,6 +98,8 @@ fn document(mut doc: OpenApi) -> OpenApi {
             .into(),
     );
     doc.info.license = Some(utoipa::openapi::License::new("Apache-2.0"));
+    ratelimit::document(&mut doc);
+    idempotency::document(&mut doc);
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",
@@ -132,6 +138,9 @@ pub fn build_app(
         .app_data(web::Data::new(system::KnownRoutes::from_doc(&doc)))
         .service(system::docs(doc))
         .default_service(web::to(system::not_found))
+        .wrap(actix_web::middleware::from_fn(idempotency::replay))
+        .wrap(actix_web::middleware::from_fn(auth::resolve))
+        .wrap(actix_web::middleware::from_fn(ratelimit::limit))
         .wrap(actix_web::middleware::from_fn(system::request_id_header))
         .wrap(tracing_actix_web::TracingLogger::default())
 }

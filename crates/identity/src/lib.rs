@@ -5,6 +5,7 @@ pub mod outlet;
 pub mod password;
 pub mod repository;
 pub mod role;
+pub mod session;
 pub mod staff;
 pub mod tenant;
 
@@ -13,6 +14,7 @@ pub use outlet::OutletId;
 pub use password::{burn_password_check, hash_password, verify_password};
 pub use repository::{StaffRepository, TenantRepository};
 pub use role::{Permission, Role};
+pub use session::{NewSession, RefreshToken, SessionHolder, SessionId, SessionRepository};
 pub use staff::{Email, NewStaff, Staff, StaffId};
 pub use tenant::{NewTenant, Tenant};
 

@@ -80,6 +80,85 @@ pub struct Settings {
     /// Log filter (tracing `EnvFilter` syntax), e.g. `info` or `kedai=debug,info`.
     #[arg(long, env = "KEDAI_LOG", default_value = "info", global = true)]
     pub log: String,
+
+    /// Rate limits (kept in memory by each instance).
+    #[command(flatten)]
+    pub limits: Limits,
+}
+
+/// Rate limits, per Kedai instance (each instance counts on its own).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Limits {
+    /// Requests per minute per staff token (003 §19).
+    #[arg(
+        long,
+        env = "KEDAI_RATE_LIMIT_PER_MINUTE",
+        default_value_t = 100,
+        global = true
+    )]
+    pub rate_limit_per_minute: u32,
+
+    /// Requests per minute per client address, for requests without a valid token.
+    #[arg(
+        long,
+        env = "KEDAI_RATE_LIMIT_PER_IP_PER_MINUTE",
+        default_value_t = 60,
+        global = true
+    )]
+    pub rate_limit_per_ip_per_minute: u32,
+
+    /// Take the client address from `X-Forwarded-For` / `Forwarded` (only behind a proxy that
+    /// sets them; otherwise clients could pick their own address).
+    #[arg(
+        long,
+        env = "KEDAI_TRUST_FORWARDED_FOR",
+        default_value_t = false,
+        global = true
+    )]
+    pub trust_forwarded_for: bool,
+
+    /// Failed sign-ins per e-mail within 15 minutes before sign-ins for it are refused.
+    #[arg(
+        long,
+        env = "KEDAI_LOGIN_FAILURES_PER_EMAIL",
+        default_value_t = 5,
+        global = true
+    )]
+    pub login_failures_per_email: u32,
+
+    /// Failed sign-ins per client address within 15 minutes before its sign-ins are refused.
+    #[arg(
+        long,
+        env = "KEDAI_LOGIN_FAILURES_PER_IP",
+        default_value_t = 20,
+        global = true
+    )]
+    pub login_failures_per_ip: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        let d = kedai_http::ratelimit::RateLimitConfig::default();
+        Self {
+            rate_limit_per_minute: d.per_token_per_minute,
+            rate_limit_per_ip_per_minute: d.per_ip_per_minute,
+            trust_forwarded_for: d.trust_forwarded_for,
+            login_failures_per_email: d.login_failures_per_email,
+            login_failures_per_ip: d.login_failures_per_ip,
+        }
+    }
+}
+
+impl From<Limits> for kedai_http::ratelimit::RateLimitConfig {
+    fn from(l: Limits) -> Self {
+        Self {
+            per_token_per_minute: l.rate_limit_per_minute.max(1),
+            per_ip_per_minute: l.rate_limit_per_ip_per_minute.max(1),
+            trust_forwarded_for: l.trust_forwarded_for,
+            login_failures_per_email: l.login_failures_per_email.max(1),
+            login_failures_per_ip: l.login_failures_per_ip.max(1),
+        }
+    }
 }
 
 /// A configuration that cannot run.
@@ -250,5 +329,19 @@ mod tests {
         assert_eq!(s.public_url(), "http://127.0.0.1:8080");
         let s = settings(&["--public-url", "https://shop.example.com/"]);
         assert_eq!(s.public_url(), "https://shop.example.com");
+        assert_eq!(s.limits.rate_limit_per_minute, 100);
+        assert_eq!(s.limits.rate_limit_per_ip_per_minute, 60);
+        assert!(!s.limits.trust_forwarded_for);
+        let s = settings(&[
+            "--rate-limit-per-minute",
+            "7",
+            "--login-failures-per-email",
+            "3",
+        ]);
+        let config = kedai_http::ratelimit::RateLimitConfig::from(s.limits);
+        assert_eq!(
+            (config.per_token_per_minute, config.login_failures_per_email),
+            (7, 3)
+        );
     }
 }

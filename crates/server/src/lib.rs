@@ -13,7 +13,7 @@ use kedai_core::{Clock, SystemClock};
 use kedai_http::{AppState, TokenService, build_app};
 use kedai_persistence::{DatabaseUrl, DbStore, PoolOptions, connect_pool, migrate};
 
-pub use config::{ConfigError, Environment, Settings};
+pub use config::{ConfigError, Environment, Limits, Settings};
 
 /// A start-up failure.
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +70,9 @@ pub fn app_state(settings: &Settings, store: DbStore) -> Result<AppState, StartE
         tokens: TokenService::new(&settings.jwt_secret()?),
         body_limit: settings.body_limit,
         gateway: Arc::new(MockGateway::new(&settings.public_url())) as Arc<dyn PaymentGateway>,
+        limits: Arc::new(kedai_http::ratelimit::RateLimits::new(
+            settings.limits.into(),
+        )),
     })
 }
 

@@ -8,12 +8,14 @@ use kedai_orders::OrderId;
 use crate::error::ApiError;
 use crate::surface::Merchant;
 
+mod audit;
 mod catalog;
 mod coupons;
 mod orders;
 mod payments;
 mod session;
 
+pub use audit::*;
 pub use catalog::*;
 pub use coupons::*;
 pub use orders::*;
@@ -25,6 +27,7 @@ type Result<T> = std::result::Result<T, ApiError<Merchant>>;
 /// Registers the merchant routes.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.configure(session::routes)
+        .configure(audit::routes)
         .configure(catalog::routes)
         .configure(orders::routes)
         .configure(coupons::routes)

@@ -1,20 +1,23 @@
-//! Signing in.
+//! Signing in, refreshing tokens and signing out.
 
-use actix_web::{HttpResponse, post, web};
-use kedai_app::identity;
+use std::sync::Arc;
+
+use actix_web::{HttpRequest, HttpResponse, post, web};
+use kedai_app::session;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::*;
-use crate::auth::STAFF_TOKEN_TTL_SECONDS;
+use crate::auth::{AuthedSession, STAFF_TOKEN_TTL_SECONDS};
 use crate::body::JsonBody;
 use crate::dto::{MerchantErrorBody, Ok as Envelope};
-use crate::error::ApiError;
+use crate::error::{ApiError, Failure};
+use crate::ratelimit::client_ip;
 use crate::surface::Merchant;
 use crate::{AppState, blocking};
 
 pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(login);
+    cfg.service(login).service(refresh).service(logout);
 }
 
 /// Sign in with e-mail and password.
@@ -50,13 +53,19 @@ pub struct LoginData {
     pub token_type: String,
     /// Seconds until it expires (7200).
     pub expires_in: i64,
+    /// Exchange it at `/v1/auth/refresh` for new tokens; it works once.
+    pub refresh_token: String,
+    /// Seconds until the refresh token expires (30 days).
+    pub refresh_expires_in: i64,
     /// The merchant (tenant) id.
     pub merchant_id: String,
     /// Who signed in.
     pub user: LoginUser,
 }
 
-/// Signs a staff member in and returns a bearer token valid for two hours.
+/// Signs a staff member in and returns a bearer token valid for two hours and a refresh token
+/// valid for 30 days. Repeated failures for one e-mail or from one address are refused for a
+/// while with 429 before the password is checked.
 #[utoipa::path(
     tag = "merchant-auth",
     request_body = LoginRequest,
@@ -65,15 +74,17 @@ pub struct LoginData {
         (status = 400, description = "Malformed body", body = MerchantErrorBody),
         (status = 401, description = "AUTH_INVALID_CREDENTIALS", body = MerchantErrorBody),
         (status = 422, description = "Missing fields, or merchant_id needed", body = MerchantErrorBody),
+        (status = 429, description = "RATE_LIMIT_EXCEEDED: too many failed sign-ins; see Retry-After", body = MerchantErrorBody),
     )
 )]
 #[post("/auth/login")]
 pub async fn login(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: JsonBody<LoginRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    let req = body.0;
-    let merchant = match req
+    let body = body.0;
+    let merchant = match body
         .merchant_id
         .as_deref()
         .map(str::trim)
@@ -85,24 +96,140 @@ pub async fn login(
         ),
         None => None,
     };
+    let limits = Arc::clone(&state.limits);
+    let ip = client_ip(&req, limits.config().trust_forwarded_for);
+    if let Some(retry_after) = limits.login_blocked(&body.email, &ip) {
+        tracing::warn!(client.ip = %ip, "sign-in refused: too many failures");
+        return Err(Failure::RateLimited { retry_after }.into());
+    }
+    let credentials = session::Credentials {
+        email: body.email,
+        password: body.password,
+        merchant,
+        ip: Some(ip.clone()),
+    };
+    let email = credentials.email.clone();
+    let now = state.now();
     let signed = blocking(&state, move |store| {
-        store.read(|tx| identity::login(tx, &req.email, &req.password, merchant))
+        session::sign_in(store, &credentials, now)
     })
-    .await?;
-    let token = state.tokens.issue(&signed.staff, state.now())?;
-    tracing::info!(staff.id = %signed.staff.id, tenant.id = %signed.tenant.id, "staff signed in");
+    .await;
+    let signed = match signed {
+        Err(e) if e.is_invalid_credentials() => {
+            limits.login_failed(&email, &ip);
+            return Err(e);
+        }
+        other => other?,
+    };
+    let token = state.tokens.issue(&signed.actor, signed.id, now)?;
+    tracing::info!(staff.id = %signed.actor.staff, tenant.id = %signed.actor.tenant, "staff signed in");
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Signed in",
         LoginData {
             access_token: token,
             token_type: "Bearer".into(),
             expires_in: STAFF_TOKEN_TTL_SECONDS,
-            merchant_id: signed.tenant.id.to_string(),
+            refresh_token: signed.refresh.expose().to_owned(),
+            refresh_expires_in: (signed.refresh_expires_at - now).num_seconds(),
+            merchant_id: signed.signed.tenant.id.to_string(),
             user: LoginUser {
-                id: signed.staff.id.to_string(),
-                name: signed.staff.name,
-                role: signed.staff.role.to_string(),
+                id: signed.signed.staff.id.to_string(),
+                name: signed.signed.staff.name,
+                role: signed.signed.staff.role.to_string(),
             },
         },
     )))
+}
+
+/// A refresh token to exchange.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RefreshRequest {
+    /// The refresh token from sign-in or the last refresh.
+    pub refresh_token: String,
+}
+
+/// New tokens; the refresh token presented no longer works.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RefreshData {
+    /// Bearer token (JWT).
+    pub access_token: String,
+    /// `Bearer`.
+    pub token_type: String,
+    /// Seconds until it expires (7200).
+    pub expires_in: i64,
+    /// The next refresh token.
+    pub refresh_token: String,
+    /// Seconds until the refresh token expires.
+    pub refresh_expires_in: i64,
+}
+
+/// Exchanges a refresh token for a new access token and a new refresh token (rotation: the old
+/// refresh token is refused from then on).
+#[utoipa::path(
+    tag = "merchant-auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, body = Envelope<RefreshData>),
+        (status = 400, description = "Malformed body", body = MerchantErrorBody),
+        (status = 401, description = "AUTH_TOKEN_INVALID: unknown, used, revoked or expired refresh token", body = MerchantErrorBody),
+        (status = 422, description = "Missing refresh_token", body = MerchantErrorBody),
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    body: JsonBody<RefreshRequest, Merchant>,
+) -> Result<HttpResponse> {
+    let presented = body.0.refresh_token;
+    if presented.trim().is_empty() {
+        return Err(ApiError::invalid("refresh_token", "is required"));
+    }
+    let fresh = session::new_refresh_token()?;
+    let now = state.now();
+    let refreshed = blocking(&state, move |store| {
+        store.write(|tx| session::refresh_session(tx, &presented, &fresh, now))
+    })
+    .await?;
+    let token = state.tokens.issue(&refreshed.actor, refreshed.id, now)?;
+    Ok(HttpResponse::Ok().json(Envelope::new(
+        "Token refreshed",
+        RefreshData {
+            access_token: token,
+            token_type: "Bearer".into(),
+            expires_in: STAFF_TOKEN_TTL_SECONDS,
+            refresh_token: refreshed.refresh.expose().to_owned(),
+            refresh_expires_in: (refreshed.refresh_expires_at - now).num_seconds(),
+        },
+    )))
+}
+
+/// Nothing to return.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LogoutData {
+    /// Always true.
+    pub signed_out: bool,
+}
+
+/// Signs out: the session ends, so its access token and refresh token stop working at once.
+#[utoipa::path(
+    tag = "merchant-auth",
+    responses(
+        (status = 200, body = Envelope<LogoutData>),
+        (status = 401, description = "No, bad or already signed-out token", body = MerchantErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    AuthedSession(verified, ..): AuthedSession<Merchant>,
+) -> Result<HttpResponse> {
+    let ip = client_ip(&req, state.limits.config().trust_forwarded_for);
+    let now = state.now();
+    blocking(&state, move |store| {
+        store.write(|tx| session::logout(tx, &verified.actor, verified.session, Some(&ip), now))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Envelope::new("Signed out", LogoutData { signed_out: true })))
 }

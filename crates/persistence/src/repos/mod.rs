@@ -3,11 +3,13 @@
 mod audit;
 mod catalog;
 mod coupons;
+mod idempotency;
 mod identity;
 mod inventory;
 mod orders;
 mod outbox;
 mod payments;
+mod session;
 
 use crate::db::DbConnection;
 
