@@ -5,12 +5,16 @@
 pub mod actor;
 pub mod audit;
 pub mod catalog;
+pub mod customers;
 pub mod demo;
 pub mod error;
 pub mod identity;
 pub mod inventory;
+pub mod merchant;
 pub mod orders;
 pub mod outbox;
+pub mod outlets;
+pub mod staff;
 pub mod store;
 
 pub use actor::Actor;

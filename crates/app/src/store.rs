@@ -2,7 +2,7 @@
 //! `&mut dyn UnitOfWork`, so nothing above persistence knows the database engine.
 
 use kedai_core::StorageError;
-use kedai_identity::{StaffRepository, TenantRepository};
+use kedai_identity::{CustomerRepository, OutletRepository, StaffRepository, TenantRepository};
 use kedai_inventory::{CatalogRepository, InventoryRepository};
 use kedai_orders::OrderRepository;
 
@@ -13,6 +13,8 @@ use crate::{AppError, OutboxRepository};
 pub trait UnitOfWork:
     TenantRepository
     + StaffRepository
+    + OutletRepository
+    + CustomerRepository
     + CatalogRepository
     + InventoryRepository
     + OrderRepository

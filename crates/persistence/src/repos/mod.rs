@@ -2,10 +2,12 @@
 
 mod audit;
 mod catalog;
+mod customers;
 mod identity;
 mod inventory;
 mod orders;
 mod outbox;
+mod outlets;
 
 use crate::db::DbConnection;
 
