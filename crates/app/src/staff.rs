@@ -30,6 +30,8 @@ pub struct CreateStaff {
     pub email: String,
     /// Role.
     pub role: Role,
+    /// One outlet id as given (003's `outlet_id`).
+    pub outlet_id: Option<String>,
     /// Outlet ids as given.
     pub outlet_ids: Vec<String>,
     /// Initial password; generated when absent.
@@ -41,6 +43,7 @@ pub struct CreateStaff {
 #[derive(Debug, Clone)]
 pub struct PreparedStaff {
     staff: NewStaff,
+    outlet_id: Option<String>,
     outlet_ids: Vec<String>,
     generated_password: Option<String>,
 }
@@ -145,6 +148,7 @@ pub fn prepare_staff(actor: &Actor, cmd: &CreateStaff) -> Result<PreparedStaff, 
     let staff = NewStaff::new(&cmd.email, cmd.name.as_deref(), cmd.role, password)?;
     Ok(PreparedStaff {
         staff,
+        outlet_id: cmd.outlet_id.clone(),
         outlet_ids: cmd.outlet_ids.clone(),
         generated_password,
     })
@@ -166,12 +170,16 @@ pub fn create_staff(
     actor.require(Permission::StaffWrite)?;
     let me = acting(tx, actor)?;
     check_new_role(me.role, new.staff.role)?;
-    let field = if new.outlet_ids.len() == 1 {
-        "outlet_id"
-    } else {
-        "outlet_ids"
+    let mut outlets = match &new.outlet_id {
+        Some(one) => resolve_outlets(tx, actor.tenant, "outlet_id", std::slice::from_ref(one))
+            .map_err(|_| AppError::invalid("outlet_id", "no such outlet in this merchant"))?,
+        None => Vec::new(),
     };
-    let outlets = resolve_outlets(tx, actor.tenant, field, &new.outlet_ids)?;
+    for id in resolve_outlets(tx, actor.tenant, "outlet_ids", &new.outlet_ids)? {
+        if !outlets.contains(&id) {
+            outlets.push(id);
+        }
+    }
     let staff = insert_staff(tx, actor.tenant, &new.staff, now)?;
     tx.set_staff_outlets(actor.tenant, staff.id, &outlets)?;
     audit::record(

@@ -9,12 +9,20 @@ use crate::error::ApiError;
 use crate::surface::Merchant;
 
 mod catalog;
+mod customers;
 mod orders;
+mod outlets;
+mod profile;
 mod session;
+mod staff;
 
 pub use catalog::*;
+pub use customers::*;
 pub use orders::*;
+pub use outlets::*;
+pub use profile::*;
 pub use session::*;
+pub use staff::*;
 
 type Result<T> = std::result::Result<T, ApiError<Merchant>>;
 
@@ -22,7 +30,11 @@ type Result<T> = std::result::Result<T, ApiError<Merchant>>;
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.configure(session::routes)
         .configure(catalog::routes)
-        .configure(orders::routes);
+        .configure(orders::routes)
+        .configure(profile::routes)
+        .configure(staff::routes)
+        .configure(outlets::routes)
+        .configure(customers::routes);
 }
 
 fn product_id(raw: &str) -> Result<ProductId> {
