@@ -8,5 +8,6 @@ mod edge_orders;
 mod edge_summary;
 mod merchant;
 mod migrations;
+mod people;
 mod races;
 mod system;
