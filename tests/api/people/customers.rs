@@ -212,7 +212,7 @@ fn customer_refusals_change_nothing(b: Backend) {
         &json!({ "phone": "+85290000000" }),
     )
     .merchant_error(409, "CUSTOMER_PHONE_TAKEN");
-    app.send_raw("POST", "/v1/customers", Some(&app.owner), "nope")
+    app.send_raw("POST", "/v1/customers", Some(&app.owner), "{nope")
         .merchant_error(400, "MALFORMED_REQUEST");
     // Other-tenant, unknown and malformed ids: not found, nothing leaks.
     for p in [

@@ -203,7 +203,7 @@ fn staff_creation_refusals_change_nothing(b: Backend) {
         &json!({ "email": "Taken@Brand.com", "role": "cashier" }),
     )
     .merchant_error(409, "STAFF_EMAIL_TAKEN");
-    app.send_raw("POST", "/v1/staff", Some(&app.owner), "[1,")
+    app.send_raw("POST", "/v1/staff", Some(&app.owner), "{\"email\": ")
         .merchant_error(400, "MALFORMED_REQUEST");
     assert_eq!(fingerprint(&app), before);
 }
