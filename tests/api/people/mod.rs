@@ -1,5 +1,6 @@
 //! The "people" part of the merchant API: the merchant profile, staff, outlets and customers.
 
+mod catalog;
 mod customers;
 mod outlets;
 mod profile;
