@@ -12,6 +12,8 @@ crate::on_both_backends!(
     staff_roles_and_outlets_change_under_the_owner_rules,
     staff_deactivation_rules_and_sign_in,
     staff_routes_need_the_staff_permissions,
+    racing_owners_never_remove_the_last_owner,
+    racing_customers_never_share_a_phone,
 );
 
 fn no_secrets(v: &Value) {
@@ -421,4 +423,84 @@ fn staff_routes_need_the_staff_permissions(b: Backend) {
             assert_eq!(fingerprint(&app), before, "{role}");
         }
     }
+}
+
+/// The active owners of the main tenant, by listing them.
+fn active_owners(app: &TestApp, token: &str) -> usize {
+    let r = app
+        .get("/v1/staff?role=owner&limit=100", Some(token))
+        .expect(200);
+    r.body["data"].as_array().map_or(0, |d| {
+        d.iter().filter(|s| s["status"] == json!("active")).count()
+    })
+}
+
+fn racing_owners_never_remove_the_last_owner(b: Backend) {
+    for round in 0..3 {
+        let app = std::sync::Arc::new(TestApp::start(b));
+        let (admin, ..) = signed_in(&app, app.tenant, Role::Admin);
+        let (a, a_id, _) = signed_in(&app, app.tenant, Role::Owner);
+        let (o, o_id, _) = signed_in(&app, app.tenant, Role::Owner);
+        // Three owners (the test app's own among them): retire the first, then race the other
+        // two against each other, by demotion or by deactivation.
+        let first = text(&app.get("/v1/staff", Some(&admin)).expect(200).body["data"][0]["id"]);
+        app.delete(&format!("/v1/staff/{first}"), Some(&a))
+            .expect(200);
+        assert_eq!(active_owners(&app, &admin), 2);
+        let racer = std::sync::Arc::clone(&app);
+        let statuses = crate::support::race(2, move |i| {
+            let (token, target) = if i == 0 { (&a, &o_id) } else { (&o, &a_id) };
+            let path = format!("/v1/staff/{target}");
+            if round == 1 {
+                racer
+                    .patch(&path, Some(token), &json!({ "role": "manager" }))
+                    .status
+            } else {
+                racer.delete(&path, Some(token)).status
+            }
+        });
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 200).count(),
+            1,
+            "round {round}: {statuses:?}"
+        );
+        assert!(
+            statuses.iter().all(|s| matches!(s, 200 | 401 | 403 | 409)),
+            "{statuses:?}"
+        );
+        assert_eq!(active_owners(&app, &admin), 1, "round {round}");
+    }
+}
+
+fn racing_customers_never_share_a_phone(b: Backend) {
+    let app = std::sync::Arc::new(TestApp::start(b));
+    let racer = std::sync::Arc::clone(&app);
+    let statuses = crate::support::race(6, move |i| {
+        let r = racer.post(
+            "/v1/customers",
+            Some(&racer.owner),
+            &json!({ "name": format!("C{i}"), "phone": "+60 12-345 6789" }),
+        );
+        if r.status == 409 {
+            assert_eq!(
+                r.body["error_code"],
+                json!("CUSTOMER_PHONE_TAKEN"),
+                "{}",
+                r.body
+            );
+        }
+        r.status
+    });
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        5,
+        "{statuses:?}"
+    );
+    let r = app.get("/v1/customers", Some(&app.owner)).expect(200);
+    assert_eq!(r.body["meta"]["total"], json!(1));
 }
