@@ -172,7 +172,12 @@ pub fn create_staff(
     check_new_role(me.role, new.staff.role)?;
     let mut outlets = match &new.outlet_id {
         Some(one) => resolve_outlets(tx, actor.tenant, "outlet_id", std::slice::from_ref(one))
-            .map_err(|_| AppError::invalid("outlet_id", "no such outlet in this merchant"))?,
+            .map_err(|e| match e {
+                AppError::Validation { .. } => {
+                    AppError::invalid("outlet_id", "no such outlet in this merchant")
+                }
+                other => other,
+            })?,
         None => Vec::new(),
     };
     for id in resolve_outlets(tx, actor.tenant, "outlet_ids", &new.outlet_ids)? {
