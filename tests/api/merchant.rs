@@ -60,6 +60,18 @@ fn set_status(
     app.patch(&format!("/v1/orders/{order}/status"), Some(token), &body)
 }
 
+/// Creates an outlet with this code as the owner; returns its id.
+fn outlet(app: &TestApp, code: &str) -> String {
+    let r = app
+        .post(
+            "/v1/outlets",
+            Some(&app.owner),
+            &json!({ "name": code, "code": code }),
+        )
+        .expect(201);
+    text(&r.body["data"]["id"])
+}
+
 /// True for `ORD-dddd-dddd`.
 fn is_order_number(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
@@ -417,6 +429,8 @@ fn product_list_pages_newest_first_and_checks_paging(b: Backend) {
 
 fn product_create_accepts_every_field_and_both_price_forms(b: Backend) {
     let app = TestApp::start(b);
+    let out_101 = outlet(&app, "PCH001");
+    let out_102 = outlet(&app, "CHR001");
     let body = json!({
         "name": "  Iced Latte ",
         "sku": "DRINK-009",
@@ -424,7 +438,7 @@ fn product_create_accepts_every_field_and_both_price_forms(b: Backend) {
         "description": "Double shot over ice",
         "price": "14.90",
         "status": "inactive",
-        "outlet_ids": ["out_101", "out_101", "out_102"],
+        "outlet_ids": [out_101, out_101, out_102],
     });
     let r = app
         .post("/v1/products", Some(&app.owner), &body)
@@ -441,7 +455,7 @@ fn product_create_accepts_every_field_and_both_price_forms(b: Backend) {
     assert_eq!(d["price"], json!(14.9));
     assert_eq!(d["currency"], json!("MYR"));
     assert_eq!(d["status"], json!("inactive"));
-    assert_eq!(d["outlet_ids"], json!(["out_101", "out_102"]));
+    assert_eq!(d["outlet_ids"], json!([out_101, out_102]));
     assert_eq!(d["current_stock"], json!(0));
     assert!(
         d["created_at"].is_string() && d["updated_at"].is_string(),
@@ -638,7 +652,8 @@ fn product_get_shows_stock_and_hides_unknown_and_foreign_ids(b: Backend) {
 
 fn product_update_is_partial_and_null_clears(b: Backend) {
     let app = TestApp::start(b);
-    let body = json!({ "name": "Latte", "sku": "LAT-1", "category": "Coffee", "description": "Hot milk", "price": 10, "outlet_ids": ["out_1"] });
+    let out_1 = outlet(&app, "OUT1");
+    let body = json!({ "name": "Latte", "sku": "LAT-1", "category": "Coffee", "description": "Hot milk", "price": 10, "outlet_ids": [out_1] });
     let p = app
         .post("/v1/products", Some(&app.owner), &body)
         .expect(201)
@@ -671,7 +686,7 @@ fn product_update_is_partial_and_null_clears(b: Backend) {
     );
     assert_eq!(
         (d["description"].clone(), d["outlet_ids"].clone()),
-        (json!("Hot milk"), json!(["out_1"]))
+        (json!("Hot milk"), json!([out_1]))
     );
     assert_eq!(d["current_stock"], json!(4));
     // `null` clears the SKU; absent fields stay.

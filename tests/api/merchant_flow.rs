@@ -5,6 +5,7 @@
 use kedai_identity::Role;
 use serde_json::{Value, json};
 
+use crate::support::platform::post_with;
 use crate::support::{Backend, PASSWORD, Resp, TestApp, race};
 
 crate::on_both_backends!(
@@ -131,7 +132,10 @@ fn the_003_flow_from_sign_up_to_completed_order(b: Backend) {
         .get(&format!("/v1/orders/{order}"), Some(&cashier))
         .expect(200);
     assert_eq!(got.body["data"]["customer"]["name"], json!("Carter Yip"));
-    assert_eq!(got.body["data"]["contact_email"], json!("carter@example.com"));
+    assert_eq!(
+        got.body["data"]["contact_email"],
+        json!("carter@example.com")
+    );
 
     // 4. They pay: an intent, the gateway's page, approval, verification.
     let r = app
@@ -150,7 +154,8 @@ fn the_003_flow_from_sign_up_to_completed_order(b: Backend) {
         .to_owned();
     let page = app.get(&page_path, None).expect(200);
     assert!(
-        page.header("content-type").is_some_and(|c| c.starts_with("text/html")),
+        page.header("content-type")
+            .is_some_and(|c| c.starts_with("text/html")),
         "{:?}",
         page.headers
     );
@@ -205,8 +210,16 @@ fn coupon_usage_limit_holds_under_concurrent_orders(b: Backend) {
         }
         r.status
     });
-    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 3, "{statuses:?}");
-    assert_eq!(statuses.iter().filter(|s| **s == 422).count(), 7, "{statuses:?}");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        3,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 422).count(),
+        7,
+        "{statuses:?}"
+    );
     assert_eq!(used_count(&app, &code), 3);
     assert_eq!(order_count(&app), 3);
     assert_eq!(app.current_stock(product), 97);
@@ -243,7 +256,8 @@ fn idempotent_order_retries_create_one_order(b: Backend) {
     let body = json!({ "order_type": "pickup", "items": [{ "product_id": product, "qty": 2 }] });
     let sent = body.clone();
     let answers = race(8, move |_| {
-        shared.post_with(
+        post_with(
+            &shared,
             "/v1/orders",
             Some(&shared.owner),
             &sent,
@@ -254,7 +268,8 @@ fn idempotent_order_retries_create_one_order(b: Backend) {
     assert!(!created.is_empty(), "no answer created the order");
     for r in &answers {
         assert!(
-            r.status == 201 || (r.status == 409 && r.body["error_code"] == json!("IDEMPOTENCY_KEY_IN_USE")),
+            r.status == 201
+                || (r.status == 409 && r.body["error_code"] == json!("IDEMPOTENCY_KEY_IN_USE")),
             "{} {}",
             r.status,
             r.body
@@ -269,15 +284,25 @@ fn idempotent_order_retries_create_one_order(b: Backend) {
     assert_eq!(app.current_stock(product), 8);
 
     // A later retry replays; the same key with another body is refused.
-    let r = app
-        .post_with("/v1/orders", Some(&app.owner), &body, &[("Idempotency-Key", "checkout-7f3a")])
-        .expect(201);
+    let r = post_with(
+        &app,
+        "/v1/orders",
+        Some(&app.owner),
+        &body,
+        &[("Idempotency-Key", "checkout-7f3a")],
+    )
+    .expect(201);
     assert_eq!(text(&r.body["data"]["order_id"]), ids[0]);
     assert_eq!(r.header("idempotent-replayed"), Some("true"));
     let other = json!({ "order_type": "pickup", "items": [{ "product_id": product, "qty": 3 }] });
-    let _ = app
-        .post_with("/v1/orders", Some(&app.owner), &other, &[("Idempotency-Key", "checkout-7f3a")])
-        .merchant_error(409, "IDEMPOTENCY_KEY_REUSED");
+    let _ = post_with(
+        &app,
+        "/v1/orders",
+        Some(&app.owner),
+        &other,
+        &[("Idempotency-Key", "checkout-7f3a")],
+    )
+    .merchant_error(409, "IDEMPOTENCY_KEY_REUSED");
     assert_eq!(order_count(&app), 1);
 }
 
@@ -295,11 +320,16 @@ fn cashiers_see_and_sell_only_at_their_outlets(b: Backend) {
         )
         .expect(201);
     let r = app
-        .post("/v1/auth/login", None, &json!({ "email": email, "password": PASSWORD }))
+        .post(
+            "/v1/auth/login",
+            None,
+            &json!({ "email": email, "password": PASSWORD }),
+        )
         .expect(200);
     let cashier = text(&r.body["data"]["access_token"]);
     let sell = |token: &str, outlet: Option<&str>| {
-        let mut body = json!({ "order_type": "dine_in", "items": [{ "product_id": product, "qty": 1 }] });
+        let mut body =
+            json!({ "order_type": "dine_in", "items": [{ "product_id": product, "qty": 1 }] });
         if let Some(o) = outlet {
             body["outlet_id"] = json!(o);
         }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use kedai_core::{Page, ProductId};
 use kedai_identity::Permission;
-use kedai_inventory::{NewProduct, Product, ProductStatus, ProductUpdate};
+use kedai_inventory::{NewProduct, Product, ProductFilter, ProductStatus, ProductUpdate};
 
 use crate::{Actor, Amount, AppError, UnitOfWork, identity::tenant};
 
@@ -64,6 +64,11 @@ fn sku_taken(sku: Option<&str>) -> AppError {
     )
 }
 
+/// Checks that every outlet id names a live outlet of the actor's tenant.
+fn known_outlets(tx: &mut dyn UnitOfWork, actor: &Actor, ids: &[String]) -> Result<(), AppError> {
+    crate::staff::resolve_outlets(tx, actor.tenant, "outlet_ids", ids).map(drop)
+}
+
 /// Loads a live product of the actor's tenant.
 ///
 /// # Errors
@@ -118,6 +123,7 @@ pub fn create_product(
         cmd.status.unwrap_or_default(),
         &cmd.outlet_ids,
     )?;
+    known_outlets(tx, actor, &new.outlet_ids)?;
     let id = tx
         .insert_product(actor.tenant, &new, now)?
         .map_err(|()| sku_taken(new.sku.as_deref()))?;
@@ -156,6 +162,9 @@ pub fn update_product(
         },
         now,
     )?;
+    if cmd.outlet_ids.is_some() {
+        known_outlets(tx, actor, &product.outlet_ids)?;
+    }
     tx.update_product(&product)?
         .map_err(|()| sku_taken(product.sku.as_deref()))?;
     view(tx, product)
@@ -175,17 +184,18 @@ pub fn get_product(
     view(tx, product)
 }
 
-/// A page of products with their stock, and the total count.
+/// A page of the products matching `filter`, with their stock, and the total that match.
 ///
 /// # Errors
 /// [`AppError::Forbidden`], [`AppError::Storage`].
 pub fn list_products(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
+    filter: &ProductFilter,
     page: Page,
 ) -> Result<(Vec<ProductView>, i64), AppError> {
     actor.require(Permission::CatalogRead)?;
-    let (products, total) = tx.list_products(actor.tenant, page)?;
+    let (products, total) = tx.list_products(actor.tenant, filter, page)?;
     let ids: Vec<ProductId> = products.iter().map(|p| p.id).collect();
     let levels = tx.stock_levels(actor.tenant, &ids)?;
     let views = products

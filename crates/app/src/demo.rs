@@ -56,6 +56,7 @@ pub fn seed_demo(
     if tx.find_tenant(tenant_id)?.is_some() {
         let (products, _) = tx.list_products(
             tenant_id,
+            &kedai_inventory::ProductFilter::default(),
             kedai_core::Page::new(None, None)
                 .map_err(|e| AppError::invalid("page", e.to_string()))?,
         )?;

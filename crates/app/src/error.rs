@@ -78,6 +78,15 @@ pub enum AppError {
     /// processing → shipped without a tracking number.
     #[error("a tracking number is required to mark an order as shipped")]
     TrackingNumberRequired,
+    /// Authenticated and permitted in general, but a rule forbids this caller this action
+    /// (only an owner may grant the owner role).
+    #[error("{message}")]
+    NotAllowed {
+        /// Stable code.
+        code: &'static str,
+        /// Why.
+        message: String,
+    },
     /// A conflict with the current state (duplicate, in use, not allowed now).
     #[error("{message}")]
     Conflict {
@@ -213,6 +222,8 @@ impl From<IdentityError> for AppError {
     fn from(e: IdentityError) -> Self {
         match e {
             IdentityError::Invalid { field, message } => Self::invalid(field, message),
+            IdentityError::Conflict { code, message } => Self::Conflict { code, message },
+            IdentityError::NotAllowed { code, message } => Self::NotAllowed { code, message },
             IdentityError::Hashing => Self::Storage(StorageError::other("password hashing failed")),
         }
     }

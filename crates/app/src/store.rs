@@ -2,7 +2,9 @@
 //! `&mut dyn UnitOfWork`, so nothing above persistence knows the database engine.
 
 use kedai_core::StorageError;
-use kedai_identity::{SessionRepository, StaffRepository, TenantRepository};
+use kedai_identity::{
+    CustomerRepository, OutletRepository, SessionRepository, StaffRepository, TenantRepository,
+};
 use kedai_inventory::{CatalogRepository, InventoryRepository};
 use kedai_loyalty::CouponRepository;
 use kedai_orders::OrderRepository;
@@ -16,6 +18,8 @@ use crate::{AppError, OutboxRepository};
 pub trait UnitOfWork:
     TenantRepository
     + StaffRepository
+    + OutletRepository
+    + CustomerRepository
     + CatalogRepository
     + InventoryRepository
     + OrderRepository

@@ -237,6 +237,7 @@ fn render_app(e: &AppError) -> Rendered {
             },
         ),
         AppError::Forbidden(_) => plain(StatusCode::FORBIDDEN, "FORBIDDEN"),
+        AppError::NotAllowed { code, .. } => plain(StatusCode::FORBIDDEN, code),
         AppError::InsufficientStock {
             product_id,
             requested,

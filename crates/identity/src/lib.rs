@@ -1,4 +1,5 @@
-//! Identity: tenants, staff, roles and their permissions, password hashing. Pure: no I/O.
+//! Identity: tenants, outlets, staff, roles and their permissions, customers, password
+//! hashing. Pure: no I/O.
 
 pub mod customer;
 pub mod outlet;
@@ -9,14 +10,17 @@ pub mod session;
 pub mod staff;
 pub mod tenant;
 
-pub use customer::CustomerId;
-pub use outlet::OutletId;
+pub use customer::{
+    Customer, CustomerConflict, CustomerFilter, CustomerId, CustomerRepository, CustomerStats,
+    CustomerUpdate, NewCustomer, Phone,
+};
+pub use outlet::{NewOutlet, Outlet, OutletId, OutletRepository, OutletStatus, OutletUpdate};
 pub use password::{burn_password_check, hash_password, verify_password};
 pub use repository::{StaffRepository, TenantRepository};
 pub use role::{Permission, Role};
 pub use session::{NewSession, RefreshToken, SessionHolder, SessionId, SessionRepository};
-pub use staff::{Email, NewStaff, Staff, StaffId};
-pub use tenant::{NewTenant, Tenant};
+pub use staff::{Email, NewStaff, Staff, StaffId, StaffUpdate, check_new_role, initial_password};
+pub use tenant::{NewTenant, ProfileUpdate, Tenant, TenantStatus};
 
 /// Why an identity operation was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -27,6 +31,22 @@ pub enum IdentityError {
         /// The field.
         field: &'static str,
         /// What is wrong.
+        message: String,
+    },
+    /// A rule refuses the change in the current state (409).
+    #[error("{message}")]
+    Conflict {
+        /// Stable code (`CURRENCY_LOCKED`, `LAST_OWNER`, ...).
+        code: &'static str,
+        /// Why.
+        message: String,
+    },
+    /// The caller's role may not do this to this target (403), whatever its permissions.
+    #[error("{message}")]
+    NotAllowed {
+        /// Stable code (`OWNER_ROLE_REQUIRED`).
+        code: &'static str,
+        /// Why.
         message: String,
     },
     /// Hashing failed (never expected with valid parameters).

@@ -64,6 +64,142 @@ pub struct Staff {
     pub active: bool,
     /// Creation time.
     pub created_at: DateTime<Utc>,
+    /// Last change of name, role or status.
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// A partial change of a staff user; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StaffUpdate {
+    /// Display name.
+    pub name: Option<String>,
+    /// Role.
+    pub role: Option<Role>,
+}
+
+fn owner_required(what: &str) -> IdentityError {
+    IdentityError::NotAllowed {
+        code: "OWNER_ROLE_REQUIRED",
+        message: format!("only an owner may {what}"),
+    }
+}
+
+fn last_owner() -> IdentityError {
+    IdentityError::Conflict {
+        code: "LAST_OWNER",
+        message: "the merchant's last active owner can be neither demoted nor deactivated".into(),
+    }
+}
+
+/// Checks that a caller of role `by` may create staff of role `role`: only an owner grants the
+/// owner role.
+///
+/// # Errors
+/// [`IdentityError::NotAllowed`] `OWNER_ROLE_REQUIRED`.
+pub fn check_new_role(by: Role, role: Role) -> Result<(), IdentityError> {
+    if role == Role::Owner && by != Role::Owner {
+        return Err(owner_required("grant the owner role"));
+    }
+    Ok(())
+}
+
+impl Staff {
+    /// Applies a change made by a caller of role `by`, when the merchant has `active_owners`
+    /// active owners. Returns the previous role when the role changed.
+    ///
+    /// # Errors
+    /// [`IdentityError::Invalid`] for `name`; [`IdentityError::NotAllowed`]
+    /// `OWNER_ROLE_REQUIRED` when a non-owner grants or removes the owner role;
+    /// [`IdentityError::Conflict`] `LAST_OWNER` when the last active owner would be demoted.
+    pub fn apply(
+        &mut self,
+        by: Role,
+        update: &StaffUpdate,
+        active_owners: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Role>, IdentityError> {
+        let name = match &update.name {
+            Some(n) => clean_name(n)?,
+            None => self.name.clone(),
+        };
+        let role = update.role.unwrap_or(self.role);
+        if role != self.role {
+            if (role == Role::Owner || self.role == Role::Owner) && by != Role::Owner {
+                return Err(owner_required("grant, change or remove the owner role"));
+            }
+            if self.role == Role::Owner && self.active && active_owners <= 1 {
+                return Err(last_owner());
+            }
+        }
+        let previous = (role != self.role).then_some(self.role);
+        if name != self.name || previous.is_some() {
+            self.name = name;
+            self.role = role;
+            self.updated_at = Some(now);
+        }
+        Ok(previous)
+    }
+
+    /// Deactivates this staff user on behalf of `by` (of role `by_role`), when the merchant has
+    /// `active_owners` active owners. Returns false when already inactive (nothing changes).
+    ///
+    /// # Errors
+    /// [`IdentityError::Conflict`] `CANNOT_DEACTIVATE_SELF` for one's own account, `LAST_OWNER`
+    /// for the last active owner; [`IdentityError::NotAllowed`] `OWNER_ROLE_REQUIRED` when a
+    /// non-owner deactivates an owner.
+    pub fn deactivate(
+        &mut self,
+        by: StaffId,
+        by_role: Role,
+        active_owners: i64,
+        now: DateTime<Utc>,
+    ) -> Result<bool, IdentityError> {
+        if by == self.id {
+            return Err(IdentityError::Conflict {
+                code: "CANNOT_DEACTIVATE_SELF",
+                message: "you cannot deactivate your own account".into(),
+            });
+        }
+        if !self.active {
+            return Ok(false);
+        }
+        if self.role == Role::Owner {
+            if by_role != Role::Owner {
+                return Err(owner_required("deactivate an owner"));
+            }
+            if active_owners <= 1 {
+                return Err(last_owner());
+            }
+        }
+        self.active = false;
+        self.updated_at = Some(now);
+        Ok(true)
+    }
+}
+
+fn clean_name(name: &str) -> Result<String, IdentityError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(invalid("name", "must be 1 to 200 characters"));
+    }
+    Ok(name.to_owned())
+}
+
+/// Characters of generated passwords: no look-alikes (0/O, 1/l/I).
+const PASSWORD_ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// A 16-character initial password drawn from `random` bytes (the caller supplies them from a
+/// secure source; this crate does no I/O). 16 characters of a 56-letter alphabet hold about
+/// 93 bits.
+#[must_use]
+pub fn initial_password(random: &[u8; 16]) -> String {
+    random
+        .iter()
+        .map(|b| {
+            let i = usize::from(*b) % PASSWORD_ALPHABET.len();
+            char::from(PASSWORD_ALPHABET.get(i).copied().unwrap_or(b'x'))
+        })
+        .collect()
 }
 
 /// A validated new staff user with the password already hashed.
@@ -103,10 +239,7 @@ impl NewStaff {
             ));
         }
         let name = match name.map(str::trim).filter(|n| !n.is_empty()) {
-            Some(n) if n.chars().count() > 200 => {
-                return Err(invalid("name", "must be at most 200 characters"));
-            }
-            Some(n) => n.to_owned(),
+            Some(n) => clean_name(n)?,
             None => email
                 .as_str()
                 .split('@')
@@ -126,6 +259,147 @@ impl NewStaff {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use Role::*;
+
+    fn staff(role: Role) -> Staff {
+        Staff {
+            id: StaffId::new(),
+            tenant_id: TenantId::new(),
+            email: Email::parse("a@b.com").unwrap_or_else(|e| panic!("{e}")),
+            name: "A".into(),
+            role,
+            password_hash: String::new(),
+            active: true,
+            created_at: DateTime::UNIX_EPOCH,
+            updated_at: None,
+        }
+    }
+
+    fn to(role: Role) -> StaffUpdate {
+        StaffUpdate {
+            name: None,
+            role: Some(role),
+        }
+    }
+
+    fn code(r: Result<impl std::fmt::Debug, IdentityError>) -> &'static str {
+        match r {
+            Err(IdentityError::Conflict { code, .. } | IdentityError::NotAllowed { code, .. }) => {
+                code
+            }
+            Err(IdentityError::Invalid { field, .. }) => field,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn only_owners_grant_change_or_remove_the_owner_role() {
+        assert_eq!(check_new_role(Owner, Owner), Ok(()));
+        for by in [Admin, Manager] {
+            assert_eq!(code(check_new_role(by, Owner)), "OWNER_ROLE_REQUIRED");
+            assert_eq!(check_new_role(by, Cashier), Ok(()));
+            let mut s = staff(Cashier);
+            assert_eq!(
+                code(s.apply(by, &to(Owner), 1, DateTime::UNIX_EPOCH)),
+                "OWNER_ROLE_REQUIRED"
+            );
+            let mut s2 = staff(Owner);
+            assert_eq!(
+                code(s2.apply(by, &to(Admin), 3, DateTime::UNIX_EPOCH)),
+                "OWNER_ROLE_REQUIRED"
+            );
+            assert_eq!(s2.role, Owner);
+            // A non-owner may still rename an owner: the role does not change.
+            let rename = StaffUpdate {
+                name: Some("Boss".into()),
+                role: Some(Owner),
+            };
+            assert_eq!(s2.apply(by, &rename, 1, DateTime::UNIX_EPOCH), Ok(None));
+            assert_eq!(s2.name, "Boss");
+            s.role = Viewer;
+        }
+        let mut s = staff(Cashier);
+        assert_eq!(
+            s.apply(Owner, &to(Owner), 1, DateTime::UNIX_EPOCH),
+            Ok(Some(Cashier))
+        );
+        assert_eq!(s.role, Owner);
+        assert_eq!(s.updated_at, Some(DateTime::UNIX_EPOCH));
+    }
+
+    #[test]
+    fn the_last_active_owner_stays() {
+        let mut s = staff(Owner);
+        assert_eq!(
+            code(s.apply(Owner, &to(Admin), 1, DateTime::UNIX_EPOCH)),
+            "LAST_OWNER"
+        );
+        let me = StaffId::new();
+        assert_eq!(
+            code(s.deactivate(me, Owner, 1, DateTime::UNIX_EPOCH)),
+            "LAST_OWNER"
+        );
+        assert!(s.active);
+        assert_eq!(s.role, Owner);
+        assert_eq!(
+            s.apply(Owner, &to(Admin), 2, DateTime::UNIX_EPOCH),
+            Ok(Some(Owner))
+        );
+        let mut o = staff(Owner);
+        assert_eq!(o.deactivate(me, Owner, 2, DateTime::UNIX_EPOCH), Ok(true));
+        assert!(!o.active);
+        // An inactive owner does not count, and may be demoted.
+        assert_eq!(
+            o.apply(Owner, &to(Viewer), 1, DateTime::UNIX_EPOCH),
+            Ok(Some(Owner))
+        );
+    }
+
+    #[test]
+    fn deactivation_rules() {
+        let mut s = staff(Manager);
+        let id = s.id;
+        assert_eq!(
+            code(s.deactivate(id, Owner, 5, DateTime::UNIX_EPOCH)),
+            "CANNOT_DEACTIVATE_SELF"
+        );
+        let mut owner = staff(Owner);
+        assert_eq!(
+            code(owner.deactivate(id, Admin, 5, DateTime::UNIX_EPOCH)),
+            "OWNER_ROLE_REQUIRED"
+        );
+        assert_eq!(
+            s.deactivate(StaffId::new(), Admin, 1, DateTime::UNIX_EPOCH),
+            Ok(true)
+        );
+        assert_eq!(
+            s.deactivate(StaffId::new(), Admin, 1, DateTime::UNIX_EPOCH),
+            Ok(false)
+        );
+        assert_eq!(
+            code(staff(Agent).apply(
+                Owner,
+                &StaffUpdate {
+                    name: Some(" ".into()),
+                    role: None
+                },
+                1,
+                DateTime::UNIX_EPOCH
+            )),
+            "name"
+        );
+    }
+
+    #[test]
+    fn initial_passwords_use_the_whole_input() {
+        let a = initial_password(&[0; 16]);
+        let b = initial_password(&[7; 16]);
+        assert_eq!(a.chars().count(), 16);
+        assert_ne!(a, b);
+        assert!(a.chars().all(|c| c.is_ascii_alphanumeric()));
+        let mixed: [u8; 16] = core::array::from_fn(|i| u8::try_from(i * 17).unwrap_or(0));
+        assert!(NewStaff::new("a@b.com", None, Cashier, &initial_password(&mixed)).is_ok());
+    }
 
     #[test]
     fn emails_are_normalised_and_checked() {

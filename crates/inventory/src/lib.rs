@@ -14,7 +14,7 @@ pub use adjust::{
 pub use fifo::{LotStock, Take, plan_fifo};
 pub use ledger::{Allocation, AllocationId, Movement, MovementId, MovementKind};
 pub use lot::{Lot, LotId, StockIn, StockSource};
-pub use product::{NewProduct, Product, ProductStatus, ProductUpdate};
+pub use product::{NewProduct, Product, ProductFilter, ProductStatus, ProductUpdate};
 pub use repository::{CatalogRepository, InventoryRepository};
 
 use kedai_core::ProductId;

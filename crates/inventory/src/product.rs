@@ -63,6 +63,19 @@ pub struct NewProduct {
     pub outlet_ids: Vec<String>,
 }
 
+/// What a product list is narrowed to; empty fields do not narrow.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProductFilter {
+    /// Any of these statuses (empty: any status).
+    pub statuses: Vec<ProductStatus>,
+    /// This category, any case.
+    pub category: Option<String>,
+    /// Products sold at this outlet: listing it, or listing no outlet (sold everywhere).
+    pub outlet_id: Option<String>,
+    /// Part of the name or SKU, any case.
+    pub keyword: Option<String>,
+}
+
 /// A partial update; `None` leaves a field as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ProductUpdate {

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use kedai_core::{Page, ProductId, StorageError, TenantId};
 
-use crate::{Allocation, AllocationId, Lot, LotId, Movement, NewProduct, Product};
+use crate::{Allocation, AllocationId, Lot, LotId, Movement, NewProduct, Product, ProductFilter};
 
 /// Catalogue products.
 pub trait CatalogRepository {
@@ -57,13 +57,15 @@ pub trait CatalogRepository {
         at: DateTime<Utc>,
     ) -> Result<bool, StorageError>;
 
-    /// A page of the tenant's live products, newest first, and the total count.
+    /// A page of the tenant's live products matching `filter`, newest first, and the total
+    /// that match.
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
     fn list_products(
         &mut self,
         tenant: TenantId,
+        filter: &ProductFilter,
         page: Page,
     ) -> Result<(Vec<Product>, i64), StorageError>;
 }

@@ -3,7 +3,8 @@
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use chrono::{DateTime, Utc};
 use kedai_app::catalog::{self, CreateProduct, ProductView, UpdateProduct};
-use kedai_identity::Permission;
+use kedai_identity::{OutletId, Permission};
+use kedai_inventory::{ProductFilter, ProductStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -128,14 +129,31 @@ pub struct PageQuery {
     pub limit: Option<i64>,
 }
 
+/// Filters of the product list.
+#[derive(Debug, IntoParams)]
+pub struct ProductQuery {
+    /// 1-based page (default 1).
+    pub page: Option<i64>,
+    /// Page size, 1–100 (default 20).
+    pub limit: Option<i64>,
+    /// `active` or `inactive`; several as `status=active,inactive` or repeated.
+    pub status: Option<String>,
+    /// Category, any case.
+    pub category: Option<String>,
+    /// Products sold at this outlet (those listing it, and those listing no outlet).
+    pub outlet_id: Option<String>,
+    /// Part of the name or SKU, any case.
+    pub keyword: Option<String>,
+}
+
 /// Lists the merchant's products, newest first, with their stock.
 #[utoipa::path(
     tag = "merchant-products",
-    params(PageQuery),
+    params(ProductQuery),
     responses(
         (status = 200, body = OkList<ProductResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
-        (status = 422, description = "Bad paging", body = MerchantErrorBody),
+        (status = 422, description = "Bad paging or filters", body = MerchantErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -145,9 +163,22 @@ pub async fn list_products(
     Authed(actor, ..): Authed<Merchant>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse> {
-    let page = Query::of(&req)?.page(&["limit"])?;
+    let q = Query::of(&req)?;
+    let page = q.page(&["limit"])?;
+    let filter = ProductFilter {
+        statuses: q
+            .list("status")
+            .iter()
+            .map(|s| ApiError::parse_field::<ProductStatus>("status", s))
+            .collect::<Result<_>>()?,
+        category: q.text("category"),
+        outlet_id: q
+            .parsed::<OutletId>("outlet_id", "an outlet id")?
+            .map(|o| o.to_string()),
+        keyword: q.text("keyword"),
+    };
     let (views, total) = blocking(&state, move |store| {
-        store.read(|tx| catalog::list_products(tx, &actor, page))
+        store.read(|tx| catalog::list_products(tx, &actor, &filter, page))
     })
     .await?;
     Ok(HttpResponse::Ok().json(OkList {

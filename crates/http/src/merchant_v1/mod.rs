@@ -11,16 +11,24 @@ use crate::surface::Merchant;
 mod audit;
 mod catalog;
 mod coupons;
+mod customers;
 mod orders;
+mod outlets;
 mod payments;
+mod profile;
 mod session;
+mod staff;
 
 pub use audit::*;
 pub use catalog::*;
 pub use coupons::*;
+pub use customers::*;
 pub use orders::*;
+pub use outlets::*;
 pub use payments::*;
+pub use profile::*;
 pub use session::*;
+pub use staff::*;
 
 type Result<T> = std::result::Result<T, ApiError<Merchant>>;
 
@@ -31,7 +39,11 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(catalog::routes)
         .configure(orders::routes)
         .configure(coupons::routes)
-        .configure(payments::routes);
+        .configure(payments::routes)
+        .configure(profile::routes)
+        .configure(staff::routes)
+        .configure(outlets::routes)
+        .configure(customers::routes);
 }
 
 fn product_id(raw: &str) -> Result<ProductId> {

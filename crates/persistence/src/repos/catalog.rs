@@ -3,13 +3,27 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use kedai_core::{Page, ProductId, StorageError, TenantId};
-use kedai_inventory::{CatalogRepository, NewProduct, Product};
+use kedai_inventory::{CatalogRepository, NewProduct, Product, ProductFilter};
 
 use super::Tx;
 use crate::convert::{
     corrupt, currency, is_unique_violation, money, parse, product_id, storage_error, ts, utc,
 };
 use crate::schema::products;
+
+diesel::define_sql_function! {
+    /// SQL `lower`, the same on both backends.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// `%text%` for LIKE, with LIKE's own wildcards escaped.
+fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
 
 #[derive(Queryable)]
 struct ProductRow {
@@ -181,18 +195,55 @@ impl CatalogRepository for Tx<'_> {
     fn list_products(
         &mut self,
         tenant: TenantId,
+        filter: &ProductFilter,
         page: Page,
     ) -> Result<(Vec<Product>, i64), StorageError> {
-        let live = || {
-            products::table
+        let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
+        let category = filter.category.as_deref().map(str::to_lowercase);
+        let keyword = filter
+            .keyword
+            .as_deref()
+            .map(|k| like_pattern(&k.to_lowercase()));
+        // outlet_ids is a JSON array of strings: match the quoted id, or the empty array
+        // (sold at every outlet).
+        let outlet = filter
+            .outlet_id
+            .as_deref()
+            .map(|o| like_pattern(&serde_json::Value::from(o).to_string()));
+        let query = || {
+            let mut q = products::table
                 .filter(products::tenant_id.eq(tenant.to_string()))
                 .filter(products::deleted_at.is_null())
+                .into_boxed();
+            if !statuses.is_empty() {
+                q = q.filter(products::status.eq_any(statuses.clone()));
+            }
+            if let Some(c) = &category {
+                q = q.filter(lower(products::category.assume_not_null()).eq(c.clone()));
+            }
+            if let Some(k) = &keyword {
+                q = q.filter(
+                    lower(products::name).like(k.clone()).escape('\\').or(lower(
+                        products::sku.assume_not_null(),
+                    )
+                    .like(k.clone())
+                    .escape('\\')),
+                );
+            }
+            if let Some(o) = &outlet {
+                q = q.filter(
+                    products::outlet_ids
+                        .eq("[]")
+                        .or(products::outlet_ids.like(o.clone()).escape('\\')),
+                );
+            }
+            q
         };
-        let total = live()
+        let total = query()
             .count()
             .get_result::<i64>(self.conn)
             .map_err(storage_error)?;
-        let rows = live()
+        let rows = query()
             .order(products::id.desc())
             .limit(i64::from(page.limit()))
             .offset(page.offset())

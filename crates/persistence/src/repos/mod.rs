@@ -3,11 +3,13 @@
 mod audit;
 mod catalog;
 mod coupons;
+mod customers;
 mod idempotency;
 mod identity;
 mod inventory;
 mod orders;
 mod outbox;
+mod outlets;
 mod payments;
 mod session;
 
