@@ -166,10 +166,15 @@ fn the_003_flow_from_sign_up_to_completed_order(b: Backend) {
         .post(
             "/v1/payments/verify",
             Some(&cashier),
-            &json!({ "payment_intent_id": intent, "gateway_reference": "GX99887766" }),
+            &json!({ "payment_intent_id": intent }),
         )
         .expect(200);
     assert_eq!(r.body["data"]["status"], json!("succeeded"));
+    assert!(
+        text(&r.body["data"]["gateway_reference"]).starts_with("MOCK-"),
+        "{}",
+        r.body
+    );
     assert_eq!(r.body["data"]["order_status"], json!("paid"));
 
     // 5. The order is handed over and completed.

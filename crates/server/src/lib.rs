@@ -88,13 +88,18 @@ pub struct Bound {
 ///
 /// # Errors
 /// [`StartError::Bind`].
-pub fn bind(settings: &Settings, state: AppState) -> Result<Bound, StartError> {
+pub fn bind(settings: &Settings, mut state: AppState) -> Result<Bound, StartError> {
     let bind_err = |source| StartError::Bind {
         addr: settings.bind.clone(),
         source,
     };
     let listener = TcpListener::bind(&settings.bind).map_err(bind_err)?;
     let addr = listener.local_addr().map_err(bind_err)?;
+    if settings.public_url.is_none() {
+        // Without KEDAI_PUBLIC_URL, checkout links point at the address actually bound (the
+        // real port when 0 was asked for).
+        state.gateway = Arc::new(MockGateway::new(&format!("http://{addr}")));
+    }
     let mut server = HttpServer::new(move || build_app(state.clone()));
     if let Some(workers) = settings.workers {
         server = server.workers(workers.max(1));
