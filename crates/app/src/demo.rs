@@ -1,4 +1,5 @@
-//! The demo merchant `make run` serves: a café with an owner login, products and stock.
+//! The demo merchant `make run` serves: a café with an owner login, products and stock, an
+//! outlet and the LUNCH10 coupon of 003's examples.
 
 use chrono::{DateTime, Duration, Utc};
 use kedai_core::{ProductId, TenantId};
@@ -6,6 +7,8 @@ use kedai_identity::{NewStaff, NewTenant, Role, StaffId};
 use kedai_inventory::{ProductStatus, StockSource};
 
 use crate::catalog::{CreateProduct, create_product};
+use crate::coupons::{CreateCoupon, create_coupon};
+use crate::outlets::{CreateOutlet, create_outlet};
 use crate::inventory::{StockInCommand, stock_in};
 use crate::{Actor, Amount, AppError, UnitOfWork};
 
@@ -121,6 +124,35 @@ pub fn seed_demo(
         }
         products.push((view.product.id, view.product.name));
     }
+    let outlet = create_outlet(
+        tx,
+        &actor,
+        &CreateOutlet {
+            name: "Demo Cafe - Puchong".into(),
+            code: "PCH001".into(),
+            address: Some("72-1A Jalan Puteri 2/4, Bandar Puteri, Puchong".into()),
+            phone: Some("+60-16-9642896".into()),
+            status: None,
+        },
+        now,
+    )?;
+    create_coupon(
+        tx,
+        &actor,
+        &CreateCoupon {
+            title: "10% OFF Lunch Promo".into(),
+            code: "LUNCH10".into(),
+            discount_type: "percentage".into(),
+            discount_value: Amount("10".into()),
+            valid_from: Some(now - Duration::days(1)),
+            valid_to: Some(now + Duration::days(365)),
+            usage_limit: Some(500),
+            applicable_outlet_ids: vec![outlet.id.to_string()],
+            min_cart_total: None,
+            max_discount: None,
+        },
+        now,
+    )?;
     Ok(DemoInfo {
         tenant_id,
         email: DEMO_OWNER_EMAIL,
