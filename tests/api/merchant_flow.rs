@@ -176,6 +176,11 @@ fn the_003_flow_from_sign_up_to_completed_order(b: Backend) {
         r.body
     );
     assert_eq!(r.body["data"]["order_status"], json!("paid"));
+    let event = app
+        .outbox_payload(&order, "payment.success")
+        .unwrap_or_else(|| panic!("no payment.success event"));
+    assert_eq!(event["payment_intent_id"], json!(intent), "{event}");
+    assert_eq!(event["total_amount"], json!("26.82"), "{event}");
 
     // 5. The order is handed over and completed.
     let r = app

@@ -554,6 +554,29 @@ impl TestApp {
         })
     }
 
+    /// The payload of the first outbox event of `event_type` about `aggregate`.
+    #[must_use]
+    pub fn outbox_payload(&self, aggregate: &str, event_type: &str) -> Option<Value> {
+        #[derive(QueryableByName)]
+        struct Row {
+            #[diesel(sql_type = Text)]
+            payload: String,
+        }
+        self.with_conn(|conn| {
+            diesel::sql_query(
+                "SELECT payload FROM outbox_events WHERE aggregate_id = $1 AND event_type = $2 \
+                 ORDER BY created_at, id",
+            )
+            .bind::<Text, _>(aggregate)
+            .bind::<Text, _>(event_type)
+            .load::<Row>(conn)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .next()
+            .map(|r| serde_json::from_str(&r.payload).unwrap_or_else(|e| panic!("{e}")))
+        })
+    }
+
     /// Remaining quantity of each lot of a product, oldest receipt first.
     #[must_use]
     pub fn lots(&self, product: i64) -> Vec<(String, i64)> {

@@ -8,8 +8,8 @@ use kedai_inventory::{ProductStatus, StockSource};
 
 use crate::catalog::{CreateProduct, create_product};
 use crate::coupons::{CreateCoupon, create_coupon};
-use crate::outlets::{CreateOutlet, create_outlet};
 use crate::inventory::{StockInCommand, stock_in};
+use crate::outlets::{CreateOutlet, create_outlet};
 use crate::{Actor, Amount, AppError, UnitOfWork};
 
 /// The demo tenant's fixed id, so documentation examples can name it.

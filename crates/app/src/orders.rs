@@ -75,6 +75,9 @@ pub struct PaymentCommand {
     pub amount: Amount,
     /// Outcome.
     pub status: PaymentStatus,
+    /// The payment intent it settles, when it came through a gateway (carried in the
+    /// `payment.*` event, as 003's webhooks show).
+    pub payment_intent_id: Option<String>,
 }
 
 /// The outcome of recording a payment.
@@ -526,7 +529,10 @@ pub fn record_payment(
         PaymentStatus::Failed => "payment.failed",
         PaymentStatus::Refunded => "payment.refunded",
     };
-    let extra = json!({ "payment_id": payment.id.to_string(), "method": payment.method, "amount": amount.to_string() });
+    let mut extra = json!({ "payment_id": payment.id.to_string(), "method": payment.method, "amount": amount.to_string() });
+    if let (Some(intent), Some(map)) = (&cmd.payment_intent_id, extra.as_object_mut()) {
+        map.insert("payment_intent_id".into(), json!(intent));
+    }
     if cmd.status == PaymentStatus::Refunded {
         crate::audit::record(
             tx,

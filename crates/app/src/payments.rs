@@ -688,6 +688,7 @@ pub fn verify_intent(
                     method: intent.method.clone(),
                     amount: Amount(intent.amount.to_string()),
                     status: PaymentStatus::Completed,
+                    payment_intent_id: Some(id.to_string()),
                 },
                 now,
             )?;

@@ -562,6 +562,7 @@ pub async fn mock_payment(
         method: req.method,
         amount: req.amount.0,
         status: ApiError::parse_field("status", &req.status)?,
+        payment_intent_id: None,
     };
     let now = state.now();
     let done = blocking(&state, move |store| {
