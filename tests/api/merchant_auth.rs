@@ -15,6 +15,7 @@ crate::on_both_backends! {
     deactivation_and_role_changes_apply_at_once,
     expired_and_sessionless_tokens_are_refused,
     repeated_failed_sign_ins_are_slowed_down,
+    parallel_guesses_cannot_race_past_the_failure_count,
 }
 
 fn refresh(app: &TestApp, token: &str) -> crate::support::Resp {
@@ -309,4 +310,48 @@ fn racing_refreshes_with_one_token_rotate_once(b: Backend) {
     );
     // The winner's refresh token is the one that works now.
     refresh(&app, &text(&won[0]["data"]["refresh_token"])).expect(200);
+}
+
+fn parallel_guesses_cannot_race_past_the_failure_count(b: Backend) {
+    let app = std::sync::Arc::new(TestApp::start_limited(
+        b,
+        64 * 1024,
+        kedai::Limits::default(),
+    ));
+    app.create_staff(app.tenant, "dee@example.com", Role::Cashier);
+    let shared = std::sync::Arc::clone(&app);
+    // Three waves of 12 parallel guesses: however they interleave, no more than the 5 allowed
+    // failures are ever checked against the password.
+    let mut checked = 0;
+    for _ in 0..3 {
+        let app = std::sync::Arc::clone(&shared);
+        let statuses = race(12, move |_| {
+            let r = app.post(
+                "/v1/auth/login",
+                None,
+                &json!({ "email": "dee@example.com", "password": "wrong-password" }),
+            );
+            if r.status == 429 {
+                assert_eq!(
+                    r.body["error_code"],
+                    json!("RATE_LIMIT_EXCEEDED"),
+                    "{}",
+                    r.body
+                );
+                assert!(r.header("retry-after").is_some(), "{:?}", r.headers);
+            }
+            r.status
+        });
+        assert!(
+            statuses.iter().all(|s| *s == 401 || *s == 429),
+            "{statuses:?}"
+        );
+        checked += statuses.iter().filter(|s| **s == 401).count();
+    }
+    assert!(
+        (1..=5).contains(&checked),
+        "{checked} passwords were checked"
+    );
+    let failures = count(&app, "audit_log WHERE action = 'auth.login_failed'");
+    assert_eq!(usize::try_from(failures).unwrap_or(usize::MAX), checked);
 }

@@ -14,6 +14,7 @@ crate::on_both_backends!(
     cancelled_orders_give_their_coupon_use_back,
     idempotent_order_retries_create_one_order,
     cashiers_see_and_sell_only_at_their_outlets,
+    a_changed_total_cancels_the_open_checkout,
 );
 
 fn text(v: &Value) -> String {
@@ -377,6 +378,97 @@ fn cashiers_see_and_sell_only_at_their_outlets(b: Backend) {
     let _ = app
         .get(&format!("/v1/orders/{at_here}"), Some(&cashier))
         .expect(200);
+    // Payments follow the same scope.
+    let intent = |token: &str, order: &str| {
+        app.post(
+            "/v1/payments/intents",
+            Some(token),
+            &json!({ "order_id": order, "method": "card", "amount": 14.90, "currency": "MYR" }),
+        )
+    };
+    let _ = intent(&cashier, &at_there).merchant_error(404, "ORDER_NOT_FOUND");
+    let theirs = text(&intent(&app.owner, &at_there).expect(201).body["data"]["payment_intent_id"]);
+    let _ = intent(&cashier, &at_here).expect(201);
+    let _ = app
+        .post(
+            "/v1/payments/verify",
+            Some(&cashier),
+            &json!({ "payment_intent_id": theirs }),
+        )
+        .merchant_error(404, "PAYMENT_INTENT_NOT_FOUND");
+    let r = app.get("/v1/payments", Some(&cashier)).expect(200);
+    assert_eq!(r.body["meta"]["total"], json!(1), "{}", r.body);
+    assert_eq!(r.body["data"][0]["order_id"], json!(at_here));
+    let r = app.get("/v1/payments", Some(&app.owner)).expect(200);
+    assert_eq!(r.body["meta"]["total"], json!(2), "{}", r.body);
     // The owner sees everything.
     assert_eq!(order_count(&app), 3);
+}
+
+fn a_changed_total_cancels_the_open_checkout(b: Backend) {
+    let app = TestApp::start(b);
+    let product = latte(&app, 5);
+    let r = app
+        .post(
+            "/v1/orders",
+            Some(&app.owner),
+            &json!({ "order_type": "delivery", "items": [{ "product_id": product, "qty": 1 }] }),
+        )
+        .expect(201);
+    let order = text(&r.body["data"]["order_id"]);
+    let opened = app
+        .post(
+            "/v1/payments/intents",
+            Some(&app.owner),
+            &json!({ "order_id": order, "method": "card", "amount": 14.90, "currency": "MYR" }),
+        )
+        .expect(201);
+    let intent = text(&opened.body["data"]["payment_intent_id"]);
+    let page = text(&opened.body["data"]["payment_url"])
+        .strip_prefix(&app.url())
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("{}", opened.body));
+    // Notes do not touch the total: the checkout stays open.
+    let _ = app
+        .patch(
+            &format!("/v1/orders/{order}"),
+            Some(&app.owner),
+            &json!({ "notes": "Gate B" }),
+        )
+        .expect(200);
+    let r = app.get("/v1/payments", Some(&app.owner)).expect(200);
+    assert_eq!(r.body["data"][0]["status"], json!("requires_action"));
+    // A shipping fee does: the checkout for 14.90 can no longer pay a 19.90 order.
+    let _ = app
+        .patch(
+            &format!("/v1/orders/{order}"),
+            Some(&app.owner),
+            &json!({ "shipping_fee": 5 }),
+        )
+        .expect(200);
+    let r = app.get("/v1/payments", Some(&app.owner)).expect(200);
+    assert_eq!(r.body["data"][0]["status"], json!("cancelled"));
+    let _ = app
+        .send_raw("POST", &format!("{page}/approve"), None, "")
+        .expect(200);
+    let _ = app
+        .post(
+            "/v1/payments/verify",
+            Some(&app.owner),
+            &json!({ "payment_intent_id": intent }),
+        )
+        .merchant_error(409, "PAYMENT_NOT_ALLOWED");
+    let got = app
+        .get(&format!("/v1/orders/{order}"), Some(&app.owner))
+        .expect(200);
+    assert_eq!(got.body["data"]["status"], json!("confirmed"));
+    assert_eq!(got.body["data"]["payments"], json!([]));
+    // A new checkout for the new total pays it.
+    let _ = app
+        .post(
+            "/v1/payments/intents",
+            Some(&app.owner),
+            &json!({ "order_id": order, "method": "card", "amount": 19.90, "currency": "MYR" }),
+        )
+        .expect(201);
 }

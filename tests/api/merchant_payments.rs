@@ -123,8 +123,8 @@ fn intent_checkout_approve_verify_pays_the_order(b: Backend) {
         number.as_str(),
         "MYR",
         "29.80",
-        &format!("action=\"{path}/approve\""),
-        &format!("action=\"{path}/decline\""),
+        &format!("action=\"{session}/approve\""),
+        &format!("action=\"{session}/decline\""),
     ] {
         assert!(p.text.contains(needle), "{needle} missing from {}", p.text);
     }
@@ -464,8 +464,9 @@ fn verify_after_the_order_was_cancelled_records_nothing(b: Backend) {
     verify(&app, &app.owner, &id).merchant_error(409, "PAYMENT_NOT_ALLOWED");
     assert_eq!(fingerprint(&app, &db), before);
     assert_eq!(order_status(&app, &order), json!("cancelled"));
+    // Cancelling the order cancelled its intent: the approved checkout can no longer settle it.
     let list = app.get("/v1/payments", Some(&app.owner)).expect(200);
-    assert_eq!(list.body["data"][0]["status"], json!("requires_action"));
+    assert_eq!(list.body["data"][0]["status"], json!("cancelled"));
 }
 
 fn concurrent_verifies_pay_once(b: Backend) {
@@ -537,10 +538,13 @@ fn payment_list_filters_and_pages(b: Backend) {
     let one = commerce::order(&app, &app.owner, 10.0, 1);
     let two = commerce::order(&app, &app.owner, 20.0, 1);
     let (a, _) = opened(&app, &one, json!(10));
-    let (b2, path) = opened(&app, &two, json!(20));
-    let (c, _) = opened(&app, &two, json!(20));
+    let (b2, stale) = opened(&app, &two, json!(20));
+    // A second intent for the same order supersedes the first: its link no longer settles it.
+    let (c, path) = opened(&app, &two, json!(20));
+    approve(&app, &stale);
+    verify(&app, &app.owner, &b2).merchant_error(409, "PAYMENT_NOT_ALLOWED");
     approve(&app, &path);
-    verify(&app, &app.owner, &b2).expect(200);
+    verify(&app, &app.owner, &c).expect(200);
     let ids = |r: &Resp| -> Vec<String> {
         r.body["data"]
             .as_array()
@@ -563,15 +567,19 @@ fn payment_list_filters_and_pages(b: Backend) {
     let r = app
         .get("/v1/payments?status=succeeded", Some(&viewer))
         .expect(200);
+    assert_eq!(ids(&r), [c]);
+    let r = app
+        .get("/v1/payments?status=cancelled", Some(&viewer))
+        .expect(200);
     assert_eq!(ids(&r), [b2]);
     let r = app
         .get(
-            "/v1/payments?status=requires_action&limit=1&page=2",
+            "/v1/payments?status=requires_action&limit=1&page=1",
             Some(&viewer),
         )
         .expect(200);
     assert_eq!(ids(&r), [a]);
-    assert_eq!(r.body["meta"]["total"], json!(2));
+    assert_eq!(r.body["meta"]["total"], json!(1));
     for (q, field) in [
         ("status=paid", "status"),
         ("order_id=nope", "order_id"),

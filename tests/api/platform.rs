@@ -134,13 +134,22 @@ fn a_key_replays_the_first_response(b: Backend) {
     app.order(&app.owner, &[(p, 1, 8.5)]).expect(200);
     assert_eq!(orders(&app), 3);
 
-    // Refusals below 500 are kept too: a short-stock answer replays, even after restocking.
-    let big = json!({ "order_data": {}, "items": [{ "product_id": p.to_string(), "quantity": 50, "unit_price": 8.5 }] });
-    let refused = keyed(&app, path, &app.owner, &big, "big").edge_error(409, "INSUFFICIENT_STOCK");
-    app.stock_in(&app.owner, p, 100, None);
-    let again = keyed(&app, path, &app.owner, &big, "big").edge_error(409, "INSUFFICIENT_STOCK");
+    // Validation refusals replay; conflicts with the current state do not: after restocking, a
+    // short-stock order retried with its key runs again and succeeds.
+    let bad = json!({ "order_data": {}, "items": [{ "product_id": p.to_string(), "quantity": 0, "unit_price": 8.5 }] });
+    let refused = keyed(&app, path, &app.owner, &bad, "bad").edge_error(400, "VALIDATION_ERROR");
+    let again = keyed(&app, path, &app.owner, &bad, "bad").edge_error(400, "VALIDATION_ERROR");
     assert_eq!(again.header("idempotent-replayed"), Some("true"));
     assert_eq!(again.body, refused.body);
+    let big = json!({ "order_data": {}, "items": [{ "product_id": p.to_string(), "quantity": 50, "unit_price": 8.5 }] });
+    let short = keyed(&app, path, &app.owner, &big, "big").edge_error(409, "INSUFFICIENT_STOCK");
+    assert!(short.header("idempotent-replayed").is_none());
+    app.stock_in(&app.owner, p, 100, None);
+    let ran = keyed(&app, path, &app.owner, &big, "big").expect(200);
+    assert!(ran.header("idempotent-replayed").is_none());
+    let replayed = keyed(&app, path, &app.owner, &big, "big").expect(200);
+    assert_eq!(replayed.header("idempotent-replayed"), Some("true"));
+    assert_eq!(replayed.body, ran.body);
 
     // Stock-in replays as well.
     let body = json!({ "product_id": p, "quantity": 5 });

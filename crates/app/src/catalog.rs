@@ -64,9 +64,19 @@ fn sku_taken(sku: Option<&str>) -> AppError {
     )
 }
 
-/// Checks that every outlet id names a live outlet of the actor's tenant.
-fn known_outlets(tx: &mut dyn UnitOfWork, actor: &Actor, ids: &[String]) -> Result<(), AppError> {
-    crate::staff::resolve_outlets(tx, actor.tenant, "outlet_ids", ids).map(drop)
+/// Checks that every outlet id names a live outlet of the actor's tenant; returns them in
+/// their canonical form (lower-case, hyphenated), as orders and filters compare them.
+fn known_outlets(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    ids: &[String],
+) -> Result<Vec<String>, AppError> {
+    Ok(
+        crate::staff::resolve_outlets(tx, actor.tenant, "outlet_ids", ids)?
+            .iter()
+            .map(ToString::to_string)
+            .collect(),
+    )
 }
 
 /// Loads a live product of the actor's tenant.
@@ -114,7 +124,7 @@ pub fn create_product(
 ) -> Result<ProductView, AppError> {
     actor.require(Permission::CatalogWrite)?;
     let currency = tenant(tx, actor.tenant)?.currency;
-    let new = NewProduct::new(
+    let mut new = NewProduct::new(
         &cmd.name,
         cmd.sku.as_deref(),
         cmd.category.as_deref(),
@@ -123,7 +133,8 @@ pub fn create_product(
         cmd.status.unwrap_or_default(),
         &cmd.outlet_ids,
     )?;
-    known_outlets(tx, actor, &new.outlet_ids)?;
+    // Checked as sent, so an error names the request's own index.
+    new.outlet_ids = known_outlets(tx, actor, &cmd.outlet_ids)?;
     let id = tx
         .insert_product(actor.tenant, &new, now)?
         .map_err(|()| sku_taken(new.sku.as_deref()))?;
@@ -162,8 +173,8 @@ pub fn update_product(
         },
         now,
     )?;
-    if cmd.outlet_ids.is_some() {
-        known_outlets(tx, actor, &product.outlet_ids)?;
+    if let Some(raw) = &cmd.outlet_ids {
+        product.outlet_ids = known_outlets(tx, actor, raw)?;
     }
     tx.update_product(&product)?
         .map_err(|()| sku_taken(product.sku.as_deref()))?;

@@ -404,8 +404,9 @@ pub struct CouponQuote {
 /// Checks a coupon against a cart without using it.
 ///
 /// # Errors
-/// [`AppError::Forbidden`]; [`AppError::Validation`] for a bad `cart_total` or `outlet_id`,
-/// or `COUPON_INVALID` / `COUPON_EXPIRED` on field `code`; [`AppError::Storage`].
+/// [`AppError::Forbidden`]; [`AppError::Validation`] for a bad `cart_total`, or
+/// `COUPON_INVALID` / `COUPON_EXPIRED` on field `code` (an outlet the coupon does not apply
+/// at is `COUPON_INVALID`); [`AppError::Storage`].
 pub fn validate_coupon(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,

@@ -98,13 +98,15 @@ fn outlet(
     let id: OutletId = raw
         .parse()
         .map_err(|_| AppError::invalid("outlet_id", "is not an outlet id"))?;
-    if tx.live_outlets(actor.tenant, &[id])?.is_empty() {
-        return Err(AppError::invalid(
+    // An outlet the caller may see: a cashier registers customers only at their own outlets.
+    match crate::outlets::require_outlet(tx, actor, id) {
+        Ok(_) => Ok(Some(id)),
+        Err(AppError::NotFound { .. }) => Err(AppError::invalid(
             "outlet_id",
             "no such outlet in this merchant",
-        ));
+        )),
+        Err(e) => Err(e),
     }
-    Ok(Some(id))
 }
 
 fn view(
@@ -208,6 +210,7 @@ pub fn update_customer(
     now: DateTime<Utc>,
 ) -> Result<CustomerView, AppError> {
     actor.require(Permission::CustomersWrite)?;
+    tx.lock_tenant_changes(actor.tenant)?;
     let merchant = tenant(tx, actor.tenant)?;
     let mut customer = require_customer(tx, actor, id)?;
     let outlet_id = match &cmd.outlet_id {

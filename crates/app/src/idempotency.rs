@@ -18,10 +18,6 @@ pub const MAX_KEY_LEN: usize = 255;
 /// Keys older than this are forgotten: a request reusing one runs afresh.
 pub const KEY_TTL_HOURS: i64 = 24;
 
-/// A claim still unfinished after this long belongs to a request that died (its server stopped
-/// mid-way); it no longer blocks the key.
-pub const ABANDONED_AFTER_SECONDS: i64 = 120;
-
 /// Checks an `Idempotency-Key` value: 1 to 255 visible ASCII characters.
 ///
 /// # Errors
@@ -107,7 +103,10 @@ pub enum Decision {
 }
 
 /// The pure rule: what an existing stored key means for a request with fingerprint `hash` at
-/// `now`. `None` means the key is free (absent, expired or abandoned) and may be claimed.
+/// `now`. `None` means the key is free (absent or expired) and may be claimed. A claim that
+/// never finished keeps answering "in use" until it expires: its request may have committed
+/// (a server that stopped after the commit, a response that could not be stored), and running
+/// it twice is worse than asking the client for a new key.
 #[must_use]
 pub fn decide(existing: &StoredKey, hash: &str, now: DateTime<Utc>) -> Option<Decision> {
     let age = now - existing.created_at;
@@ -115,7 +114,6 @@ pub fn decide(existing: &StoredKey, hash: &str, now: DateTime<Utc>) -> Option<De
         return None;
     }
     match &existing.response {
-        None if age >= Duration::seconds(ABANDONED_AFTER_SECONDS) => None,
         _ if existing.request_hash != hash => Some(Decision::Reused),
         Some(r) => Some(Decision::Replay(r.clone())),
         None => Some(Decision::InUse),
@@ -144,7 +142,7 @@ pub trait IdempotencyRepository {
         now: DateTime<Utc>,
     ) -> Result<bool, StorageError>;
 
-    /// Deletes the key if it was claimed at `created_at` (a stale or abandoned claim being
+    /// Deletes the key if it was claimed at `created_at` (an expired claim being
     /// replaced), or any unfinished claim when `created_at` is `None` (a failed request
     /// releasing its own claim).
     ///
@@ -282,7 +280,8 @@ mod tests {
             ),
             (key(None), "h", at(5), Some(Decision::InUse)),
             (key(None), "other", at(5), Some(Decision::Reused)),
-            (key(None), "h", at(ABANDONED_AFTER_SECONDS), None),
+            (key(None), "h", at(day - 1), Some(Decision::InUse)),
+            (key(None), "h", at(day), None),
             (
                 key(Some(done.clone())),
                 "h",

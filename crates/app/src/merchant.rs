@@ -41,6 +41,7 @@ pub fn update_profile(
     now: DateTime<Utc>,
 ) -> Result<Tenant, AppError> {
     actor.require(Permission::MerchantWrite)?;
+    tx.lock_tenant_changes(actor.tenant)?;
     let mut t = tenant(tx, actor.tenant)?;
     let before = t.clone();
     let priced = update.currency.is_some() && tx.tenant_has_priced_records(t.id)?;

@@ -17,7 +17,7 @@ fn outlet_error(code: &'static str, message: String) -> AppError {
 }
 
 /// Checks an order may be placed at `outlet`: a trading outlet of the tenant that the caller
-/// may see.
+/// may see. Returns its id in canonical form (lower-case, hyphenated), as orders store it.
 ///
 /// # Errors
 /// [`AppError::Validation`] `OUTLET_NOT_FOUND` (unknown, deleted, malformed, another
@@ -26,7 +26,7 @@ pub fn require_sellable_outlet(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
     outlet: &str,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
     let missing = || outlet_error("OUTLET_NOT_FOUND", format!("no outlet {outlet}"));
     let id: OutletId = outlet.parse().map_err(|_| missing())?;
     let found = match crate::outlets::require_outlet(tx, actor, id) {
@@ -40,7 +40,7 @@ pub fn require_sellable_outlet(
             format!("outlet {outlet} is not trading"),
         ));
     }
-    Ok(())
+    Ok(id.to_string())
 }
 
 /// The outlets whose orders the caller may see, or `None` for all of them. Orders without an

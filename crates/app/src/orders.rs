@@ -417,6 +417,10 @@ fn apply_transition(
         release(tx, actor, &order.id.to_string(), now)?;
         crate::coupons::release_for_order(tx, actor.tenant, &order.id.to_string(), now)?;
     }
+    if to == OrderStatus::Cancelled {
+        // Its checkout links must no longer settle it.
+        tx.cancel_open_intents(actor.tenant, order.id, now)?;
+    }
     let from = order.status;
     order.status = to;
     order.stamps.stamp(to, now);
@@ -679,7 +683,6 @@ pub fn place_order(
     }
     let mut details = clean_details(cmd.details.clone());
     details.customer_id.clone_from(&cmd.customer_id);
-    details.outlet_id.clone_from(&cmd.outlet_id);
     let mut customer = None;
     if let Some(id) = &cmd.customer_id {
         let found = tx
@@ -698,9 +701,13 @@ pub fn place_order(
         details.contact_phone = details.contact_phone.or(found.phone.clone());
         customer = Some(found);
     }
-    if let Some(outlet) = &cmd.outlet_id {
-        crate::order_scope::require_sellable_outlet(tx, actor, outlet)?;
-    }
+    let outlet_id = match &cmd.outlet_id {
+        Some(outlet) => Some(crate::order_scope::require_sellable_outlet(
+            tx, actor, outlet,
+        )?),
+        None => None,
+    };
+    details.outlet_id.clone_from(&outlet_id);
     for (i, line) in cmd.items.iter().enumerate() {
         if line.quantity <= 0 {
             return Err(AppError::invalid(
@@ -724,8 +731,7 @@ pub fn place_order(
             .find(|p| p.id == line.product_id)
             .ok_or_else(|| AppError::not_found("product", line.product_id))?;
         let sold_here = product.outlet_ids.is_empty()
-            || cmd
-                .outlet_id
+            || outlet_id
                 .as_ref()
                 .is_some_and(|o| product.outlet_ids.contains(o));
         if !sold_here {
@@ -762,14 +768,7 @@ pub fn place_order(
         .coupon_code
         .as_deref()
         .map(|code| {
-            crate::coupons::quote(
-                tx,
-                actor.tenant,
-                code,
-                cmd.outlet_id.as_deref(),
-                subtotal,
-                now,
-            )
+            crate::coupons::quote(tx, actor.tenant, code, outlet_id.as_deref(), subtotal, now)
         })
         .transpose()?;
     let charges = Charges {
@@ -848,6 +847,10 @@ pub fn update_order_fields(
     next.updated_at = now;
     if !tx.update_order_fields(&next, order.status)? {
         return Err(AppError::lost_race("order status changed concurrently"));
+    }
+    if next.total_amount != order.total_amount {
+        // A checkout opened for the old total can no longer settle the order.
+        tx.cancel_open_intents(actor.tenant, order.id, now)?;
     }
     tx.append_event(&event(actor.tenant, "order.updated", &next, now, json!({})))?;
     load_view(tx, actor, next)

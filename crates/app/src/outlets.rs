@@ -127,6 +127,7 @@ pub fn update_outlet(
     now: DateTime<Utc>,
 ) -> Result<Outlet, AppError> {
     actor.require(Permission::OutletsWrite)?;
+    tx.lock_tenant_changes(actor.tenant)?;
     let mut outlet = require_outlet(tx, actor, id)?;
     outlet.apply(update, now)?;
     tx.update_outlet(&outlet)?

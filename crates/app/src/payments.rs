@@ -84,6 +84,8 @@ pub struct IntentFilter {
     pub order_id: Option<OrderId>,
     /// In one status.
     pub status: Option<IntentStatus>,
+    /// Only intents of orders of these outlets or of no outlet (a cashier's scope).
+    pub outlet_scope: Option<Vec<String>>,
 }
 
 /// Payment intents. Every method is confined to one tenant.
@@ -117,6 +119,18 @@ pub trait PaymentIntentRepository {
         gateway_reference: Option<&str>,
         at: DateTime<Utc>,
     ) -> Result<bool, StorageError>;
+
+    /// Cancels every intent of the order still awaiting the customer; returns how many. Their
+    /// checkout links can no longer settle the order (verify answers that they were cancelled).
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn cancel_open_intents(
+        &mut self,
+        tenant: TenantId,
+        order: OrderId,
+        at: DateTime<Utc>,
+    ) -> Result<usize, StorageError>;
 
     /// Links a succeeded intent to the order payment it recorded.
     ///
@@ -500,9 +514,7 @@ pub fn create_intent(
         .order_id
         .parse()
         .map_err(|_| AppError::not_found("order", &cmd.order_id))?;
-    let order = tx
-        .find_order(actor.tenant, order_id)?
-        .ok_or_else(|| AppError::not_found("order", order_id))?;
+    let order = crate::orders::require_order(tx, actor, order_id)?;
     if !awaits_payment(order.status) {
         return Err(AppError::conflict(
             "PAYMENT_NOT_ALLOWED",
@@ -518,6 +530,8 @@ pub fn create_intent(
             ),
         ));
     }
+    // One live checkout per order: a new intent supersedes any still awaiting the customer.
+    tx.cancel_open_intents(actor.tenant, order.id, now)?;
     let session = gateway.open(
         tx,
         &CheckoutRequest {
@@ -599,6 +613,10 @@ pub fn verify_intent(
     let intent = tx
         .find_intent(actor.tenant, id)?
         .ok_or_else(|| AppError::not_found("payment intent", id))?;
+    // Staff confined to outlets verify only their outlets' payments.
+    if crate::orders::require_order(tx, actor, intent.order_id).is_err() {
+        return Err(AppError::not_found("payment intent", id));
+    }
     let claimed = gateway_reference.map(str::trim).filter(|r| !r.is_empty());
     let check_reference = |actual: Option<&str>| match (claimed, actual) {
         (Some(c), Some(a)) if c != a => Err(payment_failed(
@@ -620,7 +638,14 @@ pub fn verify_intent(
                 payment_id,
             });
         }
-        IntentStatus::Failed | IntentStatus::Cancelled => {
+        IntentStatus::Cancelled => {
+            return Err(AppError::conflict(
+                "PAYMENT_NOT_ALLOWED",
+                "the payment was cancelled: the order was cancelled, its total changed, or a \
+                 newer payment intent replaced it",
+            ));
+        }
+        IntentStatus::Failed => {
             return Ok(Verified::Declined {
                 reason: format!("the payment {}", intent.status),
                 intent,
@@ -720,5 +745,9 @@ pub fn list_intents(
     page: Page,
 ) -> Result<(Vec<IntentRow>, i64), AppError> {
     actor.require(Permission::OrdersRead)?;
-    Ok(tx.list_intents(actor.tenant, filter, page)?)
+    let filter = IntentFilter {
+        outlet_scope: crate::order_scope::outlet_scope(tx, actor)?,
+        ..filter.clone()
+    };
+    Ok(tx.list_intents(actor.tenant, &filter, page)?)
 }

@@ -270,9 +270,9 @@ pub fn update_staff(
     now: DateTime<Utc>,
 ) -> Result<StaffView, AppError> {
     actor.require(Permission::StaffWrite)?;
-    if cmd.role.is_some() {
-        tx.lock_owner_changes(actor.tenant)?;
-    }
+    // Every staff change of a tenant takes the same lock before reading: a rename racing a
+    // deactivation or a role change must not write back the row it read before them.
+    tx.lock_tenant_changes(actor.tenant)?;
     let me = acting(tx, actor)?;
     let mut staff = require_staff(tx, actor, id)?;
     let owners = tx.count_active_owners(actor.tenant)?;
@@ -347,7 +347,7 @@ pub fn deactivate_staff(
     now: DateTime<Utc>,
 ) -> Result<StaffView, AppError> {
     actor.require(Permission::StaffWrite)?;
-    tx.lock_owner_changes(actor.tenant)?;
+    tx.lock_tenant_changes(actor.tenant)?;
     let me = acting(tx, actor)?;
     let mut staff = require_staff(tx, actor, id)?;
     let owners = tx.count_active_owners(actor.tenant)?;

@@ -42,12 +42,14 @@ pub fn applies(method: &Method, path: &str) -> bool {
 }
 
 /// Whether a response is kept for replay: anything below 500 except "not signed in" and "slow
-/// down", which say the request was never looked at.
+/// down", which say the request was never looked at, and conflicts with the current state
+/// (`PAYMENT_PENDING`, `INSUFFICIENT_STOCK`, ...), which a retry may find resolved.
 #[must_use]
 pub fn keeps(status: StatusCode) -> bool {
     !status.is_server_error()
         && status != StatusCode::UNAUTHORIZED
         && status != StatusCode::TOO_MANY_REQUESTS
+        && status != StatusCode::CONFLICT
 }
 
 fn error(path: &str, failure: Failure) -> HttpResponse {
@@ -209,8 +211,8 @@ pub(crate) async fn replay(
     })
     .await;
     if let Err(failure) = completed {
-        // The request itself succeeded; the key stays claimed and answers IN_USE until it is
-        // abandoned, which is safer than running the request twice.
+        // The request itself succeeded; the key stays claimed and answers IN_USE until it
+        // expires, which is safer than running the request twice.
         tracing::warn!(error = ?failure, "idempotent response not kept");
     }
     let response = head.set_body(BoxBody::new(bytes));
@@ -299,12 +301,12 @@ mod tests {
     }
 
     #[test]
-    fn server_errors_and_unauthenticated_answers_are_not_kept() {
+    fn server_errors_conflicts_and_unauthenticated_answers_are_not_kept() {
         for (status, kept) in [
             (StatusCode::OK, true),
             (StatusCode::CREATED, true),
             (StatusCode::UNPROCESSABLE_ENTITY, true),
-            (StatusCode::CONFLICT, true),
+            (StatusCode::CONFLICT, false),
             (StatusCode::UNAUTHORIZED, false),
             (StatusCode::TOO_MANY_REQUESTS, false),
             (StatusCode::INTERNAL_SERVER_ERROR, false),

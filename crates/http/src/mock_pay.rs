@@ -101,9 +101,10 @@ fn render(c: &MockCheckout) -> HttpResponse {
     let id = escape(&c.session.id);
     let body = match c.session.status {
         MockDecision::Pending => format!(
-            "{}<form method=\"post\" action=\"/pay/mock/{id}/approve\">\
+            // Relative actions, so the page works behind a path prefix of KEDAI_PUBLIC_URL.
+            "{}<form method=\"post\" action=\"{id}/approve\">\
              <button class=\"approve\" type=\"submit\">Approve</button></form>\
-             <form method=\"post\" action=\"/pay/mock/{id}/decline\">\
+             <form method=\"post\" action=\"{id}/decline\">\
              <button class=\"decline\" type=\"submit\">Decline</button></form>\
              <p class=\"note\">Kedai test gateway: no money moves.</p>",
             summary(c)

@@ -208,7 +208,46 @@ pub struct RateLimits {
     ips: Keyed,
     login_emails: FailureLimiter,
     login_ips: FailureLimiter,
+    in_flight: std::sync::Mutex<InFlight>,
     checks: AtomicU64,
+}
+
+/// Sign-ins being checked right now, per e-mail and per address. A failure is only counted once
+/// its password check ends, so without this many parallel guesses would all pass the look at
+/// the counter before any of them is recorded.
+#[derive(Debug, Default)]
+struct InFlight {
+    emails: std::collections::HashSet<String>,
+    ips: std::collections::HashMap<String, u32>,
+}
+
+/// Most sign-ins checked at once from one address.
+pub const LOGINS_IN_FLIGHT_PER_IP: u32 = 4;
+
+/// A sign-in attempt holding its place; dropping it lets the next attempt for the same e-mail
+/// (and address) in.
+#[derive(Debug)]
+pub struct LoginAttempt<'a> {
+    limits: &'a RateLimits,
+    email: String,
+    ip: String,
+}
+
+impl Drop for LoginAttempt<'_> {
+    fn drop(&mut self) {
+        let mut f = self
+            .limits
+            .in_flight
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f.emails.remove(&self.email);
+        if let Some(n) = f.ips.get_mut(&self.ip) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                f.ips.remove(&self.ip);
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for RateLimits {
@@ -230,6 +269,7 @@ impl RateLimits {
                 .with_middleware::<StateInformationMiddleware>(),
             login_emails: FailureLimiter::new(config.login_failures_per_email, LOGIN_WINDOW),
             login_ips: FailureLimiter::new(config.login_failures_per_ip, LOGIN_WINDOW),
+            in_flight: std::sync::Mutex::default(),
             config,
             checks: AtomicU64::new(0),
         }
@@ -291,6 +331,31 @@ impl RateLimits {
         .map(retry_after_seconds)
     }
 
+    /// Takes a place for a sign-in of `email` from `ip`: one at a time per e-mail and a few at
+    /// a time per address, so every attempt sees the failures counted before it. `Err` carries
+    /// the seconds to wait when the place is taken.
+    ///
+    /// # Errors
+    /// The `Retry-After` seconds (1) while another attempt is being checked.
+    pub fn begin_login(&self, email: &str, ip: &str) -> Result<LoginAttempt<'_>, u64> {
+        let email = login_key(email);
+        let mut f = self
+            .in_flight
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let from_ip = f.ips.get(ip).copied().unwrap_or(0);
+        if f.emails.contains(&email) || from_ip >= LOGINS_IN_FLIGHT_PER_IP {
+            return Err(1);
+        }
+        f.emails.insert(email.clone());
+        f.ips.insert(ip.to_owned(), from_ip + 1);
+        Ok(LoginAttempt {
+            limits: self,
+            email,
+            ip: ip.to_owned(),
+        })
+    }
+
     /// Counts a failed sign-in for `email` and from `ip`.
     pub fn login_failed(&self, email: &str, ip: &str) {
         self.login_emails.fail(&login_key(email));
@@ -302,17 +367,41 @@ fn login_key(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
-/// The client's address: the peer, or with a trusted proxy the first forwarded address.
+/// The client's address: the peer, or behind a trusted proxy the last address in
+/// `X-Forwarded-For` — the one that proxy appended. Earlier entries (and the `Forwarded`
+/// header) are whatever the client chose to send, so they are never believed.
 #[must_use]
 pub fn client_ip(req: &HttpRequest, trust_forwarded_for: bool) -> String {
-    if trust_forwarded_for && let Some(ip) = req.connection_info().realip_remote_addr() {
-        // `realip_remote_addr` may carry a port.
-        return ip
-            .parse::<std::net::SocketAddr>()
-            .map_or_else(|_| ip.to_owned(), |a| a.ip().to_string());
+    let peer = || {
+        req.peer_addr()
+            .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string())
+    };
+    if !trust_forwarded_for {
+        return peer();
     }
-    req.peer_addr()
-        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string())
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    last_forwarded(&forwarded).unwrap_or_else(peer)
+}
+
+/// The right-most address of `X-Forwarded-For` header values (several headers count as one
+/// list), without a port.
+fn last_forwarded(values: &[&str]) -> Option<String> {
+    let last = values
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .next_back()?;
+    if let Ok(ip) = last.parse::<std::net::IpAddr>() {
+        return Some(ip.to_string());
+    }
+    last.parse::<std::net::SocketAddr>()
+        .ok()
+        .map(|a| a.ip().to_string())
 }
 
 fn set_headers(headers: &mut actix_web::http::header::HeaderMap, d: &Decision) {
@@ -429,6 +518,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_the_address_the_proxy_appended_is_believed() {
+        assert_eq!(
+            last_forwarded(&["1.2.3.4, 10.0.0.7"]).as_deref(),
+            Some("10.0.0.7")
+        );
+        assert_eq!(
+            last_forwarded(&["9.9.9.9", "203.0.113.5:4711"]).as_deref(),
+            Some("203.0.113.5")
+        );
+        assert_eq!(
+            last_forwarded(&["2001:db8::1"]).as_deref(),
+            Some("2001:db8::1")
+        );
+        assert_eq!(last_forwarded(&["1.2.3.4, not-an-ip"]), None);
+        assert_eq!(last_forwarded(&[" , "]), None);
+        assert_eq!(last_forwarded(&[]), None);
+    }
+
+    #[test]
     fn retry_after_rounds_up_to_whole_seconds() {
         assert_eq!(retry_after_seconds(Duration::ZERO), 1);
         assert_eq!(retry_after_seconds(Duration::from_millis(1)), 1);
@@ -473,7 +581,8 @@ mod tests {
             .insert_header(("x-forwarded-for", "203.0.113.9, 10.0.0.1"))
             .to_http_request();
         assert_eq!(client_ip(&req, false), "10.0.0.7");
-        assert_eq!(client_ip(&req, true), "203.0.113.9");
+        // Only the entry the trusted proxy appended counts; the rest is the client's say-so.
+        assert_eq!(client_ip(&req, true), "10.0.0.1");
         let direct = actix_web::test::TestRequest::default()
             .peer_addr("10.0.0.8:1".parse().unwrap_or_else(|e| panic!("{e}")))
             .to_http_request();

@@ -75,13 +75,15 @@ pub trait StaffRepository {
         page: Page,
     ) -> Result<(Vec<Staff>, i64), StorageError>;
 
-    /// Serialises changes to the tenant's owners until the transaction ends, so that two
-    /// concurrent demotions or deactivations cannot both see a second owner (a row lock taken
-    /// by a no-op update of the tenant row; SQLite's write transactions are serial anyway).
+    /// Serialises read-then-write changes of the tenant's own records (its profile, staff
+    /// accounts and their outlets, outlets, customers) until the transaction ends, so that two
+    /// concurrent demotions or deactivations cannot both see a second owner and no partial
+    /// update writes back a row another change has just moved on (a row lock taken by a no-op
+    /// update of the tenant row; SQLite's write transactions are serial anyway).
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
-    fn lock_owner_changes(&mut self, tenant: TenantId) -> Result<(), StorageError>;
+    fn lock_tenant_changes(&mut self, tenant: TenantId) -> Result<(), StorageError>;
 
     /// How many active owners the tenant has.
     ///

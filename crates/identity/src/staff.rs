@@ -240,12 +240,16 @@ impl NewStaff {
         }
         let name = match name.map(str::trim).filter(|n| !n.is_empty()) {
             Some(n) => clean_name(n)?,
+            // The e-mail's local part, cut to a name's length (at most 64 characters by RFC 5321,
+            // but not every address keeps to it).
             None => email
                 .as_str()
                 .split('@')
                 .next()
                 .unwrap_or_default()
-                .to_owned(),
+                .chars()
+                .take(200)
+                .collect(),
         };
         Ok(Self {
             password_hash: hash_password(password)?,

@@ -112,8 +112,8 @@ pub trait OrderRepository {
     ) -> Result<Vec<StatusChange>, StorageError>;
 
     /// Appends a payment record and sets the order's payment status to it — only if the order
-    /// is still in `order_status` (the status the payment was decided on). Returns false, and
-    /// records nothing, if it is not.
+    /// is still in `order_status` (the status the payment was decided on) and its total still
+    /// equals the payment's amount. Returns false, and records nothing, if not.
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.

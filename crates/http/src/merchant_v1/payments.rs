@@ -302,6 +302,7 @@ pub async fn list_payments(
             .text("status")
             .map(|s| ApiError::parse_field::<IntentStatus>("status", &s))
             .transpose()?,
+        outlet_scope: None,
     };
     let (rows, total) = blocking(&state, move |store| {
         store.read(|tx| payments::list_intents(tx, &actor, &filter, page))

@@ -98,6 +98,10 @@ pub async fn login(
     };
     let limits = Arc::clone(&state.limits);
     let ip = client_ip(&req, limits.config().trust_forwarded_for);
+    // Held until this attempt's failure, if any, is counted.
+    let _attempt = limits
+        .begin_login(&body.email, &ip)
+        .map_err(|retry_after| ApiError::from(Failure::RateLimited { retry_after }))?;
     if let Some(retry_after) = limits.login_blocked(&body.email, &ip) {
         tracing::warn!(client.ip = %ip, "sign-in refused: too many failures");
         return Err(Failure::RateLimited { retry_after }.into());

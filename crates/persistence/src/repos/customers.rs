@@ -182,12 +182,17 @@ impl CustomerRepository for Tx<'_> {
         let keyword = filter.keyword.as_deref().map(str::to_lowercase);
         let text = keyword.as_deref().map(like_pattern);
         // Phones are stored compact (E.164): match the keyword without its separators too.
+        // A keyword of separators only (`-`) has no phone to match: it must not become `%%`.
         let digits = keyword.as_deref().map(|k| {
-            like_pattern(
-                &k.chars()
-                    .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
-                    .collect::<String>(),
-            )
+            let compact: String = k
+                .chars()
+                .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+                .collect();
+            if compact.is_empty() {
+                None
+            } else {
+                Some(like_pattern(&compact))
+            }
         });
         let query = || {
             let mut q = customers::table
@@ -200,7 +205,10 @@ impl CustomerRepository for Tx<'_> {
                         .escape('\\')
                         .nullable()
                         .or(customers::email.like(text.clone()).escape('\\'))
-                        .or(customers::phone.like(digits.clone()).escape('\\')),
+                        .or(customers::phone
+                            .like(digits.clone().unwrap_or_default())
+                            .escape('\\')
+                            .and(digits.is_some().into_sql::<diesel::sql_types::Bool>())),
                 );
             }
             if let Some(tier) = &filter.membership_tier {

@@ -12,7 +12,7 @@ use super::Tx;
 use crate::convert::{
     corrupt, currency, is_unique_violation, opt_utc, parse, storage_error, ts, utc,
 };
-use crate::schema::{orders, products, staff, staff_outlets, tenants};
+use crate::schema::{coupons, orders, products, staff, staff_outlets, tenants};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = tenants)]
@@ -180,6 +180,15 @@ impl TenantRepository for Tx<'_> {
         if product.is_some() {
             return Ok(true);
         }
+        let coupon = coupons::table
+            .filter(coupons::tenant_id.eq(&id))
+            .select(coupons::id)
+            .first::<String>(self.conn)
+            .optional()
+            .map_err(storage_error)?;
+        if coupon.is_some() {
+            return Ok(true);
+        }
         orders::table
             .filter(orders::tenant_id.eq(&id))
             .select(orders::id)
@@ -293,7 +302,7 @@ impl StaffRepository for Tx<'_> {
         Ok((staff, total))
     }
 
-    fn lock_owner_changes(&mut self, tenant: TenantId) -> Result<(), StorageError> {
+    fn lock_tenant_changes(&mut self, tenant: TenantId) -> Result<(), StorageError> {
         // A no-op update takes the tenant row's lock on PostgreSQL until commit; a concurrent
         // owner change waits here and then reads the committed count (read committed).
         diesel::update(tenants::table.find(tenant.to_string()))

@@ -26,6 +26,11 @@ diesel::define_sql_function! {
     fn length(x: Text) -> Integer;
 }
 
+diesel::define_sql_function! {
+    /// SQL `SUBSTR`, on both backends (1-based start).
+    fn substr(x: Text, start: Integer, len: Integer) -> Text;
+}
+
 type Backend = <crate::db::DbConnection as diesel::Connection>::Backend;
 
 /// The tenant's orders matching `f`, as one boxed query (no order, no paging).
@@ -419,12 +424,15 @@ impl OrderRepository for Tx<'_> {
                 orders::created_at.desc(),
                 orders::id.desc(),
             )),
-            // Numbers are ORD-YYYY-NNNN with NNNN growing past four digits: shorter first.
+            // Numbers are ORD-YYYY-NNNN with NNNN growing past four digits: by year, then
+            // shorter sequences first, then the text.
             (SortKey::OrderNumber, true) => query.order((
+                substr(orders::order_number, 5, 4).asc(),
                 length(orders::order_number).asc(),
                 orders::order_number.asc(),
             )),
             (SortKey::OrderNumber, false) => query.order((
+                substr(orders::order_number, 5, 4).desc(),
                 length(orders::order_number).desc(),
                 orders::order_number.desc(),
             )),
@@ -624,12 +632,14 @@ impl OrderRepository for Tx<'_> {
         p: &Payment,
         order_status: OrderStatus,
     ) -> Result<bool, StorageError> {
-        // Guard first: a payment decided on a stale status must not be written at all.
+        // Guard first: a payment decided on a stale status, or for a total an edit has since
+        // changed (every payment is for exactly the order total), must not be written at all.
         let touched = diesel::update(
             orders::table
                 .filter(orders::tenant_id.eq(p.tenant_id.to_string()))
                 .filter(orders::id.eq(p.order_id.to_string()))
-                .filter(orders::status.eq(order_status.as_str())),
+                .filter(orders::status.eq(order_status.as_str()))
+                .filter(orders::total_amount_minor.eq(p.amount.minor())),
         )
         .set((
             orders::payment_status.eq(Some(p.status.as_str())),

@@ -10,7 +10,7 @@ use kedai_app::payments::{
     PaymentIntent, PaymentIntentId, PaymentIntentRepository,
 };
 use kedai_core::{Page, StorageError, TenantId};
-use kedai_orders::PaymentId;
+use kedai_orders::{OrderId, PaymentId};
 
 use super::Tx;
 use crate::convert::{currency, money, opt_utc, parse, storage_error, ts, utc};
@@ -167,6 +167,27 @@ impl PaymentIntentRepository for Tx<'_> {
         .map_err(storage_error)
     }
 
+    fn cancel_open_intents(
+        &mut self,
+        tenant: TenantId,
+        order: OrderId,
+        at: DateTime<Utc>,
+    ) -> Result<usize, StorageError> {
+        diesel::update(
+            payment_intents::table
+                .filter(payment_intents::tenant_id.eq(tenant.to_string()))
+                .filter(payment_intents::order_id.eq(order.to_string()))
+                .filter(payment_intents::status.eq(IntentStatus::RequiresAction.as_str())),
+        )
+        .set((
+            payment_intents::status.eq(IntentStatus::Cancelled.as_str()),
+            payment_intents::updated_at.eq(ts(at)),
+            payment_intents::completed_at.eq(Some(ts(at))),
+        ))
+        .execute(self.conn)
+        .map_err(storage_error)
+    }
+
     fn attach_intent_payment(
         &mut self,
         tenant: TenantId,
@@ -199,6 +220,17 @@ impl PaymentIntentRepository for Tx<'_> {
             }
             if let Some(status) = filter.status {
                 q = q.filter(payment_intents::status.eq(status.as_str()));
+            }
+            if let Some(scope) = &filter.outlet_scope {
+                let visible = orders::table
+                    .filter(orders::tenant_id.eq(tenant.to_string()))
+                    .filter(
+                        orders::outlet_id
+                            .is_null()
+                            .or(orders::outlet_id.eq_any(scope.clone())),
+                    )
+                    .select(orders::id);
+                q = q.filter(payment_intents::order_id.eq_any(visible));
             }
             q
         };
