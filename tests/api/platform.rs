@@ -3,7 +3,7 @@
 use kedai_identity::Role;
 use serde_json::{Value, json};
 
-use crate::support::platform::{count, post_with, sign_in, text};
+use crate::support::platform::{count, lines, post_with, sign_in, text};
 use crate::support::{Backend, ROLES, Resp, TestApp, race};
 
 crate::on_both_backends! {
@@ -226,6 +226,23 @@ fn a_failed_request_frees_its_key_and_old_keys_expire(b: Backend) {
     assert!(r.header("idempotent-replayed").is_none());
     assert_eq!(orders(&app), 2);
     assert_eq!(count(&app, "idempotency_keys"), 1);
+
+    // A new claim sweeps the merchant's other expired keys.
+    keyed(&app, path, &app.owner, &order_body(p), "old-1").expect(200);
+    keyed(&app, path, &app.owner, &order_body(p), "old-2").expect(200);
+    app.sabotage(
+        "UPDATE idempotency_keys SET created_at = '2001-01-01 00:00:00' \
+         WHERE idempotency_key IN ('old-1', 'old-2')",
+    );
+    assert_eq!(count(&app, "idempotency_keys"), 3);
+    keyed(&app, path, &app.owner, &order_body(p), "fresh").expect(200);
+    assert_eq!(
+        lines(
+            &app,
+            "SELECT idempotency_key AS line FROM idempotency_keys ORDER BY idempotency_key"
+        ),
+        vec![Some("fresh".to_owned()), Some("retry-me".to_owned())]
+    );
 }
 
 fn racing_requests_with_one_key_create_one_order(b: Backend) {

@@ -154,6 +154,17 @@ pub trait IdempotencyRepository {
         created_at: Option<DateTime<Utc>>,
     ) -> Result<(), StorageError>;
 
+    /// Deletes the tenant's keys created before `before` (expired: nothing replays them any
+    /// more); returns how many.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn purge_idempotency_keys(
+        &mut self,
+        tenant: TenantId,
+        before: DateTime<Utc>,
+    ) -> Result<usize, StorageError>;
+
     /// Stores the response of the claim with `request_hash`.
     ///
     /// # Errors
@@ -186,6 +197,8 @@ pub fn begin(
         }
         tx.delete_idempotency_key(scope, Some(existing.created_at))?;
     }
+    // Each new claim sweeps the tenant's expired keys, so the table holds about a day of keys.
+    tx.purge_idempotency_keys(scope.tenant, now - Duration::hours(KEY_TTL_HOURS))?;
     // Read before insert: on PostgreSQL a failed insert would abort the transaction.
     if tx.insert_idempotency_key(scope, method, path, request_hash, now)? {
         Ok(Decision::Run)

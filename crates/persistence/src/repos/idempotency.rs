@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use kedai_app::idempotency::{IdempotencyRepository, KeyScope, StoredKey, StoredResponse};
-use kedai_core::StorageError;
+use kedai_core::{StorageError, TenantId};
 
 use super::Tx;
 use crate::convert::{corrupt, is_unique_violation, storage_error, ts, utc};
@@ -104,6 +104,20 @@ impl IdempotencyRepository for Tx<'_> {
                 .execute(self.conn),
         };
         n.map(drop).map_err(storage_error)
+    }
+
+    fn purge_idempotency_keys(
+        &mut self,
+        tenant: TenantId,
+        before: DateTime<Utc>,
+    ) -> Result<usize, StorageError> {
+        diesel::delete(
+            k::table
+                .filter(k::tenant_id.eq(tenant.to_string()))
+                .filter(k::created_at.lt(ts(before))),
+        )
+        .execute(self.conn)
+        .map_err(storage_error)
     }
 
     fn complete_idempotency_key(
