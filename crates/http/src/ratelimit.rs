@@ -394,8 +394,7 @@ fn last_forwarded(values: &[&str]) -> Option<String> {
         .iter()
         .flat_map(|v| v.split(','))
         .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .next_back()?;
+        .rfind(|s| !s.is_empty())?;
     if let Ok(ip) = last.parse::<std::net::IpAddr>() {
         return Some(ip.to_string());
     }
