@@ -5,7 +5,6 @@
 use kedai_identity::Role;
 use serde_json::{Value, json};
 
-use crate::support::platform::post_with;
 use crate::support::{Backend, PASSWORD, Resp, TestApp, race};
 
 crate::on_both_backends!(
@@ -267,8 +266,7 @@ fn idempotent_order_retries_create_one_order(b: Backend) {
     let body = json!({ "order_type": "pickup", "items": [{ "product_id": product, "qty": 2 }] });
     let sent = body.clone();
     let answers = race(8, move |_| {
-        post_with(
-            &shared,
+        shared.post_with(
             "/v1/orders",
             Some(&shared.owner),
             &sent,
@@ -295,25 +293,25 @@ fn idempotent_order_retries_create_one_order(b: Backend) {
     assert_eq!(app.current_stock(product), 8);
 
     // A later retry replays; the same key with another body is refused.
-    let r = post_with(
-        &app,
-        "/v1/orders",
-        Some(&app.owner),
-        &body,
-        &[("Idempotency-Key", "checkout-7f3a")],
-    )
-    .expect(201);
+    let r = app
+        .post_with(
+            "/v1/orders",
+            Some(&app.owner),
+            &body,
+            &[("Idempotency-Key", "checkout-7f3a")],
+        )
+        .expect(201);
     assert_eq!(text(&r.body["data"]["order_id"]), ids[0]);
     assert_eq!(r.header("idempotent-replayed"), Some("true"));
     let other = json!({ "order_type": "pickup", "items": [{ "product_id": product, "qty": 3 }] });
-    let _ = post_with(
-        &app,
-        "/v1/orders",
-        Some(&app.owner),
-        &other,
-        &[("Idempotency-Key", "checkout-7f3a")],
-    )
-    .merchant_error(409, "IDEMPOTENCY_KEY_REUSED");
+    let _ = app
+        .post_with(
+            "/v1/orders",
+            Some(&app.owner),
+            &other,
+            &[("Idempotency-Key", "checkout-7f3a")],
+        )
+        .merchant_error(409, "IDEMPOTENCY_KEY_REUSED");
     assert_eq!(order_count(&app), 1);
 }
 

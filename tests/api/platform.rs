@@ -3,7 +3,7 @@
 use kedai_identity::Role;
 use serde_json::{Value, json};
 
-use crate::support::platform::{count, lines, post_with, sign_in, text};
+use crate::support::platform::{count, lines, sign_in, text};
 use crate::support::{Backend, ROLES, Resp, TestApp, race};
 
 crate::on_both_backends! {
@@ -102,7 +102,7 @@ fn order_body(product: i64) -> Value {
 }
 
 fn keyed(app: &TestApp, path: &str, token: &str, body: &Value, key: &str) -> Resp {
-    post_with(app, path, Some(token), body, &[("Idempotency-Key", key)])
+    app.post_with(path, Some(token), body, &[("Idempotency-Key", key)])
 }
 
 fn orders(app: &TestApp) -> i64 {
@@ -162,8 +162,7 @@ fn a_key_replays_the_first_response(b: Backend) {
     );
 
     // No token: the key is ignored and the handler says 401.
-    post_with(
-        &app,
+    app.post_with(
         path,
         None,
         &order_body(p),

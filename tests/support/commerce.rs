@@ -5,24 +5,15 @@
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use kedai_core::TenantId;
-use kedai_persistence::{DatabaseUrl, DbStore, PoolOptions, connect_pool};
+use kedai_persistence::DbStore;
 use serde_json::Value;
 
 use crate::support::TestApp;
 
-/// A store of its own on the test app's database.
+/// The test app's store, to run use cases and read tables the server does not expose.
 #[must_use]
 pub fn store(app: &TestApp) -> DbStore {
-    let url = DatabaseUrl::parse(&app.database_url()).unwrap_or_else(|e| panic!("url: {e}"));
-    let pool = connect_pool(
-        &url,
-        PoolOptions {
-            max_size: 8,
-            ..PoolOptions::default()
-        },
-    )
-    .unwrap_or_else(|e| panic!("pool: {e}"));
-    DbStore::new(pool)
+    app.db_store()
 }
 
 #[derive(QueryableByName)]

@@ -364,6 +364,31 @@ impl TestApp {
     /// A request with a raw body.
     #[must_use]
     pub fn send_raw(&self, method: &str, path: &str, token: Option<&str>, body: &str) -> Resp {
+        self.send_with(method, path, token, body, &[])
+    }
+
+    /// POST JSON with extra headers (`Idempotency-Key`, ...).
+    #[must_use]
+    pub fn post_with(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        self.send_with("POST", path, token, &body.to_string(), headers)
+    }
+
+    /// A request with a raw JSON body and extra headers.
+    #[must_use]
+    pub fn send_with(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: &str,
+        headers: &[(&str, &str)],
+    ) -> Resp {
         let url = format!("{}{path}", self.url());
         let mut req = match method {
             "POST" => self.agent.post(url),
@@ -373,6 +398,9 @@ impl TestApp {
         };
         if let Some(t) = token {
             req = req.header("Authorization", format!("Bearer {t}"));
+        }
+        for (n, v) in headers {
+            req = req.header(*n, *v);
         }
         Self::respond(req.content_type("application/json").send(body))
     }
@@ -450,6 +478,12 @@ impl TestApp {
             Some(token),
             &json!({ "order_data": { "customer_email": "c@example.com" }, "items": items }),
         )
+    }
+
+    /// The server's own store on the test database, to run use cases and read tables directly.
+    #[must_use]
+    pub fn db_store(&self) -> DbStore {
+        self.store.clone()
     }
 
     fn with_conn<T>(&self, f: impl FnOnce(&mut kedai_persistence::DbConnection) -> T) -> T {
