@@ -6,6 +6,7 @@ mod support;
 #[path = "../support/commerce.rs"]
 mod commerce;
 
+mod bulk;
 mod edge_inventory;
 mod edge_orders;
 mod edge_summary;

@@ -39,6 +39,30 @@ enum Command {
         #[arg(long, default_value = "openapi")]
         out: PathBuf,
     },
+    /// Load realistic bulk data into a tenant (benchmarks, capacity tests): products with
+    /// lots, customers, and orders spread over the last two years in every status, with their
+    /// items, stock allocations, ledger rows, status history and payments. COPY on PostgreSQL,
+    /// batched inserts on SQLite; prints a summary as JSON.
+    SeedBulk {
+        /// Tenant id, or `demo` for the demo merchant (created if missing).
+        #[arg(long)]
+        tenant: String,
+        /// Products to create.
+        #[arg(long, default_value_t = 100)]
+        products: u32,
+        /// Customers to create.
+        #[arg(long, default_value_t = 1000)]
+        customers: u32,
+        /// Orders to create.
+        #[arg(long, default_value_t = 10_000)]
+        orders: u64,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Orders per transaction.
+        #[arg(long, default_value_t = 20_000)]
+        chunk: u64,
+    },
     /// Tenants (merchants).
     #[command(subcommand)]
     Tenant(TenantCommand),
@@ -167,6 +191,49 @@ fn run(cli: Cli) -> Result<(), CliError> {
             let info = seed_demo(&store)?;
             print_demo(&info, &format!("http://{}", settings.bind));
             println!("{}", info.tenant_id);
+            Ok(())
+        }
+        Command::SeedBulk {
+            tenant,
+            products,
+            customers,
+            orders,
+            seed,
+            chunk,
+        } => {
+            let store = open_store(&settings)?;
+            let tenant: TenantId = if tenant == "demo" {
+                seed_demo(&store)?.tenant_id
+            } else {
+                tenant
+                    .parse()
+                    .map_err(|_| CliError::Usage(format!("`{tenant}` is not a tenant id")))?
+            };
+            let options = kedai_persistence::bulk::BulkOptions {
+                tenant,
+                products,
+                customers,
+                orders,
+                seed,
+                chunk,
+            };
+            let report = kedai_persistence::bulk::seed_bulk(store.pool(), &options, now())
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+            let summary = serde_json::json!({
+                "tenant_id": tenant.to_string(),
+                "products": report.products,
+                "customers": report.customers,
+                "lots": report.lots,
+                "orders": report.orders,
+                "order_items": report.items,
+                "stock_allocations": report.allocations,
+                "stock_movements": report.movements,
+                "status_history": report.history,
+                "payments": report.payments,
+                "orders_by_status": report.by_status,
+                "seconds": report.elapsed.as_secs_f64(),
+            });
+            println!("{summary}");
             Ok(())
         }
         Command::Tenant(TenantCommand::Create {
