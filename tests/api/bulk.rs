@@ -61,6 +61,39 @@ fn bulk_data_is_consistent_and_usable(b: Backend) {
         assert_eq!(total(&app, &format!("&status={shown}")), *count, "{status}");
     }
 
+    // The summaries, grouped by the database, agree with the list.
+    let overview = app.get("/v1/orders/summary", Some(&app.owner)).expect(200);
+    let figures = &overview.body["data"];
+    assert_eq!(figures["total_orders"], 300);
+    for status in ["completed", "cancelled", "refunded"] {
+        let key = format!("{status}_orders");
+        assert_eq!(
+            figures[key.as_str()].as_u64(),
+            Some(report.by_status.get(status).copied().unwrap_or(0)),
+            "{status}"
+        );
+    }
+    let today = Utc::now().date_naive();
+    let range = format!(
+        "date_from={}&date_to={}",
+        today - chrono::Duration::days(200),
+        today - chrono::Duration::days(110)
+    );
+    let trend = app
+        .get(&format!("/v1/orders/trend?{range}"), Some(&app.owner))
+        .expect(200);
+    let in_trend: u64 = trend.body["data"]["days"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{}", trend.body))
+        .iter()
+        .map(|d| d["orders"].as_u64().unwrap_or_default())
+        .sum();
+    assert_eq!(in_trend, total(&app, &format!("&{range}")));
+    assert!(
+        in_trend > 0,
+        "orders spread over two years fill any 90 days of them"
+    );
+
     // An order in full: items, history ending in its status, payments when it was paid.
     let list = app
         .get("/v1/orders?per_page=20&status=completed", Some(&app.owner))

@@ -306,7 +306,7 @@ pub(crate) fn allocate_fifo(
     if quantity <= 0 {
         return Err(AppError::invalid("quantity", "must be a positive integer"));
     }
-    let lots = tx.lots(actor.tenant, product_id)?;
+    let lots = tx.open_lots(actor.tenant, product_id)?;
     let plan = plan_fifo(&lot_stock(&lots), quantity).map_err(|available| {
         AppError::InsufficientStock {
             product_id,

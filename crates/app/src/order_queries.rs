@@ -189,6 +189,7 @@ pub fn order_overview(
         actor.tenant,
         from.unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
         before.unwrap_or(far_future()),
+        &[],
     )?;
     Ok(Overview {
         currency: tenant.currency,
@@ -245,6 +246,7 @@ pub fn order_trend(
         actor.tenant,
         start.unwrap_or(DateTime::<Utc>::UNIX_EPOCH),
         end.unwrap_or(far_future()),
+        &kedai_orders::day_starts(from, to, tenant.time_zone),
     )?;
     Ok(Trend {
         currency: tenant.currency,

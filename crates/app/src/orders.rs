@@ -603,7 +603,13 @@ pub fn order_summary(
     let today = tenant.time_zone.local_date(now);
     let from = earliest_start(periods, today, tenant.time_zone);
     let to = tenant.time_zone.end_of_day(today);
-    let facts = tx.order_facts(tenant.id, from, to)?;
+    let first = periods
+        .iter()
+        .map(|p| p.first_day(today))
+        .min()
+        .unwrap_or(today);
+    let days = kedai_orders::day_starts(first, today, tenant.time_zone);
+    let facts = tx.order_facts(tenant.id, from, to, &days)?;
     Ok(OrderSummary {
         currency: tenant.currency,
         periods: periods

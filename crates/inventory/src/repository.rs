@@ -78,6 +78,14 @@ pub trait InventoryRepository {
     /// [`StorageError`] on backend failure.
     fn lots(&mut self, tenant: TenantId, product: ProductId) -> Result<Vec<Lot>, StorageError>;
 
+    /// The product's lots that still hold stock, oldest first (the same order as
+    /// [`lots`](Self::lots)): all that FIFO allocation needs to read.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn open_lots(&mut self, tenant: TenantId, product: ProductId)
+    -> Result<Vec<Lot>, StorageError>;
+
     /// One lot of the tenant.
     ///
     /// # Errors

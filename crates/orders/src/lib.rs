@@ -27,7 +27,9 @@ pub use query::{
 };
 pub use repository::{OrderRepository, has_unrefunded_payment, open_statuses};
 pub use status::{OrderStatus, OrderType, Transition, check_transition};
-pub use summary::{DaySummary, OrderFact, Period, PeriodSummary, earliest_start, summarize};
+pub use summary::{
+    DaySummary, OrderFact, Period, PeriodSummary, day_starts, earliest_start, summarize,
+};
 
 /// Why an order operation was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -40,21 +40,22 @@ fn earns(fact: &OrderFact) -> bool {
 pub fn overview(facts: &[OrderFact]) -> OrderOverview {
     let mut o = OrderOverview::default();
     for f in facts {
-        o.total_orders += 1;
+        o.total_orders += f.orders;
         if earns(f) {
-            o.revenue_orders += 1;
+            o.revenue_orders += f.orders;
             o.total_revenue_minor += f.total_minor;
         }
-        match f.status {
-            OrderStatus::Pending | OrderStatus::Confirmed => o.pending_orders += 1,
+        let bucket = match f.status {
+            OrderStatus::Pending | OrderStatus::Confirmed => &mut o.pending_orders,
             OrderStatus::Paid
             | OrderStatus::Processing
             | OrderStatus::Shipped
-            | OrderStatus::Delivered => o.in_progress_orders += 1,
-            OrderStatus::Completed => o.completed_orders += 1,
-            OrderStatus::Cancelled => o.cancelled_orders += 1,
-            OrderStatus::Refunded => o.refunded_orders += 1,
-        }
+            | OrderStatus::Delivered => &mut o.in_progress_orders,
+            OrderStatus::Completed => &mut o.completed_orders,
+            OrderStatus::Cancelled => &mut o.cancelled_orders,
+            OrderStatus::Refunded => &mut o.refunded_orders,
+        };
+        *bucket += f.orders;
     }
     if o.revenue_orders > 0 {
         // Half-up: (2·revenue + n) / (2·n), in i128 so no total can overflow.
@@ -107,10 +108,12 @@ pub fn trend(from: NaiveDate, to: NaiveDate, zone: TimeZone, facts: &[OrderFact]
         .collect();
     for f in facts {
         if let Some(day) = days.get_mut(&zone.local_date(f.created_at)) {
-            day.orders += 1;
-            day.paid_orders += i64::from(f.was_paid);
+            day.orders += f.orders;
+            if f.was_paid {
+                day.paid_orders += f.orders;
+            }
             if matches!(f.status, OrderStatus::Cancelled | OrderStatus::Refunded) {
-                day.cancelled_orders += 1;
+                day.cancelled_orders += f.orders;
             }
             if earns(f) {
                 day.revenue_minor += f.total_minor;
@@ -136,6 +139,7 @@ mod tests {
             status,
             total_minor: total,
             was_paid: paid,
+            orders: 1,
         }
     }
 
@@ -189,5 +193,34 @@ mod tests {
             (1, 0, 1)
         );
         assert_eq!((days[2].date, days[2].orders), (d("2026-10-03"), 0));
+    }
+
+    #[test]
+    fn grouped_facts_weigh_as_many_orders() {
+        let singles = [
+            fact("2026-10-01T02:00:00Z", OrderStatus::Completed, 1000, true),
+            fact("2026-10-01T03:00:00Z", OrderStatus::Completed, 3000, true),
+            fact("2026-10-01T04:00:00Z", OrderStatus::Confirmed, 500, false),
+        ];
+        let mut both = fact("2026-10-01T00:00:00Z", OrderStatus::Completed, 4000, true);
+        both.orders = 2;
+        let grouped = [both, singles[2]];
+        assert_eq!(overview(&singles), overview(&grouped));
+        assert_eq!(overview(&grouped).average_order_value_minor, 2000);
+        let from = at("2026-10-01T00:00:00Z").date_naive();
+        assert_eq!(
+            trend(
+                from,
+                from,
+                "UTC".parse().unwrap_or_else(|e| panic!("{e}")),
+                &singles
+            ),
+            trend(
+                from,
+                from,
+                "UTC".parse().unwrap_or_else(|e| panic!("{e}")),
+                &grouped
+            )
+        );
     }
 }

@@ -129,7 +129,11 @@ pub trait OrderRepository {
     /// [`StorageError`] on backend failure.
     fn payments(&mut self, tenant: TenantId, id: OrderId) -> Result<Vec<Payment>, StorageError>;
 
-    /// Summary facts of the tenant's orders created in `[from, to)`.
+    /// Summary facts of the tenant's orders created in `[from, to)`, grouped by the database:
+    /// one fact per local day, status and paid flag when `day_starts` splits the range into
+    /// days (day `i` runs from `day_starts[i]` to the next start, the last one to `to`; each
+    /// fact's `created_at` is its day's start), or one per status and paid flag when
+    /// `day_starts` is empty (each fact's `created_at` is then `from`).
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
@@ -138,6 +142,7 @@ pub trait OrderRepository {
         tenant: TenantId,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
+        day_starts: &[DateTime<Utc>],
     ) -> Result<Vec<OrderFact>, StorageError>;
 
     /// How many of the tenant's orders holding `product` are still open.

@@ -61,17 +61,31 @@ impl Period {
     }
 }
 
-/// What the summary needs of one order.
+/// What the summaries need of orders: one order, or a group of orders created on the same
+/// local day with the same status and paid flag (what a database hands back after grouping).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OrderFact {
-    /// Creation time.
+    /// Creation time (for a group: any instant of its local day, such as the day's start).
     pub created_at: DateTime<Utc>,
     /// Current status.
     pub status: OrderStatus,
-    /// Total in minor units.
+    /// Σ totals in minor units.
     pub total_minor: i64,
-    /// Whether the order was ever paid.
+    /// Whether the orders were ever paid.
     pub was_paid: bool,
+    /// How many orders this fact stands for (1 for a single order).
+    pub orders: i64,
+}
+
+/// The start of each local day from `first` to `last` (inclusive) in `zone`: the boundaries a
+/// store groups [`OrderFact`]s by.
+#[must_use]
+pub fn day_starts(first: NaiveDate, last: NaiveDate, zone: TimeZone) -> Vec<DateTime<Utc>> {
+    first
+        .iter_days()
+        .take_while(|d| *d <= last)
+        .map(|d| zone.start_of_day(d))
+        .collect()
 }
 
 impl OrderFact {
@@ -156,10 +170,12 @@ pub fn summarize(
         let Some(day) = days.get_mut(&zone.local_date(fact.created_at)) else {
             continue;
         };
-        day.total_orders += 1;
-        day.paid_orders += i64::from(fact.was_paid);
+        day.total_orders += fact.orders;
+        if fact.was_paid {
+            day.paid_orders += fact.orders;
+        }
         if fact.is_cancelled() {
-            day.cancelled_orders += 1;
+            day.cancelled_orders += fact.orders;
         } else {
             day.total_amount_minor += fact.total_minor;
         }
@@ -205,6 +221,7 @@ mod tests {
             status,
             total_minor: total,
             was_paid,
+            orders: 1,
         }
     }
 
@@ -269,5 +286,60 @@ mod tests {
             earliest_start(&[Period::Today, Period::Last7Days], today, kl),
             kl.start_of_day(date("2026-11-17"))
         );
+    }
+
+    #[test]
+    fn a_grouped_fact_counts_as_the_orders_it_stands_for() {
+        let zone: TimeZone = "Asia/Kuala_Lumpur"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let today = date("2026-11-23");
+        let single = [
+            fact("2026-11-22T01:00:00Z", OrderStatus::Paid, 1000, true),
+            fact("2026-11-22T03:00:00Z", OrderStatus::Paid, 2500, true),
+            fact("2026-11-22T05:00:00Z", OrderStatus::Cancelled, 700, false),
+        ];
+        let day = zone.start_of_day(date("2026-11-22"));
+        let grouped = [
+            OrderFact {
+                created_at: day,
+                status: OrderStatus::Paid,
+                total_minor: 3500,
+                was_paid: true,
+                orders: 2,
+            },
+            OrderFact {
+                created_at: day,
+                status: OrderStatus::Cancelled,
+                total_minor: 700,
+                was_paid: false,
+                orders: 1,
+            },
+        ];
+        for period in Period::ALL {
+            assert_eq!(
+                summarize(period, today, zone, &single),
+                summarize(period, today, zone, &grouped),
+                "{period:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn day_starts_are_local_midnights() {
+        let zone: TimeZone = "Asia/Kuala_Lumpur"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let starts = day_starts(date("2026-11-21"), date("2026-11-23"), zone);
+        let expected: Vec<DateTime<Utc>> = [
+            "2026-11-20T16:00:00Z",
+            "2026-11-21T16:00:00Z",
+            "2026-11-22T16:00:00Z",
+        ]
+        .iter()
+        .map(|s| s.parse().unwrap_or_else(|e| panic!("{e}")))
+        .collect();
+        assert_eq!(starts, expected);
+        assert!(day_starts(date("2026-11-23"), date("2026-11-22"), zone).is_empty());
     }
 }

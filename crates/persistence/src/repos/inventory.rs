@@ -112,6 +112,31 @@ impl InventoryRepository for Tx<'_> {
             .collect()
     }
 
+    fn open_lots(
+        &mut self,
+        tenant: TenantId,
+        product: ProductId,
+    ) -> Result<Vec<Lot>, StorageError> {
+        // `remaining > 0` is written literally so PostgreSQL can prove the partial index
+        // `inventory_lots_open` applies even to a prepared statement's generic plan.
+        inventory_lots::table
+            .filter(inventory_lots::tenant_id.eq(tenant.to_string()))
+            .filter(inventory_lots::product_id.eq(product.get()))
+            .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+                "inventory_lots.remaining > 0",
+            ))
+            .order((
+                inventory_lots::received_at,
+                inventory_lots::created_at,
+                inventory_lots::id,
+            ))
+            .load::<LotRow>(self.conn)
+            .map_err(storage_error)?
+            .into_iter()
+            .map(Lot::try_from)
+            .collect()
+    }
+
     fn find_lot(&mut self, tenant: TenantId, id: LotId) -> Result<Option<Lot>, StorageError> {
         inventory_lots::table
             .filter(inventory_lots::tenant_id.eq(tenant.to_string()))

@@ -1,0 +1,440 @@
+#!/usr/bin/env python3
+"""Kedai's benchmark suite: `make bench` runs it and rewrites BENCHMARKS.md and the chart.
+
+Every figure is measured next to its baseline in the same run, on the same machine:
+- order creation over HTTP (wrk) against pgbench running the same SQL at the same concurrency;
+- reads (product list, order list with filters and search, order detail) against pgbench
+  running the SQL Kedai issues for them;
+- analytics on a bulk-loaded merchant against the raw SQL aggregate run by psql;
+- criterion micro benchmarks of FIFO planning and the status machine.
+
+Environment: BENCH_SECONDS (per measured point, default 15), BENCH_ORDERS (bulk orders for
+reads and analytics, default 1000000), BENCH_PG (admin URL of a PostgreSQL server, default
+postgres://postgres@127.0.0.1:5432), BENCH_CLIENTS (default "1,8,32").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+KEDAI = ROOT / "target" / "release" / "kedai"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+BULK_ORDERS = int(os.environ.get("BENCH_ORDERS", "1000000"))
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+CLIENTS = [int(c) for c in os.environ.get("BENCH_CLIENTS", "1,8,32").split(",")]
+PRODUCTS = 50
+LOTS_PER_PRODUCT = int(os.environ.get("BENCH_LOTS", "6000"))
+PASSWORD = "bench-password-2026"
+RESULTS: dict = {"machine": {}, "orders": [], "reads": [], "analytics": [], "micro": [], "bulk": {}}
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def run(cmd: list[str], env: dict | None = None, capture: bool = True, check: bool = True, **kw) -> str:
+    full_env = {**os.environ, **(env or {})}
+    p = subprocess.run(cmd, env=full_env, text=True, capture_output=capture, **kw)
+    if check and p.returncode != 0:
+        sys.stderr.write(f"command failed ({p.returncode}): {' '.join(cmd)}\n{p.stdout}\n{p.stderr}\n")
+        raise SystemExit(1)
+    return p.stdout if capture else ""
+
+
+def psql(db: str, sql: str, *extra: str) -> str:
+    return run(["psql", f"{PG}/{db}", "-qAtX", "-v", "ON_ERROR_STOP=1", *extra, "-c", sql])
+
+
+def recreate_db(name: str, template: str | None = None) -> None:
+    psql("postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    tmpl = f' TEMPLATE "{template}"' if template else ""
+    psql("postgres", f'CREATE DATABASE "{name}"{tmpl}')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http(method: str, url: str, token: str | None = None, body: dict | None = None) -> tuple[int, dict]:
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method)
+    req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(req, timeout=120) as r:
+            return r.status, json.loads(r.read() or b"{}")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}")
+
+
+class Server:
+    """A release `kedai serve` on a free port."""
+
+    def __init__(self, database_url: str, data_dir: Path, extra_env: dict | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            "KEDAI_DATABASE_URL": database_url,
+            "KEDAI_DATA_DIR": str(data_dir),
+            "KEDAI_BIND": f"127.0.0.1:{self.port}",
+            "KEDAI_LOG": "warn",
+            "KEDAI_RATE_LIMIT_PER_MINUTE": "1000000000",
+            "KEDAI_RATE_LIMIT_PER_IP_PER_MINUTE": "1000000000",
+            **(extra_env or {}),
+        }
+        self.log = open(data_dir / "server.log", "w")
+        self.proc = subprocess.Popen([str(KEDAI), "serve"], env={**os.environ, **self.env},
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        for _ in range(300):
+            try:
+                if http("GET", f"{self.url}/health")[0] == 200:
+                    return
+            except OSError:
+                pass
+            if self.proc.poll() is not None:
+                raise SystemExit(f"kedai exited; see {data_dir / 'server.log'}")
+            time.sleep(0.1)
+        raise SystemExit("kedai did not start")
+
+    def rss_kib(self) -> int:
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        return 0
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+def cli(database_url: str, data_dir: Path, *args: str) -> str:
+    return run([str(KEDAI), *args], env={"KEDAI_DATABASE_URL": database_url, "KEDAI_DATA_DIR": str(data_dir),
+                                         "KEDAI_LOG": "warn"}).strip()
+
+
+def merchant(database_url: str, data_dir: Path, name: str) -> tuple[str, str]:
+    """A tenant and its owner (by the CLI); returns (tenant id, owner e-mail)."""
+    tenant = cli(database_url, data_dir, "tenant", "create", "--name", name).splitlines()[-1]
+    email = f"owner@{name.lower()}.bench"
+    cli(database_url, data_dir, "staff", "create", "--tenant", tenant, "--email", email,
+        "--password", PASSWORD, "--role", "owner")
+    return tenant, email
+
+
+def login(server: Server, email: str) -> tuple[str, str, str]:
+    """(access token, staff id, session id)."""
+    status, body = http("POST", f"{server.url}/v1/auth/login", body={"email": email, "password": PASSWORD})
+    if status != 200:
+        raise SystemExit(f"login failed: {status} {body}")
+    token = body["data"]["access_token"]
+    import base64
+    claims = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))
+    return token, claims["sub"], claims["sid"]
+
+
+def wrk(url: str, clients: int, seconds: int, script: str, env: dict) -> dict:
+    threads = max(1, min(clients, 2))
+    out = run(["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{seconds}s", "--timeout", "30s",
+               "-s", str(BENCH / script), url], env=env)
+    line = next(l for l in out.splitlines() if l.startswith("JSON "))
+    r = json.loads(line[5:])
+    r["rps"] = r["requests"] / r["seconds"]
+    return r
+
+
+def pgbench(db: str, script: Path, clients: int, seconds: int, defines: dict) -> dict:
+    with tempfile.TemporaryDirectory() as logdir:
+        args = ["pgbench", "-n", "-M", "prepared", "-c", str(clients), "-j", str(max(1, min(clients, 2))),
+                "-T", str(seconds), "-f", str(script), "-l", "--log-prefix", f"{logdir}/tx"]
+        for k, v in defines.items():
+            args += ["-D", f"{k}={v}"]
+        out = run(args + [f"{PG}/{db}"], cwd=logdir)
+        failed = re.search(r"number of failed transactions: (\d+)", out)
+        lat: list[int] = []
+        for f in Path(logdir).glob("tx*"):
+            for line in f.read_text().splitlines():
+                parts = line.split()
+                if len(parts) >= 3:
+                    lat.append(int(parts[2]))
+    tps = float(re.search(r"tps = ([\d.]+) \(without initial connection time\)", out).group(1))
+    lat.sort()
+    return {"rps": tps, "requests": len(lat), "p50_us": percentile(lat, 50), "p99_us": percentile(lat, 99),
+            "failed": int(failed.group(1)) if failed else 0}
+
+
+def percentile(sorted_values: list[int], p: float) -> int:
+    if not sorted_values:
+        return 0
+    k = min(len(sorted_values) - 1, int(round(p / 100 * (len(sorted_values) - 1))))
+    return sorted_values[k]
+
+
+# ---------------------------------------------------------------------------------------------
+# order creation
+
+
+def order_setup_pg(db: str, tenant: str) -> None:
+    """Products priced 10.00 with many three-unit lots each (so two-unit lines span lots)."""
+    psql(db, f"""
+        INSERT INTO inventory_lots (id, tenant_id, product_id, quantity, remaining, source, note,
+                                    received_at, created_at, created_by)
+        SELECT gen_random_uuid()::text, '{tenant}', p.id, 3, 3, 'purchase_order', NULL,
+               timestamp '2026-01-01' + g * interval '1 second', timestamp '2026-01-01' + g * interval '1 second', NULL
+        FROM products p, generate_series(1, {LOTS_PER_PRODUCT}) g WHERE p.tenant_id = '{tenant}';
+        INSERT INTO stock_movements (id, tenant_id, product_id, lot_id, kind, quantity, reason, source,
+                                     reference, note, actor, created_at)
+        SELECT gen_random_uuid()::text, tenant_id, product_id, id, 'in', quantity, NULL, source, NULL, NULL, NULL,
+               received_at FROM inventory_lots WHERE tenant_id = '{tenant}';
+        ANALYZE;
+    """)
+
+
+def order_setup_sqlite(path: Path, tenant: str) -> None:
+    import sqlite3
+    import uuid
+    con = sqlite3.connect(path)
+    products = [r[0] for r in con.execute("SELECT id FROM products WHERE tenant_id = ?", (tenant,))]
+    lots, moves = [], []
+    for p in products:
+        for g in range(1, LOTS_PER_PRODUCT + 1):
+            at = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(1767225600 + g))
+            lot = str(uuid.uuid4())
+            lots.append((lot, tenant, p, at, at))
+            moves.append((str(uuid.uuid4()), tenant, p, lot, at))
+    con.executemany("INSERT INTO inventory_lots (id, tenant_id, product_id, quantity, remaining, source, note, "
+                    "received_at, created_at, created_by) VALUES (?, ?, ?, 3, 3, 'purchase_order', NULL, ?, ?, NULL)",
+                    lots)
+    con.executemany("INSERT INTO stock_movements (id, tenant_id, product_id, lot_id, kind, quantity, reason, source, "
+                    "reference, note, actor, created_at) VALUES (?, ?, ?, ?, 'in', 3, NULL, 'purchase_order', NULL, "
+                    "NULL, NULL, ?)", moves)
+    con.commit()
+    con.execute("ANALYZE")
+    con.close()
+
+
+def create_products(server: Server, token: str) -> list[int]:
+    ids = []
+    for i in range(PRODUCTS):
+        status, body = http("POST", f"{server.url}/v1/products", token,
+                            {"name": f"Bench product {i}", "price": 10.0, "status": "active"})
+        if status != 201:
+            raise SystemExit(f"product create: {status} {body}")
+        ids.append(int(body["data"]["id"]))
+    return ids
+
+
+def ledger_balances_pg(db: str) -> int:
+    """Lots whose remaining quantity the ledger does not explain (must be 0)."""
+    return int(psql(db, "SELECT COUNT(*) FROM inventory_lots l WHERE l.remaining <> "
+                        "(SELECT COALESCE(SUM(m.quantity), 0) FROM stock_movements m WHERE m.lot_id = l.id)"))
+
+
+def bench_orders() -> None:
+    work = Path(tempfile.mkdtemp(prefix="kedai-bench-"))
+    # PostgreSQL: one template database, then a copy for Kedai and a copy for pgbench.
+    base = "kedai_bench_orders_base"
+    recreate_db(base)
+    url = f"{PG}/{base}"
+    tenant, email = merchant(url, work, "Orders")
+    server = Server(url, work)
+    token, staff, _ = login(server, email)
+    products = create_products(server, token)
+    server.stop()
+    order_setup_pg(base, tenant)
+    for clients in CLIENTS:
+        # Kedai
+        recreate_db("kedai_bench_orders_k", base)
+        server = Server(f"{PG}/kedai_bench_orders_k", work)
+        token, staff, sid = login(server, email)
+        env = {"BENCH_TOKEN": token, "BENCH_FIRST_PRODUCT": str(products[0]), "BENCH_PRODUCTS": str(PRODUCTS)}
+        wrk(f"{server.url}/v1/orders", clients, 3, "order.lua", env)  # warm-up
+        k = wrk(f"{server.url}/v1/orders", clients, SECONDS, "order.lua", env)
+        k["rss_kib"] = server.rss_kib()
+        server.stop()
+        k["unbalanced_lots"] = ledger_balances_pg("kedai_bench_orders_k")
+        k["orders_stored"] = int(psql("kedai_bench_orders_k", "SELECT COUNT(*) FROM orders"))
+        # pgbench, same SQL, same concurrency, fresh copy
+        recreate_db("kedai_bench_orders_p", base)
+        defines = {"tenant": tenant, "staff": staff, "sid": sid, "first": products[0], "count": PRODUCTS}
+        copy_session("kedai_bench_orders_k", "kedai_bench_orders_p", sid)
+        pgbench("kedai_bench_orders_p", BENCH / "order_create.sql", clients, 3, defines)  # warm-up
+        p = pgbench("kedai_bench_orders_p", BENCH / "order_create.sql", clients, SECONDS, defines)
+        p["unbalanced_lots"] = ledger_balances_pg("kedai_bench_orders_p")
+        log(f"orders pg c={clients}: kedai {k['rps']:.0f}/s p99 {k['p99_us']/1000:.1f} ms "
+            f"(errors {k['errors_status']}+{k['errors_other']}), pgbench {p['rps']:.0f}/s p99 {p['p99_us']/1000:.1f} ms")
+        RESULTS["orders"].append({"backend": "postgres", "clients": clients, "kedai": k, "baseline": p})
+    # SQLite: the same load against the embedded default.
+    for clients in CLIENTS:
+        lite = work / f"orders-{clients}.db"
+        tenant_l, email_l = merchant(str(lite), work, f"Lite{clients}")
+        server = Server(str(lite), work)
+        token, _, _ = login(server, email_l)
+        ids = create_products(server, token)
+        order_setup_sqlite(lite, tenant_l)
+        env = {"BENCH_TOKEN": token, "BENCH_FIRST_PRODUCT": str(ids[0]), "BENCH_PRODUCTS": str(PRODUCTS)}
+        wrk(f"{server.url}/v1/orders", clients, 3, "order.lua", env)
+        k = wrk(f"{server.url}/v1/orders", clients, SECONDS, "order.lua", env)
+        k["rss_kib"] = server.rss_kib()
+        server.stop()
+        log(f"orders sqlite c={clients}: kedai {k['rps']:.0f}/s p99 {k['p99_us']/1000:.1f} ms "
+            f"(errors {k['errors_status']}+{k['errors_other']})")
+        RESULTS["orders"].append({"backend": "sqlite", "clients": clients, "kedai": k, "baseline": None})
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def copy_session(src: str, dst: str, sid: str) -> None:
+    """The signed-in session of the Kedai copy, so the baseline's session check finds a row."""
+    row = psql(src, f"SELECT id || '|' || tenant_id || '|' || staff_id || '|' || refresh_hash || '|' || "
+                    f"created_at || '|' || expires_at FROM staff_sessions WHERE id = '{sid}'")
+    i, t, s, h, c, e = row.split("|")
+    psql(dst, f"INSERT INTO staff_sessions (id, tenant_id, staff_id, refresh_hash, created_at, expires_at) "
+              f"VALUES ('{i}', '{t}', '{s}', '{h}', '{c}', '{e}') ON CONFLICT DO NOTHING")
+
+
+# ---------------------------------------------------------------------------------------------
+# reads and analytics on a bulk-loaded merchant
+
+
+READ_CLIENTS = 8
+
+
+def bench_bulk() -> None:
+    work = Path(tempfile.mkdtemp(prefix="kedai-bench-"))
+    db = "kedai_bench_bulk"
+    recreate_db(db)
+    url = f"{PG}/{db}"
+    tenant, email = merchant(url, work, "Bulk")
+    started = time.monotonic()
+    out = cli(url, work, "seed-bulk", "--tenant", tenant, "--products", "200", "--customers", "50000",
+              "--orders", str(BULK_ORDERS))
+    seconds = time.monotonic() - started
+    summary = json.loads(out.splitlines()[-1])
+    summary["wall_seconds"] = seconds
+    RESULTS["bulk"] = summary
+    log(f"seed-bulk: {summary['orders']} orders in {seconds:.0f} s")
+    server = Server(url, work)
+    token, staff, sid = login(server, email)
+    env = {"BENCH_TOKEN": token}
+    status, body = http("GET", f"{server.url}/v1/orders?per_page=1&status=completed", token)
+    order_id = body["data"][0]["id"]
+    defines = {"tenant": tenant, "staff": staff, "sid": sid, "order": order_id}
+    reads = [
+        ("product list", "/v1/products?page=1&limit=20", "read_products.sql"),
+        ("order list, status filter + search", "/v1/orders?status=completed,paid&search=tan&per_page=20",
+         "read_orders.sql"),
+        ("order detail", f"/v1/orders/{order_id}", "read_order.sql"),
+    ]
+    for name, path, script in reads:
+        wrk(f"{server.url}{path}", READ_CLIENTS, 3, "get.lua", env)
+        k = wrk(f"{server.url}{path}", READ_CLIENTS, SECONDS, "get.lua", env)
+        pgbench(db, BENCH / script, READ_CLIENTS, 3, defines)
+        p = pgbench(db, BENCH / script, READ_CLIENTS, SECONDS, defines)
+        log(f"read {name}: kedai {k['rps']:.0f}/s, pgbench {p['rps']:.0f}/s")
+        RESULTS["reads"].append({"name": name, "path": path, "script": script, "clients": READ_CLIENTS,
+                                 "kedai": k, "baseline": p})
+    analytics = [
+        ("order-summary, all periods", "/functions/v1/order-summary", "analytics_summary_periods.sql"),
+        ("/v1/orders/summary (all time)", "/v1/orders/summary", "analytics_summary_v1.sql"),
+        ("/v1/orders/trend (30 days)", "/v1/orders/trend", "analytics_trend.sql"),
+    ]
+    for name, path, script in analytics:
+        k_times = []
+        for _ in range(2):
+            http("GET", f"{server.url}{path}", token)
+        for _ in range(7):
+            t0 = time.perf_counter()
+            status, _ = http("GET", f"{server.url}{path}", token)
+            k_times.append(time.perf_counter() - t0)
+            if status != 200:
+                raise SystemExit(f"{path}: {status}")
+        sql = (BENCH / script).read_text().replace(":'tenant'", f"'{tenant}'")
+        p_times = []
+        for _ in range(2):
+            psql(db, sql)
+        for _ in range(7):
+            out = run(["psql", f"{PG}/{db}", "-qAtX", "-c", "\\timing on", "-c", sql])
+            ms = [float(m) for m in re.findall(r"Time: ([\d.]+) ms", out)]
+            p_times.append(sum(ms) / 1000)
+        k_ms = statistics.median(k_times) * 1000
+        p_ms = statistics.median(p_times) * 1000
+        log(f"analytics {name}: kedai {k_ms:.0f} ms, psql {p_ms:.0f} ms")
+        RESULTS["analytics"].append({"name": name, "path": path, "script": script, "kedai_ms": k_ms,
+                                     "baseline_ms": p_ms})
+    server.stop()
+    shutil.rmtree(work, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# micro benchmarks
+
+
+def bench_micro() -> None:
+    run(["cargo", "bench", "-q", "-p", "kedai-inventory", "-p", "kedai-orders", "--", "--noplot"],
+        capture=False, cwd=ROOT)
+    root = ROOT / "target" / "criterion"
+    for est in sorted(root.glob("**/new/estimates.json")):
+        bench_dir = est.parent.parent
+        name = str(bench_dir.relative_to(root))
+        data = json.loads(est.read_text())
+        RESULTS["micro"].append({"name": name, "mean_ns": data["mean"]["point_estimate"],
+                                 "ci_low_ns": data["mean"]["confidence_interval"]["lower_bound"],
+                                 "ci_high_ns": data["mean"]["confidence_interval"]["upper_bound"]})
+
+
+# ---------------------------------------------------------------------------------------------
+# report
+
+
+def machine() -> dict:
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                if l.startswith("model name")), "unknown")
+    mem = next((l.split()[1] for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")), "0")
+    pgv = psql("postgres", "SHOW server_version")
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(int(mem) / 1048576), "postgres": pgv,
+            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "seconds_per_point": SECONDS}
+
+
+def main() -> None:
+    if not KEDAI.exists():
+        raise SystemExit(f"{KEDAI} is missing: build with cargo build --release -p kedai")
+    only = set(sys.argv[1:]) or {"orders", "bulk", "micro"}
+    RESULTS["machine"] = machine()
+    if "orders" in only:
+        bench_orders()
+    if "bulk" in only:
+        bench_bulk()
+    if "micro" in only:
+        bench_micro()
+    out = BENCH / "results.json"
+    if only != {"orders", "bulk", "micro"} and out.exists():
+        previous = json.loads(out.read_text())
+        for key in ("orders", "bulk", "reads", "analytics", "micro"):
+            if key in ("reads", "analytics") and "bulk" not in only or key not in ("reads", "analytics") and key not in only:
+                RESULTS[key] = previous.get(key, RESULTS[key])
+    out.write_text(json.dumps(RESULTS, indent=2) + "\n")
+    run([sys.executable, str(BENCH / "report.py")], capture=False)
+
+
+if __name__ == "__main__":
+    main()
