@@ -6,7 +6,7 @@ DOMAIN_CRATES := kedai-core kedai-orders kedai-inventory kedai-identity kedai-lo
 NEXTEST := $(shell $(CARGO) nextest --version >/dev/null 2>&1 && echo yes)
 NEXTEST_PROFILE ?= default
 
-.PHONY: run test test-sqlite test-postgres lint fmt fmt-check clippy purity openapi openapi-check ci build
+.PHONY: run test test-sqlite test-postgres lint fmt fmt-check clippy purity openapi openapi-check ci build bench
 
 ## First run on a fresh machine: builds, migrates, seeds the demo merchant and serves.
 run:
@@ -74,3 +74,8 @@ openapi-check:
 ci: lint purity
 	$(MAKE) test NEXTEST_PROFILE=ci
 	$(MAKE) openapi-check
+
+## Benchmarks: order creation, reads and analytics against their SQL baselines, micro benchmarks;
+## rewrites BENCHMARKS.md and bench/throughput.png (installs wrk, pgbench and matplotlib if missing).
+bench:
+	bash bench/run.sh

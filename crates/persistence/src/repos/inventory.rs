@@ -8,6 +8,7 @@ use kedai_inventory::{
 };
 
 use super::Tx;
+use crate::db::DbConnection;
 use crate::convert::{corrupt, opt_utc, parse, product_id, storage_error, ts, utc};
 use crate::schema::{inventory_lots, stock_allocations, stock_movements};
 
@@ -241,24 +242,43 @@ impl InventoryRepository for Tx<'_> {
     }
 
     fn append_movements(&mut self, movements: &[Movement]) -> Result<(), StorageError> {
-        for m in movements {
-            diesel::insert_into(stock_movements::table)
-                .values(MovementRow {
-                    id: m.id.to_string(),
-                    tenant_id: m.tenant_id.to_string(),
-                    product_id: m.product_id.get(),
-                    lot_id: m.lot_id.to_string(),
-                    kind: m.kind.as_str(),
-                    quantity: m.quantity,
-                    reason: m.reason.as_deref(),
-                    source: m.source.as_deref(),
-                    reference: m.reference.as_deref(),
-                    note: m.note.as_deref(),
-                    actor: m.actor.as_deref(),
-                    created_at: ts(m.created_at),
-                })
-                .execute(self.conn)
-                .map_err(storage_error)?;
+        if movements.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<MovementRow<'_>> = movements
+            .iter()
+            .map(|m| MovementRow {
+                id: m.id.to_string(),
+                tenant_id: m.tenant_id.to_string(),
+                product_id: m.product_id.get(),
+                lot_id: m.lot_id.to_string(),
+                kind: m.kind.as_str(),
+                quantity: m.quantity,
+                reason: m.reason.as_deref(),
+                source: m.source.as_deref(),
+                reference: m.reference.as_deref(),
+                note: m.note.as_deref(),
+                actor: m.actor.as_deref(),
+                created_at: ts(m.created_at),
+            })
+            .collect();
+        match &mut *self.conn {
+            // PostgreSQL: one statement, one round trip, for the lot of them.
+            DbConnection::Pg(pg) => {
+                diesel::insert_into(stock_movements::table)
+                    .values(&rows)
+                    .execute(pg)
+                    .map_err(storage_error)?;
+            }
+            // SQLite runs in process: a statement per row costs no round trip.
+            DbConnection::Sqlite(lite) => {
+                for row in &rows {
+                    diesel::insert_into(stock_movements::table)
+                        .values(row)
+                        .execute(lite)
+                        .map_err(storage_error)?;
+                }
+            }
         }
         Ok(())
     }

@@ -11,6 +11,7 @@ use kedai_orders::{
 };
 
 use super::Tx;
+use crate::db::DbConnection;
 use crate::convert::{
     corrupt, currency, money, opt_utc, parse, product_id, storage_error, ts, utc,
 };
@@ -339,9 +340,11 @@ impl OrderRepository for Tx<'_> {
             .values(OrderRow::from(order))
             .execute(self.conn)
             .map_err(storage_error)?;
-        for (position, item) in items.iter().enumerate() {
-            diesel::insert_into(order_items::table)
-                .values(ItemRow {
+        let rows = items
+            .iter()
+            .enumerate()
+            .map(|(position, item)| {
+                Ok(ItemRow {
                     id: item.id.to_string(),
                     tenant_id: order.tenant_id.to_string(),
                     order_id: order.id.to_string(),
@@ -354,8 +357,26 @@ impl OrderRepository for Tx<'_> {
                     total_price_minor: item.total_price.minor(),
                     created_at: ts(item.created_at),
                 })
-                .execute(self.conn)
-                .map_err(storage_error)?;
+            })
+            .collect::<Result<Vec<_>, StorageError>>()?;
+        match &mut *self.conn {
+            // PostgreSQL: every line in one statement, one round trip.
+            DbConnection::Pg(pg) if !rows.is_empty() => {
+                diesel::insert_into(order_items::table)
+                    .values(&rows)
+                    .execute(pg)
+                    .map_err(storage_error)?;
+            }
+            DbConnection::Pg(_) => {}
+            // SQLite runs in process: a statement per row costs no round trip.
+            DbConnection::Sqlite(lite) => {
+                for row in &rows {
+                    diesel::insert_into(order_items::table)
+                        .values(row)
+                        .execute(lite)
+                        .map_err(storage_error)?;
+                }
+            }
         }
         diesel::insert_into(order_status_history::table)
             .values(history_row(order.tenant_id, created))
