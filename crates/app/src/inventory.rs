@@ -306,7 +306,9 @@ pub(crate) fn allocate_fifo(
     if quantity <= 0 {
         return Err(AppError::invalid("quantity", "must be a positive integer"));
     }
-    let lots = tx.open_lots(actor.tenant, product_id)?;
+    // Each open lot holds at least one unit: the oldest `quantity` of them are enough, and
+    // when they fall short they are all there is, so the shortfall reported is exact.
+    let lots = tx.open_lots(actor.tenant, product_id, quantity)?;
     let plan = plan_fifo(&lot_stock(&lots), quantity).map_err(|available| {
         AppError::InsufficientStock {
             product_id,

@@ -78,13 +78,19 @@ pub trait InventoryRepository {
     /// [`StorageError`] on backend failure.
     fn lots(&mut self, tenant: TenantId, product: ProductId) -> Result<Vec<Lot>, StorageError>;
 
-    /// The product's lots that still hold stock, oldest first (the same order as
-    /// [`lots`](Self::lots)): all that FIFO allocation needs to read.
+    /// The oldest `limit` lots of the product that still hold stock, oldest first (the order
+    /// of [`lots`](Self::lots)). Every such lot holds at least one unit, so allocating `n`
+    /// units never needs more than the oldest `n` of them: all that FIFO allocation reads,
+    /// however many lots a product has.
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
-    fn open_lots(&mut self, tenant: TenantId, product: ProductId)
-    -> Result<Vec<Lot>, StorageError>;
+    fn open_lots(
+        &mut self,
+        tenant: TenantId,
+        product: ProductId,
+        limit: i64,
+    ) -> Result<Vec<Lot>, StorageError>;
 
     /// One lot of the tenant.
     ///

@@ -117,6 +117,7 @@ impl InventoryRepository for Tx<'_> {
         &mut self,
         tenant: TenantId,
         product: ProductId,
+        limit: i64,
     ) -> Result<Vec<Lot>, StorageError> {
         // `remaining > 0` is written literally so PostgreSQL can prove the partial index
         // `inventory_lots_open` applies even to a prepared statement's generic plan.
@@ -131,6 +132,7 @@ impl InventoryRepository for Tx<'_> {
                 inventory_lots::created_at,
                 inventory_lots::id,
             ))
+            .limit(limit)
             .load::<LotRow>(self.conn)
             .map_err(storage_error)?
             .into_iter()
