@@ -74,3 +74,10 @@ openapi-check:
 ci: lint purity
 	$(MAKE) test NEXTEST_PROFILE=ci
 	$(MAKE) openapi-check
+
+## API fuzzing: schemathesis (PyPI, in a venv under target/) against a demo server, as the demo
+## owner and as low roles; fails on any 5xx, undocumented status or schema mismatch, and on a
+## documented status nothing answers. FUZZ_MAX_EXAMPLES bounds it (CI: see .ci/run).
+.PHONY: fuzz-api
+fuzz-api:
+	bash tools/fuzz-api/run.sh

@@ -615,8 +615,10 @@ pub struct PeriodSummaryBody {
     pub to: String,
 }
 
-/// Summaries by period label.
+/// Summaries by period label (named apart from the merchant API's `OrderSummaryResponse`, which
+/// would otherwise replace it in the OpenAPI document).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = EdgeOrderSummaryResponse)]
 pub struct OrderSummaryResponse {
     /// Always true.
     pub success: bool,

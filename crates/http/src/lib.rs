@@ -70,10 +70,9 @@ where
     web::block(move || span.in_scope(|| work(store.as_ref())))
         .await
         .map_err(|e| {
-            AppError::Storage(kedai_core::StorageError::new(
-                StorageErrorKind::Unavailable,
-                e,
-            ))
+            // The work panicked (a bug, logged with its backtrace; its transaction was rolled
+            // back): a plain 500, not a 503 inviting the client to retry the same request.
+            AppError::Storage(kedai_core::StorageError::new(StorageErrorKind::Other, e))
         })?
         .map_err(ApiError::from)
 }
