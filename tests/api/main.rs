@@ -9,6 +9,7 @@ mod commerce;
 mod edge_inventory;
 mod edge_orders;
 mod edge_summary;
+mod hardening;
 mod merchant;
 mod merchant_auth;
 mod merchant_coupons;
