@@ -65,7 +65,7 @@ pub const MAX_ARRAY_LEN: usize = 1_000;
 /// What is wrong with one string or array of a body, if anything.
 fn check_value(value: &serde_json::Value, path: &mut String, depth: usize) -> Result<(), Failure> {
     use serde_json::Value;
-    if depth > MAX_DEPTH {
+    if depth > MAX_DEPTH && matches!(value, Value::Array(_) | Value::Object(_)) {
         return Err(Failure::Malformed(format!(
             "the JSON body is nested deeper than {MAX_DEPTH} levels"
         )));
@@ -242,6 +242,47 @@ mod tests {
     }
 
     #[test]
+    fn bounds_depth_arrays_strings_and_control_characters() {
+        let deep = format!(
+            r#"{{"name":"a","items":[],"x":{}1{}}}"#,
+            "[".repeat(MAX_DEPTH),
+            "]".repeat(MAX_DEPTH)
+        );
+        assert!(matches!(
+            parse_json::<Req>(deep.as_bytes()),
+            Err(Failure::Malformed(_))
+        ));
+        let ok = format!(
+            r#"{{"name":"a","items":[],"x":{}1{}}}"#,
+            "[".repeat(MAX_DEPTH - 1),
+            "]".repeat(MAX_DEPTH - 1)
+        );
+        assert!(parse_json::<Req>(ok.as_bytes()).is_ok());
+        let items = vec![r#"{"quantity":1}"#; MAX_ARRAY_LEN + 1].join(",");
+        let many = format!(r#"{{"name":"a","items":[{items}]}}"#);
+        assert_eq!(field(parse_json(many.as_bytes())), "items");
+        let long = format!(
+            r#"{{"name":"{}","items":[]}}"#,
+            "é".repeat(MAX_STRING_CHARS + 1)
+        );
+        assert_eq!(field(parse_json(long.as_bytes())), "name");
+        let fits = format!(
+            r#"{{"name":"{}","items":[]}}"#,
+            "é".repeat(MAX_STRING_CHARS)
+        );
+        assert!(parse_json::<Req>(fits.as_bytes()).is_ok());
+        assert_eq!(field(parse_json(br#"{"name":"a\u0000","items":[]}"#)), "name");
+        assert_eq!(
+            field(parse_json(
+                br#"{"name":"a","items":[{"quantity":1,"note":"\u001b"}]}"#
+            )),
+            "items[0].note"
+        );
+        let text = serde_json::json!({ "name": "tab\tline\n\r \u{1F600} \u{202E}", "items": [] });
+        assert!(parse_json::<Req>(text.to_string().as_bytes()).is_ok());
+    }
+
+    #[test]
     fn syntax_errors_are_malformed() {
         for bad in [
             &b"{"[..],
@@ -250,6 +291,8 @@ mod tests {
             b"{\"name\": }",
             b"{\"name\":\"a\",\"items\":[]} trailing",
             b"<xml/>",
+            b"{\"name\":\"\xff\"}",
+            br#"{"name":"\ud800","items":[]}"#,
         ] {
             assert!(
                 matches!(parse_json::<Req>(bad), Err(Failure::Malformed(_))),
