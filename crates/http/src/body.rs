@@ -271,7 +271,10 @@ mod tests {
             "é".repeat(MAX_STRING_CHARS)
         );
         assert!(parse_json::<Req>(fits.as_bytes()).is_ok());
-        assert_eq!(field(parse_json(br#"{"name":"a\u0000","items":[]}"#)), "name");
+        assert_eq!(
+            field(parse_json(br#"{"name":"a\u0000","items":[]}"#)),
+            "name"
+        );
         assert_eq!(
             field(parse_json(
                 br#"{"name":"a","items":[{"quantity":1,"note":"\u001b"}]}"#
