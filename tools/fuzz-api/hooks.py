@@ -3,7 +3,7 @@ not do to the identity it runs as.
 
 Kinds of identity (KEDAI_FUZZ_IDENTITY), with KEDAI_FUZZ_EMAIL / KEDAI_FUZZ_PASSWORD:
   staff     a staff member signed in at POST /v1/auth/login (the merchant API's bearer token);
-            run.sh runs one pass as the demo owner and one as a viewer.
+            run.sh runs one pass as the demo owner, one as a viewer, one as an agent.
   customer  reserved for the customer portal (/v6/customer-portal): add a `sign_in_customer`
             to SIGN_IN and a pass in run.sh once customer sign-in exists.
 
@@ -51,7 +51,7 @@ def sign_in_staff() -> str:
         raise RuntimeError(f"staff sign-in failed: {response.status_code} {response.text[:300]}")
     data = response.json()["data"]
     with _lock:
-        _self_ids.add(str(data["user"]["id"]))
+        _self_ids.add(str(data["user"]["id"]).lower())
     return data["access_token"]
 
 
@@ -92,7 +92,7 @@ def before_call(context, case, kwargs):
         return
     params = case.path_parameters or {}
     with _lock:
-        own = str(params.get("id")) in _self_ids
+        own = str(params.get("id")).lower() in _self_ids
     if own:
         missing = str(uuid.UUID(int=uuid.uuid4().int & ~(0xF << 76) | (0x7 << 76)))
         case.path_parameters = {**params, "id": missing}
