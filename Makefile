@@ -79,3 +79,10 @@ ci: lint purity
 ## rewrites BENCHMARKS.md and bench/throughput.png (installs wrk, pgbench and matplotlib if missing).
 bench:
 	bash bench/run.sh
+
+## API fuzzing: schemathesis (PyPI, in a venv under target/) against a demo server, as the demo
+## owner and as low roles; fails on any 5xx, undocumented status or schema mismatch, and on a
+## documented status nothing answers. FUZZ_MAX_EXAMPLES bounds it (CI: see .ci/run).
+.PHONY: fuzz-api
+fuzz-api:
+	bash tools/fuzz-api/run.sh

@@ -205,6 +205,10 @@ impl From<InventoryError> for AppError {
                 Self::invalid("quantity", "must be a positive integer")
             }
             InventoryError::ZeroAdjustment => Self::invalid("adjust_quantity", "must not be zero"),
+            InventoryError::QuantityTooLarge { field } => Self::invalid(
+                field,
+                format!("must be at most {}", kedai_inventory::MAX_QUANTITY),
+            ),
             InventoryError::NoStockRecord => Self::conflict("NO_STOCK_RECORD", e.to_string()),
             InventoryError::ReasonDirection { .. } => Self::invalid("reason", e.to_string()),
             InventoryError::NoteRequired => {

@@ -54,7 +54,96 @@ fn classify(e: serde_path_to_error::Error<serde_json::Error>) -> Failure {
     }
 }
 
-/// Parses a JSON body (for tests and other extractors).
+/// Deepest nesting of arrays and objects a body may have (real bodies need four levels).
+pub const MAX_DEPTH: usize = 32;
+/// Longest string, in characters, any body field may hold; fields with a tighter rule of their
+/// own (names, codes) say so themselves.
+pub const MAX_STRING_CHARS: usize = 10_000;
+/// Most entries an array in a body may have.
+pub const MAX_ARRAY_LEN: usize = 1_000;
+
+/// What is wrong with one string or array of a body, if anything.
+fn check_value(value: &serde_json::Value, path: &mut String, depth: usize) -> Result<(), Failure> {
+    use serde_json::Value;
+    if depth > MAX_DEPTH && matches!(value, Value::Array(_) | Value::Object(_)) {
+        return Err(Failure::Malformed(format!(
+            "the JSON body is nested deeper than {MAX_DEPTH} levels"
+        )));
+    }
+    let field = |path: &str| {
+        if path.is_empty() {
+            "body".to_owned()
+        } else {
+            path.to_owned()
+        }
+    };
+    match value {
+        Value::String(text) => check_text(text).map_err(|message| {
+            Failure::App(AppError::Validation {
+                code: "VALIDATION_ERROR",
+                errors: vec![FieldError {
+                    field: field(path),
+                    message,
+                }],
+            })
+        }),
+        Value::Array(items) => {
+            if items.len() > MAX_ARRAY_LEN {
+                return Err(Failure::App(AppError::invalid(
+                    field(path),
+                    format!("must have at most {MAX_ARRAY_LEN} entries"),
+                )));
+            }
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                check_value(item, path, depth + 1)?;
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                check_text(key).map_err(|message| {
+                    Failure::App(AppError::invalid(
+                        field(path),
+                        format!("field name {message}"),
+                    ))
+                })?;
+                check_value(item, path, depth + 1)?;
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => Ok(()),
+    }
+}
+
+/// Strings may hold any Unicode text (emoji, combining marks, right-to-left and zero-width
+/// characters are kept as sent), but no control characters other than tab, line feed and
+/// carriage return (NUL in particular, which PostgreSQL cannot store), and at most
+/// [`MAX_STRING_CHARS`] characters.
+fn check_text(text: &str) -> Result<(), String> {
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        return Err("must not contain control characters".into());
+    }
+    if text.chars().count() > MAX_STRING_CHARS {
+        return Err(format!("must be at most {MAX_STRING_CHARS} characters"));
+    }
+    Ok(())
+}
+
+/// Parses a JSON body (for tests and other extractors): well-formed UTF-8 JSON (lone surrogate
+/// escapes are malformed), an object, at most [`MAX_DEPTH`] levels deep, its strings and arrays
+/// within bounds, then typed, naming the field that does not fit.
 ///
 /// # Errors
 /// [`Failure::Malformed`] or a validation failure naming the field.
@@ -70,10 +159,13 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Failure> {
         }
         Some(_) => {}
     }
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(classify)?;
-    de.end().map_err(|e| Failure::Malformed(e.to_string()))?;
-    Ok(value)
+    // serde_json stops at 128 levels by itself, so parsing cannot exhaust the stack.
+    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        let text = e.to_string();
+        Failure::Malformed(text.split(" at line ").next().unwrap_or(&text).to_owned())
+    })?;
+    check_value(&value, &mut String::new(), 1)?;
+    serde_path_to_error::deserialize(value).map_err(classify)
 }
 
 impl<T: DeserializeOwned + 'static, S: Surface> FromRequest for JsonBody<T, S> {
@@ -150,6 +242,50 @@ mod tests {
     }
 
     #[test]
+    fn bounds_depth_arrays_strings_and_control_characters() {
+        let deep = format!(
+            r#"{{"name":"a","items":[],"x":{}1{}}}"#,
+            "[".repeat(MAX_DEPTH),
+            "]".repeat(MAX_DEPTH)
+        );
+        assert!(matches!(
+            parse_json::<Req>(deep.as_bytes()),
+            Err(Failure::Malformed(_))
+        ));
+        let ok = format!(
+            r#"{{"name":"a","items":[],"x":{}1{}}}"#,
+            "[".repeat(MAX_DEPTH - 1),
+            "]".repeat(MAX_DEPTH - 1)
+        );
+        assert!(parse_json::<Req>(ok.as_bytes()).is_ok());
+        let items = vec![r#"{"quantity":1}"#; MAX_ARRAY_LEN + 1].join(",");
+        let many = format!(r#"{{"name":"a","items":[{items}]}}"#);
+        assert_eq!(field(parse_json(many.as_bytes())), "items");
+        let long = format!(
+            r#"{{"name":"{}","items":[]}}"#,
+            "é".repeat(MAX_STRING_CHARS + 1)
+        );
+        assert_eq!(field(parse_json(long.as_bytes())), "name");
+        let fits = format!(
+            r#"{{"name":"{}","items":[]}}"#,
+            "é".repeat(MAX_STRING_CHARS)
+        );
+        assert!(parse_json::<Req>(fits.as_bytes()).is_ok());
+        assert_eq!(
+            field(parse_json(br#"{"name":"a\u0000","items":[]}"#)),
+            "name"
+        );
+        assert_eq!(
+            field(parse_json(
+                br#"{"name":"a","items":[{"quantity":1,"note":"\u001b"}]}"#
+            )),
+            "items[0].note"
+        );
+        let text = serde_json::json!({ "name": "tab\tline\n\r \u{1F600} \u{202E}", "items": [] });
+        assert!(parse_json::<Req>(text.to_string().as_bytes()).is_ok());
+    }
+
+    #[test]
     fn syntax_errors_are_malformed() {
         for bad in [
             &b"{"[..],
@@ -158,6 +294,8 @@ mod tests {
             b"{\"name\": }",
             b"{\"name\":\"a\",\"items\":[]} trailing",
             b"<xml/>",
+            b"{\"name\":\"\xff\"}",
+            br#"{"name":"\ud800","items":[]}"#,
         ] {
             assert!(
                 matches!(parse_json::<Req>(bad), Err(Failure::Malformed(_))),

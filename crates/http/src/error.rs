@@ -26,6 +26,13 @@ pub enum Failure {
         /// Bytes accepted.
         limit: usize,
     },
+    /// The request line or headers are larger than the server accepts.
+    HeadTooLarge {
+        /// What was too large: the URI (414) or the headers (431).
+        part: HeadPart,
+        /// Bytes (or, for [`HeadPart::HeaderCount`], headers) accepted.
+        limit: usize,
+    },
     /// No such route.
     RouteNotFound,
     /// The route exists, but not with this method.
@@ -35,6 +42,17 @@ pub enum Failure {
         /// Seconds to wait.
         retry_after: u64,
     },
+}
+
+/// The part of a request head that was too large.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeadPart {
+    /// Path and query string.
+    Uri,
+    /// All header names and values together.
+    HeaderBytes,
+    /// The number of header fields.
+    HeaderCount,
 }
 
 /// An error in surface `S`'s envelope.
@@ -55,6 +73,7 @@ impl<S> fmt::Display for ApiError<S> {
             Failure::App(e) => e.fmt(f),
             Failure::Malformed(m) => write!(f, "malformed request: {m}"),
             Failure::TooLarge { limit } => write!(f, "request body larger than {limit} bytes"),
+            Failure::HeadTooLarge { part, limit } => f.write_str(&head_message(*part, *limit)),
             Failure::RouteNotFound => f.write_str("no such route"),
             Failure::MethodNotAllowed => f.write_str("method not allowed on this route"),
             Failure::RateLimited { retry_after } => {
@@ -127,6 +146,14 @@ pub struct Rendered {
     pub details: Option<Value>,
 }
 
+fn head_message(part: HeadPart, limit: usize) -> String {
+    match part {
+        HeadPart::Uri => format!("request URI longer than {limit} bytes"),
+        HeadPart::HeaderBytes => format!("request headers larger than {limit} bytes in all"),
+        HeadPart::HeaderCount => format!("more than {limit} request headers"),
+    }
+}
+
 fn not_found_code(entity: &str) -> &'static str {
     match entity {
         "product" => "PRODUCT_NOT_FOUND",
@@ -165,6 +192,16 @@ impl Failure {
                 "PAYLOAD_TOO_LARGE",
                 format!("request body larger than {limit} bytes"),
             ),
+            Self::HeadTooLarge { part, limit } => {
+                let (status, code) = match part {
+                    HeadPart::Uri => (StatusCode::URI_TOO_LONG, "URI_TOO_LONG"),
+                    HeadPart::HeaderBytes | HeadPart::HeaderCount => (
+                        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                        "HEADERS_TOO_LARGE",
+                    ),
+                };
+                plain(status, code, head_message(*part, *limit))
+            }
             Self::RouteNotFound => {
                 plain(StatusCode::NOT_FOUND, "NOT_FOUND", "no such route".into())
             }

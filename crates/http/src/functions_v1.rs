@@ -43,8 +43,8 @@ pub struct StockInRequest {
     /// Product id (integer, as a number or a string).
     #[schema(value_type = i64, example = 1)]
     pub product_id: IntId,
-    /// Units received, a positive integer.
-    #[schema(example = 100)]
+    /// Units received, a positive integer (at most 1 000 000 000).
+    #[schema(example = 100, minimum = 1, maximum = 1_000_000_000)]
     pub quantity: i64,
     /// Source code: manual_stock_in (default), purchase_order, return_goods, transfer_in,
     /// production_complete, supplier_direct, other.
@@ -132,8 +132,8 @@ pub struct StockAdjustRequest {
     pub product_id: Option<IntId>,
     /// Inventory record (lot) id, for a record-level adjustment.
     pub inventory_id: Option<String>,
-    /// Units: positive adds, negative removes; never zero.
-    #[schema(example = 15)]
+    /// Units: positive adds, negative removes; never zero, at most 1 000 000 000 either way.
+    #[schema(example = 15, minimum = -1_000_000_000, maximum = 1_000_000_000)]
     pub adjust_quantity: i64,
     /// Reason code. Increase: inventory_audit_increase, return_goods, supplier_compensation,
     /// miscount_correction. Decrease: inventory_audit_decrease, damage_writeoff,
@@ -615,8 +615,10 @@ pub struct PeriodSummaryBody {
     pub to: String,
 }
 
-/// Summaries by period label.
+/// Summaries by period label (named apart from the merchant API's `OrderSummaryResponse`, which
+/// would otherwise replace it in the OpenAPI document).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = EdgeOrderSummaryResponse)]
 pub struct OrderSummaryResponse {
     /// Always true.
     pub success: bool,

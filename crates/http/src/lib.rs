@@ -8,6 +8,7 @@ pub mod dto;
 pub mod error;
 pub mod functions_v1;
 pub mod idempotency;
+pub mod limits;
 pub mod merchant_v1;
 mod mock_pay;
 pub mod ratelimit;
@@ -70,10 +71,9 @@ where
     web::block(move || span.in_scope(|| work(store.as_ref())))
         .await
         .map_err(|e| {
-            AppError::Storage(kedai_core::StorageError::new(
-                StorageErrorKind::Unavailable,
-                e,
-            ))
+            // The work panicked (a bug, logged with its backtrace; its transaction was rolled
+            // back): a plain 500, not a 503 inviting the client to retry the same request.
+            AppError::Storage(kedai_core::StorageError::new(StorageErrorKind::Other, e))
         })?
         .map_err(ApiError::from)
 }
@@ -141,6 +141,7 @@ pub fn build_app(
         .wrap(actix_web::middleware::from_fn(idempotency::replay))
         .wrap(actix_web::middleware::from_fn(auth::resolve))
         .wrap(actix_web::middleware::from_fn(ratelimit::limit))
+        .wrap(actix_web::middleware::from_fn(limits::request_limits))
         .wrap(actix_web::middleware::from_fn(system::request_id_header))
         .wrap(tracing_actix_web::TracingLogger::default())
 }

@@ -104,6 +104,11 @@ fn check_reason(
     if delta == 0 {
         return Err(InventoryError::ZeroAdjustment);
     }
+    if delta.unsigned_abs() > crate::MAX_QUANTITY.unsigned_abs() {
+        return Err(InventoryError::QuantityTooLarge {
+            field: "adjust_quantity",
+        });
+    }
     let direction = if delta > 0 {
         Direction::Increase
     } else {

@@ -19,6 +19,10 @@ pub use repository::{CatalogRepository, InventoryRepository};
 
 use kedai_core::ProductId;
 
+/// The most units one stock-in or adjustment may carry: far beyond any real
+/// receipt, and small enough that no sum of them can overflow.
+pub const MAX_QUANTITY: i64 = 1_000_000_000;
+
 /// Why an inventory operation was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InventoryError {
@@ -40,6 +44,12 @@ pub enum InventoryError {
     /// An adjustment of zero.
     #[error("adjust_quantity must not be zero")]
     ZeroAdjustment,
+    /// A quantity (received or adjusted) beyond [`MAX_QUANTITY`] units.
+    #[error("quantity must be at most {MAX_QUANTITY}")]
+    QuantityTooLarge {
+        /// The field that carried it (`quantity` or `adjust_quantity`).
+        field: &'static str,
+    },
     /// A decrease where the product has no stock records.
     #[error("cannot decrease stock that has no inventory record")]
     NoStockRecord,

@@ -163,6 +163,9 @@ impl StockIn {
         if quantity <= 0 {
             return Err(InventoryError::NonPositiveQuantity);
         }
+        if quantity > crate::MAX_QUANTITY {
+            return Err(InventoryError::QuantityTooLarge { field: "quantity" });
+        }
         let received_at = received_at.unwrap_or(now);
         if received_at > now + Duration::seconds(Self::FUTURE_TOLERANCE_SECONDS) {
             return Err(InventoryError::ReceivedInFuture);
@@ -205,6 +208,11 @@ mod tests {
         assert_eq!(
             StockIn::new(-5, None, None, None, now()),
             Err(InventoryError::NonPositiveQuantity)
+        );
+        assert!(StockIn::new(crate::MAX_QUANTITY, None, None, None, now()).is_ok());
+        assert_eq!(
+            StockIn::new(crate::MAX_QUANTITY + 1, None, None, None, now()),
+            Err(InventoryError::QuantityTooLarge { field: "quantity" })
         );
         let tomorrow = now() + Duration::days(1);
         assert_eq!(

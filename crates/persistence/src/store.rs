@@ -100,8 +100,18 @@ impl DbStore {
         loop {
             attempt += 1;
             begin(&mut conn, mode).map_err(storage_error)?;
-            let outcome = work(&mut Tx { conn: &mut conn })
-                .and_then(|()| commit(&mut conn).map_err(|e| storage_error(e).into()));
+            // A panicking use case must not hand its open transaction back to the pool, where
+            // every later request on this connection would fail: roll back, then panic on.
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                work(&mut Tx { conn: &mut conn })
+            }))
+            .unwrap_or_else(|panic| {
+                if let Err(e) = rollback(&mut conn) {
+                    tracing::debug!(error = %e, "rollback after a panic");
+                }
+                std::panic::resume_unwind(panic)
+            })
+            .and_then(|()| commit(&mut conn).map_err(|e| storage_error(e).into()));
             let Err(error) = outcome else {
                 return Ok(());
             };

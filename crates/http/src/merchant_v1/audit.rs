@@ -26,9 +26,11 @@ pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
 )]
 pub struct AuditLogQuery {
     /// 1-based page (default 1).
-    page: Option<u32>,
+    #[param(minimum = 1, maximum = 4294967295.0)]
+    page: Option<i64>,
     /// Page size, 1 to 100 (default 20).
-    limit: Option<u32>,
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<i64>,
     /// Only these actions (repeat or comma-separate), e.g. `auth.login`, `auth.login_failed`,
     /// `auth.logout`, `stock.adjusted`, `payment.refunded`.
     action: Option<String>,

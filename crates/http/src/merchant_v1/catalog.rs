@@ -122,19 +122,25 @@ pub struct UpdateProductRequest {
 
 /// Paging of a list.
 #[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// 1-based page (default 1).
+    #[param(minimum = 1, maximum = 4294967295.0)]
     pub page: Option<i64>,
     /// Page size, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
 }
 
 /// Filters of the product list.
 #[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProductQuery {
     /// 1-based page (default 1).
+    #[param(minimum = 1, maximum = 4294967295.0)]
     pub page: Option<i64>,
     /// Page size, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// `active` or `inactive`; several as `status=active,inactive` or repeated.
     pub status: Option<String>,

@@ -190,10 +190,13 @@ impl From<CouponQuote> for CouponValidationResponse {
 
 /// Paging and filters of the coupon list.
 #[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CouponListQuery {
     /// 1-based page (default 1).
+    #[param(minimum = 1, maximum = 4294967295.0)]
     pub page: Option<i64>,
     /// Page size, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// `active` or `disabled`.
     pub status: Option<String>,
@@ -206,7 +209,6 @@ pub struct CouponListQuery {
     responses(
         (status = 200, body = OkList<CouponResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
-        (status = 403, description = "Role may not read coupons", body = MerchantErrorBody),
         (status = 422, description = "Bad paging or status", body = MerchantErrorBody),
     ),
     security(("bearer" = []))
@@ -294,7 +296,6 @@ pub async fn create_coupon(
         (status = 200, body = Envelope<CouponValidationResponse>),
         (status = 400, description = "Malformed body", body = MerchantErrorBody),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
-        (status = 403, description = "Role may not read coupons", body = MerchantErrorBody),
         (status = 422, description = "COUPON_INVALID, COUPON_EXPIRED or bad fields", body = MerchantErrorBody),
     ),
     security(("bearer" = []))
@@ -331,7 +332,6 @@ pub async fn validate_coupon(
     responses(
         (status = 200, body = Envelope<CouponResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
-        (status = 403, description = "Role may not read coupons", body = MerchantErrorBody),
         (status = 404, description = "COUPON_NOT_FOUND", body = MerchantErrorBody),
     ),
     security(("bearer" = []))

@@ -144,10 +144,13 @@ pub struct UpdateCustomerRequest {
 
 /// Paging and filters of the customer list.
 #[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CustomerQuery {
     /// 1-based page (default 1).
+    #[param(minimum = 1, maximum = 4294967295.0)]
     pub page: Option<i64>,
     /// Page size, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// Part of the name, phone or e-mail, any case.
     pub keyword: Option<String>,
@@ -164,7 +167,6 @@ pub struct CustomerQuery {
     responses(
         (status = 200, body = OkList<CustomerResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
-        (status = 403, description = "Role may not read customers", body = MerchantErrorBody),
         (status = 422, description = "Bad paging or filters", body = MerchantErrorBody),
     ),
     security(("bearer" = []))
@@ -245,7 +247,6 @@ pub async fn create_customer(
     responses(
         (status = 200, body = Envelope<CustomerResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
-        (status = 403, description = "Role may not read customers", body = MerchantErrorBody),
         (status = 404, description = "CUSTOMER_NOT_FOUND", body = MerchantErrorBody),
     ),
     security(("bearer" = []))

@@ -107,14 +107,18 @@ impl Query {
             .collect()
     }
 
-    /// A whole number parameter.
+    /// A whole number parameter. Unlike text, a number given empty is not a number, and each
+    /// of its repetitions must be one (the last one wins).
     pub(crate) fn number(&self, name: &str) -> Result<Option<i64>> {
-        self.text(name)
-            .map(|v| {
-                v.parse()
-                    .map_err(|_| ApiError::invalid(name, "must be a whole number"))
-            })
-            .transpose()
+        let mut number = None;
+        for (_, v) in self.0.iter().filter(|(k, _)| k == name) {
+            number = Some(
+                v.trim()
+                    .parse()
+                    .map_err(|_| ApiError::invalid(name, "must be a whole number"))?,
+            );
+        }
+        Ok(number)
     }
 
     /// A parameter parsed with `FromStr`, its error message naming what was expected.

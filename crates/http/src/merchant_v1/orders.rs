@@ -299,7 +299,6 @@ impl OrderResponse {
     responses(
         (status = 200, body = Envelope<OrderResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
-        (status = 403, description = "Role may not read orders", body = MerchantErrorBody),
         (status = 404, description = "ORDER_NOT_FOUND", body = MerchantErrorBody),
     ),
     security(("bearer" = []))
@@ -475,7 +474,6 @@ fn merchant_status(s: OrderStatus) -> String {
 #[utoipa::path(
     tag = "merchant-orders",
     request_body = PlaceOrderRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response for a retried request")),
     responses(
         (status = 201, body = Envelope<PlacedOrderResponse>),
         (status = 400, description = "Malformed body", body = MerchantErrorBody),
@@ -565,8 +563,10 @@ pub async fn place_order(
 #[into_params(parameter_in = Query)]
 pub struct OrderListParams {
     /// 1-based page (default 1).
+    #[param(minimum = 1, maximum = 4294967295.0)]
     pub page: Option<i64>,
     /// Page size 1–100 (default 20); `limit` is accepted too.
+    #[param(minimum = 1, maximum = 100)]
     pub per_page: Option<i64>,
     /// Statuses, repeated or comma-separated (`status=pending,confirmed`).
     pub status: Option<String>,
@@ -640,7 +640,6 @@ fn order_page(
     responses(
         (status = 200, body = OkList<OrderResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
-        (status = 403, description = "Role may not read orders", body = MerchantErrorBody),
         (status = 422, description = "Bad filter, sort or paging", body = MerchantErrorBody),
     ),
     security(("bearer" = []))
@@ -667,14 +666,14 @@ pub async fn list_orders(
     tag = "merchant-orders",
     params(
         ("id" = String, Path, description = "Customer id"),
-        ("page" = Option<i64>, Query, description = "1-based page"),
-        ("per_page" = Option<i64>, Query, description = "Page size 1–100 (or `limit`)"),
+        ("page" = Option<i64>, Query, minimum = 1, maximum = 4294967295.0, description = "1-based page"),
+        ("per_page" = Option<i64>, Query, minimum = 1, maximum = 100, description = "Page size 1–100 (or `limit`)"),
     ),
     responses(
         (status = 200, body = OkList<OrderResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
-        (status = 403, description = "Role may not read orders", body = MerchantErrorBody),
         (status = 404, description = "CUSTOMER_NOT_FOUND", body = MerchantErrorBody),
+        (status = 422, description = "Bad paging", body = MerchantErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -702,7 +701,6 @@ pub async fn customer_orders(
     responses(
         (status = 200, body = Envelope<OrderResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
-        (status = 403, description = "Role may not read orders", body = MerchantErrorBody),
         (status = 404, description = "ORDER_NOT_FOUND", body = MerchantErrorBody),
     ),
     security(("bearer" = []))
@@ -728,7 +726,6 @@ pub async fn order_by_number(
     responses(
         (status = 200, body = Envelope<Vec<OrderItemResponse>>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
-        (status = 403, description = "Role may not read orders", body = MerchantErrorBody),
         (status = 404, description = "ORDER_NOT_FOUND", body = MerchantErrorBody),
     ),
     security(("bearer" = []))

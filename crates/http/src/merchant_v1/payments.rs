@@ -143,10 +143,13 @@ impl From<IntentRow> for PaymentRecordResponse {
 
 /// Paging and filters of the payment list.
 #[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PaymentListQuery {
     /// 1-based page (default 1).
+    #[param(minimum = 1, maximum = 4294967295.0)]
     pub page: Option<i64>,
     /// Page size, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// Only this order's intents.
     pub order_id: Option<String>,
@@ -282,7 +285,6 @@ pub async fn verify_payment(
     responses(
         (status = 200, body = OkList<PaymentRecordResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
-        (status = 403, description = "Role may not read orders", body = MerchantErrorBody),
         (status = 422, description = "Bad paging or filter", body = MerchantErrorBody),
     ),
     security(("bearer" = []))

@@ -115,10 +115,13 @@ pub struct UpdateStaffRequest {
 
 /// Paging and the role filter of the staff list.
 #[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StaffQuery {
     /// 1-based page (default 1).
+    #[param(minimum = 1, maximum = 4294967295.0)]
     pub page: Option<i64>,
     /// Page size, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<i64>,
     /// Only staff of this role.
     pub role: Option<String>,
