@@ -14,6 +14,8 @@ pub struct Resp {
     pub body: Value,
     /// `Retry-After`, if sent.
     pub retry_after: Option<String>,
+    /// `Idempotent-Replayed: true`: the answer is the stored first one.
+    pub replayed: bool,
 }
 
 /// A ureq agent with a global timeout, so a hang shows up as an error.
@@ -41,11 +43,16 @@ impl Client {
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
+        let replayed = r
+            .headers()
+            .get("idempotent-replayed")
+            .is_some_and(|v| v.as_bytes() == b"true");
         let text = r.body_mut().read_to_string().map_err(|e| e.to_string())?;
         Ok(Resp {
             status,
             body: serde_json::from_str(&text).unwrap_or(Value::Null),
             retry_after,
+            replayed,
         })
     }
 
@@ -60,9 +67,23 @@ impl Client {
 
     /// POST JSON.
     pub fn post(&self, url: &str, token: Option<&str>, body: &Value) -> Result<Resp, String> {
+        self.post_with(url, token, body, &[])
+    }
+
+    /// POST JSON with extra headers.
+    pub fn post_with(
+        &self,
+        url: &str,
+        token: Option<&str>,
+        body: &Value,
+        headers: &[(&str, &str)],
+    ) -> Result<Resp, String> {
         let mut req = self.agent.post(url);
         if let Some(t) = token {
             req = req.header("Authorization", format!("Bearer {t}"));
+        }
+        for (n, v) in headers {
+            req = req.header(*n, *v);
         }
         Self::respond(req.content_type("application/json").send(body.to_string()))
     }

@@ -9,7 +9,7 @@ use crate::http::Client;
 use crate::ledger::verify;
 use crate::load::{Load, Op, Plan};
 use crate::server::{Server, text};
-use crate::{count, env_secs};
+use crate::{count, env_num, env_secs};
 
 mod sqlite {
     #[test]
@@ -36,70 +36,83 @@ fn kill_9_mid_load(postgres: bool) {
     let products = server.products(&token);
     // 40 lots of 50 per product on top of the demo's three: orders cross lot boundaries often.
     server.stock_up(&token, &products[..3], 40, 50);
-
     let plan = Plan {
         threads: 6,
         pace: None,
         cancel_every: 4,
         read_back: false,
+        retry_unavailable: false,
     };
-    let load = Load::start(&server.base, &token, &products, plan);
-    // Kill once enough orders are in, at a moment the clients do not choose.
-    let want = 150;
+    let rounds = env_num("KEDAI_FAULTS_KILLS", 3).max(1);
     let limit = env_secs("KEDAI_FAULTS_LOAD_LIMIT_SECS", 120);
-    let started = Instant::now();
-    let mut samples = Vec::new();
-    while count(&samples, |s| s.placed.is_some()) < want {
-        assert!(
-            started.elapsed() < limit,
-            "only {} orders placed in {limit:?}:\n{}",
-            count(&samples, |s| s.placed.is_some()),
-            server.log_tail()
-        );
-        std::thread::sleep(Duration::from_millis(37));
-        samples.extend(load.drain());
-    }
-    let pid = server.pid();
-    let killed_at = Instant::now();
-    server.kill9();
-    let load_secs = started.elapsed().as_secs_f64();
-    samples.extend(load.stop());
-
-    // Before the kill every request was answered, and none with a server error.
-    for s in &samples {
-        match (&s.result, s.op) {
-            (Err(e), _) => assert!(
-                s.answered() >= killed_at,
-                "{:?} failed before the kill: {e}",
-                s.op
-            ),
-            (Ok(r), Op::Create) => assert!(
-                r.status == 201 || r.status == 409,
-                "create answered {}: {}",
-                r.status,
-                r.body
-            ),
-            (Ok(r), _) => assert_eq!(r.status, 200, "{:?} answered: {}", s.op, r.body),
-        }
-    }
-    let placed = count(&samples, |s| s.placed.is_some());
-    let cancelled = count(&samples, |s| s.op == Op::Cancel && s.status() == Some(200));
-    let cut = count(&samples, |s| s.result.is_err());
-
-    // Restart on the same database (and state folder: tokens stay valid).
-    let restarted_at = Instant::now();
-    let server = Server::start(&db.url(), &state);
-    let restart_secs = restarted_at.elapsed().as_secs_f64();
-    let v = verify(&db.url(), &samples);
-
-    // Over HTTP too: each answered order reads back under its number.
     let client = Client::new(Duration::from_secs(30));
-    for p in samples.iter().filter_map(|s| s.placed.as_ref()) {
-        let r = client
-            .get(&format!("{}/v1/orders/{}", server.base, p.id), Some(&token))
-            .unwrap_or_else(|e| panic!("read {}: {e}", p.id));
-        assert_eq!(r.status, 200, "order {} after restart: {}", p.id, r.body);
-        assert_eq!(text(&r.body["data"]["order_number"]), p.number);
+    let mut samples = Vec::new();
+    let mut report = Vec::new();
+    for round in 1..=rounds {
+        let load = Load::start(&server.base, &token, &products, plan);
+        // Kill once enough orders are in, at a moment the clients do not choose.
+        let want = 150;
+        let started = Instant::now();
+        let mut this = Vec::new();
+        while count(&this, |s| s.placed.is_some()) < want {
+            assert!(
+                started.elapsed() < limit,
+                "only {} orders placed in {limit:?}:\n{}",
+                count(&this, |s| s.placed.is_some()),
+                server.log_tail()
+            );
+            std::thread::sleep(Duration::from_millis(37));
+            this.extend(load.drain());
+        }
+        let pid = server.pid();
+        let killed_at = Instant::now();
+        server.kill9();
+        let load_secs = started.elapsed().as_secs_f64();
+        this.extend(load.stop());
+
+        // Before the kill every request was answered, and none with a server error.
+        for s in &this {
+            match (&s.result, s.op) {
+                (Err(e), _) => assert!(
+                    s.answered() >= killed_at,
+                    "{:?} failed before the kill: {e}",
+                    s.op
+                ),
+                (Ok(r), Op::Create) => assert!(
+                    r.status == 201 || r.status == 409,
+                    "create answered {}: {}",
+                    r.status,
+                    r.body
+                ),
+                (Ok(r), _) => assert_eq!(r.status, 200, "{:?} answered: {}", s.op, r.body),
+            }
+        }
+        let placed = count(&this, |s| s.placed.is_some());
+        let cancelled = count(&this, |s| s.op == Op::Cancel && s.status() == Some(200));
+        let cut = count(&this, |s| s.result.is_err());
+        samples.extend(this);
+
+        // Restart on the same database (and state folder: tokens stay valid).
+        let restarted_at = Instant::now();
+        server = Server::start(&db.url(), &state);
+        let restart_secs = restarted_at.elapsed().as_secs_f64();
+        let v = verify(&db.url(), &samples);
+
+        // Over HTTP too: each answered order reads back under its number.
+        for p in samples.iter().filter_map(|s| s.placed.as_ref()) {
+            let r = client
+                .get(&format!("{}/v1/orders/{}", server.base, p.id), Some(&token))
+                .unwrap_or_else(|e| panic!("read {}: {e}", p.id));
+            assert_eq!(r.status, 200, "order {} after restart: {}", p.id, r.body);
+            assert_eq!(text(&r.body["data"]["order_number"]), p.number);
+        }
+        report.push(format!(
+            "round {round}: pid {pid} killed after {load_secs:.1} s of load; {placed} orders answered 201 and \
+             {cancelled} cancellations answered 200 before the kill, {cut} requests cut off; restarted \
+             and ready in {restart_secs:.1} s; the database holds {} orders: all {} answered ones whole, \
+             {} more cut off but whole, {} cancelled; {} lots balance",
+            v.orders, v.answered, v.unanswered, v.cancelled, v.lots
+        ));
     }
 
     // The restarted server takes orders again, numbered after every existing one.
@@ -118,13 +131,16 @@ fn kill_9_mid_load(postgres: bool) {
     let placed_after = count(&after, |s| s.placed.is_some());
     assert!(placed_after > 0, "no order placed after the restart");
     samples.extend(after);
-    let v2 = verify(&db.url(), &samples);
+    let v = verify(&db.url(), &samples);
 
     println!(
-        "faults kill-9 [{backend}]: pid {pid} killed after {load_secs:.1} s of load: {placed} orders \
-         answered 201 and {cancelled} cancellations answered 200 before the kill, {cut} requests cut off; \
-         restart ready in {restart_secs:.1} s; found {} orders ({} answered, {} cut off but whole, {} cancelled), \
-         {} lots balanced; {placed_after} more orders after the restart, {} orders and numbers in total, all whole",
-        v.orders, v.answered, v.unanswered, v.cancelled, v.lots, v2.orders
+        "faults kill-9 [{backend}]: {rounds} rounds of kill -9 under 6 clients, restart, check"
+    );
+    for line in report {
+        println!("  {line}");
+    }
+    println!(
+        "  then {placed_after} more orders: {} orders, {} numbers, no duplicate, every lot balanced",
+        v.orders, v.orders
     );
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
-use kedai_persistence::{DatabaseUrl, PoolOptions, connect_pool};
+use kedai_persistence::{DatabaseUrl, DbConnection, PoolOptions, connect_pool};
 
 use crate::load::{Op, Sample};
 
@@ -97,8 +97,11 @@ pub fn verify(url: &str, samples: &[Sample]) -> Verified {
     )
     .unwrap_or_else(|e| panic!("open {url}: {e}"));
     let mut conn = pool.get().unwrap_or_else(|e| panic!("{e}"));
-    let conn = &mut *conn;
+    verify_on(&mut conn, samples)
+}
 
+/// As [`verify`], on an open connection.
+pub fn verify_on(conn: &mut DbConnection, samples: &[Sample]) -> Verified {
     // Orders and their numbers: none numbered twice.
     let orders: Vec<OrderRow> = rows!(
         conn,
@@ -108,6 +111,19 @@ pub fn verify(url: &str, samples: &[Sample]) -> Verified {
     let by_id: BTreeMap<&str, &OrderRow> = orders.iter().map(|o| (o.id.as_str(), o)).collect();
     let numbers: BTreeSet<&str> = orders.iter().map(|o| o.order_number.as_str()).collect();
     assert_eq!(numbers.len(), orders.len(), "an order number is used twice");
+
+    // No request made two orders (the load names each request in the order's notes).
+    let twice: Vec<Count> = rows!(
+        conn,
+        Count,
+        "SELECT notes AS key, COUNT(*) AS n FROM orders WHERE notes IS NOT NULL \
+         GROUP BY notes HAVING COUNT(*) > 1",
+    );
+    assert!(
+        twice.is_empty(),
+        "one request made several orders: {:?}",
+        twice.iter().map(|c| (&c.key, c.n)).collect::<Vec<_>>()
+    );
 
     // Every 201 is there, under the number it was given, with the items it was answered with.
     let items: Vec<PerOrderProduct> = rows!(
@@ -328,5 +344,95 @@ pub fn verify(url: &str, samples: &[Sample]) -> Verified {
         unanswered: orders.len() - answered.len(),
         cancelled,
         lots: lots.len(),
+    }
+}
+
+/// The checks can fail: each kind of damage a fault could do, made by hand inside a
+/// transaction that is rolled back, is caught.
+mod sqlite {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    use std::time::Duration;
+
+    use diesel::connection::SimpleConnection;
+    use kedai_persistence::{DatabaseUrl, PoolOptions, connect_pool};
+
+    use super::verify_on;
+    use crate::cluster::{Db, TempDir};
+    use crate::load::{Load, Placed, Plan};
+    use crate::server::Server;
+
+    #[test]
+    #[ignore = "run by make faults"]
+    fn the_checks_catch_lost_half_written_and_unbalanced_data() {
+        let db = Db::start(false);
+        let state = TempDir::new("kedai-faults-state");
+        let mut server = Server::start(&db.url(), &state);
+        let token = server.demo_token();
+        let products = server.products(&token);
+        server.stock_up(&token, &products[..3], 5, 20);
+        let plan = Plan {
+            threads: 2,
+            pace: None,
+            cancel_every: 2,
+            read_back: false,
+            retry_unavailable: false,
+        };
+        let load = Load::start(&server.base, &token, &products, plan);
+        std::thread::sleep(Duration::from_secs(1));
+        let mut samples = load.stop();
+        server.kill9();
+        let order = samples
+            .iter()
+            .find_map(|s| s.placed.clone())
+            .unwrap_or_else(|| panic!("no order placed"));
+        let url = DatabaseUrl::parse(&db.url()).unwrap_or_else(|e| panic!("{e}"));
+        let pool = connect_pool(&url, PoolOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        let mut conn = pool.get().unwrap_or_else(|e| panic!("{e}"));
+        let v = verify_on(&mut conn, &samples);
+        assert!(v.answered > 0 && v.cancelled > 0, "{v:?}");
+
+        let id = &order.id;
+        let damage = [
+            (format!("DELETE FROM order_status_history WHERE order_id = '{id}'"), "status-history"),
+            (format!("DELETE FROM order_items WHERE order_id = '{id}'"), "items"),
+            (
+                format!("DELETE FROM stock_movements WHERE reference = '{id}' AND kind = 'allocate'"),
+                "ledger",
+            ),
+            (
+                format!("UPDATE stock_allocations SET released_at = created_at WHERE reference = '{id}'"),
+                "still held",
+            ),
+            (
+                "UPDATE inventory_lots SET remaining = remaining + 1 WHERE id = (SELECT MIN(id) FROM inventory_lots)".to_owned(),
+                "does not balance",
+            ),
+        ];
+        for (sql, expected) in damage {
+            conn.batch_execute(&format!("BEGIN; {sql};"))
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            let caught = catch_unwind(AssertUnwindSafe(|| verify_on(&mut conn, &samples)));
+            conn.batch_execute("ROLLBACK")
+                .unwrap_or_else(|e| panic!("{e}"));
+            let message = caught
+                .err()
+                .and_then(|p| p.downcast::<String>().ok())
+                .unwrap_or_else(|| panic!("`{sql}` went unnoticed"));
+            assert!(message.contains(expected), "`{sql}`: {message}");
+        }
+        // An order answered 201 that the database does not hold is lost.
+        samples[0].placed = Some(Placed {
+            id: "0193aaaa-0000-7000-8000-000000000000".into(),
+            ..order
+        });
+        let caught = catch_unwind(AssertUnwindSafe(|| verify_on(&mut conn, &samples)));
+        let message = caught
+            .err()
+            .and_then(|p| p.downcast::<String>().ok())
+            .unwrap_or_default();
+        assert!(message.contains("is lost"), "{message}");
+        // And undamaged, everything holds again.
+        samples[0].placed = None;
+        verify_on(&mut conn, &samples);
     }
 }

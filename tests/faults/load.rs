@@ -49,6 +49,8 @@ pub struct Sample {
     pub placed: Option<Placed>,
     /// For a cancel or read: the order id.
     pub target: Option<String>,
+    /// For a create: which attempt at the same request this was (1 = first).
+    pub attempt: u32,
 }
 
 impl Sample {
@@ -74,6 +76,9 @@ pub struct Plan {
     pub cancel_every: u64,
     /// Read every placed order back.
     pub read_back: bool,
+    /// Send each order with an `Idempotency-Key` and, when it is answered 503, send it again
+    /// with the same key (after `Retry-After`) until it gets another answer.
+    pub retry_unavailable: bool,
 }
 
 /// A running load.
@@ -205,24 +210,51 @@ fn worker(
             .map(|p| json!({ "product_id": p, "qty": rng.qty() }))
             .collect();
         items.rotate_left(t % 3);
-        let body = json!({ "order_type": "pickup", "items": items, "notes": format!("load {t}") });
-        let sent = Instant::now();
-        let result = client.post(&format!("{base}/v1/orders"), Some(token), &body);
-        let latency = sent.elapsed();
-        let order = result
-            .as_ref()
-            .ok()
-            .filter(|r| r.status == 201)
-            .and_then(placed);
-        let failed = result.is_err();
-        record(Sample {
-            op: Op::Create,
-            sent,
-            latency,
-            result,
-            placed: order.clone(),
-            target: None,
-        });
+        // The notes name the request, so the checks can tell whether one request made two orders.
+        let request = uuid::Uuid::new_v4().simple().to_string();
+        let body = json!({ "order_type": "pickup", "items": items, "notes": format!("load {t} {request}") });
+        let headers: &[(&str, &str)] = if plan.retry_unavailable {
+            &[("Idempotency-Key", request.as_str())]
+        } else {
+            &[]
+        };
+        let mut attempt = 0;
+        let (order, failed) = loop {
+            attempt += 1;
+            let sent = Instant::now();
+            let result =
+                client.post_with(&format!("{base}/v1/orders"), Some(token), &body, headers);
+            let latency = sent.elapsed();
+            let order = result
+                .as_ref()
+                .ok()
+                .filter(|r| r.status == 201)
+                .and_then(placed);
+            let failed = result.is_err();
+            let retry_after = result.as_ref().ok().filter(|r| r.status == 503).map(|r| {
+                r.retry_after
+                    .as_deref()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(1)
+            });
+            record(Sample {
+                op: Op::Create,
+                sent,
+                latency,
+                result,
+                placed: order.clone(),
+                target: None,
+                attempt,
+            });
+            match retry_after {
+                Some(secs)
+                    if plan.retry_unavailable && attempt < 120 && !stop.load(Ordering::SeqCst) =>
+                {
+                    std::thread::sleep(Duration::from_secs(secs));
+                }
+                _ => break (order, failed),
+            }
+        };
         if failed {
             // The server is gone: do not spin on refused connections.
             std::thread::sleep(Duration::from_millis(20));
@@ -240,6 +272,7 @@ fn worker(
                 result,
                 placed: None,
                 target: Some(order.id.clone()),
+                attempt: 1,
             });
         }
         if plan.cancel_every > 0
@@ -259,6 +292,7 @@ fn worker(
                 result,
                 placed: None,
                 target: Some(order.id),
+                attempt: 1,
             });
         }
     }

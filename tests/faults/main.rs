@@ -17,12 +17,16 @@ use std::time::Duration;
 
 /// Reads a whole number of seconds from the environment.
 fn env_secs(name: &str, default: u64) -> Duration {
-    let secs = std::env::var(name).map_or(default, |v| {
+    Duration::from_secs(env_num(name, default))
+}
+
+/// Reads a whole number from the environment.
+fn env_num(name: &str, default: u64) -> u64 {
+    std::env::var(name).map_or(default, |v| {
         v.trim()
             .parse()
-            .unwrap_or_else(|_| panic!("{name}={v} is not a whole number of seconds"))
-    });
-    Duration::from_secs(secs)
+            .unwrap_or_else(|_| panic!("{name}={v} is not a whole number"))
+    })
 }
 
 /// Counts samples matching `f`.

@@ -122,15 +122,19 @@ impl Server {
         let _ = self.child.wait();
     }
 
-    /// Resident memory in KiB, from `/proc/<pid>/status`.
-    pub fn rss_kib(&self) -> u64 {
+    /// Resident memory in KiB, from `/proc/<pid>/status`. Panics, with how the process ended
+    /// and its log, when it is no longer running.
+    pub fn rss_kib(&mut self) -> u64 {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            panic!("kedai ended ({status}):\n{}", self.log_tail());
+        }
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
             .unwrap_or_else(|e| panic!("/proc/{}/status: {e}", self.pid()));
         status
             .lines()
             .find_map(|l| l.strip_prefix("VmRSS:"))
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap_or_else(|| panic!("no VmRSS in /proc/{}/status", self.pid()))
+            .unwrap_or_else(|| panic!("no VmRSS in /proc/{}/status:\n{status}", self.pid()))
     }
 
     /// The last lines of the server's log, for failure messages.

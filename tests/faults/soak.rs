@@ -6,10 +6,10 @@
 use std::time::{Duration, Instant};
 
 use crate::cluster::{Db, TempDir};
-use crate::env_secs;
 use crate::ledger::verify;
 use crate::load::{Load, Op, Plan, Sample, percentile_ms};
 use crate::server::Server;
+use crate::{env_num, env_secs};
 
 mod sqlite {
     #[test]
@@ -39,14 +39,6 @@ struct Row {
     latencies: Vec<Duration>,
 }
 
-fn env_num(name: &str, default: u64) -> u64 {
-    std::env::var(name).map_or(default, |v| {
-        v.trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("{name}={v} is not a whole number"))
-    })
-}
-
 fn soak(postgres: bool) {
     let backend = if postgres { "postgres" } else { "sqlite" };
     let total = env_secs("KEDAI_SOAK_SECS", 60);
@@ -57,7 +49,7 @@ fn soak(postgres: bool) {
 
     let db = Db::start(postgres);
     let state = TempDir::new("kedai-faults-state");
-    let server = Server::start(&db.url(), &state);
+    let mut server = Server::start(&db.url(), &state);
     let token = server.demo_token();
     let products = server.products(&token);
     server.stock_up(&token, &products[..3], 10, 100);
@@ -69,6 +61,7 @@ fn soak(postgres: bool) {
         pace: Some(pace),
         cancel_every: 1,
         read_back: true,
+        retry_unavailable: false,
     };
     let started = Instant::now();
     let load = Load::start(&server.base, &token, &products, plan);
