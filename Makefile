@@ -86,3 +86,23 @@ bench:
 .PHONY: fuzz-api
 fuzz-api:
 	bash tools/fuzz-api/run.sh
+
+## Fault tests on private databases (a throwaway PostgreSQL cluster per test, and SQLite): kill -9
+## under load, PostgreSQL stopped and restarted under load, and a soak (10 minutes per backend
+## here; FAULTS_SOAK_SECS changes it). They fail, never skip, without PostgreSQL's binaries.
+FAULTS_SOAK_SECS ?= 600
+FAULTS_BIN = $${CARGO_TARGET_DIR:-$(CURDIR)/target}/debug/kedai
+.PHONY: faults faults-ci
+faults:
+	$(CARGO) build -p kedai
+ifeq ($(NEXTEST),yes)
+	KEDAI_BIN=$(FAULTS_BIN) KEDAI_SOAK_SECS=$(FAULTS_SOAK_SECS) \
+		$(CARGO) nextest run -p kedai-tests --test faults --profile faults --run-ignored only --no-capture
+else
+	KEDAI_BIN=$(FAULTS_BIN) KEDAI_SOAK_SECS=$(FAULTS_SOAK_SECS) \
+		$(CARGO) test -p kedai-tests --test faults -- --ignored --test-threads 1 --nocapture
+endif
+
+## The bounded fault run CI does: the same tests with a 45-second soak per backend.
+faults-ci:
+	$(MAKE) faults FAULTS_SOAK_SECS=45

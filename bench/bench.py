@@ -246,8 +246,9 @@ def create_products(server: Server, token: str) -> list[int]:
 
 def ledger_balances_pg(db: str) -> int:
     """Lots whose remaining quantity the ledger does not explain (must be 0)."""
-    return int(psql(db, "SELECT COUNT(*) FROM inventory_lots l WHERE l.remaining <> "
-                        "(SELECT COALESCE(SUM(m.quantity), 0) FROM stock_movements m WHERE m.lot_id = l.id)"))
+    return int(psql(db, "SELECT COUNT(*) FROM inventory_lots l LEFT JOIN (SELECT lot_id, SUM(quantity) AS q "
+                        "FROM stock_movements GROUP BY lot_id) m ON m.lot_id = l.id "
+                        "WHERE l.remaining <> COALESCE(m.q, 0)"))
 
 
 def bench_orders() -> None:

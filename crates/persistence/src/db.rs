@@ -180,8 +180,15 @@ impl r2d2::ManageConnection for Manager {
             .map_err(diesel::r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection whose transaction could not be rolled back (its server went away, or a
+    /// panic interrupted the work) is never handed out again.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        std::thread::panicking()
+            || match conn {
+                DbConnection::Sqlite(c) => c.is_broken(),
+                DbConnection::Pg(c) => c.is_broken(),
+            }
     }
 }
 
