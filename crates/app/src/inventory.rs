@@ -289,6 +289,10 @@ pub fn adjust_stock(
     })
 }
 
+/// How often one allocation reads a product's lots again after losing a lot to a concurrent
+/// order, before the whole unit of work is retried instead.
+const MAX_FIFO_READS: u32 = 8;
+
 /// Allocates `quantity` units of a product FIFO to `reference`, all or nothing. Shared by the
 /// allocation endpoint and order creation.
 ///
@@ -306,47 +310,62 @@ pub(crate) fn allocate_fifo(
     if quantity <= 0 {
         return Err(AppError::invalid("quantity", "must be a positive integer"));
     }
-    // Each open lot holds at least one unit: the oldest `quantity` of them are enough, and
-    // when they fall short they are all there is, so the shortfall reported is exact.
-    let lots = tx.open_lots(actor.tenant, product_id, quantity)?;
-    let plan = plan_fifo(&lot_stock(&lots), quantity).map_err(|available| {
-        AppError::InsufficientStock {
-            product_id,
-            requested: quantity,
-            available,
+    let mut allocations = Vec::new();
+    let mut movements = Vec::new();
+    let mut needed = quantity;
+    let mut reads = 0;
+    while needed > 0 {
+        reads += 1;
+        // Each open lot holds at least one unit: the oldest `needed` of them are enough, and
+        // when they fall short they are all there is, so the shortfall reported is exact.
+        let lots = tx.open_lots(actor.tenant, product_id, needed)?;
+        let plan = plan_fifo(&lot_stock(&lots), needed).map_err(|available| {
+            AppError::InsufficientStock {
+                product_id,
+                requested: quantity,
+                available: available + (quantity - needed),
+            }
+        })?;
+        for take in plan {
+            if !tx.change_lot(actor.tenant, take.lot, -take.quantity)? {
+                // A concurrent order emptied this lot after we read it. The guarded update
+                // waited for that order to commit, so a fresh read (PostgreSQL writes run at
+                // READ COMMITTED) sees what is left: plan the rest again rather than start
+                // the whole order over. SQLite writes one at a time and never gets here.
+                if reads >= MAX_FIFO_READS {
+                    return Err(AppError::lost_race("stock changed concurrently"));
+                }
+                break;
+            }
+            needed -= take.quantity;
+            let allocation = Allocation {
+                id: AllocationId::new(),
+                tenant_id: actor.tenant,
+                product_id,
+                lot_id: take.lot,
+                quantity: take.quantity,
+                source: source.to_owned(),
+                reference: reference.to_owned(),
+                created_at: now,
+                released_at: None,
+            };
+            tx.insert_allocation(&allocation)?;
+            movements.push(Movement {
+                id: MovementId::new(),
+                tenant_id: actor.tenant,
+                product_id,
+                lot_id: take.lot,
+                kind: MovementKind::Allocate,
+                quantity: -take.quantity,
+                reason: None,
+                source: Some(source.to_owned()),
+                reference: Some(reference.to_owned()),
+                note: None,
+                actor: actor.id_string(),
+                created_at: now,
+            });
+            allocations.push(allocation);
         }
-    })?;
-    let mut allocations = Vec::with_capacity(plan.len());
-    let mut movements = Vec::with_capacity(plan.len());
-    for take in plan {
-        apply(tx, actor.tenant, take.lot, -take.quantity)?;
-        let allocation = Allocation {
-            id: AllocationId::new(),
-            tenant_id: actor.tenant,
-            product_id,
-            lot_id: take.lot,
-            quantity: take.quantity,
-            source: source.to_owned(),
-            reference: reference.to_owned(),
-            created_at: now,
-            released_at: None,
-        };
-        tx.insert_allocation(&allocation)?;
-        movements.push(Movement {
-            id: MovementId::new(),
-            tenant_id: actor.tenant,
-            product_id,
-            lot_id: take.lot,
-            kind: MovementKind::Allocate,
-            quantity: -take.quantity,
-            reason: None,
-            source: Some(source.to_owned()),
-            reference: Some(reference.to_owned()),
-            note: None,
-            actor: actor.id_string(),
-            created_at: now,
-        });
-        allocations.push(allocation);
     }
     tx.append_movements(&movements)?;
     Ok(allocations)
