@@ -168,7 +168,8 @@ fn signed_in(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Option<Verifie
         };
         let now = state.now();
         let actor = blocking::<_, Merchant>(&state, move |store| {
-            store.read(|tx| {
+            // One primary-key read: no transaction needed around it.
+            store.lookup(|tx| {
                 session::authenticate(
                     tx,
                     verified.actor.tenant,

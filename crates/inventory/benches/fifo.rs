@@ -8,7 +8,10 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use kedai_inventory::{LotId, LotStock, plan_fifo};
 
 fn lots(n: i64) -> Vec<LotStock> {
-    let start = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().unwrap_or_default();
+    let start = Utc
+        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .unwrap_or_default();
     (0..n)
         .map(|i| LotStock {
             id: LotId::new(),
@@ -27,12 +30,21 @@ fn fifo(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("span_all_lots", n), &stock, |b, stock| {
             b.iter(|| plan_fifo(black_box(stock), black_box(3 * n - 1)));
         });
-        group.bench_with_input(BenchmarkId::new("oldest_lot_only", n), &stock, |b, stock| {
-            b.iter(|| plan_fifo(black_box(stock), black_box(2)));
-        });
+        group.bench_with_input(
+            BenchmarkId::new("oldest_lot_only", n),
+            &stock,
+            |b, stock| {
+                b.iter(|| plan_fifo(black_box(stock), black_box(2)));
+            },
+        );
     }
     group.finish();
 }
 
-criterion_group!(benches, fifo);
-criterion_main!(benches);
+/// Criterion's entry point, kept private (its macro writes an undocumented function).
+mod entry {
+    use super::*;
+    criterion_group!(benches, fifo);
+}
+
+criterion_main!(entry::benches);

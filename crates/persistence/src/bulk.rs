@@ -164,6 +164,9 @@ fn tenant_settings(conn: &mut DbConnection, id: TenantId) -> Result<(String, Tim
     Ok((currency, zone))
 }
 
+/// The statuses an order went through: each with its time and history reason.
+type StatusPath = Vec<(OrderStatus, DateTime<Utc>, &'static str)>;
+
 /// One product of the simulated catalogue and its lots.
 struct Item {
     id: i64,
@@ -308,7 +311,7 @@ impl Generator {
             );
             self.customers.push(shopper);
             self.report.customers += 1;
-            if u64::from(i + 1) % (chunk * 4).max(1) == 0 {
+            if u64::from(i + 1).is_multiple_of((chunk * 4).max(1)) {
                 sink.flush_in_transaction(conn, |_| Ok(()))?;
             }
         }
@@ -342,7 +345,7 @@ impl Generator {
             *seq += 1;
             let number = OrderNumber::new(year, *seq);
             self.order(&mut sink, created, &number);
-            if (i + 1) % chunk == 0 || i + 1 == count {
+            if (i + 1).is_multiple_of(chunk) || i + 1 == count {
                 let lots = self.take_dirty_lots();
                 let counters_now = counters.clone();
                 let tenant = self.tenant.clone();
@@ -769,11 +772,7 @@ impl Generator {
     /// The statuses an order went through, each with its time and history reason, and whether
     /// a cancellation released its stock. Old orders are mostly finished; recent ones are
     /// spread over every status.
-    fn status_path(
-        &mut self,
-        order_type: OrderType,
-        created: DateTime<Utc>,
-    ) -> (Vec<(OrderStatus, DateTime<Utc>, &'static str)>, bool) {
+    fn status_path(&mut self, order_type: OrderType, created: DateTime<Utc>) -> (StatusPath, bool) {
         use OrderStatus::{
             Cancelled, Completed, Confirmed, Delivered, Paid, Pending, Processing, Refunded,
             Shipped,
@@ -1033,7 +1032,7 @@ impl Sink {
             }
             buf.push('\n');
         } else {
-            buf.push_str(if self.rows[i] % SQLITE_ROWS_PER_STATEMENT == 0 {
+            buf.push_str(if self.rows[i].is_multiple_of(SQLITE_ROWS_PER_STATEMENT) {
                 "\u{1}("
             } else {
                 ",("

@@ -21,6 +21,11 @@ const MAX_ATTEMPTS: u32 = 12;
 #[derive(Clone)]
 pub struct DbStore {
     pool: Pool,
+    /// SQLite takes one writer at a time. Writers of this process queue here, in arrival
+    /// order, rather than in SQLite's busy handler, which sleeps and retries (up to 100 ms a
+    /// nap) and lets late comers overtake: under load that made the slowest 1% of orders wait
+    /// a second. Another process on the same file still meets the busy handler.
+    sqlite_writer: std::sync::Arc<std::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for DbStore {
@@ -81,8 +86,11 @@ fn backoff(attempt: u32) {
 impl DbStore {
     /// Wraps a pool.
     #[must_use]
-    pub const fn new(pool: Pool) -> Self {
-        Self { pool }
+    pub fn new(pool: Pool) -> Self {
+        Self {
+            pool,
+            sqlite_writer: std::sync::Arc::default(),
+        }
     }
 
     /// The pool.
@@ -96,6 +104,13 @@ impl DbStore {
             .pool
             .get()
             .map_err(|e| AppError::Storage(StorageError::new(StorageErrorKind::Unavailable, e)))?;
+        // A poisoned lock guards no data: take it anyway.
+        let _turn =
+            (matches!(mode, Mode::Write) && matches!(*conn, DbConnection::Sqlite(_))).then(|| {
+                self.sqlite_writer
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+            });
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -137,6 +152,15 @@ impl Store for DbStore {
 
     fn read_work(&self, work: &mut Work<'_>) -> Result<(), AppError> {
         self.run(Mode::Read, work)
+    }
+
+    fn lookup_work(&self, work: &mut Work<'_>) -> Result<(), AppError> {
+        // One statement in autocommit: no BEGIN and COMMIT around it.
+        let mut conn = self
+            .pool
+            .get()
+            .map_err(|e| AppError::Storage(StorageError::new(StorageErrorKind::Unavailable, e)))?;
+        work(&mut Tx { conn: &mut conn })
     }
 
     fn ping(&self) -> Result<(), StorageError> {

@@ -8,8 +8,8 @@ use kedai_inventory::{
 };
 
 use super::Tx;
-use crate::db::DbConnection;
 use crate::convert::{corrupt, opt_utc, parse, product_id, storage_error, ts, utc};
+use crate::db::DbConnection;
 use crate::schema::{inventory_lots, stock_allocations, stock_movements};
 
 #[derive(Queryable, Insertable)]

@@ -11,10 +11,10 @@ use kedai_orders::{
 };
 
 use super::Tx;
-use crate::db::DbConnection;
 use crate::convert::{
     corrupt, currency, money, opt_utc, parse, product_id, storage_error, ts, utc,
 };
+use crate::db::DbConnection;
 use crate::schema::{customers, order_items, order_status_history, orders, payments};
 
 diesel::define_sql_function! {
