@@ -156,7 +156,7 @@ def main() -> None:
     if R["analytics"]:
         add("## Analytics on the bulk merchant")
         add("")
-        add("Median of 7 sequential requests after 2 warm-ups, against the median of 7 `psql` runs of the raw SQL "
+        add("Median of 7 sequential requests after 2 warm-ups, against the median of 7 `psql` runs (after 2 warm-ups; with JIT on and off, the faster) of the raw SQL "
             "aggregate that answers the same question (`\\timing`).")
         add("")
         add("| request | Kedai | raw SQL | ratio | SQL |")

@@ -13,7 +13,7 @@ apt_install() {
 }
 
 command -v wrk >/dev/null || apt_install wrk
-command -v pgbench >/dev/null || apt_install postgresql-client
+command -v pgbench >/dev/null || apt_install postgresql   # Debian ships pgbench with the server
 command -v psql >/dev/null || apt_install postgresql-client
 
 PG="${BENCH_PG:-postgres://postgres@127.0.0.1:5432}"
