@@ -21,10 +21,11 @@ const MAX_ATTEMPTS: u32 = 12;
 #[derive(Clone)]
 pub struct DbStore {
     pool: Pool,
-    /// SQLite takes one writer at a time. Writers of this process queue here, in arrival
-    /// order, rather than in SQLite's busy handler, which sleeps and retries (up to 100 ms a
-    /// nap) and lets late comers overtake: under load that made the slowest 1% of orders wait
-    /// a second. Another process on the same file still meets the busy handler.
+    /// SQLite takes one writer at a time. Writers of this process wait here, each woken as
+    /// the one before finishes, rather than in SQLite's busy handler, which sleeps between
+    /// tries (up to 100 ms a nap) and lets late comers overtake: under load that made the
+    /// slowest 1% of orders wait a second. Another process on the same file still meets the
+    /// busy handler.
     sqlite_writer: std::sync::Arc<std::sync::Mutex<()>>,
 }
 
