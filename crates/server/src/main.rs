@@ -145,6 +145,11 @@ fn now() -> chrono::DateTime<chrono::Utc> {
     kedai_core::Clock::now(&SystemClock)
 }
 
+fn parse_tenant(text: &str) -> Result<TenantId, CliError> {
+    text.parse()
+        .map_err(|_| CliError::Usage(format!("`{text}` is not a tenant id")))
+}
+
 fn seed_demo(store: &dyn Store) -> Result<demo::DemoInfo, CliError> {
     let owner = demo::demo_owner()?;
     Ok(store.write(|tx| demo::seed_demo(tx, &owner, now()))?)
@@ -205,9 +210,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             let tenant: TenantId = if tenant == "demo" {
                 seed_demo(&store)?.tenant_id
             } else {
-                tenant
-                    .parse()
-                    .map_err(|_| CliError::Usage(format!("`{tenant}` is not a tenant id")))?
+                parse_tenant(&tenant)?
             };
             let options = kedai_persistence::bulk::BulkOptions {
                 tenant,
@@ -258,9 +261,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             role,
             name,
         }) => {
-            let tenant: TenantId = tenant
-                .parse()
-                .map_err(|_| CliError::Usage(format!("`{tenant}` is not a tenant id")))?;
+            let tenant = parse_tenant(&tenant)?;
             let role: Role = role.parse().map_err(CliError::Usage)?;
             let staff = identity::new_staff(&email, name.as_deref(), role, &password)?;
             let store = open_store(&settings)?;
