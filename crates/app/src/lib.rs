@@ -20,8 +20,10 @@ pub mod outbox;
 pub mod outlets;
 pub mod payments;
 pub mod session;
+pub mod shop;
 pub mod staff;
 pub mod store;
+pub mod tiers;
 
 pub use actor::Actor;
 pub use error::{AppError, AuthFailure, FieldError};

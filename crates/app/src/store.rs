@@ -5,8 +5,8 @@ use kedai_core::StorageError;
 use kedai_identity::{
     CustomerRepository, OutletRepository, SessionRepository, StaffRepository, TenantRepository,
 };
-use kedai_inventory::{CatalogRepository, InventoryRepository};
-use kedai_loyalty::CouponRepository;
+use kedai_inventory::{CatalogRepository, InventoryRepository, ShopRepository};
+use kedai_loyalty::{CouponRepository, TierRepository};
 use kedai_orders::OrderRepository;
 
 use crate::audit::{AuditLogReader, AuditRepository};
@@ -22,6 +22,8 @@ pub trait UnitOfWork:
     + CustomerRepository
     + CatalogRepository
     + InventoryRepository
+    + ShopRepository
+    + TierRepository
     + OrderRepository
     + OutboxRepository
     + AuditRepository

@@ -164,6 +164,13 @@ fn not_found_code(entity: &str) -> &'static str {
         "customer" => "CUSTOMER_NOT_FOUND",
         "staff" => "STAFF_NOT_FOUND",
         "coupon" => "COUPON_NOT_FOUND",
+        "category" => "CATEGORY_NOT_FOUND",
+        "brand" => "BRAND_NOT_FOUND",
+        "collection" => "COLLECTION_NOT_FOUND",
+        "variation" => "VARIATION_NOT_FOUND",
+        "image" => "IMAGE_NOT_FOUND",
+        "option" => "OPTION_NOT_FOUND",
+        "membership tier" => "TIER_NOT_FOUND",
         "payment intent" => "PAYMENT_INTENT_NOT_FOUND",
         _ => "NOT_FOUND",
     }

@@ -2,8 +2,10 @@
 //! rewards and campaigns join here later.
 
 pub mod coupon;
+pub mod tier;
 
 pub use coupon::{
     Coupon, CouponCode, CouponDraft, CouponId, CouponRejection, CouponRepository, CouponStatus,
     DiscountType, InvalidField, Redemption, RedemptionId,
 };
+pub use tier::{PeriodUnit, Tier, TierDraft, TierId, TierRepository};

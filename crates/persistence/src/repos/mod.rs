@@ -12,6 +12,8 @@ mod outbox;
 mod outlets;
 mod payments;
 mod session;
+mod shop;
+mod tiers;
 
 use crate::db::DbConnection;
 
