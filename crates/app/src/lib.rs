@@ -6,6 +6,7 @@ pub mod actor;
 pub mod audit;
 pub mod catalog;
 pub mod coupons;
+pub mod customer_auth;
 pub mod customers;
 pub mod demo;
 pub mod error;
@@ -22,6 +23,7 @@ pub mod payments;
 pub mod session;
 pub mod staff;
 pub mod store;
+pub mod storefront;
 
 pub use actor::Actor;
 pub use error::{AppError, AuthFailure, FieldError};

@@ -297,6 +297,12 @@ fn render_app(e: &AppError) -> Rendered {
             ..plain(StatusCode::UNPROCESSABLE_ENTITY, "TRACKING_NUMBER_REQUIRED")
         },
         AppError::Conflict { code, .. } => plain(StatusCode::CONFLICT, code),
+        AppError::Throttled {
+            code, retry_after, ..
+        } => Rendered {
+            details: Some(json!({ "retryAfter": retry_after })),
+            ..plain(StatusCode::TOO_MANY_REQUESTS, code)
+        },
         AppError::Storage(s) => match s.kind() {
             StorageErrorKind::Unavailable | StorageErrorKind::Retryable => Rendered {
                 message: "the service is busy or the database is unavailable; retry shortly".into(),
@@ -345,6 +351,11 @@ impl<S: Surface> ResponseError for ApiError<S> {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+        if let Failure::App(AppError::Throttled { retry_after, .. }) = self.failure {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after.max(1)));
         }
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response

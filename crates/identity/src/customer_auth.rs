@@ -107,7 +107,11 @@ pub fn hash_otp(challenge: OtpChallengeId, code: &str) -> String {
 /// Compares two hashes in time independent of where they differ.
 #[must_use]
 pub fn hashes_match(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// A code from random bytes: [`OTP_DIGITS`] decimal digits, uniform enough (the bias of a
@@ -314,6 +318,16 @@ pub struct MemberProfile {
 
 /// Storage of codes, customer sessions and member fields.
 pub trait CustomerAuthRepository {
+    /// The tenant's customer with this phone or e-mail.
+    ///
+    /// # Errors
+    /// [`StorageError`] when the database fails.
+    fn customer_by_recipient(
+        &mut self,
+        tenant: TenantId,
+        recipient: &Recipient,
+    ) -> Result<Option<CustomerId>, StorageError>;
+
     /// Stores a new challenge.
     ///
     /// # Errors
@@ -530,10 +544,16 @@ mod tests {
     #[test]
     fn the_channel_decides_which_identifier_is_needed() {
         let sms = Recipient::for_channel(LoginChannel::Sms, Some("+852 9000 0000"), None);
-        assert_eq!(sms.map(|r| r.as_str().to_owned()), Ok("+85290000000".to_owned()));
+        assert_eq!(
+            sms.map(|r| r.as_str().to_owned()),
+            Ok("+85290000000".to_owned())
+        );
         assert!(Recipient::for_channel(LoginChannel::Whatsapp, None, Some("a@b.co")).is_err());
         let mail = Recipient::for_channel(LoginChannel::Email, None, Some("Amy@Example.COM"));
-        assert_eq!(mail.map(|r| r.as_str().to_owned()), Ok("amy@example.com".to_owned()));
+        assert_eq!(
+            mail.map(|r| r.as_str().to_owned()),
+            Ok("amy@example.com".to_owned())
+        );
         assert!(Recipient::for_channel(LoginChannel::Email, Some("+85290000000"), None).is_err());
         assert!(Recipient::for_channel(LoginChannel::Sms, Some("12"), None).is_err());
     }
@@ -544,8 +564,14 @@ mod tests {
         assert_eq!(otp_code(u64::MAX).len(), 6);
         let (a, b) = (OtpChallengeId::new(), OtpChallengeId::new());
         assert_ne!(hash_otp(a, "123456"), hash_otp(b, "123456"));
-        assert!(hashes_match(&hash_otp(a, "123456"), &hash_otp(a, " 123456 ")));
-        assert!(!hashes_match(&hash_otp(a, "123456"), &hash_otp(a, "123457")));
+        assert!(hashes_match(
+            &hash_otp(a, "123456"),
+            &hash_otp(a, " 123456 ")
+        ));
+        assert!(!hashes_match(
+            &hash_otp(a, "123456"),
+            &hash_otp(a, "123457")
+        ));
         assert!(check_code_shape("012345").is_ok());
         for bad in ["12345", "1234567", "12345a", ""] {
             assert!(check_code_shape(bad).is_err(), "{bad}");
@@ -580,16 +606,25 @@ mod tests {
             judge_guess(Some(&challenge(5)), true, false, now),
             OtpCheck::Wrong { remaining: 0 }
         );
-        assert_eq!(judge_guess(Some(&challenge(5)), true, true, now), OtpCheck::Verified);
+        assert_eq!(
+            judge_guess(Some(&challenge(5)), true, true, now),
+            OtpCheck::Verified
+        );
         // The sixth guess is not counted, so it is refused even when right.
-        assert_eq!(judge_guess(Some(&challenge(5)), false, true, now), OtpCheck::Locked);
+        assert_eq!(
+            judge_guess(Some(&challenge(5)), false, true, now),
+            OtpCheck::Locked
+        );
         assert_eq!(
             judge_guess(Some(&challenge(1)), true, true, at(0) + OTP_TTL),
             OtpCheck::Expired
         );
         let mut used = challenge(1);
         used.consumed_at = Some(now);
-        assert_eq!(judge_guess(Some(&used), true, true, now), OtpCheck::NoChallenge);
+        assert_eq!(
+            judge_guess(Some(&used), true, true, now),
+            OtpCheck::NoChallenge
+        );
     }
 
     #[test]
@@ -603,8 +638,14 @@ mod tests {
             revoked_at: None,
         };
         assert_eq!(judge_refresh(None, at(1)), RefreshCheck::Unknown);
-        assert_eq!(judge_refresh(Some((&family, false)), at(1)), RefreshCheck::Rotate);
-        assert_eq!(judge_refresh(Some((&family, true)), at(1)), RefreshCheck::Reused);
+        assert_eq!(
+            judge_refresh(Some((&family, false)), at(1)),
+            RefreshCheck::Rotate
+        );
+        assert_eq!(
+            judge_refresh(Some((&family, true)), at(1)),
+            RefreshCheck::Reused
+        );
         assert_eq!(
             judge_refresh(Some((&family, false)), family.expires_at),
             RefreshCheck::Dead
@@ -613,7 +654,10 @@ mod tests {
             revoked_at: Some(at(2)),
             ..family
         };
-        assert_eq!(judge_refresh(Some((&revoked, true)), at(3)), RefreshCheck::Dead);
+        assert_eq!(
+            judge_refresh(Some((&revoked, true)), at(3)),
+            RefreshCheck::Dead
+        );
         assert!(!revoked.is_live(at(3)));
     }
 }

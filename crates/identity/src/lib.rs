@@ -18,8 +18,8 @@ pub use customer::{
 };
 pub use customer_auth::{
     CustomerAuthRepository, MemberProfile, MessageFilter, MessageId, MessageKind, MessageLog,
-    OtpChallenge, OtpChallengeId, OtpCheck, OtpRefusal, Recipient, RefreshCheck, SessionFamily,
-    SessionFamilyId,
+    OtpChallenge, OtpChallengeId, OtpCheck, OtpRefusal, OutgoingMessage, Recipient, RefreshCheck,
+    SessionFamily, SessionFamilyId,
 };
 pub use outlet::{NewOutlet, Outlet, OutletId, OutletRepository, OutletStatus, OutletUpdate};
 pub use password::{burn_password_check, hash_password, verify_password};

@@ -185,7 +185,10 @@ impl RegistrationForm {
     pub fn validate(mut self) -> Result<Self, IdentityError> {
         let cc = self.default_country_code.trim().trim_start_matches('+');
         if cc.is_empty() || cc.len() > 3 || !cc.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(invalid("defaultCountryCode", "must be 1 to 3 digits, e.g. 852"));
+            return Err(invalid(
+                "defaultCountryCode",
+                "must be 1 to 3 digits, e.g. 852",
+            ));
         }
         self.default_country_code = cc.to_owned();
         let mut seen = std::collections::BTreeSet::new();
@@ -211,7 +214,10 @@ impl RegistrationForm {
             }
             f.label = f.label.trim().to_owned();
             if f.label.is_empty() || f.label.chars().count() > 100 {
-                return Err(invalid("fields", format!("{}: label must be 1 to 100 characters", f.key)));
+                return Err(invalid(
+                    "fields",
+                    format!("{}: label must be 1 to 100 characters", f.key),
+                ));
             }
             if matches!(f.key.as_str(), "name" | "phone") && !(f.required && f.enabled) {
                 return Err(invalid(
@@ -313,7 +319,11 @@ impl PortalSettings {
             tenant_id,
             login_channel: LoginChannel::Sms,
             registration_form: RegistrationForm::standard(),
-            modules: vec!["payment_gateway".into(), "orders_shop".into(), "pages".into()],
+            modules: vec![
+                "payment_gateway".into(),
+                "orders_shop".into(),
+                "pages".into(),
+            ],
             brand_name: None,
             brand_email: None,
             brand_logo_url: None,
@@ -382,7 +392,8 @@ pub trait StorefrontRepository {
     ///
     /// # Errors
     /// [`StorageError`] when the database fails or a stored value is corrupt.
-    fn portal_settings(&mut self, tenant: TenantId) -> Result<Option<PortalSettings>, StorageError>;
+    fn portal_settings(&mut self, tenant: TenantId)
+    -> Result<Option<PortalSettings>, StorageError>;
 
     /// Saves the tenant's settings (insert or replace).
     ///
@@ -403,7 +414,11 @@ mod tests {
             ("shop.example.com.", "shop.example.com"),
             ("  a-b.example.hk ", "a-b.example.hk"),
         ] {
-            assert_eq!(Hostname::parse(given).map(|h| h.0), Ok(want.to_owned()), "{given}");
+            assert_eq!(
+                Hostname::parse(given).map(|h| h.0),
+                Ok(want.to_owned()),
+                "{given}"
+            );
         }
         for bad in [
             "",
@@ -421,7 +436,9 @@ mod tests {
 
     #[test]
     fn the_standard_form_is_valid_and_needs_name_and_phone() {
-        let form = RegistrationForm::standard().validate().unwrap_or_else(|e| panic!("{e}"));
+        let form = RegistrationForm::standard()
+            .validate()
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(form.required_keys().collect::<Vec<_>>(), ["name", "phone"]);
     }
 
