@@ -57,6 +57,17 @@ impl Notifier for LogNotifier {
     }
 }
 
+/// A random seed for a one-time code, from the system's random source.
+///
+/// # Errors
+/// [`AppError::Storage`] when the random source fails.
+pub fn random_seed() -> Result<u64, AppError> {
+    let mut bytes = [0_u8; 8];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| AppError::Storage(kedai_core::StorageError::other(e.to_string())))?;
+    Ok(u64::from_le_bytes(bytes))
+}
+
 /// A signed-in customer as an access token names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CustomerCaller {
