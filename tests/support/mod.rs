@@ -180,6 +180,7 @@ impl TestApp {
             trust_forwarded_for: false,
             login_failures_per_email: 1_000,
             login_failures_per_ip: 1_000,
+            otp_per_ip_per_hour: 1_000,
         };
         Self::start_limited(backend, body_limit, limits)
     }

@@ -6,6 +6,7 @@ pub mod actor;
 pub mod audit;
 pub mod catalog;
 pub mod coupons;
+pub mod customer_auth;
 pub mod customers;
 pub mod demo;
 pub mod error;
@@ -23,6 +24,7 @@ pub mod session;
 pub mod shop;
 pub mod staff;
 pub mod store;
+pub mod storefront;
 pub mod tiers;
 
 pub use actor::Actor;

@@ -3,7 +3,8 @@
 
 use kedai_core::StorageError;
 use kedai_identity::{
-    CustomerRepository, OutletRepository, SessionRepository, StaffRepository, TenantRepository,
+    CustomerAuthRepository, CustomerRepository, MessageLog, OutletRepository, SessionRepository,
+    StaffRepository, StorefrontRepository, TenantRepository,
 };
 use kedai_inventory::{CatalogRepository, InventoryRepository, ShopRepository};
 use kedai_loyalty::{CouponRepository, TierRepository};
@@ -33,6 +34,9 @@ pub trait UnitOfWork:
     + AuditLogReader
     + SessionRepository
     + IdempotencyRepository
+    + StorefrontRepository
+    + CustomerAuthRepository
+    + MessageLog
 {
 }
 
