@@ -28,11 +28,15 @@ use crate::{AppState, blocking};
 
 mod auth;
 mod profile;
+mod shop;
 mod tenant;
+mod tiers;
 
 pub use auth::*;
 pub use profile::*;
+pub use shop::*;
 pub use tenant::*;
+pub use tiers::*;
 
 /// A portal handler's result.
 pub type Result<T> = std::result::Result<T, ApiError<Portal>>;
@@ -44,7 +48,9 @@ pub const COMPANY_HEADER: &str = "x-company-id";
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.configure(tenant::routes)
         .configure(auth::routes)
-        .configure(profile::routes);
+        .configure(profile::routes)
+        .configure(shop::routes)
+        .configure(tiers::routes);
 }
 
 /// CORS for browser storefronts: any origin (customer calls carry a bearer token in a header,
