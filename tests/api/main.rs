@@ -21,4 +21,6 @@ mod migrations;
 mod people;
 mod platform;
 mod races;
+mod shop_catalog;
+mod shop_merchant;
 mod system;

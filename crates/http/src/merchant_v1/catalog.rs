@@ -13,7 +13,7 @@ use crate::auth::Authed;
 use crate::body::JsonBody;
 use crate::dto::{Decimal, MerchantErrorBody, Ok as Envelope, OkList, PageMeta, double_option};
 use crate::error::ApiError;
-use crate::merchant_v1::shop::ShopFieldsRequest;
+use crate::merchant_v1::shop::with_shop_fields;
 use crate::surface::Merchant;
 use crate::{AppState, blocking};
 
@@ -123,6 +123,7 @@ impl From<ProductView> for ProductResponse {
     }
 }
 
+with_shop_fields! {
 /// A new product.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateProductRequest {
@@ -145,12 +146,12 @@ pub struct CreateProductRequest {
     /// Outlets that sell it.
     #[serde(default)]
     pub outlet_ids: Vec<String>,
-    /// Storefront fields.
-    #[serde(flatten)]
-    pub shop: ShopFieldsRequest,
+}
 }
 
-/// Changes to a product: absent fields stay; `null` clears sku, category or description.
+with_shop_fields! {
+/// Changes to a product: absent fields stay; `null` clears sku, category, description and the
+/// optional storefront fields.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct UpdateProductRequest {
     /// Name.
@@ -171,9 +172,7 @@ pub struct UpdateProductRequest {
     pub status: Option<String>,
     /// Outlets.
     pub outlet_ids: Option<Vec<String>>,
-    /// Storefront fields.
-    #[serde(flatten)]
-    pub shop: ShopFieldsRequest,
+}
 }
 
 /// Paging of a list.
@@ -276,7 +275,8 @@ pub async fn create_product(
     body: JsonBody<CreateProductRequest, Merchant>,
 ) -> Result<HttpResponse> {
     actor.require(Permission::CatalogWrite)?;
-    let req = body.0;
+    let mut req = body.0;
+    let shop = req.take_shop().into_input()?;
     let cmd = CreateProduct {
         name: req.name,
         sku: req.sku,
@@ -289,7 +289,7 @@ pub async fn create_product(
             .map(|s| ApiError::parse_field("status", s))
             .transpose()?,
         outlet_ids: req.outlet_ids,
-        shop: req.shop.into_input()?,
+        shop,
     };
     let now = state.now();
     let view = blocking(&state, move |store| {
@@ -387,7 +387,8 @@ async fn change_product(
 ) -> Result<HttpResponse> {
     actor.require(Permission::CatalogWrite)?;
     let id = product_id(&path)?;
-    let req = body.0;
+    let mut req = body.0;
+    let shop = req.take_shop().into_input()?;
     let cmd = UpdateProduct {
         name: req.name,
         sku: req.sku,
@@ -400,7 +401,7 @@ async fn change_product(
             .map(|s| ApiError::parse_field("status", s))
             .transpose()?,
         outlet_ids: req.outlet_ids,
-        shop: req.shop.into_input()?,
+        shop,
     };
     let now = state.now();
     let view = blocking(&state, move |store| {
