@@ -20,5 +20,7 @@ mod merchant_payments;
 mod migrations;
 mod people;
 mod platform;
+mod portal_auth;
+mod portal_tenant;
 mod races;
 mod system;

@@ -18,6 +18,7 @@ mod payments;
 mod profile;
 mod session;
 mod staff;
+mod storefront;
 
 pub use audit::*;
 pub use catalog::*;
@@ -29,6 +30,7 @@ pub use payments::*;
 pub use profile::*;
 pub use session::*;
 pub use staff::*;
+pub use storefront::*;
 
 type Result<T> = std::result::Result<T, ApiError<Merchant>>;
 
@@ -43,7 +45,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(profile::routes)
         .configure(staff::routes)
         .configure(outlets::routes)
-        .configure(customers::routes);
+        .configure(customers::routes)
+        .configure(storefront::routes);
 }
 
 fn product_id(raw: &str) -> Result<ProductId> {
