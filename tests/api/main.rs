@@ -21,6 +21,7 @@ mod migrations;
 mod people;
 mod platform;
 mod portal_auth;
+mod portal_contract;
 mod portal_tenant;
 mod races;
 mod system;

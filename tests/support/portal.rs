@@ -140,3 +140,44 @@ impl Resp {
         self.body["data"].clone()
     }
 }
+
+/// Asserts that `v` is an object whose fields have the contract's JSON types: each spec is
+/// `name: types`, types separated by `|` among `string`, `int`, `number`, `bool`, `array`,
+/// `object`, `null`; a name ending in `?` may be absent.
+#[track_caller]
+pub fn assert_shape(v: &Value, specs: &[&str]) {
+    assert!(v.is_object(), "not an object: {v}");
+    for spec in specs {
+        let (name, types) = spec
+            .split_once(':')
+            .unwrap_or_else(|| panic!("bad spec {spec}"));
+        let (name, optional) = match name.trim().strip_suffix('?') {
+            Some(n) => (n, true),
+            None => (name.trim(), false),
+        };
+        let Some(field) = v.get(name) else {
+            assert!(optional, "missing field {name} in {v}");
+            continue;
+        };
+        let fits = types.split('|').map(str::trim).any(|t| match t {
+            "string" => field.is_string(),
+            "int" => field.is_i64() || field.is_u64(),
+            "number" => field.is_number(),
+            "bool" => field.is_boolean(),
+            "array" => field.is_array(),
+            "object" => field.is_object(),
+            "null" => field.is_null(),
+            other => panic!("unknown type {other}"),
+        });
+        assert!(fits, "{name} should be {types}, is {field} in {v}");
+    }
+}
+
+/// Asserts `v` is a bare array (the list shape the SDK calls `.map` on) and returns it.
+#[track_caller]
+#[must_use]
+pub fn bare_array(v: &Value) -> Vec<Value> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("a list must be a bare array in data, got {v}"))
+        .clone()
+}
