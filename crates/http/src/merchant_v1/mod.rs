@@ -19,6 +19,7 @@ mod profile;
 mod session;
 pub(crate) mod shop;
 mod staff;
+mod storefront;
 mod tiers;
 
 pub use audit::*;
@@ -32,6 +33,7 @@ pub use profile::*;
 pub use session::*;
 pub use shop::*;
 pub use staff::*;
+pub use storefront::*;
 pub use tiers::*;
 
 type Result<T> = std::result::Result<T, ApiError<Merchant>>;
@@ -49,7 +51,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(profile::routes)
         .configure(staff::routes)
         .configure(outlets::routes)
-        .configure(customers::routes);
+        .configure(customers::routes)
+        .configure(storefront::routes);
 }
 
 fn product_id(raw: &str) -> Result<ProductId> {
