@@ -6,6 +6,7 @@ use kedai_identity::Role;
 use serde_json::{Value, json};
 
 use crate::shop_merchant::{category, group, option, product_with, shop_fingerprint, variation};
+use crate::support::portal::{assert_shape, bare_array};
 use crate::support::{Backend, Resp, TestApp};
 
 crate::on_both_backends!(
@@ -18,6 +19,7 @@ crate::on_both_backends!(
     portal_shop_categories_brands_and_collections,
     portal_membership_tiers_in_the_client_shape,
     portal_shop_tenant_context_and_tokens,
+    portal_shop_routes_answer_in_the_clients_shapes,
 );
 
 const BASE: &str = "/v6/customer-portal";
@@ -805,4 +807,230 @@ fn portal_shop_tenant_context_and_tokens(b: Backend) {
         "{:?}",
         r.headers
     );
+}
+
+const LIST_ITEM: &[&str] = &[
+    "id: int",
+    "name: string",
+    "description: string",
+    "slug: string|null",
+    "price: number|null",
+    "discountPrice: number|null",
+    "memberPrice: number|null",
+    "seoTitle: string|null",
+    "status: string|null",
+    "productType: string",
+    "stockStatus: string",
+    "stockQuantity?: int",
+    "trackInventory?: bool",
+    "categoryName: string|null",
+    "categorySlug: string|null",
+    "categories: array",
+    "brand?: object|null",
+    "collections?: array",
+    "isVariable: bool",
+    "isFeatured: bool",
+    "image: string|null",
+];
+
+const GROUP: &[&str] = &[
+    "id: string",
+    "name: string",
+    "slug: string",
+    "description: string|null",
+    "imageUrl: string|null",
+    "onlineEnabled: bool",
+    "sortOrder: int",
+    "productCount: int",
+];
+
+fn portal_shop_routes_answer_in_the_clients_shapes(b: Backend) {
+    let app = TestApp::start(b);
+    let s = shop(&app);
+    app.stock_in(&app.owner, s.red, 1, None);
+    app.post(
+        "/v1/memberships/tiers",
+        Some(&app.owner),
+        &json!({ "name": "Gold", "benefits": ["A"] }),
+    )
+    .expect(201);
+    // A signed-in customer's token changes nothing on these public routes; neither does one
+    // of another merchant.
+    let mine = app.customer_token("+60123456789");
+    for token in [None, Some(mine.as_str())] {
+        let list = bare_array(
+            &app.portal_get("/shop/products?limit=12&sort=newest&featured=false", token)
+                .portal_data(200),
+        );
+        assert_eq!(list.len(), 3);
+        for p in &list {
+            assert_shape(p, LIST_ITEM);
+            for c in bare_array(&p["categories"]) {
+                assert_shape(&c, &["id: int", "name: string", "slug: string|null"]);
+            }
+            for c in bare_array(&p["collections"]) {
+                assert_shape(&c, &["id: string", "name: string", "slug: string"]);
+            }
+        }
+        let related = bare_array(
+            &app.portal_get("/shop/products/iced-latte/related?limit=4", token)
+                .portal_data(200),
+        );
+        for p in &related {
+            assert_shape(p, LIST_ITEM);
+        }
+    }
+    let p = app
+        .portal_get("/shop/products/logo-tee", None)
+        .portal_data(200);
+    assert_shape(
+        &p,
+        &[
+            "id: int",
+            "name: string",
+            "shortName: string|null",
+            "description: string|null",
+            "slug: string|null",
+            "sku: string|null",
+            "price: number",
+            "discountPrice: number|null",
+            "memberPrice: number|null",
+            "regularPrice: number",
+            "salePrice: number|null",
+            "onSale: bool",
+            "seoTitle: string|null",
+            "seoDescription: string|null",
+            "shippingWeight: string|null",
+            "status: string",
+            "productType: string",
+            "stockQuantity: int",
+            "stockStatus: string",
+            "trackInventory?: bool",
+            "categories: array",
+            "brand?: object|null",
+            "collections?: array",
+            "isFeatured: bool",
+            "isVariable: bool",
+            "isVariation: bool",
+            "parentProductId: int|null",
+            "images: array",
+            "options: array",
+            "selectedOptions: array",
+            "variations: array",
+            "createdAt: string",
+            "updatedAt: string",
+        ],
+    );
+    for o in bare_array(&p["options"]) {
+        assert_shape(
+            &o,
+            &[
+                "id: int",
+                "name: string",
+                "position: int",
+                "required: bool",
+                "values: array",
+            ],
+        );
+        for v in bare_array(&o["values"]) {
+            assert_shape(&v, &["id: int", "value: string", "position: int"]);
+        }
+    }
+    for v in bare_array(&p["variations"]) {
+        assert_shape(
+            &v,
+            &[
+                "id: int",
+                "name: string",
+                "sku: string|null",
+                "price: number",
+                "discountPrice: number|null",
+                "memberPrice: number|null",
+                "regularPrice: number",
+                "salePrice: number|null",
+                "onSale: bool",
+                "seoTitle: string|null",
+                "shippingWeight: string|null",
+                "selectedOptions: array",
+                "stockQuantity: int",
+                "stockStatus: string",
+                "trackInventory?: bool",
+                "parentId: int",
+            ],
+        );
+        for o in bare_array(&v["selectedOptions"]) {
+            assert_shape(&o, &["optionName: string", "value: string"]);
+        }
+    }
+    let latte = app
+        .portal_get("/shop/products/iced-latte", None)
+        .portal_data(200);
+    for i in bare_array(&latte["images"]) {
+        assert_shape(
+            &i,
+            &[
+                "id: int",
+                "src: string",
+                "name: string",
+                "alt: string",
+                "blurhash: string|null",
+                "thumbUrl: string",
+                "mediumUrl: string",
+                "width: int|null",
+                "height: int|null",
+                "isPrimary: bool",
+            ],
+        );
+    }
+    for c in bare_array(
+        &app.portal_get("/shop/categories?featured=true", None)
+            .portal_data(200),
+    ) {
+        assert_shape(
+            &c,
+            &[
+                "id: int",
+                "name: string",
+                "slug: string|null",
+                "description: string|null",
+                "imageUrl: string|null",
+                "parentId: int|null",
+                "isFeatured: bool",
+                "productCount: int",
+            ],
+        );
+    }
+    for kind in ["brands", "collections"] {
+        let list = bare_array(
+            &app.portal_get(&format!("/shop/{kind}"), None)
+                .portal_data(200),
+        );
+        assert_eq!(list.len(), 1);
+        for g in &list {
+            assert_shape(g, GROUP);
+        }
+        let slug = list[0]["slug"].as_str().unwrap_or_default().to_owned();
+        assert_shape(
+            &app.portal_get(&format!("/shop/{kind}/{slug}"), None)
+                .portal_data(200),
+            GROUP,
+        );
+    }
+    for t in bare_array(&app.portal_get("/membership-tiers", None).portal_data(200)) {
+        assert_shape(
+            &t,
+            &[
+                "id: string",
+                "name: string",
+                "description: string|null",
+                "price: number",
+                "validPeriodValue: int",
+                "validPeriodUnit: string",
+                "discount: number",
+                "benefits: array",
+                "isPopular: bool",
+                "sortOrder: int",
+            ],
+        );
+    }
 }
