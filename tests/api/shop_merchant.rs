@@ -7,7 +7,9 @@ use diesel::sql_types::Text;
 use kedai_identity::Role;
 use serde_json::{Value, json};
 
-use crate::support::{Backend, ROLES, Resp, TestApp};
+use std::sync::Arc;
+
+use crate::support::{Backend, ROLES, Resp, TestApp, race};
 
 crate::on_both_backends!(
     shop_categories_brands_and_collections_crud,
@@ -20,6 +22,7 @@ crate::on_both_backends!(
     shop_variation_rules_change_nothing_when_broken,
     shop_membership_tiers_crud_and_rules,
     shop_membership_tier_roles_and_tokens,
+    shop_concurrent_claims_of_one_slug_or_name_leave_one_winner,
 );
 
 #[derive(QueryableByName)]
@@ -1438,4 +1441,58 @@ fn shop_membership_tier_roles_and_tokens(b: Backend) {
         &json!({ "name": "Silver" }),
     )
     .expect(201);
+}
+
+fn shop_concurrent_claims_of_one_slug_or_name_leave_one_winner(b: Backend) {
+    let app = Arc::new(TestApp::start(b));
+    // Products with one slug (each with its own SKU), categories and brands with one slug,
+    // tiers with one name: exactly one of each wins, the others are told why.
+    for (path, code, body) in [
+        (
+            "/v1/products",
+            "SLUG_TAKEN",
+            json!({ "name": "Tee", "price": 10, "slug": "tee" }),
+        ),
+        (
+            "/v1/product-categories",
+            "SLUG_TAKEN",
+            json!({ "name": "Tees" }),
+        ),
+        ("/v1/brands", "SLUG_TAKEN", json!({ "name": "Acme" })),
+        ("/v1/collections", "SLUG_TAKEN", json!({ "name": "Summer" })),
+        (
+            "/v1/memberships/tiers",
+            "TIER_NAME_TAKEN",
+            json!({ "name": "Gold" }),
+        ),
+    ] {
+        let a = Arc::clone(&app);
+        let results = race(8, move |i| {
+            let mut body = body.clone();
+            if path == "/v1/products" {
+                body["sku"] = json!(format!("TEE-{i}"));
+            }
+            let r = a.post(path, Some(&a.owner), &body);
+            (
+                r.status,
+                r.body["error_code"].as_str().unwrap_or_default().to_owned(),
+            )
+        });
+        assert_eq!(
+            results.iter().filter(|(s, _)| *s == 201).count(),
+            1,
+            "{path}: {results:?}"
+        );
+        assert!(
+            results
+                .iter()
+                .filter(|(s, _)| *s != 201)
+                .all(|(s, c)| *s == 409 && c == code),
+            "{path}: {results:?}"
+        );
+    }
+    let r = app
+        .get("/v1/memberships/tiers", Some(&app.owner))
+        .expect(200);
+    assert_eq!(data(&r).as_array().map(Vec::len), Some(1));
 }

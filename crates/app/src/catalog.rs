@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use kedai_core::{Page, ProductId};
 use kedai_identity::Permission;
-use kedai_inventory::shop::{CategoryId, GroupId, ProductType, ShopUpdate, StockStatus};
-use kedai_inventory::{NewProduct, Product, ProductFilter, ProductStatus, ProductUpdate};
+use kedai_inventory::shop::{CategoryId, GroupId, ProductType, ShopUpdate, Slug, StockStatus};
+use kedai_inventory::{NewProduct, Product, ProductFilter, ProductStatus, ProductUpdate, Taken};
 
 use crate::shop::{ShopInput, check_slug_free, link_product, shop_update};
 use crate::{Actor, Amount, AppError, UnitOfWork, identity::tenant};
@@ -74,6 +74,15 @@ fn sku_taken(sku: Option<&str>) -> AppError {
             sku.unwrap_or_default()
         ),
     )
+}
+
+/// The conflict for a SKU or slug another live product has (a concurrent write that took it
+/// after the checks ran reaches here through the unique indexes).
+pub(crate) fn taken(which: Taken, sku: Option<&str>, slug: Option<&Slug>) -> AppError {
+    match which {
+        Taken::Sku => sku_taken(sku),
+        Taken::Slug => crate::shop::slug_taken(slug.map_or("", Slug::as_str)),
+    }
 }
 
 /// Checks that every outlet id names a live outlet of the actor's tenant; returns them in
@@ -196,7 +205,7 @@ pub fn create_product(
     check_slug_free(tx, actor, new.shop.slug.as_ref(), None)?;
     let id = tx
         .insert_product(actor.tenant, &new, now)?
-        .map_err(|()| sku_taken(new.sku.as_deref()))?;
+        .map_err(|t| taken(t, new.sku.as_deref(), new.shop.slug.as_ref()))?;
     link_product(tx, actor, id, &cmd.shop)?;
     let product = require_product(tx, actor, id)?;
     view(tx, product)
@@ -250,7 +259,7 @@ pub fn update_product(
     }
     check_slug_free(tx, actor, product.shop.slug.as_ref(), Some(id))?;
     tx.update_product(&product)?
-        .map_err(|()| sku_taken(product.sku.as_deref()))?;
+        .map_err(|t| taken(t, product.sku.as_deref(), product.shop.slug.as_ref()))?;
     link_product(tx, actor, id, &cmd.shop)?;
     view(tx, product)
 }

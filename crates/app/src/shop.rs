@@ -13,7 +13,7 @@ use kedai_inventory::shop::{
 };
 use kedai_inventory::{NewProduct, Product, ProductStatus, ProductUpdate};
 
-use crate::catalog::{ProductView, require_product, views};
+use crate::catalog::{ProductView, require_product, taken, views};
 use crate::{Actor, Amount, AppError, UnitOfWork};
 
 /// Storefront fields of a product as requested; `None` leaves a field as it is, `Some(None)`
@@ -112,7 +112,7 @@ pub fn check_slug_free(
     }
 }
 
-fn slug_taken(slug: &str) -> AppError {
+pub(crate) fn slug_taken(slug: &str) -> AppError {
     AppError::conflict("SLUG_TAKEN", format!("slug {slug} is already in use"))
 }
 
@@ -670,15 +670,9 @@ pub fn create_variation(
     let update = shop_update(tx, actor, &input.shop, currency)?;
     new.shop.apply(update, new.price)?;
     check_slug_free(tx, actor, new.shop.slug.as_ref(), None)?;
-    let id = tx.insert_product(actor.tenant, &new, now)?.map_err(|()| {
-        AppError::conflict(
-            "SKU_TAKEN",
-            format!(
-                "SKU {} is already used by another product",
-                new.sku.as_deref().unwrap_or_default()
-            ),
-        )
-    })?;
+    let id = tx
+        .insert_product(actor.tenant, &new, now)?
+        .map_err(|t| taken(t, new.sku.as_deref(), new.shop.slug.as_ref()))?;
     tx.set_variation_values(actor.tenant, id, &values)?;
     one_variation(tx, actor, parent_id, id)
 }
@@ -728,15 +722,8 @@ pub fn update_variation(
         }
         None => None,
     };
-    tx.update_product(&v)?.map_err(|()| {
-        AppError::conflict(
-            "SKU_TAKEN",
-            format!(
-                "SKU {} is already used by another product",
-                v.sku.as_deref().unwrap_or_default()
-            ),
-        )
-    })?;
+    tx.update_product(&v)?
+        .map_err(|t| taken(t, v.sku.as_deref(), v.shop.slug.as_ref()))?;
     if let Some(values) = values {
         tx.set_variation_values(actor.tenant, id, &values)?;
     }

@@ -16,7 +16,7 @@ pub use fifo::{LotStock, Take, plan_fifo};
 pub use ledger::{Allocation, AllocationId, Movement, MovementId, MovementKind};
 pub use lot::{Lot, LotId, StockIn, StockSource};
 pub use product::{NewProduct, Product, ProductFilter, ProductStatus, ProductUpdate};
-pub use repository::{CatalogRepository, InventoryRepository, ShopRepository};
+pub use repository::{CatalogRepository, InventoryRepository, ShopRepository, Taken};
 
 use kedai_core::ProductId;
 

@@ -10,19 +10,28 @@ use crate::shop::{
 };
 use crate::{Allocation, AllocationId, Lot, LotId, Movement, NewProduct, Product, ProductFilter};
 
+/// The unique value of a product that another live product of the tenant already has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taken {
+    /// The SKU.
+    Sku,
+    /// The storefront slug.
+    Slug,
+}
+
 /// Catalogue products.
 pub trait CatalogRepository {
     /// Stores a new product and returns its id.
     ///
     /// # Errors
-    /// `Ok(Err(()))` when the SKU is already used by a live product of the tenant;
-    /// [`StorageError`] on backend failure.
+    /// `Ok(Err(taken))` when its SKU or slug is already used by a live product of the
+    /// tenant; [`StorageError`] on backend failure.
     fn insert_product(
         &mut self,
         tenant: TenantId,
         product: &NewProduct,
         now: DateTime<Utc>,
-    ) -> Result<Result<ProductId, ()>, StorageError>;
+    ) -> Result<Result<ProductId, Taken>, StorageError>;
 
     /// A live (not deleted) product of the tenant.
     ///
@@ -47,8 +56,9 @@ pub trait CatalogRepository {
     /// Saves a changed product.
     ///
     /// # Errors
-    /// `Ok(Err(()))` when the new SKU is already used; [`StorageError`] on backend failure.
-    fn update_product(&mut self, product: &Product) -> Result<Result<(), ()>, StorageError>;
+    /// `Ok(Err(taken))` when its new SKU or slug is already used; [`StorageError`] on
+    /// backend failure.
+    fn update_product(&mut self, product: &Product) -> Result<Result<(), Taken>, StorageError>;
 
     /// Archives a product: it disappears from the catalogue but order history keeps it.
     ///

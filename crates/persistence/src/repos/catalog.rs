@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use kedai_core::{Page, ProductId, StorageError, TenantId};
 use kedai_inventory::shop::{ShopFields, Slug};
-use kedai_inventory::{CatalogRepository, NewProduct, Product, ProductFilter};
+use kedai_inventory::{CatalogRepository, NewProduct, Product, ProductFilter, Taken};
 
 use super::Tx;
 use crate::convert::{
@@ -130,6 +130,20 @@ impl TryFrom<ProductRow> for Product {
     }
 }
 
+/// Which unique index a violation hit: PostgreSQL names the index (`products_tenant_slug`),
+/// SQLite the columns (`products.tenant_id, products.slug`).
+fn taken(e: &diesel::result::Error) -> Taken {
+    match e {
+        diesel::result::Error::DatabaseError(_, info)
+            if info.message().contains("slug")
+                || info.constraint_name().is_some_and(|c| c.contains("slug")) =>
+        {
+            Taken::Slug
+        }
+        _ => Taken::Sku,
+    }
+}
+
 fn outlets_json(ids: &[String]) -> String {
     serde_json::Value::from(ids.to_vec()).to_string()
 }
@@ -140,7 +154,7 @@ impl CatalogRepository for Tx<'_> {
         tenant: TenantId,
         p: &NewProduct,
         now: DateTime<Utc>,
-    ) -> Result<Result<ProductId, ()>, StorageError> {
+    ) -> Result<Result<ProductId, Taken>, StorageError> {
         let inserted = diesel::insert_into(products::table)
             .values(NewProductRow {
                 tenant_id: tenant.to_string(),
@@ -172,7 +186,7 @@ impl CatalogRepository for Tx<'_> {
             .get_result::<i64>(self.conn);
         match inserted {
             Ok(id) => product_id(id).map(Ok),
-            Err(e) if is_unique_violation(&e) => Ok(Err(())),
+            Err(e) if is_unique_violation(&e) => Ok(Err(taken(&e))),
             Err(e) => Err(storage_error(e)),
         }
     }
@@ -210,7 +224,7 @@ impl CatalogRepository for Tx<'_> {
             .collect()
     }
 
-    fn update_product(&mut self, p: &Product) -> Result<Result<(), ()>, StorageError> {
+    fn update_product(&mut self, p: &Product) -> Result<Result<(), Taken>, StorageError> {
         let updated = diesel::update(
             products::table
                 .filter(products::tenant_id.eq(p.tenant_id.to_string()))
@@ -241,7 +255,7 @@ impl CatalogRepository for Tx<'_> {
         .execute(self.conn);
         match updated {
             Ok(_) => Ok(Ok(())),
-            Err(e) if is_unique_violation(&e) => Ok(Err(())),
+            Err(e) if is_unique_violation(&e) => Ok(Err(taken(&e))),
             Err(e) => Err(storage_error(e)),
         }
     }
