@@ -676,4 +676,28 @@ fn the_profile_reads_and_changes_the_members_record(b: Backend) {
     assert_eq!(app.fingerprint(), before, "refusals changed nothing");
     app.portal_send("PATCH", "/profile", None, "{}")
         .portal_error(401, "AUTH_REQUIRED");
+
+    // The member's tier, defined by the merchant and granted on their record.
+    let tier = app
+        .post(
+            "/v1/memberships/tiers",
+            Some(&app.owner),
+            &json!({ "name": "Gold", "min_spend": 2000, "benefits": ["Extra points"], "discount": 12.5 }),
+        )
+        .expect(201);
+    app.patch(
+        &format!("/v1/customers/{id}"),
+        Some(&app.owner),
+        &json!({ "membership_tier": "gold" }),
+    )
+    .expect(200);
+    let p = app.portal_get("/profile", Some(&token)).portal_data(200);
+    let t = &p["membershipTier"];
+    assert_eq!(t["name"], json!("Gold"));
+    assert_eq!(
+        t["id"].to_string(),
+        tier.body["data"]["id"].as_str().unwrap_or("").to_owned()
+    );
+    assert_eq!(t["discount"], json!(12.5));
+    assert_eq!(t["totalSpendingAmount"], json!(2000.0));
 }

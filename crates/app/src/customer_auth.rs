@@ -486,6 +486,8 @@ pub struct Member {
     pub profile: MemberProfile,
     /// Points balance (Σ of the points ledger).
     pub points: i64,
+    /// The tier definition their membership tier names, when the merchant has one.
+    pub tier: Option<kedai_loyalty::Tier>,
 }
 
 /// The caller's member record.
@@ -501,10 +503,19 @@ pub fn profile(tx: &mut dyn UnitOfWork, caller: CustomerCaller) -> Result<Member
         .customer_stats(caller.tenant, &[caller.customer])?
         .first()
         .map_or(0, |s| s.points_balance);
+    // A customer's tier is held by name (003's `membership_tier`); the definitions are few.
+    let tier = match customer.membership_tier.as_deref() {
+        Some(name) => tx
+            .list_tiers(caller.tenant)?
+            .into_iter()
+            .find(|t| t.draft.name.eq_ignore_ascii_case(name.trim())),
+        None => None,
+    };
     Ok(Member {
         customer,
         profile,
         points,
+        tier,
     })
 }
 

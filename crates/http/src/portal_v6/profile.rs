@@ -85,7 +85,27 @@ impl From<Member> for ApiMember {
             expiry_date: None,
             created_at: c.created_at,
             updated_at: c.updated_at,
-            membership_tier: None,
+            membership_tier: m.tier.map(|t| {
+                let d = t.draft;
+                serde_json::json!({
+                    "id": t.id.get(),
+                    "name": d.name,
+                    "spendingCount": 0,
+                    "totalSpendingAmount": d.min_spend.to_f64(),
+                    "description": d.description,
+                    "multiplier": 1,
+                    "discount": kedai_loyalty::coupon::percentage_to_f64(d.discount),
+                    "priority": d.sort_order,
+                    "isUpgradeable": true,
+                    "paymentGateway": null,
+                    "gatewayProductId": null,
+                    "gatewayPriceId": null,
+                    "validPeriodValue": d.valid_period_value,
+                    "validPeriodUnit": d.valid_period_unit.to_string(),
+                    "createdAt": t.created_at,
+                    "updatedAt": t.updated_at,
+                })
+            }),
         }
     }
 }
