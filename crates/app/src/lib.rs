@@ -5,6 +5,7 @@
 pub mod actor;
 pub mod audit;
 pub mod catalog;
+pub mod checkout;
 pub mod coupons;
 pub mod customers;
 pub mod demo;
@@ -20,10 +21,11 @@ pub mod outbox;
 pub mod outlets;
 pub mod payments;
 pub mod session;
+pub mod shop_methods;
 pub mod staff;
 pub mod store;
 
-pub use actor::Actor;
+pub use actor::{Actor, Author};
 pub use error::{AppError, AuthFailure, FieldError};
 pub use outbox::{OutboxEvent, OutboxRepository};
 pub use store::{Store, UnitOfWork};

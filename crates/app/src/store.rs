@@ -7,7 +7,7 @@ use kedai_identity::{
 };
 use kedai_inventory::{CatalogRepository, InventoryRepository};
 use kedai_loyalty::CouponRepository;
-use kedai_orders::OrderRepository;
+use kedai_orders::{OrderRepository, ShopRepository};
 
 use crate::audit::{AuditLogReader, AuditRepository};
 use crate::idempotency::IdempotencyRepository;
@@ -31,6 +31,7 @@ pub trait UnitOfWork:
     + AuditLogReader
     + SessionRepository
     + IdempotencyRepository
+    + ShopRepository
 {
 }
 

@@ -2,8 +2,10 @@
 //! rewards and campaigns join here later.
 
 pub mod coupon;
+pub mod promotion;
 
 pub use coupon::{
     Coupon, CouponCode, CouponDraft, CouponId, CouponRejection, CouponRepository, CouponStatus,
     DiscountType, InvalidField, Redemption, RedemptionId,
 };
+pub use promotion::{PromotionError, PromotionQuote, check_promotion};

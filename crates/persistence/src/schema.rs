@@ -144,6 +144,12 @@ diesel::table! {
         coupon_id -> Nullable<Text>,
         coupon_code -> Nullable<Text>,
         coupon_discount_minor -> BigInt,
+        channel -> Text,
+        shipping_method_id -> Nullable<BigInt>,
+        payment_method_id -> Nullable<Text>,
+        success_url -> Nullable<Text>,
+        cancel_url -> Nullable<Text>,
+        language -> Nullable<Text>,
     }
 }
 
@@ -160,6 +166,7 @@ diesel::table! {
         unit_price_minor -> BigInt,
         total_price_minor -> BigInt,
         created_at -> Timestamp,
+        parent_product_id -> Nullable<BigInt>,
     }
 }
 
@@ -368,6 +375,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    shipping_methods (id) {
+        id -> BigInt,
+        tenant_id -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        cost_minor -> BigInt,
+        free_shipping_threshold_minor -> Nullable<BigInt>,
+        currency -> Text,
+        estimated_days -> Nullable<Text>,
+        active -> Bool,
+        sort_order -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    shop_payment_methods (id) {
+        id -> Text,
+        tenant_id -> Text,
+        name -> Text,
+        method_type -> Text,
+        instructions -> Nullable<Text>,
+        has_gateway -> Bool,
+        position -> Integer,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     staff,
@@ -392,4 +433,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     mock_gateway_sessions,
     idempotency_keys,
     audit_log,
+    shipping_methods,
+    shop_payment_methods,
 );

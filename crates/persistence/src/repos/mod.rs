@@ -12,6 +12,7 @@ mod outbox;
 mod outlets;
 mod payments;
 mod session;
+mod shop;
 
 use crate::db::DbConnection;
 
