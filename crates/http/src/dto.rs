@@ -181,6 +181,28 @@ pub struct MerchantErrorBody {
     pub details: Option<serde_json::Value>,
 }
 
+/// What went wrong, in the customer portal's error envelope.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PortalError {
+    /// Stable SCREAMING_SNAKE code clients branch on, e.g. `VALIDATION_ERROR`.
+    pub code: String,
+    /// What went wrong, for people.
+    pub message: String,
+    /// Bad fields (`errors`) and other structured details, when there are any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<serde_json::Value>,
+}
+
+/// The customer portal's error envelope, as the FavCRM client parses it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PortalErrorBody {
+    /// Always false.
+    pub success: bool,
+    /// The error.
+    pub error: PortalError,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

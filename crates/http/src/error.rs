@@ -165,6 +165,8 @@ fn not_found_code(entity: &str) -> &'static str {
         "staff" => "STAFF_NOT_FOUND",
         "coupon" => "COUPON_NOT_FOUND",
         "payment intent" => "PAYMENT_INTENT_NOT_FOUND",
+        "shipping method" => "SHIPPING_METHOD_NOT_FOUND",
+        "payment method" => "PAYMENT_METHOD_NOT_FOUND",
         _ => "NOT_FOUND",
     }
 }

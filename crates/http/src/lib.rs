@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod limits;
 pub mod merchant_v1;
 mod mock_pay;
+pub mod portal_v6;
 pub mod ratelimit;
 pub mod surface;
 mod system;
@@ -84,6 +85,7 @@ where
 {
     app.service(scope::scope("/functions/v1").configure(functions_v1::routes))
         .service(scope::scope("/v1").configure(merchant_v1::routes))
+        .service(scope::scope("/v6/customer-portal").configure(portal_v6::routes))
         .service(scope::scope("/pay").configure(mock_pay::routes))
         .configure(system::routes)
 }

@@ -4,7 +4,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, HttpResponseBuilder};
 use serde_json::json;
 
-use crate::dto::{EdgeErrorBody, MerchantErrorBody};
+use crate::dto::{EdgeErrorBody, MerchantErrorBody, PortalError, PortalErrorBody};
 use crate::error::Rendered;
 
 /// An HTTP dialect: how its errors look.
@@ -55,6 +55,32 @@ impl Surface for Merchant {
             error_code: r.code.to_owned(),
             errors: json!(r.errors),
             details: r.details.clone(),
+        })
+    }
+}
+
+/// The customer portal (`/v6/customer-portal`): `{ success: false, error: { code, message,
+/// details? } }`, the shape the FavCRM client reads; bad fields go in `details.errors`.
+#[derive(Debug, Clone, Copy)]
+pub struct Portal;
+
+impl Surface for Portal {
+    fn error_response(mut builder: HttpResponseBuilder, r: &Rendered) -> HttpResponse {
+        let mut details = match &r.details {
+            Some(serde_json::Value::Object(map)) => map.clone(),
+            Some(other) => serde_json::Map::from_iter([("value".to_owned(), other.clone())]),
+            None => serde_json::Map::new(),
+        };
+        if !r.errors.is_empty() {
+            details.insert("errors".into(), json!(r.errors));
+        }
+        builder.json(PortalErrorBody {
+            success: false,
+            error: PortalError {
+                code: r.code.to_owned(),
+                message: r.message.clone(),
+                details: (!details.is_empty()).then_some(serde_json::Value::Object(details)),
+            },
         })
     }
 }

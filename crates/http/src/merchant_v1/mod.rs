@@ -17,6 +17,7 @@ mod outlets;
 mod payments;
 mod profile;
 mod session;
+mod shop;
 mod staff;
 
 pub use audit::*;
@@ -28,6 +29,7 @@ pub use outlets::*;
 pub use payments::*;
 pub use profile::*;
 pub use session::*;
+pub use shop::*;
 pub use staff::*;
 
 type Result<T> = std::result::Result<T, ApiError<Merchant>>;
@@ -43,7 +45,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(profile::routes)
         .configure(staff::routes)
         .configure(outlets::routes)
-        .configure(customers::routes);
+        .configure(customers::routes)
+        .configure(shop::routes);
 }
 
 fn product_id(raw: &str) -> Result<ProductId> {
