@@ -21,4 +21,5 @@ mod migrations;
 mod people;
 mod platform;
 mod races;
+mod shop_checkout;
 mod system;

@@ -126,7 +126,11 @@ pub struct PlacedOrder {
     pub payment_instructions: Option<String>,
 }
 
-fn field_error(code: &'static str, field: impl Into<String>, message: impl Into<String>) -> AppError {
+fn field_error(
+    code: &'static str,
+    field: impl Into<String>,
+    message: impl Into<String>,
+) -> AppError {
     AppError::Validation {
         code,
         errors: vec![FieldError {
@@ -153,7 +157,13 @@ impl Problems {
     }
 
     /// A text of at most `max` characters, required or not.
-    fn text(&mut self, field: &str, v: Option<&String>, max: usize, required: bool) -> Option<String> {
+    fn text(
+        &mut self,
+        field: &str,
+        v: Option<&String>,
+        max: usize,
+        required: bool,
+    ) -> Option<String> {
         let v = clean(v);
         match &v {
             None if required => self.add(field, "is required"),
@@ -181,7 +191,8 @@ impl Problems {
 fn url(problems: &mut Problems, field: &str, v: Option<&String>) -> Option<String> {
     let v = problems.text(field, v, 2000, false)?;
     let lower = v.to_ascii_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://")) || v.contains(char::is_whitespace)
+    if !(lower.starts_with("https://") || lower.starts_with("http://"))
+        || v.contains(char::is_whitespace)
     {
         problems.add(field, "must be an absolute http or https URL");
     }
@@ -292,9 +303,7 @@ fn check_details(
         }
     }
     let customer = match shopper.customer {
-        Some(id) => tx
-            .order_customers(shopper.tenant, &[id.to_string()])?
-            .pop(),
+        Some(id) => tx.order_customers(shopper.tenant, &[id.to_string()])?.pop(),
         None => None,
     };
     let given = cmd.contact.clone().unwrap_or_default();
@@ -331,8 +340,18 @@ fn check_details(
             ShippingAddress::default()
         }
         Some(a) => ShippingAddress {
-            address_line1: p.text("shippingAddress.addressLine1", a.address_line1.as_ref(), 200, true),
-            address_line2: p.text("shippingAddress.addressLine2", a.address_line2.as_ref(), 200, false),
+            address_line1: p.text(
+                "shippingAddress.addressLine1",
+                a.address_line1.as_ref(),
+                200,
+                true,
+            ),
+            address_line2: p.text(
+                "shippingAddress.addressLine2",
+                a.address_line2.as_ref(),
+                200,
+                false,
+            ),
             city: p.text("shippingAddress.city", a.city.as_ref(), 100, true),
             state: p.text("shippingAddress.state", a.state.as_ref(), 100, false),
             zip_code: p.text("shippingAddress.zipCode", a.zip_code.as_ref(), 20, false),
@@ -351,13 +370,7 @@ fn check_details(
     }
     let name = match (first, last) {
         (None, None) => customer.as_ref().map(|c| c.name.clone()),
-        (f, l) => Some(
-            [f, l]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
+        (f, l) => Some([f, l].into_iter().flatten().collect::<Vec<_>>().join(" ")),
     };
     let email = email.or_else(|| customer.as_ref().and_then(|c| c.email.clone()));
     let phone = phone.or_else(|| customer.as_ref().and_then(|c| c.phone.clone()));
@@ -537,9 +550,8 @@ pub fn place_shop_order(
         discount: a.discount,
     });
     let author = Author::storefront(tenant.id);
-    let view = crate::orders::insert_new_order(
-        tx, author, &tenant, &new, &lines, &priced, coupon, now,
-    )?;
+    let view =
+        crate::orders::insert_new_order(tx, author, &tenant, &new, &lines, &priced, coupon, now)?;
     let order = view.order;
     if let Some(applied) = &applied {
         let customer = order.details.customer_id.clone();
@@ -695,8 +707,8 @@ pub fn shop_payment_status(
             order_id: Some(order),
             ..IntentFilter::default()
         };
-        let first = Page::new(Some(1), Some(1))
-            .map_err(|e| AppError::invalid("page", e.to_string()))?;
+        let first =
+            Page::new(Some(1), Some(1)).map_err(|e| AppError::invalid("page", e.to_string()))?;
         Ok::<_, AppError>(
             tx.list_intents(shopper.tenant, &filter, first)?
                 .0
@@ -759,7 +771,8 @@ pub fn check_promotion_code(
         return Err(AppError::invalid("amount", "must not be negative"));
     }
     let coupon = find_promotion(tx, tenant_id, code)?;
-    let normalised = CouponCode::parse(code).map_or_else(|_| code.trim().to_owned(), |c| c.to_string());
+    let normalised =
+        CouponCode::parse(code).map_or_else(|_| code.trim().to_owned(), |c| c.to_string());
     let outcome = match check_promotion(coupon.as_ref(), now, amount) {
         Ok(quote) => coupon.map(|c| (c, quote)).ok_or(PromotionError::NotFound),
         Err(e) => Err(e),
@@ -819,7 +832,10 @@ pub fn open_shop_intent(
             None
         }
         Err(_) => {
-            p.add("amount", format!("must be an amount in {}", tenant.currency));
+            p.add(
+                "amount",
+                format!("must be an amount in {}", tenant.currency),
+            );
             None
         }
     };
@@ -851,7 +867,10 @@ pub fn open_shop_intent(
             expected: order.total_amount,
         }]));
     }
-    let method = match tx.shop_info(shopper.tenant, order.id)?.and_then(|i| i.payment_method_id) {
+    let method = match tx
+        .shop_info(shopper.tenant, order.id)?
+        .and_then(|i| i.payment_method_id)
+    {
         Some(id) => tx
             .find_payment_method(shopper.tenant, id)?
             .filter(ShopPaymentMethod::has_gateway)

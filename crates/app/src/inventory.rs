@@ -428,6 +428,14 @@ pub fn allocate(
         return Err(AppError::invalid("ref_id", "must be 1 to 128 characters"));
     }
     let product = require_product(tx, actor, cmd.product_id)?;
-    allocate_fifo(tx, actor.into(), product.id, cmd.quantity, &source, reference, now)?;
+    allocate_fifo(
+        tx,
+        actor.into(),
+        product.id,
+        cmd.quantity,
+        &source,
+        reference,
+        now,
+    )?;
     stock_of(tx, &product)
 }

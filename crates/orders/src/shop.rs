@@ -217,7 +217,10 @@ impl ShippingMethodDraft {
         if self.cost.is_negative() {
             errors.push(bad("cost", "must not be negative"));
         }
-        if self.free_shipping_threshold.is_some_and(|t| t.is_negative()) {
+        if self
+            .free_shipping_threshold
+            .is_some_and(|t| t.is_negative())
+        {
             errors.push(bad("free_shipping_threshold", "must not be negative"));
         }
         if errors.is_empty() {
@@ -424,7 +427,11 @@ impl ShopPaymentMethod {
 /// threshold, judged on the subtotal), the coupon's discount (computed by the caller on the
 /// same subtotal), no tax. The total is then subtotal − discount + shipping.
 #[must_use]
-pub fn shop_charges(subtotal: Money, shipping: Option<&ShippingMethod>, discount: Money) -> Charges {
+pub fn shop_charges(
+    subtotal: Money,
+    shipping: Option<&ShippingMethod>,
+    discount: Money,
+) -> Charges {
     let currency = subtotal.currency();
     Charges {
         shipping_fee: shipping.map_or(Money::zero(currency), |m| m.cost_for(subtotal)),
@@ -582,8 +589,7 @@ pub trait ShopRepository {
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
-    fn update_payment_method(&mut self, method: &ShopPaymentMethod)
-    -> Result<bool, StorageError>;
+    fn update_payment_method(&mut self, method: &ShopPaymentMethod) -> Result<bool, StorageError>;
 
     /// Deletes a payment method (kept for the orders that name it); false when it did not
     /// exist.
@@ -720,7 +726,11 @@ mod tests {
         };
         let ok = draft.clone().validate().unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(
-            (ok.name.as_str(), ok.description, ok.estimated_days.as_deref()),
+            (
+                ok.name.as_str(),
+                ok.description,
+                ok.estimated_days.as_deref()
+            ),
             ("Courier", None, Some("2-3"))
         );
         let bad = ShippingMethodDraft {
@@ -851,7 +861,10 @@ mod tests {
 
     #[test]
     fn ids_and_words_parse() {
-        assert_eq!("7".parse::<ShippingMethodId>().map(ShippingMethodId::get), Ok(7));
+        assert_eq!(
+            "7".parse::<ShippingMethodId>().map(ShippingMethodId::get),
+            Ok(7)
+        );
         assert!("0".parse::<ShippingMethodId>().is_err());
         assert!("x".parse::<ShippingMethodId>().is_err());
         assert_eq!("online".parse::<Channel>(), Ok(Channel::Online));

@@ -9,12 +9,12 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
+use kedai_app::Amount;
 use kedai_app::checkout::{
     self, CheckoutCommand, CheckoutContact, CheckoutLine, PlacedOrder, PortalIntent,
-    ShippingAddress, Shopper, ShopOrderView,
+    ShippingAddress, ShopOrderView, Shopper,
 };
 use kedai_app::shop_methods;
-use kedai_app::Amount;
 use kedai_core::{Money, Page, ProductId};
 use kedai_loyalty::DiscountType;
 use kedai_loyalty::coupon::percentage_to_f64;
@@ -454,7 +454,9 @@ fn checkout_command(r: CreateShopOrderRequest) -> Result<CheckoutCommand> {
             .shipping_method_id
             .map(|i| ShippingMethodId::new(i.0.get()))
             .transpose()
-            .map_err(|_| ApiError::<Portal>::invalid("shippingMethodId", "must be a positive integer id"))?,
+            .map_err(|_| {
+                ApiError::<Portal>::invalid("shippingMethodId", "must be a positive integer id")
+            })?,
         promotion_code: r.promotion_code,
         credits_used: r.credits_used.map(|d| d.0),
         payment_method_id: r.payment_method_id,
@@ -580,15 +582,18 @@ pub async fn list_shop_orders(
     req: HttpRequest,
 ) -> Result<HttpResponse> {
     let pairs = query_pairs(&req)?;
-    let page = Page::new(query_number(&pairs, "page")?, query_number(&pairs, "limit")?)
-        .map_err(|e| {
-            let field = if matches!(e, kedai_core::PageError::Page) {
-                "page"
-            } else {
-                "limit"
-            };
-            ApiError::<Portal>::invalid(field, e.to_string())
-        })?;
+    let page = Page::new(
+        query_number(&pairs, "page")?,
+        query_number(&pairs, "limit")?,
+    )
+    .map_err(|e| {
+        let field = if matches!(e, kedai_core::PageError::Page) {
+            "page"
+        } else {
+            "limit"
+        };
+        ApiError::<Portal>::invalid(field, e.to_string())
+    })?;
     let tenant_id = tenant.0.id;
     let customer = caller.customer;
     let (views, total) = blocking(&state, move |store| {
@@ -773,7 +778,11 @@ pub async fn validate_promotion(
         .map(|c| c.trim().to_owned())
         .filter(|c| !c.is_empty())
         .ok_or_else(|| ApiError::<Portal>::invalid("promotionCode", "is required"))?;
-    if let Some(channel) = r.channel.as_deref().map(str::trim).filter(|c| !c.is_empty())
+    if let Some(channel) = r
+        .channel
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
         && !["online", "booking", "event"].contains(&channel)
     {
         return Err(ApiError::invalid(
@@ -801,7 +810,9 @@ pub async fn validate_promotion(
             ),
             discount_value: Some(match coupon.discount_type {
                 DiscountType::Percentage => percentage_to_f64(coupon.discount_value),
-                DiscountType::Fixed => Money::from_minor(coupon.discount_value, coupon.currency).to_f64(),
+                DiscountType::Fixed => {
+                    Money::from_minor(coupon.discount_value, coupon.currency).to_f64()
+                }
             }),
             discount_amount: Some(quote.discount.to_f64()),
             original_price: Some(quote.original.to_f64()),
