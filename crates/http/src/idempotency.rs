@@ -268,8 +268,9 @@ pub(crate) fn document(doc: &mut utoipa::openapi::OpenApi) {
             .required(Required::False)
             .description(Some(
                 "1 to 255 characters. The first response to a request with this key (per staff \
-                 member) is kept for 24 hours and replayed, with `Idempotent-Replayed: true`, \
-                 for the same request again.",
+                 member; on the customer portal per signed-in customer, or per shop for guests) \
+                 is kept for 24 hours and replayed, with `Idempotent-Replayed: true`, for the \
+                 same request again.",
             ))
             .schema(Some(
                 ObjectBuilder::new()
