@@ -19,6 +19,7 @@ use secrecy::SecretString;
 use serde_json::{Value, json};
 
 pub mod platform;
+pub mod portal;
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,6 +181,7 @@ impl TestApp {
             trust_forwarded_for: false,
             login_failures_per_email: 1_000,
             login_failures_per_ip: 1_000,
+            otp_per_ip_per_hour: 1_000,
         };
         Self::start_limited(backend, body_limit, limits)
     }
@@ -522,6 +524,13 @@ impl TestApp {
             "SELECT 'intent ' || id || ' ' || status AS line FROM payment_intents ORDER BY id",
             "SELECT 'product ' || id || ' ' || name || ' ' || COALESCE(sku, '-') || ' ' || price_minor || ' ' || status || ' ' || \
              CASE WHEN deleted_at IS NULL THEN 'live' ELSE 'archived' END AS line FROM products ORDER BY id",
+            "SELECT 'domain ' || hostname || ' ' || tenant_id AS line FROM storefront_domains ORDER BY hostname",
+            "SELECT 'settings ' || tenant_id || ' ' || CAST(updated_at AS TEXT) AS line FROM portal_settings ORDER BY tenant_id",
+            "SELECT 'otp ' || id || ' ' || attempts || ' ' || COALESCE(CAST(consumed_at AS TEXT), '-') AS line FROM otp_challenges ORDER BY id",
+            "SELECT 'session ' || id || ' ' || COALESCE(CAST(revoked_at AS TEXT), '-') AS line FROM customer_session_families ORDER BY id",
+            "SELECT 'refresh ' || id || ' ' || COALESCE(CAST(used_at AS TEXT), '-') AS line FROM customer_refresh_tokens ORDER BY id",
+            "SELECT 'messages ' || COUNT(*) AS line FROM notifications",
+            "SELECT 'member ' || id || ' ' || COALESCE(CAST(member_no AS TEXT), '-') AS line FROM customers ORDER BY id",
         ];
         self.with_conn(|conn| {
             let mut out = Vec::new();

@@ -4,8 +4,13 @@ not do to the identity it runs as.
 Kinds of identity (KEDAI_FUZZ_IDENTITY), with KEDAI_FUZZ_EMAIL / KEDAI_FUZZ_PASSWORD:
   staff     a staff member signed in at POST /v1/auth/login (the merchant API's bearer token);
             run.sh runs one pass as the demo owner, one as a viewer, one as an agent.
-  customer  reserved for the customer portal (/v6/customer-portal): add a `sign_in_customer`
-            to SIGN_IN and a pass in run.sh once customer sign-in exists.
+  customer  a customer of the demo merchant, registered at POST /v6/customer-portal/auth/register
+            with a new random phone each time a token is needed (KEDAI_FUZZ_EMAIL and
+            KEDAI_FUZZ_PASSWORD are unused); run.sh runs it over the portal's paths only.
+
+Every customer-portal request names the demo merchant (KEDAI_FUZZ_COMPANY) in X-Company-Id, as
+the FavCRM client does, so the fuzzer reaches the handlers instead of COMPANY_NOT_FOUND; the
+tenant header's own refusals are covered by black-box tests (statuses-elsewhere.txt).
 
 The token is fetched once, kept, and fetched again whenever a request answers 401 (schemathesis
 then replays that request once): so `POST /v1/auth/logout`, which the fuzzer does call, only
@@ -28,6 +33,8 @@ BASE = os.environ["KEDAI_FUZZ_BASE_URL"].rstrip("/")
 IDENTITY = os.environ.get("KEDAI_FUZZ_IDENTITY", "staff")
 EMAIL = os.environ["KEDAI_FUZZ_EMAIL"]
 PASSWORD = os.environ["KEDAI_FUZZ_PASSWORD"]
+COMPANY = os.environ.get("KEDAI_FUZZ_COMPANY", "01930000-0000-7000-8000-00000000de70")
+PORTAL = "/v6/customer-portal"
 
 # The signed-in staff member's own id, learned at sign-in.
 _self_ids: set[str] = set()
@@ -55,7 +62,22 @@ def sign_in_staff() -> str:
     return data["access_token"]
 
 
-SIGN_IN = {"staff": sign_in_staff}
+def sign_in_customer() -> str:
+    phone = f"+8529{uuid.uuid4().int % 10_000_000:07d}"
+    response = requests.post(
+        f"{BASE}{PORTAL}/auth/register",
+        json={"name": "Fuzz Customer", "phone": phone},
+        headers={"X-Company-Id": COMPANY},
+        timeout=30,
+    )
+    if response.status_code != 201:
+        raise RuntimeError(
+            f"customer registration failed: {response.status_code} {response.text[:300]}"
+        )
+    return response.json()["data"]["accessToken"]
+
+
+SIGN_IN = {"staff": sign_in_staff, "customer": sign_in_customer}
 
 
 def _secured(ctx, case=None) -> bool:
@@ -88,6 +110,8 @@ _SELF_MUTATIONS = {
 @schemathesis.hook
 def before_call(context, case, kwargs):
     operation = case.operation
+    if operation.path.startswith(PORTAL) and operation.path != f"{PORTAL}/storefront/resolve-domain":
+        case.headers = {**(case.headers or {}), "X-Company-Id": COMPANY}
     if (operation.method.upper(), operation.path) not in _SELF_MUTATIONS:
         return
     params = case.path_parameters or {}

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use kedai_core::{Currency, Money, Page, ProductId, TenantId};
-use kedai_identity::{CustomerId, Email};
+use kedai_identity::{CustomerId, Email, LoginChannel, MessageId, MessageKind, OutgoingMessage};
 use kedai_inventory::Product;
 use kedai_loyalty::{Coupon, CouponCode, PromotionError, PromotionQuote, check_promotion};
 use kedai_orders::shop::{portal_payment_status, shop_charges};
@@ -124,6 +124,9 @@ pub struct PlacedOrder {
     pub payment_url: Option<String>,
     /// What to do to pay, for a manual payment method.
     pub payment_instructions: Option<String>,
+    /// The order confirmation recorded in the message log, to deliver after commit (none
+    /// when the order has neither e-mail nor phone).
+    pub confirmation: Option<OutgoingMessage>,
 }
 
 fn field_error(
@@ -581,7 +584,7 @@ pub fn place_shop_order(
             payment_method_id: payment.as_ref().map(|m| m.id),
             success_url: checked.success_url,
             cancel_url: checked.cancel_url,
-            language: checked.language,
+            language: checked.language.clone(),
         },
     )?;
     let mut payment_url = None;
@@ -595,6 +598,18 @@ pub fn place_shop_order(
         Some(m) if !m.has_gateway() => payment_instructions.clone_from(&m.instructions),
         _ => {}
     }
+    let brand = crate::storefront::settings(tx, tenant.id, now)?;
+    let confirmation = confirmation_message(
+        &order,
+        brand.brand_name.as_deref().unwrap_or(&tenant.name),
+        brand.login_channel,
+        checked.language.as_deref(),
+        payment_instructions.as_deref(),
+        now,
+    );
+    if let Some(message) = &confirmation {
+        tx.record_message(message)?;
+    }
     Ok(PlacedOrder {
         view: ShopOrderView {
             order,
@@ -602,6 +617,61 @@ pub fn place_shop_order(
         },
         payment_url,
         payment_instructions,
+        confirmation,
+    })
+}
+
+/// The order confirmation for a placed order: by e-mail when it has one, else to its phone by
+/// the shop's phone channel (SMS unless the shop signs in by WhatsApp); in Chinese for a `zh`
+/// locale, else in English. `None` when there is nowhere to send it.
+#[must_use]
+pub fn confirmation_message(
+    order: &Order,
+    brand: &str,
+    shop_channel: LoginChannel,
+    language: Option<&str>,
+    payment_instructions: Option<&str>,
+    now: DateTime<Utc>,
+) -> Option<OutgoingMessage> {
+    let d = &order.details;
+    let (channel, recipient) = match (&d.contact_email, &d.contact_phone) {
+        (Some(email), _) => (LoginChannel::Email, email.clone()),
+        (None, Some(phone)) if shop_channel == LoginChannel::Whatsapp => {
+            (LoginChannel::Whatsapp, phone.clone())
+        }
+        (None, Some(phone)) => (LoginChannel::Sms, phone.clone()),
+        (None, None) => return None,
+    };
+    let number = order.order_number.as_str();
+    let total = format!("{} {}", order.currency.code(), order.total_amount);
+    let chinese = language.is_some_and(|l| l.to_ascii_lowercase().starts_with("zh"));
+    let (subject, mut body) = if chinese {
+        (
+            format!("{brand} 訂單 {number} 確認"),
+            format!("感謝您在 {brand} 購物！您的訂單 {number} 已收到，總額 {total}。"),
+        )
+    } else {
+        (
+            format!("Your {brand} order {number}"),
+            format!(
+                "Thank you for shopping at {brand}! We have received your order {number}, total {total}."
+            ),
+        )
+    };
+    if let Some(how) = payment_instructions {
+        body.push(' ');
+        body.push_str(how);
+    }
+    Some(OutgoingMessage {
+        id: MessageId::new(),
+        tenant_id: order.tenant_id,
+        kind: MessageKind::OrderConfirmation,
+        channel,
+        recipient,
+        subject: (channel == LoginChannel::Email).then_some(subject),
+        body,
+        reference: Some(order.id.to_string()),
+        created_at: now,
     })
 }
 

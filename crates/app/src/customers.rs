@@ -74,7 +74,7 @@ pub struct UpdateCustomer {
     pub outlet_id: Option<Option<String>>,
 }
 
-fn taken(c: CustomerConflict) -> AppError {
+pub(crate) fn taken(c: CustomerConflict) -> AppError {
     match c {
         CustomerConflict::Phone => AppError::conflict(
             "CUSTOMER_PHONE_TAKEN",

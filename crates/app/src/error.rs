@@ -95,6 +95,16 @@ pub enum AppError {
         /// What conflicts.
         message: String,
     },
+    /// Too many attempts of something rate-limited by a rule (one-time codes); nothing changed.
+    #[error("{message}")]
+    Throttled {
+        /// Stable code.
+        code: &'static str,
+        /// Why.
+        message: String,
+        /// Seconds until it may be tried again.
+        retry_after: i64,
+    },
     /// The backend failed.
     #[error(transparent)]
     Storage(#[from] StorageError),

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod catalog;
 pub mod checkout;
 pub mod coupons;
+pub mod customer_auth;
 pub mod customers;
 pub mod demo;
 pub mod error;
@@ -24,6 +25,7 @@ pub mod session;
 pub mod shop_methods;
 pub mod staff;
 pub mod store;
+pub mod storefront;
 
 pub use actor::{Actor, Author};
 pub use error::{AppError, AuthFailure, FieldError};

@@ -3,7 +3,8 @@
 
 use kedai_core::StorageError;
 use kedai_identity::{
-    CustomerRepository, OutletRepository, SessionRepository, StaffRepository, TenantRepository,
+    CustomerAuthRepository, CustomerRepository, MessageLog, OutletRepository, SessionRepository,
+    StaffRepository, StorefrontRepository, TenantRepository,
 };
 use kedai_inventory::{CatalogRepository, InventoryRepository};
 use kedai_loyalty::CouponRepository;
@@ -32,6 +33,9 @@ pub trait UnitOfWork:
     + SessionRepository
     + IdempotencyRepository
     + ShopRepository
+    + StorefrontRepository
+    + CustomerAuthRepository
+    + MessageLog
 {
 }
 

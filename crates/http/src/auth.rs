@@ -11,10 +11,12 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, http::header, web};
 use chrono::{DateTime, Utc};
 use futures_util::future::LocalBoxFuture;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, errors::ErrorKind};
+use kedai_app::customer_auth::CustomerCaller;
 use kedai_app::{Actor, AppError, AuthFailure, session};
 use kedai_core::StorageError;
 use kedai_core::storage::StorageErrorKind;
 use kedai_identity::SessionId;
+use kedai_identity::customer_auth::CUSTOMER_ACCESS_TTL_SECONDS;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +39,23 @@ pub struct Claims {
     /// Session id: the token works while this session is live.
     pub sid: String,
     /// Token kind: `staff`.
+    pub typ: String,
+    /// Issued at (seconds since the epoch).
+    pub iat: i64,
+    /// Expires at (seconds since the epoch).
+    pub exp: i64,
+}
+
+/// The claims of a customer access token (customer portal).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CustomerClaims {
+    /// Customer id.
+    pub sub: String,
+    /// Tenant id.
+    pub tid: String,
+    /// Session id: the token works while this session is live.
+    pub sid: String,
+    /// Token kind: `customer`.
     pub typ: String,
     /// Issued at (seconds since the epoch).
     pub iat: i64,
@@ -98,6 +117,53 @@ impl TokenService {
         };
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(|e| AppError::Storage(kedai_core::StorageError::other(e)))
+    }
+
+    /// A customer access token for `caller`, valid for
+    /// [`CUSTOMER_ACCESS_TTL_SECONDS`](kedai_identity::customer_auth::CUSTOMER_ACCESS_TTL_SECONDS).
+    ///
+    /// # Errors
+    /// [`AppError::Storage`] if signing fails (never with an HMAC key).
+    pub fn issue_customer(
+        &self,
+        caller: &CustomerCaller,
+        now: DateTime<Utc>,
+    ) -> Result<String, AppError> {
+        let claims = CustomerClaims {
+            sub: caller.customer.to_string(),
+            tid: caller.tenant.to_string(),
+            sid: caller.session.to_string(),
+            typ: "customer".into(),
+            iat: now.timestamp(),
+            exp: now.timestamp() + CUSTOMER_ACCESS_TTL_SECONDS,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| AppError::Storage(kedai_core::StorageError::other(e)))
+    }
+
+    /// What a customer token says, checking only its signature, expiry and shape.
+    ///
+    /// # Errors
+    /// [`AuthFailure::Expired`] past its expiry, [`AuthFailure::InvalidToken`] for anything
+    /// else that is not a customer token of this server.
+    pub fn verify_customer(&self, token: &str) -> Result<CustomerCaller, AuthFailure> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = 0;
+        validation.set_required_spec_claims(&["exp", "sub"]);
+        let data = jsonwebtoken::decode::<CustomerClaims>(token, &self.decoding, &validation)
+            .map_err(|e| match e.kind() {
+                ErrorKind::ExpiredSignature => AuthFailure::Expired,
+                _ => AuthFailure::InvalidToken,
+            })?;
+        let c = data.claims;
+        if c.typ != "customer" {
+            return Err(AuthFailure::InvalidToken);
+        }
+        Ok(CustomerCaller {
+            tenant: c.tid.parse().map_err(|_| AuthFailure::InvalidToken)?,
+            customer: c.sub.parse().map_err(|_| AuthFailure::InvalidToken)?,
+            session: c.sid.parse().map_err(|_| AuthFailure::InvalidToken)?,
+        })
     }
 
     /// What a token says, checking only its signature, expiry and shape (no database).
@@ -225,7 +291,9 @@ pub(crate) async fn resolve(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if !crate::ratelimit::exempt(req.path()) {
+    if crate::surface::SurfaceKind::of(req.path()) == crate::surface::SurfaceKind::Portal {
+        // Customer tokens: checked by the portal's own extractors, which know the tenant.
+    } else if !crate::ratelimit::exempt(req.path()) {
         let outcome = signed_in(req.request()).await.map_err(Kept::keep);
         req.extensions_mut().insert(Resolved(outcome));
     }

@@ -168,33 +168,69 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Failure> {
     serde_path_to_error::deserialize(value).map_err(classify)
 }
 
+/// Reads a request body, refusing more than the configured limit.
+fn read_limited(
+    req: &HttpRequest,
+    payload: &mut Payload,
+) -> LocalBoxFuture<'static, Result<web::BytesMut, Failure>> {
+    let limit = req
+        .app_data::<web::Data<AppState>>()
+        .map_or(DEFAULT_BODY_LIMIT, |s| s.body_limit);
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let mut payload = payload.take();
+    Box::pin(async move {
+        if declared.is_some_and(|n| n > limit) {
+            return Err(Failure::TooLarge { limit });
+        }
+        let mut body = web::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|e| Failure::Malformed(e.to_string()))?;
+            if body.len() + chunk.len() > limit {
+                return Err(Failure::TooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    })
+}
+
 impl<T: DeserializeOwned + 'static, S: Surface> FromRequest for JsonBody<T, S> {
     type Error = ApiError<S>;
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let limit = req
-            .app_data::<web::Data<AppState>>()
-            .map_or(DEFAULT_BODY_LIMIT, |s| s.body_limit);
-        let declared = req
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<usize>().ok());
-        let mut payload = payload.take();
+        let body = read_limited(req, payload);
         Box::pin(async move {
-            if declared.is_some_and(|n| n > limit) {
-                return Err(Failure::TooLarge { limit }.into());
-            }
-            let mut body = web::BytesMut::new();
-            while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| Failure::Malformed(e.to_string()))?;
-                if body.len() + chunk.len() > limit {
-                    return Err(Failure::TooLarge { limit }.into());
-                }
-                body.extend_from_slice(&chunk);
-            }
-            parse_json(&body)
+            parse_json(&body.await?)
+                .map(|v| Self(v, PhantomData))
+                .map_err(ApiError::from)
+        })
+    }
+}
+
+/// A JSON object body where an empty body (which real clients send with a JSON content type
+/// on several POSTs) counts as `{}`; otherwise as strict as [`JsonBody`].
+#[derive(Debug)]
+pub struct LenientBody<T, S>(pub T, pub PhantomData<S>);
+
+impl<T: DeserializeOwned + 'static, S: Surface> FromRequest for LenientBody<T, S> {
+    type Error = ApiError<S>;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = read_limited(req, payload);
+        Box::pin(async move {
+            let body = body.await?;
+            let bytes: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+                b"{}"
+            } else {
+                &body
+            };
+            parse_json(bytes)
                 .map(|v| Self(v, PhantomData))
                 .map_err(ApiError::from)
         })

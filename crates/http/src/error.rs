@@ -37,6 +37,13 @@ pub enum Failure {
     RouteNotFound,
     /// The route exists, but not with this method.
     MethodNotAllowed,
+    /// A request the surface cannot serve as sent (400), with a stable code.
+    BadRequest {
+        /// Stable code.
+        code: &'static str,
+        /// Why.
+        message: String,
+    },
     /// Too many requests; retry after this many seconds.
     RateLimited {
         /// Seconds to wait.
@@ -75,6 +82,7 @@ impl<S> fmt::Display for ApiError<S> {
             Failure::TooLarge { limit } => write!(f, "request body larger than {limit} bytes"),
             Failure::HeadTooLarge { part, limit } => f.write_str(&head_message(*part, *limit)),
             Failure::RouteNotFound => f.write_str("no such route"),
+            Failure::BadRequest { message, .. } => f.write_str(message),
             Failure::MethodNotAllowed => f.write_str("method not allowed on this route"),
             Failure::RateLimited { retry_after } => {
                 write!(f, "too many requests; retry after {retry_after} s")
@@ -86,6 +94,14 @@ impl<S> fmt::Display for ApiError<S> {
 impl<S> From<AppError> for ApiError<S> {
     fn from(e: AppError) -> Self {
         Failure::App(e).into()
+    }
+}
+
+impl From<ApiError<crate::surface::Merchant>> for ApiError<crate::surface::Portal> {
+    /// The same failure in the portal's envelope (helpers shared with the merchant API, such as
+    /// its lenient query-string reader, answer in the merchant surface).
+    fn from(e: ApiError<crate::surface::Merchant>) -> Self {
+        e.failure.into()
     }
 }
 
@@ -167,6 +183,9 @@ fn not_found_code(entity: &str) -> &'static str {
         "payment intent" => "PAYMENT_INTENT_NOT_FOUND",
         "shipping method" => "SHIPPING_METHOD_NOT_FOUND",
         "payment method" => "PAYMENT_METHOD_NOT_FOUND",
+        "company" => "COMPANY_NOT_FOUND",
+        "storefront domain" => "DOMAIN_NOT_FOUND",
+        "member" => "MEMBER_NOT_FOUND",
         _ => "NOT_FOUND",
     }
 }
@@ -203,6 +222,9 @@ impl Failure {
                     ),
                 };
                 plain(status, code, head_message(*part, *limit))
+            }
+            Self::BadRequest { code, message } => {
+                plain(StatusCode::BAD_REQUEST, code, message.clone())
             }
             Self::RouteNotFound => {
                 plain(StatusCode::NOT_FOUND, "NOT_FOUND", "no such route".into())
@@ -299,6 +321,12 @@ fn render_app(e: &AppError) -> Rendered {
             ..plain(StatusCode::UNPROCESSABLE_ENTITY, "TRACKING_NUMBER_REQUIRED")
         },
         AppError::Conflict { code, .. } => plain(StatusCode::CONFLICT, code),
+        AppError::Throttled {
+            code, retry_after, ..
+        } => Rendered {
+            details: Some(json!({ "retryAfter": retry_after })),
+            ..plain(StatusCode::TOO_MANY_REQUESTS, code)
+        },
         AppError::Storage(s) => match s.kind() {
             StorageErrorKind::Unavailable | StorageErrorKind::Retryable => Rendered {
                 message: "the service is busy or the database is unavailable; retry shortly".into(),
@@ -347,6 +375,11 @@ impl<S: Surface> ResponseError for ApiError<S> {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+        if let Failure::App(AppError::Throttled { retry_after, .. }) = self.failure {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after.max(1)));
         }
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response

@@ -12,7 +12,7 @@ use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, ResponseError, web};
+use actix_web::{HttpResponse, web};
 use futures_util::StreamExt;
 use kedai_app::AppError;
 use kedai_app::idempotency::{self, Decision, KeyScope, StoredResponse, fingerprint, validate_key};
@@ -20,7 +20,7 @@ use kedai_app::idempotency::{self, Decision, KeyScope, StoredResponse, fingerpri
 use crate::AppState;
 use crate::auth::resolved;
 use crate::error::{ApiError, Failure};
-use crate::surface::{Edge, Merchant, Portal};
+use crate::surface::Merchant;
 
 /// The creating routes that honour `Idempotency-Key` (all `POST`).
 pub const PATHS: [&str; 9] = [
@@ -56,13 +56,7 @@ pub fn keeps(status: StatusCode) -> bool {
 }
 
 fn error(path: &str, failure: Failure) -> HttpResponse {
-    if path.starts_with("/functions/") {
-        ApiError::<Edge>::from(failure).error_response()
-    } else if path.starts_with("/v6/") {
-        ApiError::<Portal>::from(failure).error_response()
-    } else {
-        ApiError::<Merchant>::from(failure).error_response()
-    }
+    crate::surface::error_for(path, failure)
 }
 
 async fn run_store<T: Send + 'static>(
@@ -255,13 +249,7 @@ pub(crate) fn document(doc: &mut utoipa::openapi::OpenApi) {
         else {
             continue;
         };
-        let envelope = if path.starts_with("/functions/") {
-            "EdgeErrorBody"
-        } else if path.starts_with("/v6/") {
-            "PortalErrorBody"
-        } else {
-            "MerchantErrorBody"
-        };
+        let envelope = crate::surface::SurfaceKind::of(path).error_schema();
         let header = ParameterBuilder::new()
             .name("Idempotency-Key")
             .parameter_in(ParameterIn::Header)

@@ -48,6 +48,8 @@ pub struct AppState {
     pub gateway: Arc<dyn PaymentGateway>,
     /// This instance's rate limiters, shared by its workers.
     pub limits: Arc<ratelimit::RateLimits>,
+    /// Delivers customer messages (sign-in codes, order confirmations) after commit.
+    pub notifier: Arc<dyn kedai_app::customer_auth::Notifier>,
 }
 
 impl AppState {
@@ -85,7 +87,11 @@ where
 {
     app.service(scope::scope("/functions/v1").configure(functions_v1::routes))
         .service(scope::scope("/v1").configure(merchant_v1::routes))
-        .service(scope::scope("/v6/customer-portal").configure(portal_v6::routes))
+        .service(
+            scope::scope("/v6/customer-portal")
+                .wrap(portal_v6::cors())
+                .configure(portal_v6::routes),
+        )
         .service(scope::scope("/pay").configure(mock_pay::routes))
         .configure(system::routes)
 }

@@ -6,14 +6,13 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, ResponseError, web};
+use actix_web::{HttpResponse, web};
 
 use kedai_app::AppError;
 
 use crate::AppState;
 use crate::body::DEFAULT_BODY_LIMIT;
-use crate::error::{ApiError, Failure, HeadPart};
-use crate::surface::{Edge, Merchant};
+use crate::error::{Failure, HeadPart};
 
 /// Longest accepted path and query string, in bytes.
 pub const MAX_URI_BYTES: usize = 8 * 1024;
@@ -24,11 +23,7 @@ pub const MAX_HEADERS: usize = 64;
 
 /// The error response for `failure` in the envelope of the surface `path` belongs to.
 pub(crate) fn refuse(path: &str, failure: Failure) -> HttpResponse {
-    if path.starts_with("/functions/") {
-        ApiError::<Edge>::from(failure).error_response()
-    } else {
-        ApiError::<Merchant>::from(failure).error_response()
-    }
+    crate::surface::error_for(path, failure)
 }
 
 fn check(req: &ServiceRequest) -> Result<(), Failure> {

@@ -25,7 +25,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use governor::clock::{Clock, DefaultClock};
 use governor::middleware::StateInformationMiddleware;
 use governor::nanos::Nanos;
@@ -35,8 +35,7 @@ use governor::{Quota, RateLimiter};
 
 use crate::AppState;
 use crate::auth::bearer;
-use crate::error::{ApiError, Failure};
-use crate::surface::{Edge, Merchant};
+use crate::error::Failure;
 
 /// The window failed sign-ins are counted over.
 pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
@@ -58,6 +57,8 @@ pub struct RateLimitConfig {
     pub login_failures_per_email: u32,
     /// Failed sign-ins per client address within [`LOGIN_WINDOW`] before sign-ins are refused.
     pub login_failures_per_ip: u32,
+    /// One-time sign-in codes a client address may ask for per hour.
+    pub otp_per_ip_per_hour: u32,
 }
 
 impl Default for RateLimitConfig {
@@ -68,6 +69,7 @@ impl Default for RateLimitConfig {
             trust_forwarded_for: false,
             login_failures_per_email: 5,
             login_failures_per_ip: 20,
+            otp_per_ip_per_hour: 20,
         }
     }
 }
@@ -208,6 +210,7 @@ pub struct RateLimits {
     ips: Keyed,
     login_emails: FailureLimiter,
     login_ips: FailureLimiter,
+    otp_ips: Keyed,
     in_flight: std::sync::Mutex<InFlight>,
     checks: AtomicU64,
 }
@@ -269,6 +272,10 @@ impl RateLimits {
                 .with_middleware::<StateInformationMiddleware>(),
             login_emails: FailureLimiter::new(config.login_failures_per_email, LOGIN_WINDOW),
             login_ips: FailureLimiter::new(config.login_failures_per_ip, LOGIN_WINDOW),
+            otp_ips: RateLimiter::keyed(Quota::per_hour(
+                NonZeroU32::new(config.otp_per_ip_per_hour).unwrap_or(NonZeroU32::MIN),
+            ))
+            .with_middleware::<StateInformationMiddleware>(),
             in_flight: std::sync::Mutex::default(),
             config,
             checks: AtomicU64::new(0),
@@ -315,6 +322,11 @@ impl RateLimits {
     /// Counts a request without a valid token from `ip`.
     pub fn check_ip(&self, ip: &str) -> Decision {
         self.check(&self.ips, self.config.per_ip_per_minute, ip)
+    }
+
+    /// Counts a request for a one-time code from `ip` (per hour, not per minute).
+    pub fn check_otp_ip(&self, ip: &str) -> Decision {
+        self.check(&self.otp_ips, self.config.otp_per_ip_per_hour, ip)
     }
 
     /// `Some(seconds)` when sign-ins for `email` or from `ip` are refused for now.
@@ -415,12 +427,7 @@ fn set_headers(headers: &mut actix_web::http::header::HeaderMap, d: &Decision) {
 
 /// The 429 answer in the envelope of the surface `path` belongs to.
 pub(crate) fn refusal(path: &str, retry_after: u64) -> HttpResponse {
-    let failure = Failure::RateLimited { retry_after };
-    if path.starts_with("/functions/") {
-        ApiError::<Edge>::from(failure).error_response()
-    } else {
-        ApiError::<Merchant>::from(failure).error_response()
-    }
+    crate::surface::error_for(path, Failure::RateLimited { retry_after })
 }
 
 /// The middleware: counts the request against its token's or its address's limit.
@@ -439,11 +446,19 @@ pub(crate) async fn limit(
             .map(ServiceResponse::map_into_boxed_body);
     };
     let limits = &state.limits;
-    let session = bearer(req.request())
-        .ok()
-        .flatten()
-        .and_then(|token| state.tokens.verify(token).ok())
-        .map(|v| v.session.to_string());
+    let session = bearer(req.request()).ok().flatten().and_then(|token| {
+        state
+            .tokens
+            .verify(token)
+            .map(|v| v.session.to_string())
+            .or_else(|_| {
+                state
+                    .tokens
+                    .verify_customer(token)
+                    .map(|c| c.session.to_string())
+            })
+            .ok()
+    });
     let decision = match session {
         Some(sid) => limits.check_token(&sid),
         None => limits.check_ip(&client_ip(
@@ -470,11 +485,7 @@ pub(crate) fn document(doc: &mut utoipa::openapi::OpenApi) {
         if exempt(path) {
             continue;
         }
-        let envelope = if path.starts_with("/functions/") {
-            "EdgeErrorBody"
-        } else {
-            "MerchantErrorBody"
-        };
+        let envelope = crate::surface::SurfaceKind::of(path).error_schema();
         let response = ResponseBuilder::new()
             .description(
                 "RATE_LIMIT_EXCEEDED: too many requests for this token or address; retry after \

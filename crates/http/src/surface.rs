@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::dto::{EdgeErrorBody, MerchantErrorBody, PortalError, PortalErrorBody};
 use crate::error::Rendered;
+use crate::error::{ApiError, Failure};
 
 /// An HTTP dialect: how its errors look.
 pub trait Surface: 'static {
@@ -82,5 +83,50 @@ impl Surface for Portal {
                 details: (!details.is_empty()).then_some(serde_json::Value::Object(details)),
             },
         })
+    }
+}
+
+/// The surface a path belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SurfaceKind {
+    /// `/functions/v1`.
+    Edge,
+    /// `/v6/customer-portal`.
+    Portal,
+    /// Everything else (the merchant API's envelope).
+    Merchant,
+}
+
+impl SurfaceKind {
+    /// The surface of `path`.
+    #[must_use]
+    pub fn of(path: &str) -> Self {
+        if path.starts_with("/functions/") {
+            Self::Edge
+        } else if path.starts_with("/v6/") {
+            Self::Portal
+        } else {
+            Self::Merchant
+        }
+    }
+
+    /// The OpenAPI schema name of this surface's error envelope.
+    #[must_use]
+    pub const fn error_schema(self) -> &'static str {
+        match self {
+            Self::Edge => "EdgeErrorBody",
+            Self::Portal => "PortalErrorBody",
+            Self::Merchant => "MerchantErrorBody",
+        }
+    }
+}
+
+/// The error response for `failure` in the envelope of the surface `path` belongs to.
+pub(crate) fn error_for(path: &str, failure: Failure) -> HttpResponse {
+    use actix_web::ResponseError;
+    match SurfaceKind::of(path) {
+        SurfaceKind::Edge => ApiError::<Edge>::from(failure).error_response(),
+        SurfaceKind::Portal => ApiError::<Portal>::from(failure).error_response(),
+        SurfaceKind::Merchant => ApiError::<Merchant>::from(failure).error_response(),
     }
 }

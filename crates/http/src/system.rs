@@ -11,8 +11,7 @@ use utoipa::openapi::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::AppState;
-use crate::error::{ApiError, Failure};
-use crate::surface::{Edge, Merchant};
+use crate::error::Failure;
 
 pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(health).service(ready);
@@ -109,7 +108,6 @@ impl KnownRoutes {
 /// Unknown routes, in the envelope of the surface the path belongs to: 405 with `Allow` when
 /// the path exists with other methods, 404 otherwise.
 pub(crate) async fn not_found(req: HttpRequest, routes: web::Data<KnownRoutes>) -> HttpResponse {
-    use actix_web::ResponseError;
     let allowed = routes
         .allowed(req.path())
         .filter(|m| !m.contains(&req.method().as_str()));
@@ -120,11 +118,7 @@ pub(crate) async fn not_found(req: HttpRequest, routes: web::Data<KnownRoutes>) 
             Failure::RouteNotFound
         }
     };
-    let mut response = if req.path().starts_with("/functions/") {
-        ApiError::<Edge>::from(failure()).error_response()
-    } else {
-        ApiError::<Merchant>::from(failure()).error_response()
-    };
+    let mut response = crate::surface::error_for(req.path(), failure());
     if let Some(value) = allowed.and_then(|m| HeaderValue::from_str(&m.join(", ")).ok()) {
         response
             .headers_mut()

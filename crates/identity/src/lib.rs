@@ -2,17 +2,24 @@
 //! hashing. Pure: no I/O.
 
 pub mod customer;
+pub mod customer_auth;
 pub mod outlet;
 pub mod password;
 pub mod repository;
 pub mod role;
 pub mod session;
 pub mod staff;
+pub mod storefront;
 pub mod tenant;
 
 pub use customer::{
     Customer, CustomerConflict, CustomerFilter, CustomerId, CustomerRepository, CustomerStats,
     CustomerUpdate, NewCustomer, Phone,
+};
+pub use customer_auth::{
+    CustomerAuthRepository, MemberProfile, MessageFilter, MessageId, MessageKind, MessageLog,
+    OtpChallenge, OtpChallengeId, OtpCheck, OtpRefusal, OutgoingMessage, Recipient, RefreshCheck,
+    SessionFamily, SessionFamilyId,
 };
 pub use outlet::{NewOutlet, Outlet, OutletId, OutletRepository, OutletStatus, OutletUpdate};
 pub use password::{burn_password_check, hash_password, verify_password};
@@ -20,6 +27,10 @@ pub use repository::{StaffRepository, TenantRepository};
 pub use role::{Permission, Role};
 pub use session::{NewSession, RefreshToken, SessionHolder, SessionId, SessionRepository};
 pub use staff::{Email, NewStaff, Staff, StaffId, StaffUpdate, check_new_role, initial_password};
+pub use storefront::{
+    Analytics, FieldType, FormField, Hostname, LoginChannel, PortalSettings, RegistrationForm,
+    StorefrontRepository,
+};
 pub use tenant::{NewTenant, ProfileUpdate, Tenant, TenantStatus};
 
 /// Why an identity operation was refused.

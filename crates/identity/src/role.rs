@@ -55,6 +55,8 @@ kedai_core::text_enum! {
         CouponsWrite = "coupons:write",
         /// Read the audit log.
         AuditRead = "audit:read",
+        /// Read the outgoing message log (one-time codes, order confirmations).
+        NotificationsRead = "notifications:read",
     }
 }
 

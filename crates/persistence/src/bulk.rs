@@ -307,6 +307,16 @@ impl Generator {
                     V::Null,
                     V::At(joined),
                     V::At(joined),
+                    // Portal profile: member number, last name, gender, address, district,
+                    // consents, sign-up campaign.
+                    V::Null,
+                    V::Null,
+                    V::Null,
+                    V::Null,
+                    V::Null,
+                    V::I(0),
+                    V::I(0),
+                    V::Null,
                 ],
             );
             self.customers.push(shopper);
@@ -959,7 +969,8 @@ impl Table {
         match self {
             Self::Customers => {
                 "id, tenant_id, name, phone, email, birth_date, source, membership_tier, \
-                 outlet_id, created_at, updated_at"
+                 outlet_id, created_at, updated_at, member_no, last_name, gender, address, \
+                 district, agree_promotion, agree_terms, utm_data"
             }
             Self::Lots => {
                 "id, tenant_id, product_id, quantity, remaining, source, note, received_at, \

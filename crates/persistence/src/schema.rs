@@ -259,6 +259,14 @@ diesel::table! {
         outlet_id -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        member_no -> Nullable<BigInt>,
+        last_name -> Nullable<Text>,
+        gender -> Nullable<Text>,
+        address -> Nullable<Text>,
+        district -> Nullable<Text>,
+        agree_promotion -> Bool,
+        agree_terms -> Bool,
+        utm_data -> Nullable<Text>,
     }
 }
 
@@ -376,6 +384,86 @@ diesel::table! {
 }
 
 diesel::table! {
+    storefront_domains (hostname) {
+        hostname -> Text,
+        tenant_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    portal_settings (tenant_id) {
+        tenant_id -> Text,
+        login_channel -> Text,
+        registration_form -> Nullable<Text>,
+        modules -> Text,
+        brand_name -> Nullable<Text>,
+        brand_email -> Nullable<Text>,
+        brand_logo_url -> Nullable<Text>,
+        analytics -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    otp_challenges (id) {
+        id -> Text,
+        tenant_id -> Text,
+        channel -> Text,
+        recipient -> Text,
+        code_hash -> Text,
+        attempts -> Integer,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        consumed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    customer_session_families (id) {
+        id -> Text,
+        tenant_id -> Text,
+        customer_id -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    customer_refresh_tokens (id) {
+        id -> Text,
+        tenant_id -> Text,
+        family_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        tenant_id -> Text,
+        kind -> Text,
+        channel -> Text,
+        recipient -> Text,
+        subject -> Nullable<Text>,
+        body -> Text,
+        reference -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    member_counters (tenant_id) {
+        tenant_id -> Text,
+        last_value -> BigInt,
+    }
+}
+
+diesel::table! {
     shipping_methods (id) {
         id -> BigInt,
         tenant_id -> Text,
@@ -433,6 +521,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     mock_gateway_sessions,
     idempotency_keys,
     audit_log,
+    storefront_domains,
+    portal_settings,
+    otp_challenges,
+    customer_session_families,
+    customer_refresh_tokens,
+    notifications,
+    member_counters,
     shipping_methods,
     shop_payment_methods,
 );

@@ -134,6 +134,15 @@ pub struct Limits {
         global = true
     )]
     pub login_failures_per_ip: u32,
+
+    /// One-time sign-in codes a client address may ask for per hour (customer portal).
+    #[arg(
+        long,
+        env = "KEDAI_OTP_PER_IP_PER_HOUR",
+        default_value_t = 20,
+        global = true
+    )]
+    pub otp_per_ip_per_hour: u32,
 }
 
 impl Default for Limits {
@@ -145,6 +154,7 @@ impl Default for Limits {
             trust_forwarded_for: d.trust_forwarded_for,
             login_failures_per_email: d.login_failures_per_email,
             login_failures_per_ip: d.login_failures_per_ip,
+            otp_per_ip_per_hour: d.otp_per_ip_per_hour,
         }
     }
 }
@@ -157,6 +167,7 @@ impl From<Limits> for kedai_http::ratelimit::RateLimitConfig {
             trust_forwarded_for: l.trust_forwarded_for,
             login_failures_per_email: l.login_failures_per_email.max(1),
             login_failures_per_ip: l.login_failures_per_ip.max(1),
+            otp_per_ip_per_hour: l.otp_per_ip_per_hour.max(1),
         }
     }
 }

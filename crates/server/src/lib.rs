@@ -73,6 +73,7 @@ pub fn app_state(settings: &Settings, store: DbStore) -> Result<AppState, StartE
         limits: Arc::new(kedai_http::ratelimit::RateLimits::new(
             settings.limits.into(),
         )),
+        notifier: Arc::new(kedai_app::customer_auth::LogNotifier),
     })
 }
 

@@ -19,6 +19,7 @@ mod profile;
 mod session;
 mod shop;
 mod staff;
+mod storefront;
 
 pub use audit::*;
 pub use catalog::*;
@@ -31,6 +32,7 @@ pub use profile::*;
 pub use session::*;
 pub use shop::*;
 pub use staff::*;
+pub use storefront::*;
 
 type Result<T> = std::result::Result<T, ApiError<Merchant>>;
 
@@ -46,7 +48,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(staff::routes)
         .configure(outlets::routes)
         .configure(customers::routes)
-        .configure(shop::routes);
+        .configure(shop::routes)
+        .configure(storefront::routes);
 }
 
 fn product_id(raw: &str) -> Result<ProductId> {

@@ -150,7 +150,7 @@ pub async fn list_shop_shipping_methods(
         })
         .transpose()?;
     let id = tenant.0.id;
-    let list = blocking(&state, move |store| {
+    let list = blocking::<_, Portal>(&state, move |store| {
         store.read(|tx| shop_methods::shop_shipping_methods(tx, id))
     })
     .await?;
@@ -207,7 +207,7 @@ pub async fn list_shop_payment_methods(
     tenant: PortalTenant,
 ) -> Result<HttpResponse> {
     let id = tenant.0.id;
-    let list = blocking(&state, move |store| {
+    let list = blocking::<_, Portal>(&state, move |store| {
         store.read(|tx| shop_methods::shop_payment_methods(tx, id))
     })
     .await?;
@@ -506,10 +506,13 @@ pub async fn create_shop_order(
     let cmd = checkout_command(body.0)?;
     let now = state.now();
     let gateway = std::sync::Arc::clone(&state.gateway);
-    let placed_order = blocking(&state, move |store| {
+    let placed_order = blocking::<_, Portal>(&state, move |store| {
         store.write(|tx| checkout::place_shop_order(tx, shopper, gateway.as_ref(), &cmd, now))
     })
     .await?;
+    if let Some(message) = &placed_order.confirmation {
+        super::deliver(&state, std::slice::from_ref(message));
+    }
     Ok(created(placed(placed_order)))
 }
 
@@ -596,7 +599,7 @@ pub async fn list_shop_orders(
     })?;
     let tenant_id = tenant.0.id;
     let customer = caller.customer;
-    let (views, total) = blocking(&state, move |store| {
+    let (views, total) = blocking::<_, Portal>(&state, move |store| {
         store.read(|tx| checkout::my_shop_orders(tx, tenant_id, customer, page))
     })
     .await?;
@@ -638,7 +641,7 @@ pub async fn get_shop_order(
 ) -> Result<HttpResponse> {
     let shopper = shopper(&tenant, &caller);
     let id = path.into_inner();
-    let view = blocking(&state, move |store| {
+    let view = blocking::<_, Portal>(&state, move |store| {
         store.read(|tx| checkout::shop_order(tx, shopper, &id))
     })
     .await?;
@@ -682,7 +685,7 @@ pub async fn get_shop_order_payment_status(
     let id = path.into_inner();
     let now = state.now();
     let gateway = std::sync::Arc::clone(&state.gateway);
-    let status = blocking(&state, move |store| {
+    let status = blocking::<_, Portal>(&state, move |store| {
         store.write(|tx| checkout::shop_payment_status(tx, shopper, gateway.as_ref(), &id, now))
     })
     .await?;
@@ -793,7 +796,7 @@ pub async fn validate_promotion(
     let amount: Amount = r.amount.0;
     let tenant_id = tenant.0.id;
     let now = state.now();
-    let check = blocking(&state, move |store| {
+    let check = blocking::<_, Portal>(&state, move |store| {
         store.read(|tx| checkout::check_promotion_code(tx, tenant_id, &code, &amount, now))
     })
     .await?;
@@ -944,7 +947,7 @@ pub async fn create_payment_intent(
     };
     let now = state.now();
     let gateway = std::sync::Arc::clone(&state.gateway);
-    let opened = blocking(&state, move |store| {
+    let opened = blocking::<_, Portal>(&state, move |store| {
         store.write(|tx| checkout::open_shop_intent(tx, shopper, gateway.as_ref(), &cmd, now))
     })
     .await?;

@@ -1,25 +1,40 @@
-//! The customer portal (`/v6/customer-portal/*`): `{ success: true, data }`, errors as
-//! `{ success: false, error: { code, message, details? } }`, camelCase fields. The tenant comes
-//! from `X-Company-Id`. Customer sign-in is not served yet: every caller is anonymous.
+//! The customer portal (`/v6/customer-portal/*`, 004), answering in the shapes the real FavCRM
+//! client and storefronts read (`contracts/favcrm-v6.md`): `{ success: true, data }` with bare
+//! arrays for lists, `{ success: false, error: { code, message, details? } }` for errors,
+//! camelCase fields, shop money as numbers, CORS for browser storefronts, and 401 only where a
+//! token is required (a bad token on a public route is anonymous).
+//!
+//! The tenant comes from `X-Company-Id`, else from the storefront host name the request was
+//! sent to, else from a valid customer token.
 
 use std::future::ready;
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use actix_web::http::header::{self, HeaderName};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use futures_util::future::LocalBoxFuture;
+use kedai_app::customer_auth::{self, CustomerCaller};
+use kedai_app::storefront::{portal_tenant, tenant_by_host};
 use kedai_app::{AppError, AuthFailure};
 use kedai_core::TenantId;
-use kedai_identity::{CustomerId, Tenant};
+use kedai_identity::Tenant;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::auth::bearer;
 use crate::error::{ApiError, Failure};
 use crate::surface::Portal;
 use crate::{AppState, blocking};
 
+mod auth;
 mod checkout;
+mod profile;
+mod tenant;
 
+pub use auth::*;
 pub use checkout::*;
+pub use profile::*;
+pub use tenant::*;
 
 /// A portal handler's result.
 pub type Result<T> = std::result::Result<T, ApiError<Portal>>;
@@ -29,7 +44,34 @@ pub const COMPANY_HEADER: &str = "x-company-id";
 
 /// Registers the portal routes.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.configure(checkout::routes);
+    cfg.configure(tenant::routes)
+        .configure(auth::routes)
+        .configure(profile::routes)
+        .configure(checkout::routes);
+}
+
+/// CORS for browser storefronts: any origin (customer calls carry a bearer token in a header,
+/// never cookies, so no credentials mode), the headers the SDK sends, GET, POST, PATCH and
+/// DELETE; preflights are answered here and cached for ten minutes.
+pub fn cors() -> actix_cors::Cors {
+    actix_cors::Cors::default()
+        .allow_any_origin()
+        .allowed_methods(["GET", "POST", "PATCH", "DELETE", "OPTIONS"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            HeaderName::from_static(COMPANY_HEADER),
+            HeaderName::from_static("idempotency-key"),
+        ])
+        .expose_headers([
+            header::RETRY_AFTER,
+            HeaderName::from_static("x-request-id"),
+            HeaderName::from_static("x-ratelimit-limit"),
+            HeaderName::from_static("x-ratelimit-remaining"),
+            HeaderName::from_static("x-ratelimit-reset"),
+        ])
+        .max_age(600)
 }
 
 /// The portal's success envelope.
@@ -61,49 +103,125 @@ pub fn created<T: Serialize>(data: T) -> HttpResponse {
 #[derive(Debug, Clone)]
 pub struct PortalTenant(pub Tenant);
 
+/// What the request says about its tenant, read once and kept in the request.
+#[derive(Debug, Clone)]
+struct ResolvedTenant(std::result::Result<Tenant, (u16, &'static str)>);
+
+fn company_header(req: &HttpRequest) -> Option<String> {
+    req.headers()
+        .get(COMPANY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+fn host(req: &HttpRequest) -> Option<String> {
+    let info = req.connection_info();
+    Some(info.host().to_owned())
+}
+
+/// The customer an access token names, verified only against its signature and expiry.
+fn token_caller(req: &HttpRequest) -> std::result::Result<Option<CustomerCaller>, AuthFailure> {
+    let Some(token) = bearer(req)? else {
+        return Ok(None);
+    };
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or(AuthFailure::InvalidToken)?;
+    state.tokens.verify_customer(token).map(Some)
+}
+
+fn tenant_missing() -> ApiError<Portal> {
+    Failure::BadRequest {
+        code: "TENANT_REQUIRED",
+        message: "name the merchant with the X-Company-Id header (its company id) or call \
+                  from one of its storefront domains"
+            .into(),
+    }
+    .into()
+}
+
+/// Resolves the request's tenant (once per request).
+fn resolve_tenant(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Tenant>> {
+    if let Some(ResolvedTenant(kept)) = req.extensions().get::<ResolvedTenant>().cloned() {
+        return Box::pin(ready(kept.map_err(|_| tenant_missing())));
+    }
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Box::pin(ready(Err(tenant_missing())));
+    };
+    let header = company_header(req);
+    let host = host(req);
+    let from_token = token_caller(req).ok().flatten().map(|c| c.tenant);
+    let req = req.clone();
+    Box::pin(async move {
+        let found = blocking::<_, Portal>(&state, move |store| {
+            store.lookup(|tx| {
+                if let Some(raw) = &header {
+                    let id: TenantId = raw
+                        .parse()
+                        .map_err(|_| AppError::not_found("company", raw))?;
+                    return portal_tenant(tx, id)
+                        .map(Some)
+                        .map_err(|_| AppError::not_found("company", raw));
+                }
+                if let Some(Some(t)) = host.as_deref().map(|h| tenant_by_host(tx, h)).transpose()? {
+                    return Ok(Some(t));
+                }
+                match from_token {
+                    Some(id) => portal_tenant(tx, id).map(Some),
+                    None => Ok(None),
+                }
+            })
+        })
+        .await?;
+        match found {
+            Some(t) => {
+                req.extensions_mut().insert(ResolvedTenant(Ok(t.clone())));
+                Ok(t)
+            }
+            None => Err(tenant_missing()),
+        }
+    })
+}
+
 impl FromRequest for PortalTenant {
     type Error = ApiError<Portal>;
     type Future = LocalBoxFuture<'static, Result<Self>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let header = req
-            .headers()
-            .get(COMPANY_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty());
-        let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-            return Box::pin(ready(Err(Failure::Malformed("no state".into()).into())));
-        };
-        Box::pin(async move {
-            let Some(raw) = header else {
-                return Err(Failure::Malformed("X-Company-Id is required".into()).into());
-            };
-            let tenant = blocking::<_, Portal>(&state, move |store| {
-                store.lookup(|tx| {
-                    let id: TenantId = raw
-                        .parse()
-                        .map_err(|_| AppError::not_found("tenant", &raw))?;
-                    tx.find_tenant(id)?
-                        .ok_or_else(|| AppError::not_found("tenant", &raw))
-                })
-            })
-            .await?;
-            Ok(Self(tenant))
-        })
+        let tenant = resolve_tenant(req);
+        Box::pin(async move { tenant.await.map(Self) })
     }
 }
 
-/// A customer signed in to the portal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct CustomerCaller {
-    /// Their tenant.
-    pub tenant: TenantId,
-    /// The customer.
-    pub customer: CustomerId,
+/// Checks a token's customer against the request's tenant and the session store.
+async fn checked_caller(
+    req: HttpRequest,
+    caller: CustomerCaller,
+) -> Result<std::result::Result<CustomerCaller, ApiError<Portal>>> {
+    let tenant = resolve_tenant(&req).await?;
+    if tenant.id != caller.tenant {
+        return Ok(Err(AppError::NotAllowed {
+            code: "FORBIDDEN_TENANT",
+            message: "this token belongs to another merchant".into(),
+        }
+        .into()));
+    }
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Ok(Err(
+            AppError::Unauthenticated(AuthFailure::InvalidToken).into()
+        ));
+    };
+    let now = state.now();
+    let live = blocking::<_, Portal>(&state, move |store| {
+        store.lookup(|tx| customer_auth::authenticate(tx, caller, now))
+    })
+    .await;
+    Ok(live.map(|()| caller))
 }
 
-/// A signed-in customer: not served yet, so always 401.
+/// A signed-in customer of the request's tenant; 401 without a valid, live customer token,
+/// 403 `FORBIDDEN_TENANT` for a token of another merchant.
 #[derive(Debug, Clone, Copy)]
 pub struct SignedInCustomer(pub CustomerCaller);
 
@@ -111,14 +229,23 @@ impl FromRequest for SignedInCustomer {
     type Error = ApiError<Portal>;
     type Future = LocalBoxFuture<'static, Result<Self>>;
 
-    fn from_request(_: &HttpRequest, _: &mut Payload) -> Self::Future {
-        Box::pin(ready(Err(
-            AppError::Unauthenticated(AuthFailure::Missing).into()
-        )))
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = token_caller(req);
+        let req = req.clone();
+        Box::pin(async move {
+            let caller = match token {
+                Ok(Some(c)) => c,
+                Ok(None) => return Err(AppError::Unauthenticated(AuthFailure::Missing).into()),
+                Err(why) => return Err(AppError::Unauthenticated(why).into()),
+            };
+            checked_caller(req, caller).await?.map(Self)
+        })
     }
 }
 
-/// The signed-in customer, if any: not served yet, so always anonymous.
+/// The signed-in customer when the request carries a valid, live token of this tenant;
+/// anonymous otherwise (a missing, bad, expired or foreign token is not an error on a public
+/// route).
 #[derive(Debug, Clone, Copy)]
 pub struct MaybeCustomer(pub Option<CustomerCaller>);
 
@@ -126,7 +253,32 @@ impl FromRequest for MaybeCustomer {
     type Error = ApiError<Portal>;
     type Future = LocalBoxFuture<'static, Result<Self>>;
 
-    fn from_request(_: &HttpRequest, _: &mut Payload) -> Self::Future {
-        Box::pin(ready(Ok(Self(None))))
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = token_caller(req).ok().flatten();
+        let req = req.clone();
+        Box::pin(async move {
+            let Some(caller) = token else {
+                return Ok(Self(None));
+            };
+            match checked_caller(req, caller).await? {
+                Ok(c) => Ok(Self(Some(c))),
+                Err(_) => Ok(Self(None)),
+            }
+        })
+    }
+}
+
+/// The request's client address, for per-address limits.
+pub(crate) fn client_ip(req: &HttpRequest) -> String {
+    let trust = req
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|s| s.limits.config().trust_forwarded_for);
+    crate::ratelimit::client_ip(req, trust)
+}
+
+/// Hands committed messages to the notifier.
+pub(crate) fn deliver(state: &AppState, messages: &[kedai_identity::OutgoingMessage]) {
+    for m in messages {
+        state.notifier.deliver(m);
     }
 }

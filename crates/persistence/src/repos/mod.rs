@@ -11,6 +11,7 @@ mod orders;
 mod outbox;
 mod outlets;
 mod payments;
+mod portal;
 mod session;
 mod shop;
 

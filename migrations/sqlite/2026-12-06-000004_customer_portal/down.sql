@@ -1,0 +1,16 @@
+DROP INDEX customers_member_no;
+ALTER TABLE customers DROP COLUMN utm_data;
+ALTER TABLE customers DROP COLUMN agree_terms;
+ALTER TABLE customers DROP COLUMN agree_promotion;
+ALTER TABLE customers DROP COLUMN district;
+ALTER TABLE customers DROP COLUMN address;
+ALTER TABLE customers DROP COLUMN gender;
+ALTER TABLE customers DROP COLUMN last_name;
+ALTER TABLE customers DROP COLUMN member_no;
+DROP TABLE member_counters;
+DROP TABLE notifications;
+DROP TABLE customer_refresh_tokens;
+DROP TABLE customer_session_families;
+DROP TABLE otp_challenges;
+DROP TABLE portal_settings;
+DROP TABLE storefront_domains;
