@@ -1044,6 +1044,10 @@ fn paying_on_the_mock_page_marks_the_order_paid(b: Backend) {
     assert_eq!(status.body["data"]["paymentStatus"], json!("pending"));
     let p = page(app, "POST", &format!("{path}/approve"));
     assert_eq!(p.status, 200, "{}", p.text);
+    // Back on the storefront's success page, the order reads paid at once.
+    let order = get(app, &format!("/shop/orders/{order_id}")).expect(200);
+    assert_eq!(order.body["data"]["status"], json!("confirmed"));
+    assert_eq!(order.body["data"]["paymentStatus"], json!("completed"));
     let status = get(app, &format!("/shop/orders/{order_id}/payment-status")).expect(200);
     let d = &status.body["data"];
     assert_eq!(d["orderId"], json!(order_id));
@@ -1106,6 +1110,9 @@ fn a_declined_payment_reads_failed(b: Backend) {
     let order_id = text(&r.body["data"]["orderId"]);
     let path = checkout_path(&text(&r.body["data"]["paymentUrl"]));
     assert_eq!(page(app, "POST", &format!("{path}/decline")).status, 200);
+    let order = get(app, &format!("/shop/orders/{order_id}")).expect(200);
+    assert_eq!(order.body["data"]["paymentStatus"], json!("failed"));
+    assert_eq!(order.body["data"]["status"], json!("pending"));
     let status = get(app, &format!("/shop/orders/{order_id}/payment-status")).expect(200);
     assert_eq!(
         status.body["data"],

@@ -113,6 +113,27 @@ pub struct ShopOrderView {
     pub order: Order,
     /// Its lines.
     pub items: Vec<OrderItem>,
+    /// Where its latest payment at the gateway stands, when it was read (single orders).
+    pub latest_payment: Option<IntentStatus>,
+}
+
+impl ShopOrderView {
+    /// Whether a payment at the gateway awaits the customer: the gateway may have decided it
+    /// since, and [`shop_payment_status`] would record that.
+    #[must_use]
+    pub fn awaits_gateway(&self) -> bool {
+        self.latest_payment == Some(IntentStatus::RequiresAction)
+    }
+
+    /// `pending`, `completed`, `failed`, `refunded` or `voided`.
+    #[must_use]
+    pub fn payment_status(&self) -> &'static str {
+        portal_payment_status(
+            self.order.status,
+            self.order.payment_status,
+            self.latest_payment == Some(IntentStatus::Failed),
+        )
+    }
 }
 
 /// A placed storefront order and how to pay it.
@@ -614,6 +635,7 @@ pub fn place_shop_order(
         view: ShopOrderView {
             order,
             items: view.items,
+            latest_payment: payment_url.as_ref().map(|_| IntentStatus::RequiresAction),
         },
         payment_url,
         payment_instructions,
@@ -719,7 +741,12 @@ pub fn shop_order(
 ) -> Result<ShopOrderView, AppError> {
     let order = visible_order(tx, shopper, id)?;
     let items = tx.order_items(&order)?;
-    Ok(ShopOrderView { order, items })
+    let latest_payment = latest_intent(tx, shopper.tenant, order.id)?.map(|i| i.status);
+    Ok(ShopOrderView {
+        order,
+        items,
+        latest_payment,
+    })
 }
 
 /// A page of the signed-in customer's storefront orders, newest first, and how many there are.
@@ -743,6 +770,7 @@ pub fn my_shop_orders(
         .map(|order| ShopOrderView {
             items: by_order.remove(&order.id).unwrap_or_default(),
             order,
+            latest_payment: None,
         })
         .collect();
     Ok((views, total))
@@ -772,21 +800,7 @@ pub fn shop_payment_status(
     now: DateTime<Utc>,
 ) -> Result<ShopPaymentStatus, AppError> {
     let mut order = visible_order(tx, shopper, id)?;
-    let latest = |tx: &mut dyn UnitOfWork, order: OrderId| {
-        let filter = IntentFilter {
-            order_id: Some(order),
-            ..IntentFilter::default()
-        };
-        let first =
-            Page::new(Some(1), Some(1)).map_err(|e| AppError::invalid("page", e.to_string()))?;
-        Ok::<_, AppError>(
-            tx.list_intents(shopper.tenant, &filter, first)?
-                .0
-                .into_iter()
-                .next()
-                .map(|r| r.intent),
-        )
-    };
+    let latest = |tx: &mut dyn UnitOfWork, order: OrderId| latest_intent(tx, shopper.tenant, order);
     let mut intent = latest(tx, order.id)?;
     if let Some(open) = intent
         .clone()
@@ -811,6 +825,26 @@ pub fn shop_payment_status(
         payment_status: portal_payment_status(order.status, order.payment_status, declined),
         order,
     })
+}
+
+/// The newest payment intent of an order.
+fn latest_intent(
+    tx: &mut dyn UnitOfWork,
+    tenant: TenantId,
+    order: OrderId,
+) -> Result<Option<crate::payments::PaymentIntent>, AppError> {
+    let filter = IntentFilter {
+        order_id: Some(order),
+        ..IntentFilter::default()
+    };
+    let first =
+        Page::new(Some(1), Some(1)).map_err(|e| AppError::invalid("page", e.to_string()))?;
+    Ok(tx
+        .list_intents(tenant, &filter, first)?
+        .0
+        .into_iter()
+        .next()
+        .map(|r| r.intent))
 }
 
 /// The outcome of checking a promotion code.
@@ -972,5 +1006,97 @@ pub fn gateway_info(gateway: &dyn PaymentGateway, tenant: TenantId) -> GatewayIn
     GatewayInfo {
         gateway: gateway.name().to_owned(),
         publishable_key: format!("pk_{}_{}", gateway.name(), tenant.as_uuid().simple()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kedai_core::Currency;
+    use kedai_orders::{OrderNumber, StatusStamps};
+
+    fn order(email: Option<&str>, phone: Option<&str>) -> Order {
+        let myr = Currency::from_code("MYR").unwrap_or_else(|e| panic!("{e}"));
+        let at = DateTime::<Utc>::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        Order {
+            id: OrderId::new(),
+            tenant_id: TenantId::new(),
+            order_number: OrderNumber::new(2027, 7),
+            order_type: OrderType::Delivery,
+            status: OrderStatus::Pending,
+            currency: myr,
+            subtotal: Money::from_minor(12_000, myr),
+            shipping_fee: Money::from_minor(3_000, myr),
+            tax_amount: Money::zero(myr),
+            discount_amount: Money::zero(myr),
+            total_amount: Money::from_minor(15_000, myr),
+            coupon: None,
+            payment_status: None,
+            tracking_number: None,
+            details: OrderDetails {
+                contact_email: email.map(str::to_owned),
+                contact_phone: phone.map(str::to_owned),
+                ..OrderDetails::default()
+            },
+            created_by: None,
+            created_at: at,
+            updated_at: at,
+            stamps: StatusStamps::default(),
+        }
+    }
+
+    #[test]
+    fn confirmations_go_by_email_else_phone_in_the_customers_language() {
+        let now = DateTime::<Utc>::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        for (email, phone, shop, language, channel, opening) in [
+            (
+                Some("a@b.co"),
+                Some("+60123456789"),
+                LoginChannel::Sms,
+                None,
+                LoginChannel::Email,
+                "Thank you",
+            ),
+            (
+                None,
+                Some("+60123456789"),
+                LoginChannel::Sms,
+                Some("en"),
+                LoginChannel::Sms,
+                "Thank you",
+            ),
+            (
+                None,
+                Some("+60123456789"),
+                LoginChannel::Whatsapp,
+                Some("zh-HK"),
+                LoginChannel::Whatsapp,
+                "感謝",
+            ),
+            (
+                None,
+                Some("+60123456789"),
+                LoginChannel::Email,
+                Some("ZH-tw"),
+                LoginChannel::Sms,
+                "感謝",
+            ),
+        ] {
+            let o = order(email, phone);
+            let m =
+                confirmation_message(&o, "Kedai Tea", shop, language, Some("Pay to 1-2-3"), now)
+                    .unwrap_or_else(|| panic!("a message"));
+            assert_eq!(m.channel, channel);
+            assert_eq!(m.kind, MessageKind::OrderConfirmation);
+            assert_eq!(m.reference, Some(o.id.to_string()));
+            assert!(m.body.starts_with(opening), "{}", m.body);
+            assert!(m.body.contains(o.order_number.as_str()) && m.body.contains("MYR 150.00"));
+            assert!(m.body.ends_with("Pay to 1-2-3"));
+            assert_eq!(m.subject.is_some(), channel == LoginChannel::Email);
+        }
+        assert!(
+            confirmation_message(&order(None, None), "x", LoginChannel::Sms, None, None, now)
+                .is_none()
+        );
     }
 }

@@ -18,7 +18,7 @@ use kedai_app::shop_methods;
 use kedai_core::{Money, Page, ProductId};
 use kedai_loyalty::DiscountType;
 use kedai_loyalty::coupon::percentage_to_f64;
-use kedai_orders::shop::{portal_order_status, portal_payment_status};
+use kedai_orders::shop::portal_order_status;
 use kedai_orders::{ShippingMethod, ShippingMethodId, ShopPaymentMethod};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -276,12 +276,13 @@ pub struct ShopOrder {
 }
 
 fn shop_order(view: ShopOrderView) -> ShopOrder {
+    let payment_status = view.payment_status();
     let o = view.order;
     ShopOrder {
         order_id: o.id.to_string(),
         order_number: Some(o.order_number.as_str().to_owned()),
         status: portal_order_status(o.status).to_owned(),
-        payment_status: portal_payment_status(o.status, o.payment_status, false).to_owned(),
+        payment_status: payment_status.to_owned(),
         subtotal: o.subtotal.to_f64(),
         discount_amount: o.discount_amount.to_f64(),
         shipping_cost: o.shipping_fee.to_f64(),
@@ -641,8 +642,18 @@ pub async fn get_shop_order(
 ) -> Result<HttpResponse> {
     let shopper = shopper(&tenant, &caller);
     let id = path.into_inner();
+    let now = state.now();
+    let gateway = std::sync::Arc::clone(&state.gateway);
     let view = blocking::<_, Portal>(&state, move |store| {
-        store.read(|tx| checkout::shop_order(tx, shopper, &id))
+        let view = store.read(|tx| checkout::shop_order(tx, shopper, &id))?;
+        if !view.awaits_gateway() {
+            return Ok(view);
+        }
+        // The customer may be back from the gateway: record what it decided first.
+        store.write(|tx| {
+            checkout::shop_payment_status(tx, shopper, gateway.as_ref(), &id, now)?;
+            checkout::shop_order(tx, shopper, &id)
+        })
     })
     .await?;
     Ok(ok(shop_order(view)))
