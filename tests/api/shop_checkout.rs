@@ -648,6 +648,24 @@ fn checkout_refuses_bad_input_and_changes_nothing(b: Backend) {
         app,
         &json!({ "name": "Hidden", "cost": 1, "active": false }),
     );
+    let theirs_shipping = app
+        .post(
+            "/v1/shipping-methods",
+            Some(&other_owner),
+            &json!({ "name": "Theirs", "cost": 1 }),
+        )
+        .expect(201)
+        .body["data"]["id"]
+        .clone();
+    let theirs_payment = text(
+        &app.post(
+            "/v1/payment-methods",
+            Some(&other_owner),
+            &json!({ "name": "Theirs", "type": "manual" }),
+        )
+        .expect(201)
+        .body["data"]["id"],
+    );
 
     let base = order_body(s.product, 1, s.courier);
     let with = |edit: &dyn Fn(&mut Value)| {
@@ -826,6 +844,18 @@ fn checkout_refuses_bad_input_and_changes_nothing(b: Backend) {
             422,
             "SHIPPING_METHOD_NOT_FOUND",
             Some("shippingMethodId"),
+        ),
+        (
+            with(&|b| b["shippingMethodId"] = theirs_shipping.clone()),
+            422,
+            "SHIPPING_METHOD_NOT_FOUND",
+            Some("shippingMethodId"),
+        ),
+        (
+            with(&|b| b["paymentMethodId"] = json!(theirs_payment)),
+            422,
+            "PAYMENT_METHOD_NOT_FOUND",
+            Some("paymentMethodId"),
         ),
         (
             with(&|b| b["shippingMethodId"] = json!("express")),
