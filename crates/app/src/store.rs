@@ -8,7 +8,7 @@ use kedai_identity::{
 };
 use kedai_inventory::{CatalogRepository, InventoryRepository};
 use kedai_loyalty::CouponRepository;
-use kedai_orders::{OrderRepository, ShopRepository};
+use kedai_orders::{CheckoutRepository, OrderRepository};
 
 use crate::audit::{AuditLogReader, AuditRepository};
 use crate::idempotency::IdempotencyRepository;
@@ -32,7 +32,7 @@ pub trait UnitOfWork:
     + AuditLogReader
     + SessionRepository
     + IdempotencyRepository
-    + ShopRepository
+    + CheckoutRepository
     + StorefrontRepository
     + CustomerAuthRepository
     + MessageLog

@@ -28,8 +28,8 @@ pub use query::{
 };
 pub use repository::{OrderRepository, has_unrefunded_payment, open_statuses};
 pub use shop::{
-    Channel, PaymentMethodKind, ShippingMethod, ShippingMethodId, ShopOrderInfo, ShopPaymentMethod,
-    ShopPaymentMethodId, ShopRepository,
+    Channel, CheckoutRepository, PaymentMethodKind, ShippingMethod, ShippingMethodId,
+    ShopOrderInfo, ShopPaymentMethod, ShopPaymentMethodId,
 };
 pub use status::{OrderStatus, OrderType, Transition, check_transition};
 pub use summary::{

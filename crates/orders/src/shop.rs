@@ -507,7 +507,7 @@ pub const fn portal_payment_status(
 
 /// Shipping methods, payment-method options and the shop facts of orders. Every method is
 /// confined to one tenant; deleted methods are kept (orders name them) but never returned.
-pub trait ShopRepository {
+pub trait CheckoutRepository {
     /// Stores a new shipping method and returns its id.
     ///
     /// # Errors

@@ -10,6 +10,7 @@ use crate::surface::Merchant;
 
 mod audit;
 mod catalog;
+mod checkout_options;
 mod coupons;
 mod customers;
 mod orders;
@@ -17,12 +18,12 @@ mod outlets;
 mod payments;
 mod profile;
 mod session;
-mod shop;
 mod staff;
 mod storefront;
 
 pub use audit::*;
 pub use catalog::*;
+pub use checkout_options::*;
 pub use coupons::*;
 pub use customers::*;
 pub use orders::*;
@@ -30,7 +31,6 @@ pub use outlets::*;
 pub use payments::*;
 pub use profile::*;
 pub use session::*;
-pub use shop::*;
 pub use staff::*;
 pub use storefront::*;
 
@@ -48,7 +48,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(staff::routes)
         .configure(outlets::routes)
         .configure(customers::routes)
-        .configure(shop::routes)
+        .configure(checkout_options::routes)
         .configure(storefront::routes);
 }
 

@@ -532,15 +532,15 @@ pub struct ShopOrdersQuery {
 /// Paging facts of a list, in the envelope's `meta` (the client ignores it).
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct ListMeta {
+pub struct ShopOrdersMeta {
     /// Paging.
-    pub pagination: Pagination,
+    pub pagination: ShopOrdersPagination,
 }
 
 /// A page of a list.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct Pagination {
+pub struct ShopOrdersPagination {
     /// 1-based page.
     pub page: u32,
     /// Page size.
@@ -557,13 +557,13 @@ pub struct Pagination {
 
 /// A bare array in `data`, paging in `meta`.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PortalList<T> {
+pub struct ShopOrderList<T> {
     /// Always true.
     pub success: bool,
     /// This page.
     pub data: Vec<T>,
     /// Paging.
-    pub meta: ListMeta,
+    pub meta: ShopOrdersMeta,
 }
 
 /// The signed-in customer's shop orders, newest first.
@@ -571,7 +571,7 @@ pub struct PortalList<T> {
     tag = "portal-shop",
     params(ShopOrdersQuery),
     responses(
-        (status = 200, body = PortalList<ShopOrder>),
+        (status = 200, body = ShopOrderList<ShopOrder>),
         (status = 401, description = "No, bad or expired token", body = PortalErrorBody),
         (status = 403, description = "FORBIDDEN_TENANT", body = PortalErrorBody),
         (status = 422, description = "Bad paging", body = PortalErrorBody),
@@ -605,11 +605,11 @@ pub async fn list_shop_orders(
     })
     .await?;
     let pages = (total + i64::from(page.limit()) - 1) / i64::from(page.limit());
-    Ok(HttpResponse::Ok().json(PortalList {
+    Ok(HttpResponse::Ok().json(ShopOrderList {
         success: true,
         data: views.into_iter().map(shop_order).collect(),
-        meta: ListMeta {
-            pagination: Pagination {
+        meta: ShopOrdersMeta {
+            pagination: ShopOrdersPagination {
                 page: page.page(),
                 limit: page.limit(),
                 total,

@@ -2,6 +2,7 @@
 
 mod audit;
 mod catalog;
+mod checkout;
 mod coupons;
 mod customers;
 mod idempotency;
@@ -13,7 +14,6 @@ mod outlets;
 mod payments;
 mod portal;
 mod session;
-mod shop;
 
 use crate::db::DbConnection;
 

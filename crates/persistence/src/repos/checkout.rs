@@ -5,8 +5,8 @@ use diesel::prelude::*;
 use kedai_core::{Page, StorageError, TenantId};
 use kedai_orders::shop::ShippingMethodDraft;
 use kedai_orders::{
-    Channel, Order, OrderId, ShippingMethod, ShippingMethodId, ShopOrderInfo, ShopPaymentMethod,
-    ShopPaymentMethodId, ShopRepository,
+    Channel, CheckoutRepository, Order, OrderId, ShippingMethod, ShippingMethodId, ShopOrderInfo,
+    ShopPaymentMethod, ShopPaymentMethodId,
 };
 
 use super::Tx;
@@ -128,7 +128,7 @@ type ShopInfoRow = (
     Option<String>,
 );
 
-impl ShopRepository for Tx<'_> {
+impl CheckoutRepository for Tx<'_> {
     fn insert_shipping_method(
         &mut self,
         tenant: TenantId,
