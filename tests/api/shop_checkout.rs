@@ -27,6 +27,8 @@ crate::on_both_backends!(
     validate_promotion_answers_valid_and_invalid_codes,
     payment_gateway_and_payment_intents,
     customer_order_routes_need_a_token,
+    variations_sell_as_their_parents_lines,
+    checkout_charges_the_price_the_storefront_shows,
 );
 
 const PORTAL: &str = "/v6/customer-portal";
@@ -1442,4 +1444,212 @@ fn customer_order_routes_need_a_token(b: Backend) {
         &[("X-Company-Id", &c)],
     );
     assert_eq!(r.status, 401, "{}", r.body);
+}
+
+/// A `variable` product with a Colour option; returns (parent, red, blue) with red 50.00 and
+/// blue 60.00.
+fn tee(app: &TestApp) -> (i64, i64, i64) {
+    let id = |r: Resp| {
+        r.expect(201).body["data"]["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no id"))
+    };
+    let tee = id(app.post(
+        "/v1/products",
+        Some(&app.owner),
+        &json!({ "name": "Tee", "price": 40, "product_type": "variable" }),
+    ));
+    let r = app
+        .post(
+            &format!("/v1/products/{tee}/options"),
+            Some(&app.owner),
+            &json!({ "name": "Colour", "values": ["Red", "Blue"] }),
+        )
+        .expect(201);
+    let values: Vec<i64> = r.body["data"]["values"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{}", r.body))
+        .iter()
+        .filter_map(|v| v["id"].as_i64())
+        .collect();
+    let red = id(app.post(
+        &format!("/v1/products/{tee}/variations"),
+        Some(&app.owner),
+        &json!({ "price": 50, "option_value_ids": [values[0]] }),
+    ));
+    let blue = id(app.post(
+        &format!("/v1/products/{tee}/variations"),
+        Some(&app.owner),
+        &json!({ "price": 60, "option_value_ids": [values[1]] }),
+    ));
+    (tee, red, blue)
+}
+
+fn variations_sell_as_their_parents_lines(b: Backend) {
+    let s = shop(b);
+    let app = &s.app;
+    let (tee, red, blue) = tee(app);
+    app.stock_in(&app.owner, red, 5, None);
+    let line = |items: Value| {
+        let mut body = order_body(s.product, 1, s.courier);
+        body["lineItems"] = items;
+        body
+    };
+    let r = post(
+        app,
+        "/shop/orders",
+        &line(json!([{ "productId": tee, "variationId": red, "quantity": 2 }])),
+    )
+    .expect(201);
+    let item = &r.body["data"]["items"][0];
+    assert_eq!(item["productId"], json!(tee), "the parent");
+    assert_eq!(item["variationId"], json!(red), "the variation sold");
+    assert_eq!(item["unitPrice"], json!(50.0));
+    assert!(text(&item["productName"]).contains("Red"), "{item}");
+    assert_eq!(app.current_stock(red), 3, "the variation's own lots");
+    // 004's form: the variation alone.
+    let r = post(
+        app,
+        "/shop/orders",
+        &line(json!([{ "variantId": red, "quantity": 1 }])),
+    )
+    .expect(201);
+    assert_eq!(r.body["data"]["items"][0]["productId"], json!(tee));
+    assert_eq!(r.body["data"]["items"][0]["variationId"], json!(red));
+    let order_id = text(&r.body["data"]["orderId"]);
+    let m = app
+        .get(&format!("/v1/orders/{order_id}"), Some(&app.owner))
+        .expect(200);
+    assert_eq!(m.body["data"]["items"][0]["product_id"], json!(red));
+
+    let before = fingerprint(app, &commerce::store(app));
+    for (items, status, code, field) in [
+        (
+            json!([{ "productId": tee, "quantity": 1 }]),
+            422,
+            "VARIATION_REQUIRED",
+            "lineItems[0].variationId",
+        ),
+        (
+            json!([{ "productId": tee, "variationId": s.product, "quantity": 1 }]),
+            422,
+            "VARIATION_NOT_FOUND",
+            "lineItems[0].variationId",
+        ),
+        (
+            json!([{ "productId": s.product, "variationId": red, "quantity": 1 }]),
+            422,
+            "VARIATION_NOT_FOUND",
+            "lineItems[0].variationId",
+        ),
+        (
+            json!([{ "productId": tee, "variationId": 999_999, "quantity": 1 }]),
+            422,
+            "VARIATION_NOT_FOUND",
+            "lineItems[0].variationId",
+        ),
+        (
+            json!([{ "productId": tee, "variationId": blue, "quantity": 1 }]),
+            409,
+            "INSUFFICIENT_STOCK",
+            "",
+        ),
+    ] {
+        let r = portal_error(post(app, "/shop/orders", &line(items)), status, code);
+        if !field.is_empty() {
+            assert!(
+                r.body["error"]["details"]["errors"][field].is_array(),
+                "{field}: {}",
+                r.body
+            );
+        }
+    }
+    // A variation of a product taken off sale is not sold either.
+    app.patch(
+        &format!("/v1/products/{tee}"),
+        Some(&app.owner),
+        &json!({ "status": "inactive" }),
+    )
+    .expect(200);
+    portal_error(
+        post(
+            app,
+            "/shop/orders",
+            &line(json!([{ "productId": tee, "variationId": red, "quantity": 1 }])),
+        ),
+        422,
+        "PRODUCT_NOT_AVAILABLE",
+    );
+    let after = fingerprint(app, &commerce::store(app));
+    assert_eq!(
+        before
+            .lines()
+            .filter(|l| !l.starts_with("product "))
+            .collect::<Vec<_>>(),
+        after
+            .lines()
+            .filter(|l| !l.starts_with("product "))
+            .collect::<Vec<_>>(),
+        "refused orders change nothing"
+    );
+}
+
+fn checkout_charges_the_price_the_storefront_shows(b: Backend) {
+    let s = shop(b);
+    let app = &s.app;
+    let latte = app
+        .post(
+            "/v1/products",
+            Some(&app.owner),
+            &json!({ "name": "Latte", "price": 100, "discount_price": 80, "member_price": 70 }),
+        )
+        .expect(201)
+        .body["data"]["id"]
+        .as_i64()
+        .unwrap_or_default();
+    app.stock_in(&app.owner, latte, 5, None);
+    let untracked = app
+        .post(
+            "/v1/products",
+            Some(&app.owner),
+            &json!({ "name": "Gift wrap", "price": 5, "track_inventory": false }),
+        )
+        .expect(201)
+        .body["data"]["id"]
+        .as_i64()
+        .unwrap_or_default();
+    let mut body = order_body(latte, 1, s.courier);
+    body["lineItems"] = json!([
+        { "productId": latte, "quantity": 1 },
+        { "productId": untracked, "quantity": 3 },
+    ]);
+    let r = post(app, "/shop/orders", &body).expect(201);
+    let o = &r.body["data"];
+    assert_eq!(
+        o["items"][0]["unitPrice"],
+        json!(80.0),
+        "the sale price for guests"
+    );
+    assert_eq!(o["items"][1]["unitPrice"], json!(5.0));
+    assert_eq!(o["subtotal"], json!(95.0));
+    assert_eq!(app.current_stock(latte), 4);
+    assert_eq!(app.lots(untracked), [], "untracked: nothing allocated");
+    let token = app.customer_token("+60177777777");
+    let c = app.company();
+    let r = app.post_with(
+        &format!("{PORTAL}/shop/orders"),
+        Some(&token),
+        &json!({
+            "lineItems": [{ "productId": latte, "quantity": 1 }],
+            "shippingAddress": { "addressLine1": "1 Road", "city": "Town" },
+            "shippingMethodId": s.courier,
+        }),
+        &[("X-Company-Id", &c)],
+    );
+    let r = r.expect(201);
+    assert_eq!(
+        r.body["data"]["items"][0]["unitPrice"],
+        json!(70.0),
+        "members pay the members' price"
+    );
 }

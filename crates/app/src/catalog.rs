@@ -3,8 +3,10 @@
 use chrono::{DateTime, Utc};
 use kedai_core::{Page, ProductId};
 use kedai_identity::Permission;
-use kedai_inventory::{NewProduct, Product, ProductFilter, ProductStatus, ProductUpdate};
+use kedai_inventory::shop::{CategoryId, GroupId, ProductType, ShopUpdate, Slug, StockStatus};
+use kedai_inventory::{NewProduct, Product, ProductFilter, ProductStatus, ProductUpdate, Taken};
 
+use crate::shop::{ShopInput, check_slug_free, link_product, shop_update};
 use crate::{Actor, Amount, AppError, UnitOfWork, identity::tenant};
 
 /// A product and its available stock.
@@ -14,6 +16,12 @@ pub struct ProductView {
     pub product: Product,
     /// Σ remaining of its lots.
     pub current_stock: i64,
+    /// In stock, low or out, from the stock and the product's threshold.
+    pub stock_status: StockStatus,
+    /// Its categories.
+    pub category_ids: Vec<CategoryId>,
+    /// Its collections.
+    pub collection_ids: Vec<GroupId>,
 }
 
 /// A new product as requested; the price is converted in the tenant's currency.
@@ -33,6 +41,8 @@ pub struct CreateProduct {
     pub status: Option<ProductStatus>,
     /// Outlets.
     pub outlet_ids: Vec<String>,
+    /// Storefront fields, categories and collections.
+    pub shop: ShopInput,
 }
 
 /// A partial product update as requested.
@@ -52,6 +62,8 @@ pub struct UpdateProduct {
     pub status: Option<ProductStatus>,
     /// Outlets.
     pub outlet_ids: Option<Vec<String>>,
+    /// Storefront fields, categories and collections.
+    pub shop: ShopInput,
 }
 
 fn sku_taken(sku: Option<&str>) -> AppError {
@@ -62,6 +74,15 @@ fn sku_taken(sku: Option<&str>) -> AppError {
             sku.unwrap_or_default()
         ),
     )
+}
+
+/// The conflict for a SKU or slug another live product has (a concurrent write that took it
+/// after the checks ran reaches here through the unique indexes).
+pub(crate) fn taken(which: Taken, sku: Option<&str>, slug: Option<&Slug>) -> AppError {
+    match which {
+        Taken::Sku => sku_taken(sku),
+        Taken::Slug => crate::shop::slug_taken(slug.map_or("", Slug::as_str)),
+    }
 }
 
 /// Checks that every outlet id names a live outlet of the actor's tenant; returns them in
@@ -92,12 +113,56 @@ pub fn require_product(
         .ok_or_else(|| AppError::not_found("product", id))
 }
 
+/// The merchant's view of products: stock, stock status, categories and collections, read
+/// for all of them at once.
+///
+/// # Errors
+/// [`AppError::Storage`].
+pub fn views(
+    tx: &mut dyn UnitOfWork,
+    products: Vec<Product>,
+) -> Result<Vec<ProductView>, AppError> {
+    let Some(tenant) = products.first().map(|p| p.tenant_id) else {
+        return Ok(Vec::new());
+    };
+    let ids: Vec<ProductId> = products.iter().map(|p| p.id).collect();
+    let levels = tx.stock_levels(tenant, &ids)?;
+    let categories = tx.categories_of(tenant, &ids)?;
+    let collections = tx.collections_of(tenant, &ids)?;
+    Ok(products
+        .into_iter()
+        .map(|product| {
+            let current_stock = levels
+                .iter()
+                .find(|(id, _)| *id == product.id)
+                .map_or(0, |(_, s)| *s);
+            ProductView {
+                stock_status: kedai_inventory::shop::stock_status(
+                    product.shop.track_inventory,
+                    current_stock,
+                    product.shop.low_stock_threshold,
+                ),
+                category_ids: categories
+                    .iter()
+                    .filter(|(p, _)| *p == product.id)
+                    .map(|(_, c)| c.id)
+                    .collect(),
+                collection_ids: collections
+                    .iter()
+                    .filter(|(p, _)| *p == product.id)
+                    .map(|(_, c)| c.id)
+                    .collect(),
+                product,
+                current_stock,
+            }
+        })
+        .collect())
+}
+
 fn view(tx: &mut dyn UnitOfWork, product: Product) -> Result<ProductView, AppError> {
-    let current_stock = stock_of(tx, &product)?;
-    Ok(ProductView {
-        product,
-        current_stock,
-    })
+    views(tx, vec![product])?
+        .pop()
+        .ok_or_else(|| AppError::Storage(kedai_core::StorageError::other("no product view")))
 }
 
 /// Available units of a product.
@@ -135,9 +200,13 @@ pub fn create_product(
     )?;
     // Checked as sent, so an error names the request's own index.
     new.outlet_ids = known_outlets(tx, actor, &cmd.outlet_ids)?;
+    let update = shop_update(tx, actor, &cmd.shop, currency)?;
+    new.shop.apply(update, new.price)?;
+    check_slug_free(tx, actor, new.shop.slug.as_ref(), None)?;
     let id = tx
         .insert_product(actor.tenant, &new, now)?
-        .map_err(|()| sku_taken(new.sku.as_deref()))?;
+        .map_err(|t| taken(t, new.sku.as_deref(), new.shop.slug.as_ref()))?;
+    link_product(tx, actor, id, &cmd.shop)?;
     let product = require_product(tx, actor, id)?;
     view(tx, product)
 }
@@ -176,8 +245,22 @@ pub fn update_product(
     if let Some(raw) = &cmd.outlet_ids {
         product.outlet_ids = known_outlets(tx, actor, raw)?;
     }
+    let update: ShopUpdate = shop_update(tx, actor, &cmd.shop, product.price.currency())?;
+    let was = product.shop.product_type;
+    product.shop.apply(update, product.price)?;
+    if was == ProductType::Variable
+        && product.shop.product_type != ProductType::Variable
+        && !tx.variations_of(actor.tenant, &[id])?.is_empty()
+    {
+        return Err(AppError::conflict(
+            "PRODUCT_HAS_VARIATIONS",
+            format!("product {id} has variations; delete them before changing its type"),
+        ));
+    }
+    check_slug_free(tx, actor, product.shop.slug.as_ref(), Some(id))?;
     tx.update_product(&product)?
-        .map_err(|()| sku_taken(product.sku.as_deref()))?;
+        .map_err(|t| taken(t, product.sku.as_deref(), product.shop.slug.as_ref()))?;
+    link_product(tx, actor, id, &cmd.shop)?;
     view(tx, product)
 }
 
@@ -207,22 +290,7 @@ pub fn list_products(
 ) -> Result<(Vec<ProductView>, i64), AppError> {
     actor.require(Permission::CatalogRead)?;
     let (products, total) = tx.list_products(actor.tenant, filter, page)?;
-    let ids: Vec<ProductId> = products.iter().map(|p| p.id).collect();
-    let levels = tx.stock_levels(actor.tenant, &ids)?;
-    let views = products
-        .into_iter()
-        .map(|product| {
-            let current_stock = levels
-                .iter()
-                .find(|(id, _)| *id == product.id)
-                .map_or(0, |(_, s)| *s);
-            ProductView {
-                product,
-                current_stock,
-            }
-        })
-        .collect();
-    Ok((views, total))
+    Ok((views(tx, products)?, total))
 }
 
 /// Deletes a product from the catalogue. A product that still has stock on hand or is on an
@@ -246,6 +314,13 @@ pub fn delete_product(
         return Err(AppError::conflict(
             "PRODUCT_IN_USE",
             format!("product {id} still has {stock} units in stock"),
+        ));
+    }
+    let variations = tx.variations_of(actor.tenant, &[id])?.len();
+    if variations > 0 {
+        return Err(AppError::conflict(
+            "PRODUCT_IN_USE",
+            format!("product {id} has {variations} variations; delete them first"),
         ));
     }
     let open = tx.open_orders_with_product(actor.tenant, id)?;

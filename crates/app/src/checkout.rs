@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use kedai_core::{Currency, Money, Page, ProductId, TenantId};
 use kedai_identity::{CustomerId, Email, LoginChannel, MessageId, MessageKind, OutgoingMessage};
 use kedai_inventory::Product;
+use kedai_inventory::shop::ProductType;
 use kedai_loyalty::{Coupon, CouponCode, PromotionError, PromotionQuote, check_promotion};
 use kedai_orders::shop::{portal_payment_status, shop_charges};
 use kedai_orders::{
@@ -223,45 +224,62 @@ fn url(problems: &mut Problems, field: &str, v: Option<&String>) -> Option<Strin
     Some(v)
 }
 
-/// The product a line sells: `variation_id` when given (a variation of `product_id`), else
-/// `product_id`; each must be a live product of the tenant, on sale and sold online (not
-/// limited to some outlets). Returns the product sold and, for a variation, its parent.
-///
-/// Products have no variations yet, so a variation other than the product itself is unknown;
-/// when variations arrive (`products.parent_id`) the check becomes "the variation's parent is
-/// `product_id`".
+/// The product a line sells: `variation_id` when given (it must be a variation of
+/// `product_id`, or `product_id` itself), else `product_id`. The product sold must be a live
+/// product of the tenant, on sale, sold online (not limited to some outlets) and not a
+/// `variable` product (those are sold through their variations); a variation also needs its
+/// parent on sale. Returns the product sold and, for a variation, its parent.
 fn product_to_sell(
     products: &[Product],
     line: &CheckoutLine,
     index: usize,
 ) -> Result<(ProductId, Option<ProductId>), AppError> {
     let field = format!("lineItems[{index}].productId");
-    let product = products
-        .iter()
-        .find(|p| p.id == line.product_id)
-        .ok_or_else(|| {
-            field_error(
-                "PRODUCT_NOT_FOUND",
-                &field,
-                format!("no product {}", line.product_id),
-            )
-        })?;
-    let (sold, parent) = match line.variation_id {
-        Some(v) if v != product.id => {
-            return Err(field_error(
-                "VARIATION_NOT_FOUND",
-                format!("lineItems[{index}].variationId"),
-                format!("product {} has no variation {v}", product.id),
-            ));
-        }
-        _ => (product, None),
-    };
-    if !sold.is_on_sale() || !sold.outlet_ids.is_empty() {
-        return Err(field_error(
-            "PRODUCT_NOT_AVAILABLE",
+    let find = |id: ProductId| products.iter().find(|p| p.id == id);
+    let product = find(line.product_id).ok_or_else(|| {
+        field_error(
+            "PRODUCT_NOT_FOUND",
             &field,
-            format!("product {} is not on sale online", sold.id),
+            format!("no product {}", line.product_id),
+        )
+    })?;
+    let sold = match line.variation_id {
+        Some(v) if v != product.id => find(v)
+            .filter(|variation| variation.shop.parent_id == Some(product.id))
+            .ok_or_else(|| {
+                field_error(
+                    "VARIATION_NOT_FOUND",
+                    format!("lineItems[{index}].variationId"),
+                    format!("product {} has no variation {v}", product.id),
+                )
+            })?,
+        _ => product,
+    };
+    let unavailable = |why: String| field_error("PRODUCT_NOT_AVAILABLE", &field, why);
+    if sold.shop.product_type == ProductType::Variable {
+        return Err(field_error(
+            "VARIATION_REQUIRED",
+            format!("lineItems[{index}].variationId"),
+            format!(
+                "product {} is sold through its variations: name one",
+                sold.id
+            ),
         ));
+    }
+    if !sold.is_on_sale() || !sold.outlet_ids.is_empty() {
+        return Err(unavailable(format!(
+            "product {} is not on sale online",
+            sold.id
+        )));
+    }
+    let parent = sold.shop.parent_id;
+    if let Some(parent_id) = parent {
+        let live = find(parent_id).is_some_and(|p| p.is_on_sale() && p.outlet_ids.is_empty());
+        if !live {
+            return Err(unavailable(format!(
+                "product {parent_id} is not on sale online"
+            )));
+        }
     }
     Ok((sold.id, parent))
 }
@@ -506,7 +524,18 @@ pub fn place_shop_order(
     ids.extend(cmd.lines.iter().filter_map(|l| l.variation_id));
     ids.sort_unstable();
     ids.dedup();
-    let products = tx.find_products(tenant.id, &ids)?;
+    let mut products = tx.find_products(tenant.id, &ids)?;
+    // The parents of variations named alone (004's `variantId`).
+    let mut parents: Vec<ProductId> = products
+        .iter()
+        .filter_map(|p| p.shop.parent_id)
+        .filter(|id| !ids.contains(id))
+        .collect();
+    parents.sort_unstable();
+    parents.dedup();
+    if !parents.is_empty() {
+        products.extend(tx.find_products(tenant.id, &parents)?);
+    }
     let mut sold = Vec::with_capacity(cmd.lines.len());
     for (i, line) in cmd.lines.iter().enumerate() {
         sold.push(product_to_sell(&products, line, i)?);
@@ -525,11 +554,14 @@ pub fn place_shop_order(
         .iter()
         .zip(&cmd.lines)
         .map(|((id, _), line)| {
+            let member = shopper.customer.is_some();
             let price = lines
                 .products
                 .iter()
                 .find(|p| p.id == *id)
-                .map_or(Money::zero(tenant.currency), |p| p.price);
+                .map_or(Money::zero(tenant.currency), |p| {
+                    p.shop.prices(p.price).charged(member)
+                });
             LineInput {
                 quantity: line.quantity,
                 unit_price: price,

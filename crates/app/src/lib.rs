@@ -22,10 +22,12 @@ pub mod outbox;
 pub mod outlets;
 pub mod payments;
 pub mod session;
+pub mod shop;
 pub mod shop_methods;
 pub mod staff;
 pub mod store;
 pub mod storefront;
+pub mod tiers;
 
 pub use actor::{Actor, Author};
 pub use error::{AppError, AuthFailure, FieldError};

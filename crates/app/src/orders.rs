@@ -252,8 +252,17 @@ pub(crate) fn insert_new_order(
     now: DateTime<Utc>,
 ) -> Result<OrderView, AppError> {
     let order_id = OrderId::new();
-    // Products in id order, so concurrent orders lock lots in the same order.
+    // Products in id order, so concurrent orders lock lots in the same order. Products whose
+    // stock is not counted are always in stock: nothing to allocate.
     for (product_id, quantity) in &lines.wanted {
+        let counted = lines
+            .products
+            .iter()
+            .find(|p| p.id == *product_id)
+            .is_none_or(|p| p.shop.track_inventory);
+        if !counted {
+            continue;
+        }
         allocate_fifo(
             tx,
             actor,

@@ -6,8 +6,8 @@ use kedai_identity::{
     CustomerAuthRepository, CustomerRepository, MessageLog, OutletRepository, SessionRepository,
     StaffRepository, StorefrontRepository, TenantRepository,
 };
-use kedai_inventory::{CatalogRepository, InventoryRepository};
-use kedai_loyalty::CouponRepository;
+use kedai_inventory::{CatalogRepository, InventoryRepository, ShopRepository};
+use kedai_loyalty::{CouponRepository, TierRepository};
 use kedai_orders::{CheckoutRepository, OrderRepository};
 
 use crate::audit::{AuditLogReader, AuditRepository};
@@ -23,6 +23,8 @@ pub trait UnitOfWork:
     + CustomerRepository
     + CatalogRepository
     + InventoryRepository
+    + ShopRepository
+    + TierRepository
     + OrderRepository
     + OutboxRepository
     + AuditRepository

@@ -7,7 +7,7 @@ kedai_core::text_enum! {
         Owner = "owner",
         /// Runs the account: everything.
         Admin = "admin",
-        /// Runs an outlet: catalogue, stock, orders, payments, reports.
+        /// Runs an outlet: catalogue, stock, orders, payments, reports, membership tiers.
         Manager = "manager",
         /// Sells at the counter: orders, payments, allocations; reads the catalogue.
         Cashier = "cashier",
@@ -49,6 +49,8 @@ kedai_core::text_enum! {
         CustomersRead = "customers:read",
         /// Register and change customers.
         CustomersWrite = "customers:write",
+        /// Define membership tiers (price, period, discount, benefits).
+        MembershipsWrite = "memberships:write",
         /// Read and validate coupons.
         CouponsRead = "coupons:read",
         /// Create and disable coupons.
@@ -66,8 +68,8 @@ impl Role {
     pub const fn can(self, permission: Permission) -> bool {
         use Permission::{
             CatalogRead, CatalogWrite, CouponsRead, CouponsWrite, CustomersRead, CustomersWrite,
-            InventoryAllocate, InventoryWrite, OrdersRead, OrdersWrite, PaymentsWrite, ReportsRead,
-            StaffRead,
+            InventoryAllocate, InventoryWrite, MembershipsWrite, OrdersRead, OrdersWrite,
+            PaymentsWrite, ReportsRead, StaffRead,
         };
         match self {
             Self::Owner | Self::Admin => true,
@@ -84,6 +86,7 @@ impl Role {
                     | StaffRead
                     | CustomersRead
                     | CustomersWrite
+                    | MembershipsWrite
                     | CouponsRead
                     | CouponsWrite
             ),
@@ -135,6 +138,7 @@ mod tests {
                     StaffRead,
                     CustomersRead,
                     CustomersWrite,
+                    MembershipsWrite,
                     CouponsRead,
                     CouponsWrite,
                 ],

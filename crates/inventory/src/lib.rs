@@ -7,6 +7,7 @@ pub mod ledger;
 pub mod lot;
 pub mod product;
 pub mod repository;
+pub mod shop;
 
 pub use adjust::{
     AdjustPlan, AdjustReason, Direction, LotChange, plan_lot_adjustment, plan_product_adjustment,
@@ -15,7 +16,7 @@ pub use fifo::{LotStock, Take, plan_fifo};
 pub use ledger::{Allocation, AllocationId, Movement, MovementId, MovementKind};
 pub use lot::{Lot, LotId, StockIn, StockSource};
 pub use product::{NewProduct, Product, ProductFilter, ProductStatus, ProductUpdate};
-pub use repository::{CatalogRepository, InventoryRepository};
+pub use repository::{CatalogRepository, InventoryRepository, ShopRepository, Taken};
 
 use kedai_core::ProductId;
 

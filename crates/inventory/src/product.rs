@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use kedai_core::{Money, ProductId, TenantId};
 
 use crate::InventoryError;
+use crate::shop::ShopFields;
 
 kedai_core::text_enum! {
     /// Whether a product is on sale.
@@ -42,6 +43,8 @@ pub struct Product {
     pub created_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// Storefront fields (slug, shop prices, variation parent, stock tracking).
+    pub shop: ShopFields,
 }
 
 /// A validated new product.
@@ -61,6 +64,8 @@ pub struct NewProduct {
     pub status: ProductStatus,
     /// Outlets.
     pub outlet_ids: Vec<String>,
+    /// Storefront fields, checked by [`ShopFields::apply`] before they are set here.
+    pub shop: ShopFields,
 }
 
 /// What a product list is narrowed to; empty fields do not narrow.
@@ -199,6 +204,7 @@ impl NewProduct {
             price: clean_price(price)?,
             status,
             outlet_ids: clean_outlets(outlet_ids)?,
+            shop: ShopFields::default(),
         })
     }
 }

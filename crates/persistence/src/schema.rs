@@ -47,8 +47,165 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         deleted_at -> Nullable<Timestamp>,
+        slug -> Nullable<Text>,
+        short_name -> Nullable<Text>,
+        parent_id -> Nullable<BigInt>,
+        product_type -> Text,
+        is_featured -> Bool,
+        discount_price_minor -> Nullable<BigInt>,
+        member_price_minor -> Nullable<BigInt>,
+        seo_title -> Nullable<Text>,
+        seo_description -> Nullable<Text>,
+        shipping_weight -> Nullable<Text>,
+        brand_id -> Nullable<Text>,
+        track_inventory -> Bool,
+        low_stock_threshold -> Nullable<BigInt>,
     }
 }
+
+diesel::table! {
+    product_categories (id) {
+        id -> BigInt,
+        tenant_id -> Text,
+        name -> Text,
+        slug -> Nullable<Text>,
+        description -> Nullable<Text>,
+        image_url -> Nullable<Text>,
+        parent_id -> Nullable<BigInt>,
+        is_featured -> Bool,
+        sort_order -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    product_category_links (product_id, category_id) {
+        tenant_id -> Text,
+        product_id -> BigInt,
+        category_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    brands (id) {
+        id -> Text,
+        tenant_id -> Text,
+        name -> Text,
+        slug -> Text,
+        description -> Nullable<Text>,
+        image_url -> Nullable<Text>,
+        online_enabled -> Bool,
+        sort_order -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    collections (id) {
+        id -> Text,
+        tenant_id -> Text,
+        name -> Text,
+        slug -> Text,
+        description -> Nullable<Text>,
+        image_url -> Nullable<Text>,
+        online_enabled -> Bool,
+        sort_order -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    product_collection_links (product_id, collection_id) {
+        tenant_id -> Text,
+        product_id -> BigInt,
+        collection_id -> Text,
+    }
+}
+
+diesel::table! {
+    product_images (id) {
+        id -> BigInt,
+        tenant_id -> Text,
+        product_id -> BigInt,
+        src -> Text,
+        name -> Nullable<Text>,
+        alt -> Nullable<Text>,
+        width -> Nullable<BigInt>,
+        height -> Nullable<BigInt>,
+        is_primary -> Bool,
+        position -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    product_options (id) {
+        id -> BigInt,
+        tenant_id -> Text,
+        product_id -> BigInt,
+        name -> Text,
+        position -> BigInt,
+        required -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    product_option_values (id) {
+        id -> BigInt,
+        tenant_id -> Text,
+        option_id -> BigInt,
+        value -> Text,
+        position -> BigInt,
+    }
+}
+
+diesel::table! {
+    variation_option_values (variation_id, option_value_id) {
+        tenant_id -> Text,
+        variation_id -> BigInt,
+        option_value_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    membership_tiers (id) {
+        id -> BigInt,
+        tenant_id -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        price_minor -> BigInt,
+        currency -> Text,
+        valid_period_value -> BigInt,
+        valid_period_unit -> Text,
+        discount_bp -> BigInt,
+        min_spend_minor -> BigInt,
+        benefits -> Text,
+        is_popular -> Bool,
+        sort_order -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+// The storefront catalogue's tables with each other and with products; kept apart from the
+// list below so each part of the schema can grow on its own.
+diesel::allow_tables_to_appear_in_same_query!(
+    products,
+    product_categories,
+    product_category_links,
+    brands,
+    collections,
+    product_collection_links,
+    product_images,
+    product_options,
+    product_option_values,
+    variation_option_values,
+    membership_tiers,
+);
 
 diesel::table! {
     inventory_lots (id) {

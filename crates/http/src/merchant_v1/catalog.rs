@@ -1,6 +1,6 @@
 //! The catalogue: products (003 §12).
 
-use actix_web::{HttpResponse, delete, get, post, put, web};
+use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use chrono::{DateTime, Utc};
 use kedai_app::catalog::{self, CreateProduct, ProductView, UpdateProduct};
 use kedai_identity::{OutletId, Permission};
@@ -13,6 +13,7 @@ use crate::auth::Authed;
 use crate::body::JsonBody;
 use crate::dto::{Decimal, MerchantErrorBody, Ok as Envelope, OkList, PageMeta, double_option};
 use crate::error::ApiError;
+use crate::merchant_v1::shop::with_shop_fields;
 use crate::surface::Merchant;
 use crate::{AppState, blocking};
 
@@ -21,6 +22,7 @@ pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
         .service(create_product)
         .service(get_product)
         .service(update_product)
+        .service(patch_product)
         .service(delete_product);
 }
 
@@ -51,6 +53,38 @@ pub struct ProductResponse {
     pub created_at: DateTime<Utc>,
     /// Last changed.
     pub updated_at: DateTime<Utc>,
+    /// Storefront path name.
+    pub slug: Option<String>,
+    /// Short display name.
+    pub short_name: Option<String>,
+    /// The parent product, for a variation.
+    pub parent_id: Option<i64>,
+    /// `simple`, `variable` (sold through variations) or `subscription`.
+    pub product_type: String,
+    /// Shown in featured lists.
+    pub is_featured: bool,
+    /// Discounted price in major units, below `price`.
+    pub discount_price: Option<f64>,
+    /// Members' price in major units.
+    pub member_price: Option<f64>,
+    /// Page title for search engines.
+    pub seo_title: Option<String>,
+    /// Page description for search engines.
+    pub seo_description: Option<String>,
+    /// Shipping weight as written (`0.5kg`).
+    pub shipping_weight: Option<String>,
+    /// Brand id.
+    pub brand_id: Option<String>,
+    /// Categories.
+    pub category_ids: Vec<i64>,
+    /// Collections.
+    pub collection_ids: Vec<String>,
+    /// Whether stock is counted (untracked products are always in stock).
+    pub track_inventory: bool,
+    /// At or below this many units the product is `low_stock`.
+    pub low_stock_threshold: Option<i64>,
+    /// `in_stock`, `low_stock` or `out_of_stock`.
+    pub stock_status: String,
 }
 
 impl From<ProductView> for ProductResponse {
@@ -69,10 +103,27 @@ impl From<ProductView> for ProductResponse {
             current_stock: v.current_stock,
             created_at: p.created_at,
             updated_at: p.updated_at,
+            slug: p.shop.slug.map(|s| s.to_string()),
+            short_name: p.shop.short_name,
+            parent_id: p.shop.parent_id.map(kedai_core::ProductId::get),
+            product_type: p.shop.product_type.to_string(),
+            is_featured: p.shop.is_featured,
+            discount_price: p.shop.discount_price.map(|m| m.to_f64()),
+            member_price: p.shop.member_price.map(|m| m.to_f64()),
+            seo_title: p.shop.seo_title,
+            seo_description: p.shop.seo_description,
+            shipping_weight: p.shop.shipping_weight,
+            brand_id: p.shop.brand_id.map(|b| b.to_string()),
+            category_ids: v.category_ids.iter().map(|c| c.get()).collect(),
+            collection_ids: v.collection_ids.iter().map(ToString::to_string).collect(),
+            track_inventory: p.shop.track_inventory,
+            low_stock_threshold: p.shop.low_stock_threshold,
+            stock_status: v.stock_status.to_string(),
         }
     }
 }
 
+with_shop_fields! {
 /// A new product.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateProductRequest {
@@ -96,8 +147,11 @@ pub struct CreateProductRequest {
     #[serde(default)]
     pub outlet_ids: Vec<String>,
 }
+}
 
-/// Changes to a product: absent fields stay; `null` clears sku, category or description.
+with_shop_fields! {
+/// Changes to a product: absent fields stay; `null` clears sku, category, description and the
+/// optional storefront fields.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct UpdateProductRequest {
     /// Name.
@@ -118,6 +172,7 @@ pub struct UpdateProductRequest {
     pub status: Option<String>,
     /// Outlets.
     pub outlet_ids: Option<Vec<String>>,
+}
 }
 
 /// Paging of a list.
@@ -208,7 +263,7 @@ pub async fn list_products(
         (status = 400, description = "Malformed body", body = MerchantErrorBody),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
         (status = 403, description = "Role may not change the catalogue", body = MerchantErrorBody),
-        (status = 409, description = "SKU_TAKEN", body = MerchantErrorBody),
+        (status = 409, description = "SKU_TAKEN, SLUG_TAKEN", body = MerchantErrorBody),
         (status = 422, description = "Bad fields", body = MerchantErrorBody),
     ),
     security(("bearer" = []))
@@ -220,7 +275,8 @@ pub async fn create_product(
     body: JsonBody<CreateProductRequest, Merchant>,
 ) -> Result<HttpResponse> {
     actor.require(Permission::CatalogWrite)?;
-    let req = body.0;
+    let mut req = body.0;
+    let shop = req.take_shop().into_input()?;
     let cmd = CreateProduct {
         name: req.name,
         sku: req.sku,
@@ -233,6 +289,7 @@ pub async fn create_product(
             .map(|s| ApiError::parse_field("status", s))
             .transpose()?,
         outlet_ids: req.outlet_ids,
+        shop,
     };
     let now = state.now();
     let view = blocking(&state, move |store| {
@@ -281,7 +338,7 @@ pub async fn get_product(
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
         (status = 403, description = "Role may not change the catalogue", body = MerchantErrorBody),
         (status = 404, description = "PRODUCT_NOT_FOUND", body = MerchantErrorBody),
-        (status = 409, description = "SKU_TAKEN", body = MerchantErrorBody),
+        (status = 409, description = "SKU_TAKEN, SLUG_TAKEN", body = MerchantErrorBody),
         (status = 422, description = "Bad fields", body = MerchantErrorBody),
     ),
     security(("bearer" = []))
@@ -289,13 +346,49 @@ pub async fn get_product(
 #[put("/products/{id}")]
 pub async fn update_product(
     state: web::Data<AppState>,
+    authed: Authed<Merchant>,
+    path: web::Path<String>,
+    body: JsonBody<UpdateProductRequest, Merchant>,
+) -> Result<HttpResponse> {
+    change_product(state, authed, path, body).await
+}
+
+/// Changes a product; absent fields stay as they are (the same as `PUT`).
+#[utoipa::path(
+    tag = "merchant-products",
+    params(("id" = i64, Path, description = "Product id")),
+    request_body = UpdateProductRequest,
+    responses(
+        (status = 200, body = Envelope<ProductResponse>),
+        (status = 400, description = "Malformed body", body = MerchantErrorBody),
+        (status = 401, description = "No or bad token", body = MerchantErrorBody),
+        (status = 403, description = "Role may not change the catalogue", body = MerchantErrorBody),
+        (status = 404, description = "PRODUCT_NOT_FOUND", body = MerchantErrorBody),
+        (status = 409, description = "SKU_TAKEN, SLUG_TAKEN, PRODUCT_HAS_VARIATIONS", body = MerchantErrorBody),
+        (status = 422, description = "Bad fields", body = MerchantErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[patch("/products/{id}")]
+pub async fn patch_product(
+    state: web::Data<AppState>,
+    authed: Authed<Merchant>,
+    path: web::Path<String>,
+    body: JsonBody<UpdateProductRequest, Merchant>,
+) -> Result<HttpResponse> {
+    change_product(state, authed, path, body).await
+}
+
+async fn change_product(
+    state: web::Data<AppState>,
     Authed(actor, ..): Authed<Merchant>,
     path: web::Path<String>,
     body: JsonBody<UpdateProductRequest, Merchant>,
 ) -> Result<HttpResponse> {
     actor.require(Permission::CatalogWrite)?;
     let id = product_id(&path)?;
-    let req = body.0;
+    let mut req = body.0;
+    let shop = req.take_shop().into_input()?;
     let cmd = UpdateProduct {
         name: req.name,
         sku: req.sku,
@@ -308,6 +401,7 @@ pub async fn update_product(
             .map(|s| ApiError::parse_field("status", s))
             .transpose()?,
         outlet_ids: req.outlet_ids,
+        shop,
     };
     let now = state.now();
     let view = blocking(&state, move |store| {

@@ -18,8 +18,10 @@ mod outlets;
 mod payments;
 mod profile;
 mod session;
+pub(crate) mod shop;
 mod staff;
 mod storefront;
+mod tiers;
 
 pub use audit::*;
 pub use catalog::*;
@@ -31,8 +33,10 @@ pub use outlets::*;
 pub use payments::*;
 pub use profile::*;
 pub use session::*;
+pub use shop::*;
 pub use staff::*;
 pub use storefront::*;
+pub use tiers::*;
 
 type Result<T> = std::result::Result<T, ApiError<Merchant>>;
 
@@ -41,6 +45,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.configure(session::routes)
         .configure(audit::routes)
         .configure(catalog::routes)
+        .configure(shop::routes)
+        .configure(tiers::routes)
         .configure(orders::routes)
         .configure(coupons::routes)
         .configure(payments::routes)

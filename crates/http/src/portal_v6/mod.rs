@@ -29,12 +29,16 @@ use crate::{AppState, blocking};
 mod auth;
 mod checkout;
 mod profile;
+mod shop;
 mod tenant;
+mod tiers;
 
 pub use auth::*;
 pub use checkout::*;
 pub use profile::*;
+pub use shop::*;
 pub use tenant::*;
+pub use tiers::*;
 
 /// A portal handler's result.
 pub type Result<T> = std::result::Result<T, ApiError<Portal>>;
@@ -47,6 +51,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.configure(tenant::routes)
         .configure(auth::routes)
         .configure(profile::routes)
+        .configure(shop::routes)
+        .configure(tiers::routes)
         .configure(checkout::routes);
 }
 

@@ -3,7 +3,8 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use kedai_core::{Page, ProductId, StorageError, TenantId};
-use kedai_inventory::{CatalogRepository, NewProduct, Product, ProductFilter};
+use kedai_inventory::shop::{ShopFields, Slug};
+use kedai_inventory::{CatalogRepository, NewProduct, Product, ProductFilter, Taken};
 
 use super::Tx;
 use crate::convert::{
@@ -17,7 +18,7 @@ diesel::define_sql_function! {
 }
 
 /// `%text%` for LIKE, with LIKE's own wildcards escaped.
-fn like_pattern(text: &str) -> String {
+pub(super) fn like_pattern(text: &str) -> String {
     let escaped = text
         .replace('\\', "\\\\")
         .replace('%', "\\%")
@@ -26,7 +27,7 @@ fn like_pattern(text: &str) -> String {
 }
 
 #[derive(Queryable)]
-struct ProductRow {
+pub(super) struct ProductRow {
     id: i64,
     tenant_id: String,
     name: String,
@@ -41,6 +42,19 @@ struct ProductRow {
     updated_at: NaiveDateTime,
     #[expect(dead_code, reason = "archived rows are filtered out by query")]
     deleted_at: Option<NaiveDateTime>,
+    slug: Option<String>,
+    short_name: Option<String>,
+    parent_id: Option<i64>,
+    product_type: String,
+    is_featured: bool,
+    discount_price_minor: Option<i64>,
+    member_price_minor: Option<i64>,
+    seo_title: Option<String>,
+    seo_description: Option<String>,
+    shipping_weight: Option<String>,
+    brand_id: Option<String>,
+    track_inventory: bool,
+    low_stock_threshold: Option<i64>,
 }
 
 #[derive(Insertable)]
@@ -57,6 +71,19 @@ struct NewProductRow<'a> {
     outlet_ids: String,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    slug: Option<&'a str>,
+    short_name: Option<&'a str>,
+    parent_id: Option<i64>,
+    product_type: &'a str,
+    is_featured: bool,
+    discount_price_minor: Option<i64>,
+    member_price_minor: Option<i64>,
+    seo_title: Option<&'a str>,
+    seo_description: Option<&'a str>,
+    shipping_weight: Option<&'a str>,
+    brand_id: Option<String>,
+    track_inventory: bool,
+    low_stock_threshold: Option<i64>,
 }
 
 impl TryFrom<ProductRow> for Product {
@@ -76,7 +103,44 @@ impl TryFrom<ProductRow> for Product {
             outlet_ids: serde_json::from_str(&r.outlet_ids).map_err(|_| corrupt("outlet_ids"))?,
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
+            shop: ShopFields {
+                slug: r
+                    .slug
+                    .as_deref()
+                    .map(|s| Slug::parse(s).map_err(|_| corrupt(format!("slug `{s}`"))))
+                    .transpose()?,
+                short_name: r.short_name,
+                parent_id: r.parent_id.map(product_id).transpose()?,
+                product_type: parse("product type", &r.product_type)?,
+                is_featured: r.is_featured,
+                discount_price: r.discount_price_minor.map(|m| money(m, c)),
+                member_price: r.member_price_minor.map(|m| money(m, c)),
+                seo_title: r.seo_title,
+                seo_description: r.seo_description,
+                shipping_weight: r.shipping_weight,
+                brand_id: r
+                    .brand_id
+                    .as_deref()
+                    .map(|b| parse("brand id", b))
+                    .transpose()?,
+                track_inventory: r.track_inventory,
+                low_stock_threshold: r.low_stock_threshold,
+            },
         })
+    }
+}
+
+/// Which unique index a violation hit: PostgreSQL names the index (`products_tenant_slug`),
+/// SQLite the columns (`products.tenant_id, products.slug`).
+fn taken(e: &diesel::result::Error) -> Taken {
+    match e {
+        diesel::result::Error::DatabaseError(_, info)
+            if info.message().contains("slug")
+                || info.constraint_name().is_some_and(|c| c.contains("slug")) =>
+        {
+            Taken::Slug
+        }
+        _ => Taken::Sku,
     }
 }
 
@@ -90,7 +154,7 @@ impl CatalogRepository for Tx<'_> {
         tenant: TenantId,
         p: &NewProduct,
         now: DateTime<Utc>,
-    ) -> Result<Result<ProductId, ()>, StorageError> {
+    ) -> Result<Result<ProductId, Taken>, StorageError> {
         let inserted = diesel::insert_into(products::table)
             .values(NewProductRow {
                 tenant_id: tenant.to_string(),
@@ -104,12 +168,25 @@ impl CatalogRepository for Tx<'_> {
                 outlet_ids: outlets_json(&p.outlet_ids),
                 created_at: ts(now),
                 updated_at: ts(now),
+                slug: p.shop.slug.as_ref().map(Slug::as_str),
+                short_name: p.shop.short_name.as_deref(),
+                parent_id: p.shop.parent_id.map(ProductId::get),
+                product_type: p.shop.product_type.as_str(),
+                is_featured: p.shop.is_featured,
+                discount_price_minor: p.shop.discount_price.map(|m| m.minor()),
+                member_price_minor: p.shop.member_price.map(|m| m.minor()),
+                seo_title: p.shop.seo_title.as_deref(),
+                seo_description: p.shop.seo_description.as_deref(),
+                shipping_weight: p.shop.shipping_weight.as_deref(),
+                brand_id: p.shop.brand_id.map(|b| b.to_string()),
+                track_inventory: p.shop.track_inventory,
+                low_stock_threshold: p.shop.low_stock_threshold,
             })
             .returning(products::id)
             .get_result::<i64>(self.conn);
         match inserted {
             Ok(id) => product_id(id).map(Ok),
-            Err(e) if is_unique_violation(&e) => Ok(Err(())),
+            Err(e) if is_unique_violation(&e) => Ok(Err(taken(&e))),
             Err(e) => Err(storage_error(e)),
         }
     }
@@ -147,7 +224,7 @@ impl CatalogRepository for Tx<'_> {
             .collect()
     }
 
-    fn update_product(&mut self, p: &Product) -> Result<Result<(), ()>, StorageError> {
+    fn update_product(&mut self, p: &Product) -> Result<Result<(), Taken>, StorageError> {
         let updated = diesel::update(
             products::table
                 .filter(products::tenant_id.eq(p.tenant_id.to_string()))
@@ -162,11 +239,23 @@ impl CatalogRepository for Tx<'_> {
             products::status.eq(p.status.as_str()),
             products::outlet_ids.eq(outlets_json(&p.outlet_ids)),
             products::updated_at.eq(ts(p.updated_at)),
+            products::slug.eq(p.shop.slug.as_ref().map(Slug::as_str)),
+            products::short_name.eq(p.shop.short_name.as_deref()),
+            products::product_type.eq(p.shop.product_type.as_str()),
+            products::is_featured.eq(p.shop.is_featured),
+            products::discount_price_minor.eq(p.shop.discount_price.map(|m| m.minor())),
+            products::member_price_minor.eq(p.shop.member_price.map(|m| m.minor())),
+            products::seo_title.eq(p.shop.seo_title.as_deref()),
+            products::seo_description.eq(p.shop.seo_description.as_deref()),
+            products::shipping_weight.eq(p.shop.shipping_weight.as_deref()),
+            products::brand_id.eq(p.shop.brand_id.map(|b| b.to_string())),
+            products::track_inventory.eq(p.shop.track_inventory),
+            products::low_stock_threshold.eq(p.shop.low_stock_threshold),
         ))
         .execute(self.conn);
         match updated {
             Ok(_) => Ok(Ok(())),
-            Err(e) if is_unique_violation(&e) => Ok(Err(())),
+            Err(e) if is_unique_violation(&e) => Ok(Err(taken(&e))),
             Err(e) => Err(storage_error(e)),
         }
     }

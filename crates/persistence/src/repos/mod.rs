@@ -14,6 +14,8 @@ mod outlets;
 mod payments;
 mod portal;
 mod session;
+mod shop;
+mod tiers;
 
 use crate::db::DbConnection;
 
