@@ -25,5 +25,7 @@ mod portal_contract;
 mod portal_tenant;
 mod races;
 mod shop_catalog;
+mod shop_checkout;
+mod shop_checkout_customers;
 mod shop_merchant;
 mod system;

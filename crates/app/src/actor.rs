@@ -35,3 +35,40 @@ impl Actor {
         Some(self.staff.to_string())
     }
 }
+
+/// Whom a change is recorded against in ledgers and history: a staff member, or nobody in
+/// particular when a customer or guest acts on the storefront (their order carries their
+/// customer id instead).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Author {
+    /// The tenant every read and write is confined to.
+    pub tenant: TenantId,
+    /// The staff member, when one acts.
+    pub staff: Option<StaffId>,
+}
+
+impl Author {
+    /// The storefront of `tenant`: no staff member.
+    #[must_use]
+    pub const fn storefront(tenant: TenantId) -> Self {
+        Self {
+            tenant,
+            staff: None,
+        }
+    }
+
+    /// The staff id as recorded in ledgers and history, if a staff member acts.
+    #[must_use]
+    pub fn id_string(&self) -> Option<String> {
+        self.staff.map(|s| s.to_string())
+    }
+}
+
+impl From<&Actor> for Author {
+    fn from(actor: &Actor) -> Self {
+        Self {
+            tenant: actor.tenant,
+            staff: Some(actor.staff),
+        }
+    }
+}

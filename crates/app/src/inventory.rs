@@ -10,7 +10,7 @@ use kedai_inventory::{
 };
 
 use crate::catalog::{require_product, stock_of};
-use crate::{Actor, AppError, UnitOfWork};
+use crate::{Actor, AppError, Author, UnitOfWork};
 
 /// A stock-in request.
 #[derive(Debug, Clone)]
@@ -300,7 +300,7 @@ const MAX_FIFO_READS: u32 = 8;
 /// [`AppError::InsufficientStock`] when short (nothing taken), [`AppError::Storage`].
 pub(crate) fn allocate_fifo(
     tx: &mut dyn UnitOfWork,
-    actor: &Actor,
+    actor: Author,
     product_id: ProductId,
     quantity: i64,
     source: &str,
@@ -378,7 +378,7 @@ pub(crate) fn allocate_fifo(
 /// [`AppError::Storage`].
 pub(crate) fn release(
     tx: &mut dyn UnitOfWork,
-    actor: &Actor,
+    actor: Author,
     reference: &str,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
@@ -428,6 +428,14 @@ pub fn allocate(
         return Err(AppError::invalid("ref_id", "must be 1 to 128 characters"));
     }
     let product = require_product(tx, actor, cmd.product_id)?;
-    allocate_fifo(tx, actor, product.id, cmd.quantity, &source, reference, now)?;
+    allocate_fifo(
+        tx,
+        actor.into(),
+        product.id,
+        cmd.quantity,
+        &source,
+        reference,
+        now,
+    )?;
     stock_of(tx, &product)
 }

@@ -5,6 +5,7 @@
 pub mod actor;
 pub mod audit;
 pub mod catalog;
+pub mod checkout;
 pub mod coupons;
 pub mod customer_auth;
 pub mod customers;
@@ -22,12 +23,13 @@ pub mod outlets;
 pub mod payments;
 pub mod session;
 pub mod shop;
+pub mod shop_methods;
 pub mod staff;
 pub mod store;
 pub mod storefront;
 pub mod tiers;
 
-pub use actor::Actor;
+pub use actor::{Actor, Author};
 pub use error::{AppError, AuthFailure, FieldError};
 pub use outbox::{OutboxEvent, OutboxRepository};
 pub use store::{Store, UnitOfWork};

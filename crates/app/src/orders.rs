@@ -15,7 +15,7 @@ use serde_json::json;
 
 use crate::identity::tenant;
 use crate::inventory::{allocate_fifo, release};
-use crate::{Actor, Amount, AppError, AuthFailure, OutboxEvent, UnitOfWork};
+use crate::{Actor, Amount, AppError, AuthFailure, Author, OutboxEvent, UnitOfWork};
 
 /// One requested line.
 #[derive(Debug, Clone)]
@@ -175,17 +175,24 @@ pub fn create_order(
         .iter()
         .map(|i| (i.product_id, i.quantity))
         .collect();
-    let products = on_sale_products(tx, actor, &products)?;
+    let products = on_sale_products(tx, actor.tenant, &products)?;
     insert_new_order(
-        tx, actor, &tenant, &cmd.order, &products, &priced, None, now,
+        tx,
+        actor.into(),
+        &tenant,
+        &cmd.order,
+        &products,
+        &priced,
+        None,
+        now,
     )
 }
 
 /// Products of the requested lines, each checked to exist and be on sale, with the units
 /// wanted of each (summed over lines).
-fn on_sale_products(
+pub(crate) fn on_sale_products(
     tx: &mut dyn UnitOfWork,
-    actor: &Actor,
+    tenant: TenantId,
     lines: &[(ProductId, i64)],
 ) -> Result<Lines, AppError> {
     let mut wanted: BTreeMap<ProductId, i64> = BTreeMap::new();
@@ -196,7 +203,7 @@ fn on_sale_products(
             .ok_or_else(|| AppError::invalid("items", "quantity out of range"))?;
     }
     let ids: Vec<ProductId> = wanted.keys().copied().collect();
-    let products = tx.find_products(actor.tenant, &ids)?;
+    let products = tx.find_products(tenant, &ids)?;
     for id in &ids {
         match products.iter().find(|p| p.id == *id) {
             None => return Err(AppError::not_found("product", id)),
@@ -211,19 +218,22 @@ fn on_sale_products(
     }
     Ok(Lines {
         order: lines.iter().map(|(p, _)| *p).collect(),
+        parents: vec![None; lines.len()],
         wanted,
         products,
     })
 }
 
 /// The products of an order being made.
-struct Lines {
+pub(crate) struct Lines {
     /// Product of each line, in request order.
     order: Vec<ProductId>,
+    /// The product each line's variation belongs to, when a variation is sold.
+    pub(crate) parents: Vec<Option<ProductId>>,
     /// Units wanted per product.
     wanted: BTreeMap<ProductId, i64>,
     /// The products, each on sale.
-    products: Vec<kedai_inventory::Product>,
+    pub(crate) products: Vec<kedai_inventory::Product>,
 }
 
 /// Allocates stock, numbers and stores a priced order with its items, history and event.
@@ -231,9 +241,9 @@ struct Lines {
     clippy::too_many_arguments,
     reason = "one internal step of two use cases"
 )]
-fn insert_new_order(
+pub(crate) fn insert_new_order(
     tx: &mut dyn UnitOfWork,
-    actor: &Actor,
+    actor: Author,
     tenant: &Tenant,
     new: &NewOrder,
     lines: &Lines,
@@ -242,8 +252,17 @@ fn insert_new_order(
     now: DateTime<Utc>,
 ) -> Result<OrderView, AppError> {
     let order_id = OrderId::new();
-    // Products in id order, so concurrent orders lock lots in the same order.
+    // Products in id order, so concurrent orders lock lots in the same order. Products whose
+    // stock is not counted are always in stock: nothing to allocate.
     for (product_id, quantity) in &lines.wanted {
+        let counted = lines
+            .products
+            .iter()
+            .find(|p| p.id == *product_id)
+            .is_none_or(|p| p.shop.track_inventory);
+        if !counted {
+            continue;
+        }
         allocate_fifo(
             tx,
             actor,
@@ -283,13 +302,15 @@ fn insert_new_order(
     let items: Vec<OrderItem> = lines
         .order
         .iter()
+        .zip(&lines.parents)
         .zip(&priced.lines)
-        .map(|(product_id, line)| {
+        .map(|((product_id, parent), line)| {
             let product = lines.products.iter().find(|p| p.id == *product_id);
             OrderItem {
                 id: OrderItemId::new(),
                 order_id,
                 product_id: *product_id,
+                parent_product_id: *parent,
                 product_name: product.map(|p| p.name.clone()).unwrap_or_default(),
                 product_sku: product.and_then(|p| p.sku.clone()),
                 quantity: line.quantity,
@@ -392,7 +413,7 @@ pub fn get_order(
 /// stock when it is cancelled and writing the outbox event.
 fn apply_transition(
     tx: &mut dyn UnitOfWork,
-    actor: &Actor,
+    actor: Author,
     order: &mut Order,
     to: OrderStatus,
     tracking_number: Option<&str>,
@@ -467,7 +488,7 @@ pub fn change_status(
     let mut order = require_order(tx, actor, id)?;
     apply_transition(
         tx,
-        actor,
+        actor.into(),
         &mut order,
         to,
         tracking_number,
@@ -495,7 +516,33 @@ pub fn record_payment(
     if method.is_empty() || method.len() > 64 {
         return Err(AppError::invalid("method", "must be 1 to 64 characters"));
     }
-    let mut order = require_order(tx, actor, cmd.order_id)?;
+    let order = require_order(tx, actor, cmd.order_id)?;
+    let (result, extra) = apply_payment(tx, actor.into(), order, cmd, method, now)?;
+    if cmd.status == PaymentStatus::Refunded {
+        crate::audit::record(
+            tx,
+            actor,
+            now,
+            "payment.refunded",
+            "order",
+            Some(result.payment.order_id.to_string()),
+            extra,
+        )?;
+    }
+    Ok(result)
+}
+
+/// Records a payment on a loaded order and applies its effect: the payment row, each status
+/// step with its history, and the `payment.*` event. Returns the result and the event's
+/// payment details.
+pub(crate) fn apply_payment(
+    tx: &mut dyn UnitOfWork,
+    actor: Author,
+    mut order: Order,
+    cmd: &PaymentCommand,
+    method: &str,
+    now: DateTime<Utc>,
+) -> Result<(PaymentResult, serde_json::Value), AppError> {
     let amount = cmd.amount.to_money(order.currency, "amount")?;
     let payments = tx.payments(actor.tenant, order.id)?;
     let plan = plan_payment(
@@ -537,22 +584,14 @@ pub fn record_payment(
     if let (Some(intent), Some(map)) = (&cmd.payment_intent_id, extra.as_object_mut()) {
         map.insert("payment_intent_id".into(), json!(intent));
     }
-    if cmd.status == PaymentStatus::Refunded {
-        crate::audit::record(
-            tx,
-            actor,
-            now,
-            "payment.refunded",
-            "order",
-            Some(order.id.to_string()),
-            extra.clone(),
-        )?;
-    }
-    tx.append_event(&event(actor.tenant, event_type, &order, now, extra))?;
-    Ok(PaymentResult {
-        payment,
-        order_status: order.status,
-    })
+    tx.append_event(&event(actor.tenant, event_type, &order, now, extra.clone()))?;
+    Ok((
+        PaymentResult {
+            payment,
+            order_status: order.status,
+        },
+        extra,
+    ))
 }
 
 /// Who asks for an order summary.
@@ -727,7 +766,7 @@ pub fn place_order(
         .iter()
         .map(|l| (l.product_id, l.quantity))
         .collect();
-    let lines = on_sale_products(tx, actor, &wanted)?;
+    let lines = on_sale_products(tx, actor.tenant, &wanted)?;
     let mut inputs = Vec::with_capacity(cmd.items.len());
     let mut mismatches = Vec::new();
     for (i, line) in cmd.items.iter().enumerate() {
@@ -794,7 +833,16 @@ pub fn place_order(
         code: a.code.clone(),
         discount: a.discount,
     });
-    let mut view = insert_new_order(tx, actor, &tenant, &new, &lines, &priced, coupon, now)?;
+    let mut view = insert_new_order(
+        tx,
+        actor.into(),
+        &tenant,
+        &new,
+        &lines,
+        &priced,
+        coupon,
+        now,
+    )?;
     view.customer = customer;
     if let Some(applied) = &applied {
         crate::coupons::redeem(

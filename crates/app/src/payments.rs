@@ -13,8 +13,8 @@ use kedai_orders::{Order, OrderId, OrderStatus, PaymentId, PaymentStatus};
 use serde_json::json;
 
 use crate::identity::tenant;
-use crate::orders::{PaymentCommand, record_payment};
-use crate::{Actor, Amount, AppError, FieldError, OutboxEvent, UnitOfWork};
+use crate::orders::{PaymentCommand, apply_payment};
+use crate::{Actor, Amount, AppError, Author, FieldError, OutboxEvent, UnitOfWork};
 
 uuid_id!(
     /// A payment intent.
@@ -530,29 +530,42 @@ pub fn create_intent(
             ),
         ));
     }
-    // One live checkout per order: a new intent supersedes any still awaiting the customer.
-    tx.cancel_open_intents(actor.tenant, order.id, now)?;
+    open_for_order(tx, actor.into(), gateway, &order, method, now)
+}
+
+/// Opens an intent for the whole total of an order awaiting payment, and its checkout at the
+/// gateway. One live checkout per order: the new intent supersedes any still awaiting the
+/// customer.
+pub(crate) fn open_for_order(
+    tx: &mut dyn UnitOfWork,
+    author: Author,
+    gateway: &dyn PaymentGateway,
+    order: &Order,
+    method: &str,
+    now: DateTime<Utc>,
+) -> Result<OpenedIntent, AppError> {
+    tx.cancel_open_intents(author.tenant, order.id, now)?;
     let session = gateway.open(
         tx,
         &CheckoutRequest {
-            tenant: actor.tenant,
-            amount,
+            tenant: author.tenant,
+            amount: order.total_amount,
             description: order.order_number.to_string(),
             now,
         },
     )?;
     let intent = PaymentIntent {
         id: PaymentIntentId::new(),
-        tenant_id: actor.tenant,
+        tenant_id: author.tenant,
         order_id: order.id,
         method: method.to_owned(),
-        amount,
+        amount: order.total_amount,
         status: IntentStatus::RequiresAction,
         gateway: gateway.name().to_owned(),
         gateway_session: session.session_id,
         gateway_reference: None,
         payment_id: None,
-        created_by: actor.id_string(),
+        created_by: author.id_string(),
         created_at: now,
         updated_at: now,
         completed_at: None,
@@ -617,6 +630,32 @@ pub fn verify_intent(
     if crate::orders::require_order(tx, actor, intent.order_id).is_err() {
         return Err(AppError::not_found("payment intent", id));
     }
+    settle(tx, actor.into(), gateway, intent, gateway_reference, now)?.ok_or_else(|| {
+        AppError::conflict(
+            "PAYMENT_PENDING",
+            "the customer has not completed the payment yet",
+        )
+    })
+}
+
+/// Applies what the gateway says about an intent: an approval records the payment on the
+/// order (which becomes paid) in this transaction, a decline fails the intent, and a decided
+/// intent answers its decision again without recording anything. `None` while the customer has
+/// not decided.
+///
+/// # Errors
+/// [`AppError::Conflict`] `PAYMENT_NOT_ALLOWED` for a cancelled intent or an order that no
+/// longer awaits payment; `PAYMENT_FAILED` (422) when `gateway_reference` does not match the
+/// gateway's; [`AppError::Storage`].
+pub(crate) fn settle(
+    tx: &mut dyn UnitOfWork,
+    author: Author,
+    gateway: &dyn PaymentGateway,
+    intent: PaymentIntent,
+    gateway_reference: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Option<Verified>, AppError> {
+    let id = intent.id;
     let claimed = gateway_reference.map(str::trim).filter(|r| !r.is_empty());
     let check_reference = |actual: Option<&str>| match (claimed, actual) {
         (Some(c), Some(a)) if c != a => Err(payment_failed(
@@ -632,11 +671,11 @@ pub fn verify_intent(
             let payment_id = intent.payment_id.ok_or_else(|| {
                 AppError::Storage(StorageError::other("succeeded intent without a payment"))
             })?;
-            return Ok(Verified::Succeeded {
+            return Ok(Some(Verified::Succeeded {
                 intent,
                 order_status,
                 payment_id,
-            });
+            }));
         }
         IntentStatus::Cancelled => {
             return Err(AppError::conflict(
@@ -646,25 +685,22 @@ pub fn verify_intent(
             ));
         }
         IntentStatus::Failed => {
-            return Ok(Verified::Declined {
+            return Ok(Some(Verified::Declined {
                 reason: format!("the payment {}", intent.status),
                 intent,
-            });
+            }));
         }
         IntentStatus::RequiresAction => {}
     }
-    match gateway.status(tx, actor.tenant, &intent.gateway_session)? {
-        GatewayOutcome::Pending => Err(AppError::conflict(
-            "PAYMENT_PENDING",
-            "the customer has not completed the payment yet",
-        )),
+    match gateway.status(tx, author.tenant, &intent.gateway_session)? {
+        GatewayOutcome::Pending => Ok(None),
         GatewayOutcome::Declined { reason } => {
-            if !tx.complete_intent(actor.tenant, id, IntentStatus::Failed, None, now)? {
+            if !tx.complete_intent(author.tenant, id, IntentStatus::Failed, None, now)? {
                 return Err(AppError::lost_race("payment intent decided concurrently"));
             }
             let order = order_of(tx, &intent)?;
             tx.append_event(&OutboxEvent {
-                tenant_id: actor.tenant,
+                tenant_id: author.tenant,
                 event_type: "payment.failed",
                 aggregate_id: order.id.to_string(),
                 payload: json!({
@@ -678,7 +714,7 @@ pub fn verify_intent(
                 }),
                 created_at: now,
             })?;
-            Ok(Verified::Declined {
+            Ok(Some(Verified::Declined {
                 intent: PaymentIntent {
                     status: IntentStatus::Failed,
                     updated_at: now,
@@ -686,14 +722,14 @@ pub fn verify_intent(
                     ..intent
                 },
                 reason,
-            })
+            }))
         }
         GatewayOutcome::Approved { reference } => {
             check_reference(Some(&reference))?;
             // Claim the intent first: concurrent verifications queue on this guarded update
             // and the losers start over, finding it succeeded.
             if !tx.complete_intent(
-                actor.tenant,
+                author.tenant,
                 id,
                 IntentStatus::Succeeded,
                 Some(&reference),
@@ -705,9 +741,11 @@ pub fn verify_intent(
             // it to paid with history, the payment row and `payment.success`; for an order
             // cancelled meanwhile it fails and the whole transaction, claim included, is
             // rolled back.
-            let paid = record_payment(
+            let order = order_of(tx, &intent)?;
+            let (paid, _) = apply_payment(
                 tx,
-                actor,
+                author,
+                order,
                 &PaymentCommand {
                     order_id: intent.order_id,
                     method: intent.method.clone(),
@@ -715,10 +753,11 @@ pub fn verify_intent(
                     status: PaymentStatus::Completed,
                     payment_intent_id: Some(id.to_string()),
                 },
+                &intent.method,
                 now,
             )?;
-            tx.attach_intent_payment(actor.tenant, id, paid.payment.id)?;
-            Ok(Verified::Succeeded {
+            tx.attach_intent_payment(author.tenant, id, paid.payment.id)?;
+            Ok(Some(Verified::Succeeded {
                 intent: PaymentIntent {
                     status: IntentStatus::Succeeded,
                     gateway_reference: Some(reference),
@@ -729,7 +768,7 @@ pub fn verify_intent(
                 },
                 order_status: paid.order_status,
                 payment_id: paid.payment.id,
-            })
+            }))
         }
     }
 }

@@ -8,7 +8,7 @@ use kedai_identity::{
 };
 use kedai_inventory::{CatalogRepository, InventoryRepository, ShopRepository};
 use kedai_loyalty::{CouponRepository, TierRepository};
-use kedai_orders::OrderRepository;
+use kedai_orders::{CheckoutRepository, OrderRepository};
 
 use crate::audit::{AuditLogReader, AuditRepository};
 use crate::idempotency::IdempotencyRepository;
@@ -34,6 +34,7 @@ pub trait UnitOfWork:
     + AuditLogReader
     + SessionRepository
     + IdempotencyRepository
+    + CheckoutRepository
     + StorefrontRepository
     + CustomerAuthRepository
     + MessageLog

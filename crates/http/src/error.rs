@@ -188,6 +188,8 @@ fn not_found_code(entity: &str) -> &'static str {
         "option" => "OPTION_NOT_FOUND",
         "membership tier" => "TIER_NOT_FOUND",
         "payment intent" => "PAYMENT_INTENT_NOT_FOUND",
+        "shipping method" => "SHIPPING_METHOD_NOT_FOUND",
+        "payment method" => "PAYMENT_METHOD_NOT_FOUND",
         "company" => "COMPANY_NOT_FOUND",
         "storefront domain" => "DOMAIN_NOT_FOUND",
         "member" => "MEMBER_NOT_FOUND",

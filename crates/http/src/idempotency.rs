@@ -1,7 +1,8 @@
 //! `Idempotency-Key` on creating requests (DESIGN "Security"): the first request with a key runs
 //! and its response (status and body, when below 500) is kept for 24 hours; the same request
 //! again with the same key gets that response back with `Idempotent-Replayed: true`. Keys are
-//! private to one staff member of one tenant. A different request with a used key is 409
+//! private to one staff member of one tenant, or on the customer portal to one signed-in
+//! customer, or to the guests of one shop. A different request with a used key is 409
 //! `IDEMPOTENCY_KEY_REUSED`; the same request while the first still runs is 409
 //! `IDEMPOTENCY_KEY_IN_USE`. Requests without a valid token pass through untouched (the handler
 //! answers 401), as do requests without the header.
@@ -22,7 +23,7 @@ use crate::error::{ApiError, Failure};
 use crate::surface::Merchant;
 
 /// The creating routes that honour `Idempotency-Key` (all `POST`).
-pub const PATHS: [&str; 7] = [
+pub const PATHS: [&str; 9] = [
     "/v1/orders",
     "/v1/payments/intents",
     "/v1/payments/verify",
@@ -30,6 +31,8 @@ pub const PATHS: [&str; 7] = [
     "/functions/v1/order-create",
     "/functions/v1/allocate-inventory",
     "/functions/v1/mock-payment",
+    "/v6/customer-portal/shop/orders",
+    "/v6/customer-portal/payment-intents",
 ];
 
 /// The response header marking a replay.
@@ -83,8 +86,15 @@ pub(crate) async fn replay(
             .map(ServiceResponse::map_into_boxed_body);
     };
     let path = req.path().to_owned();
-    // Without a valid token and live session the handler answers 401, before anything else.
-    let Some(verified) = resolved(req.request()) else {
+    // Staff keys are private to the staff member; storefront keys to the signed-in customer,
+    // or to the shop's guests together. Without a valid staff token and live session the
+    // handler answers 401, and without a known shop 400 or 404, before anything else.
+    let owner = if path.starts_with("/v6/") {
+        crate::portal_v6::idempotency_owner(req.request()).await
+    } else {
+        resolved(req.request()).map(|v| (v.actor.tenant, v.actor.staff.to_string()))
+    };
+    let Some((tenant, principal)) = owner else {
         return next
             .call(req)
             .await
@@ -130,8 +140,8 @@ pub(crate) async fn replay(
     }
 
     let scope = KeyScope {
-        tenant: verified.actor.tenant,
-        principal: verified.actor.staff.to_string(),
+        tenant,
+        principal,
         key,
     };
     let method = req.method().as_str().to_owned();
@@ -246,8 +256,9 @@ pub(crate) fn document(doc: &mut utoipa::openapi::OpenApi) {
             .required(Required::False)
             .description(Some(
                 "1 to 255 characters. The first response to a request with this key (per staff \
-                 member) is kept for 24 hours and replayed, with `Idempotent-Replayed: true`, \
-                 for the same request again.",
+                 member; on the customer portal per signed-in customer, or per shop for guests) \
+                 is kept for 24 hours and replayed, with `Idempotent-Replayed: true`, for the \
+                 same request again.",
             ))
             .schema(Some(
                 ObjectBuilder::new()

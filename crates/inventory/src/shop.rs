@@ -237,6 +237,20 @@ pub struct PriceDisplay {
     pub on_sale: bool,
 }
 
+impl PriceDisplay {
+    /// The unit price a checkout charges, what the storefront shows (`memberPrice ??
+    /// discountPrice ?? price`): the sale price while on sale, else the list price; for a
+    /// signed-in customer the members' price when it is lower still.
+    #[must_use]
+    pub fn charged(&self, member: bool) -> Money {
+        let shown = self.sale_price.unwrap_or(self.price);
+        match self.member_price {
+            Some(m) if member && m.minor() < shown.minor() => m,
+            _ => shown,
+        }
+    }
+}
+
 /// The prices to show: a discount counts only while it is below the list price.
 #[must_use]
 pub fn price_display(price: Money, discount: Option<Money>, member: Option<Money>) -> PriceDisplay {
@@ -942,6 +956,34 @@ mod tests {
     use super::*;
     use kedai_core::Currency;
     use proptest::prelude::*;
+
+    #[test]
+    fn checkout_charges_the_price_the_storefront_shows() {
+        let m = |minor: i64| {
+            Money::from_minor(
+                minor,
+                kedai_core::Currency::from_code("MYR").unwrap_or_else(|e| panic!("{e}")),
+            )
+        };
+        for (discount, member, signed_in, want) in [
+            (None, None, false, 1000),
+            (None, None, true, 1000),
+            (Some(800), None, false, 800),
+            (Some(1200), None, false, 1000),
+            (None, Some(900), false, 1000),
+            (None, Some(900), true, 900),
+            (Some(800), Some(900), true, 800),
+            (Some(800), Some(700), true, 700),
+            (Some(800), Some(700), false, 800),
+        ] {
+            let shown = price_display(m(1000), discount.map(m), member.map(m));
+            assert_eq!(
+                shown.charged(signed_in),
+                m(want),
+                "{discount:?} {member:?} {signed_in}"
+            );
+        }
+    }
 
     fn myr(minor: i64) -> Money {
         Money::from_minor(

@@ -9,6 +9,7 @@ pub mod payment;
 pub mod pricing;
 pub mod query;
 pub mod repository;
+pub mod shop;
 pub mod status;
 pub mod summary;
 
@@ -26,6 +27,10 @@ pub use query::{
     local_date_range,
 };
 pub use repository::{OrderRepository, has_unrefunded_payment, open_statuses};
+pub use shop::{
+    Channel, CheckoutRepository, PaymentMethodKind, ShippingMethod, ShippingMethodId,
+    ShopOrderInfo, ShopPaymentMethod, ShopPaymentMethodId,
+};
 pub use status::{OrderStatus, OrderType, Transition, check_transition};
 pub use summary::{
     DaySummary, OrderFact, Period, PeriodSummary, day_starts, earliest_start, summarize,

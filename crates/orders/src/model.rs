@@ -142,8 +142,10 @@ pub struct OrderItem {
     pub id: OrderItemId,
     /// The order.
     pub order_id: OrderId,
-    /// The product.
+    /// The product sold (a variation, when one was chosen).
     pub product_id: ProductId,
+    /// The product the sold variation belongs to, when a variation was sold.
+    pub parent_product_id: Option<ProductId>,
     /// Product name when sold.
     pub product_name: String,
     /// Product SKU when sold.

@@ -307,6 +307,16 @@ impl Generator {
                     V::Null,
                     V::At(joined),
                     V::At(joined),
+                    // Portal profile: member number, last name, gender, address, district,
+                    // consents, sign-up campaign.
+                    V::Null,
+                    V::Null,
+                    V::Null,
+                    V::Null,
+                    V::Null,
+                    V::I(0),
+                    V::I(0),
+                    V::Null,
                 ],
             );
             self.customers.push(shopper);
@@ -427,6 +437,7 @@ impl Generator {
                     V::I(item.price),
                     V::I(line_total),
                     V::At(ts(created)),
+                    V::Null,
                 ],
             );
             self.report.items += 1;
@@ -648,6 +659,13 @@ impl Generator {
                 V::Null,
                 V::Null,
                 V::I(0),
+                // Placed by staff: channel, shop methods, return URLs, locale.
+                V::T("merchant"),
+                V::Null,
+                V::Null,
+                V::Null,
+                V::Null,
+                V::Null,
             ],
         );
         self.report.orders += 1;
@@ -951,7 +969,8 @@ impl Table {
         match self {
             Self::Customers => {
                 "id, tenant_id, name, phone, email, birth_date, source, membership_tier, \
-                 outlet_id, created_at, updated_at"
+                 outlet_id, created_at, updated_at, member_no, last_name, gender, address, \
+                 district, agree_promotion, agree_terms, utm_data"
             }
             Self::Lots => {
                 "id, tenant_id, product_id, quantity, remaining, source, note, received_at, \
@@ -965,11 +984,13 @@ impl Table {
                  shipping_method, shipping_address, payment_method, notes, \
                  special_instructions, created_by, created_at, updated_at, confirmed_at, \
                  paid_at, processing_at, shipped_at, delivered_at, completed_at, \
-                 cancelled_at, refunded_at, coupon_id, coupon_code, coupon_discount_minor"
+                 cancelled_at, refunded_at, coupon_id, coupon_code, coupon_discount_minor, \
+                 channel, shipping_method_id, payment_method_id, success_url, cancel_url, \
+                 language"
             }
             Self::OrderItems => {
                 "id, tenant_id, order_id, position, product_id, product_name, product_sku, \
-                 quantity, unit_price_minor, total_price_minor, created_at"
+                 quantity, unit_price_minor, total_price_minor, created_at, parent_product_id"
             }
             Self::Allocations => {
                 "id, tenant_id, product_id, lot_id, quantity, source, reference, created_at, \

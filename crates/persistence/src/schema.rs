@@ -301,6 +301,12 @@ diesel::table! {
         coupon_id -> Nullable<Text>,
         coupon_code -> Nullable<Text>,
         coupon_discount_minor -> BigInt,
+        channel -> Text,
+        shipping_method_id -> Nullable<BigInt>,
+        payment_method_id -> Nullable<Text>,
+        success_url -> Nullable<Text>,
+        cancel_url -> Nullable<Text>,
+        language -> Nullable<Text>,
     }
 }
 
@@ -317,6 +323,7 @@ diesel::table! {
         unit_price_minor -> BigInt,
         total_price_minor -> BigInt,
         created_at -> Timestamp,
+        parent_product_id -> Nullable<BigInt>,
     }
 }
 
@@ -613,6 +620,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    shipping_methods (id) {
+        id -> BigInt,
+        tenant_id -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        cost_minor -> BigInt,
+        free_shipping_threshold_minor -> Nullable<BigInt>,
+        currency -> Text,
+        estimated_days -> Nullable<Text>,
+        active -> Bool,
+        sort_order -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    shop_payment_methods (id) {
+        id -> Text,
+        tenant_id -> Text,
+        name -> Text,
+        method_type -> Text,
+        instructions -> Nullable<Text>,
+        has_gateway -> Bool,
+        position -> Integer,
+        active -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     staff,
@@ -644,4 +685,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_refresh_tokens,
     notifications,
     member_counters,
+    shipping_methods,
+    shop_payment_methods,
 );

@@ -10,6 +10,7 @@ use crate::surface::Merchant;
 
 mod audit;
 mod catalog;
+mod checkout_options;
 mod coupons;
 mod customers;
 mod orders;
@@ -24,6 +25,7 @@ mod tiers;
 
 pub use audit::*;
 pub use catalog::*;
+pub use checkout_options::*;
 pub use coupons::*;
 pub use customers::*;
 pub use orders::*;
@@ -52,6 +54,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(staff::routes)
         .configure(outlets::routes)
         .configure(customers::routes)
+        .configure(checkout_options::routes)
         .configure(storefront::routes);
 }
 

@@ -27,12 +27,14 @@ use crate::surface::Portal;
 use crate::{AppState, blocking};
 
 mod auth;
+mod checkout;
 mod profile;
 mod shop;
 mod tenant;
 mod tiers;
 
 pub use auth::*;
+pub use checkout::*;
 pub use profile::*;
 pub use shop::*;
 pub use tenant::*;
@@ -50,7 +52,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(auth::routes)
         .configure(profile::routes)
         .configure(shop::routes)
-        .configure(tiers::routes);
+        .configure(tiers::routes)
+        .configure(checkout::routes);
 }
 
 /// CORS for browser storefronts: any origin (customer calls carry a bearer token in a header,

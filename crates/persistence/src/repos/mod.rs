@@ -2,6 +2,7 @@
 
 mod audit;
 mod catalog;
+mod checkout;
 mod coupons;
 mod customers;
 mod idempotency;

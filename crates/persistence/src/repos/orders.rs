@@ -94,7 +94,7 @@ fn filtered_orders<'a>(tenant: TenantId, f: &'a OrderFilter) -> orders::BoxedQue
 
 #[derive(Queryable, Selectable, Insertable)]
 #[diesel(table_name = orders)]
-struct OrderRow {
+pub(super) struct OrderRow {
     id: String,
     tenant_id: String,
     order_number: String,
@@ -254,6 +254,7 @@ struct ItemRow {
     unit_price_minor: i64,
     total_price_minor: i64,
     created_at: NaiveDateTime,
+    parent_product_id: Option<i64>,
 }
 
 #[derive(Queryable, Insertable)]
@@ -356,6 +357,7 @@ impl OrderRepository for Tx<'_> {
                     unit_price_minor: item.unit_price.minor(),
                     total_price_minor: item.total_price.minor(),
                     created_at: ts(item.created_at),
+                    parent_product_id: item.parent_product_id.map(ProductId::get),
                 })
             })
             .collect::<Result<Vec<_>, StorageError>>()?;
@@ -493,6 +495,7 @@ impl OrderRepository for Tx<'_> {
                     id: parse("order item id", &r.id)?,
                     order_id: order.id,
                     product_id: product_id(r.product_id)?,
+                    parent_product_id: r.parent_product_id.map(product_id).transpose()?,
                     product_name: r.product_name,
                     product_sku: r.product_sku,
                     quantity: r.quantity,
