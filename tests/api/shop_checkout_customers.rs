@@ -498,6 +498,16 @@ fn storefront_checkout_end_to_end(b: Backend) {
         .portal_data(200);
     assert_eq!(resolved["companyId"], json!(app.company()));
     app.portal_get("/company/modules", None).portal_data(200);
+    // The catalogue, as the shop page lists it, with the stock from the lots.
+    let listed = app
+        .portal_get("/shop/products?limit=12", None)
+        .portal_data(200);
+    let item = listed
+        .as_array()
+        .and_then(|l| l.iter().find(|p| p["id"] == json!(s.product)).cloned())
+        .unwrap_or_else(|| panic!("not listed: {listed}"));
+    assert_eq!(item["stockQuantity"], json!(20));
+    assert_eq!(item["stockStatus"], json!("in_stock"));
     let _ = app.register_customer("Amy Tan", PHONE, None);
     let session = app.otp_sign_in(PHONE);
     let token = text(&session["accessToken"]);
