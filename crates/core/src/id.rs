@@ -1,9 +1,6 @@
 //! Typed identifiers. Entities have UUID v7 string ids; catalogue entities that storefront
 //! clients address by integer (products) have positive integer ids.
 
-use std::fmt;
-use std::str::FromStr;
-
 use uuid::Uuid;
 
 /// A malformed identifier.
@@ -80,47 +77,60 @@ uuid_id!(
     TenantId
 );
 
-/// A catalogue product id: a positive integer, as storefront clients address products.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ProductId(i64);
+/// Declares an id that is a positive integer: the catalogue entities storefront clients
+/// address by integer (products, variations, categories, images, options, shipping methods)
+/// and membership tiers.
+#[macro_export]
+macro_rules! int_id {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(i64);
 
-impl ProductId {
-    /// Accepts a positive integer.
-    ///
-    /// # Errors
-    /// [`IdError::NotPositiveInteger`] for zero or a negative number.
-    pub fn new(value: i64) -> Result<Self, IdError> {
-        if value > 0 {
-            Ok(Self(value))
-        } else {
-            Err(IdError::NotPositiveInteger(value.to_string()))
+        impl $name {
+            /// Accepts a positive integer.
+            ///
+            /// # Errors
+            /// `IdError::NotPositiveInteger` for zero or a negative number.
+            pub fn new(value: i64) -> Result<Self, $crate::id::IdError> {
+                if value > 0 {
+                    Ok(Self(value))
+                } else {
+                    Err($crate::id::IdError::NotPositiveInteger(value.to_string()))
+                }
+            }
+
+            /// The integer value.
+            #[must_use]
+            pub const fn get(self) -> i64 {
+                self.0
+            }
         }
-    }
 
-    /// The integer value.
-    #[must_use]
-    pub const fn get(self) -> i64 {
-        self.0
-    }
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::id::IdError;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.trim()
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(|v| Self::new(v).ok())
+                    .ok_or_else(|| $crate::id::IdError::NotPositiveInteger(s.to_owned()))
+            }
+        }
+    };
 }
 
-impl fmt::Display for ProductId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl FromStr for ProductId {
-    type Err = IdError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        s.trim()
-            .parse::<i64>()
-            .ok()
-            .and_then(|v| Self::new(v).ok())
-            .ok_or_else(|| IdError::NotPositiveInteger(s.to_owned()))
-    }
-}
+int_id!(
+    /// A catalogue product id: a positive integer, as storefront clients address products.
+    ProductId
+);
 
 #[cfg(test)]
 mod tests {

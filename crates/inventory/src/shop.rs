@@ -26,52 +26,7 @@ fn invalid(field: &'static str, message: impl Into<String>) -> InventoryError {
     }
 }
 
-/// Declares a positive integer id of the catalogue.
-macro_rules! int_id {
-    ($(#[$meta:meta])* $name:ident) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub struct $name(i64);
-
-        impl $name {
-            /// Accepts a positive integer.
-            ///
-            /// # Errors
-            /// [`kedai_core::IdError::NotPositiveInteger`] for zero or a negative number.
-            pub fn new(value: i64) -> Result<Self, kedai_core::IdError> {
-                if value > 0 {
-                    Ok(Self(value))
-                } else {
-                    Err(kedai_core::IdError::NotPositiveInteger(value.to_string()))
-                }
-            }
-
-            /// The integer value.
-            #[must_use]
-            pub const fn get(self) -> i64 {
-                self.0
-            }
-        }
-
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                self.0.fmt(f)
-            }
-        }
-
-        impl ::std::str::FromStr for $name {
-            type Err = kedai_core::IdError;
-
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                s.trim()
-                    .parse::<i64>()
-                    .ok()
-                    .and_then(|v| Self::new(v).ok())
-                    .ok_or_else(|| kedai_core::IdError::NotPositiveInteger(s.to_owned()))
-            }
-        }
-    };
-}
+use kedai_core::int_id;
 
 int_id!(
     /// A product category.

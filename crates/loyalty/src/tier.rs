@@ -25,47 +25,10 @@ kedai_core::text_enum! {
     }
 }
 
-/// A tier id: a positive integer, shown as a string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TierId(i64);
-
-impl TierId {
-    /// Accepts a positive integer.
-    ///
-    /// # Errors
-    /// [`kedai_core::IdError::NotPositiveInteger`] otherwise.
-    pub fn new(value: i64) -> Result<Self, kedai_core::IdError> {
-        if value > 0 {
-            Ok(Self(value))
-        } else {
-            Err(kedai_core::IdError::NotPositiveInteger(value.to_string()))
-        }
-    }
-
-    /// The integer.
-    #[must_use]
-    pub const fn get(self) -> i64 {
-        self.0
-    }
-}
-
-impl std::fmt::Display for TierId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl std::str::FromStr for TierId {
-    type Err = kedai_core::IdError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        s.trim()
-            .parse::<i64>()
-            .ok()
-            .and_then(|v| Self::new(v).ok())
-            .ok_or_else(|| kedai_core::IdError::NotPositiveInteger(s.to_owned()))
-    }
-}
+kedai_core::int_id!(
+    /// A tier id: a positive integer, shown as a string.
+    TierId
+);
 
 /// A tier field that breaks a rule.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

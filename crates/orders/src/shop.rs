@@ -2,55 +2,15 @@
 //! picks from at checkout, the charges of a shop order, and how an order's status and payment
 //! read on the customer portal.
 
-use std::fmt;
-use std::str::FromStr;
-
 use chrono::{DateTime, Utc};
-use kedai_core::{IdError, Money, StorageError, TenantId, uuid_id};
+use kedai_core::{Money, StorageError, TenantId, uuid_id};
 
 use crate::{Charges, Order, OrderId, OrderStatus, PaymentStatus};
 
-/// A shipping method id: a positive integer, as storefront clients address shipping methods.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ShippingMethodId(i64);
-
-impl ShippingMethodId {
-    /// Accepts a positive integer.
-    ///
-    /// # Errors
-    /// [`IdError::NotPositiveInteger`] for zero or a negative number.
-    pub fn new(value: i64) -> Result<Self, IdError> {
-        if value > 0 {
-            Ok(Self(value))
-        } else {
-            Err(IdError::NotPositiveInteger(value.to_string()))
-        }
-    }
-
-    /// The integer value.
-    #[must_use]
-    pub const fn get(self) -> i64 {
-        self.0
-    }
-}
-
-impl fmt::Display for ShippingMethodId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl FromStr for ShippingMethodId {
-    type Err = IdError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        s.trim()
-            .parse::<i64>()
-            .ok()
-            .and_then(|v| Self::new(v).ok())
-            .ok_or_else(|| IdError::NotPositiveInteger(s.to_owned()))
-    }
-}
+kedai_core::int_id!(
+    /// A shipping method id: a positive integer, as storefront clients address shipping methods.
+    ShippingMethodId
+);
 
 uuid_id!(
     /// A payment-method option of the shop (bank transfer, cash on delivery, card).
