@@ -208,12 +208,20 @@ pub struct UpdatePaymentMethodRequest {
     pub active: Option<bool>,
 }
 
-/// A deleted shipping or payment method.
+/// A shipping method, deleted.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct DeletedMethod {
-    /// Its id (an integer for shipping methods, a string for payment methods).
-    #[schema(value_type = Object)]
-    pub id: serde_json::Value,
+pub struct DeletedShippingMethod {
+    /// Its id.
+    pub id: i64,
+    /// Always true.
+    pub deleted: bool,
+}
+
+/// A payment-method option, deleted.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeletedPaymentMethod {
+    /// Its id.
+    pub id: String,
     /// Always true.
     pub deleted: bool,
 }
@@ -337,7 +345,7 @@ pub async fn update_shipping_method(
     tag = "merchant-shop",
     params(("id" = i64, Path, description = "Shipping method id")),
     responses(
-        (status = 200, body = Envelope<DeletedMethod>),
+        (status = 200, body = Envelope<DeletedShippingMethod>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
         (status = 403, description = "Role may not change shop settings", body = MerchantErrorBody),
         (status = 404, description = "SHIPPING_METHOD_NOT_FOUND", body = MerchantErrorBody),
@@ -359,8 +367,8 @@ pub async fn delete_shipping_method(
     .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Shipping method deleted",
-        DeletedMethod {
-            id: serde_json::json!(id.get()),
+        DeletedShippingMethod {
+            id: id.get(),
             deleted: true,
         },
     )))
@@ -480,7 +488,7 @@ pub async fn update_payment_method(
     tag = "merchant-shop",
     params(("id" = String, Path, description = "Payment method id")),
     responses(
-        (status = 200, body = Envelope<DeletedMethod>),
+        (status = 200, body = Envelope<DeletedPaymentMethod>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
         (status = 403, description = "Role may not change shop settings", body = MerchantErrorBody),
         (status = 404, description = "PAYMENT_METHOD_NOT_FOUND", body = MerchantErrorBody),
@@ -502,8 +510,8 @@ pub async fn delete_payment_method(
     .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Payment method deleted",
-        DeletedMethod {
-            id: serde_json::json!(id.to_string()),
+        DeletedPaymentMethod {
+            id: id.to_string(),
             deleted: true,
         },
     )))

@@ -422,15 +422,26 @@ impl From<OutgoingMessage> for NotificationResponse {
     }
 }
 
+/// Which messages to list.
+#[derive(Debug, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NotificationQuery {
+    /// 1-based page (default 1).
+    #[param(minimum = 1, maximum = 4294967295.0)]
+    pub page: Option<i64>,
+    /// Page size, 1–100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<i64>,
+    /// `otp` or `order_confirmation`.
+    pub kind: Option<String>,
+    /// Phone (any international form) or e-mail.
+    pub recipient: Option<String>,
+}
+
 /// The outgoing message log, newest first (owner and admin: it holds sign-in codes).
 #[utoipa::path(
     tag = "merchant-storefront",
-    params(
-        ("page" = Option<u32>, Query, description = "Page, from 1"),
-        ("limit" = Option<u32>, Query, description = "Page size, 1–100 (default 20)"),
-        ("kind" = Option<String>, Query, description = "`otp` or `order_confirmation`"),
-        ("recipient" = Option<String>, Query, description = "Phone (any international form) or e-mail"),
-    ),
+    params(NotificationQuery),
     responses(
         (status = 200, body = OkList<NotificationResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),

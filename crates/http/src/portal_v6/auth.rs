@@ -89,6 +89,7 @@ pub struct LoginChannelResponse {
         (status = 200, body = PortalOk<LoginChannelResponse>),
         (status = 400, description = "TENANT_REQUIRED or COMPANY_MISMATCH", body = PortalErrorBody),
         (status = 404, description = "COMPANY_NOT_FOUND", body = PortalErrorBody),
+        (status = 422, description = "A malformed query string", body = PortalErrorBody),
     )
 )]
 #[get("/auth/login-channel")]
@@ -460,6 +461,7 @@ pub struct RefreshRequest {
     params(("X-Company-Id" = Option<String>, Header, description = "Company id")),
     responses(
         (status = 200, body = PortalOk<AuthTokenResponse>),
+        (status = 400, description = "Malformed body or TENANT_REQUIRED", body = PortalErrorBody),
         (status = 401, description = "Unknown, used (the session is now revoked), revoked or expired refresh token", body = PortalErrorBody),
         (status = 422, description = "No refresh token", body = PortalErrorBody),
     )

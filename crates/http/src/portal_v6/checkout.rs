@@ -723,11 +723,20 @@ pub struct ValidatePromotionRequest {
     #[schema(value_type = f64, example = 450)]
     pub amount: Decimal,
     /// The service booked (accepted, not used).
-    #[schema(value_type = Option<Object>)]
-    pub service_uuid: Option<serde_json::Value>,
-    /// The event (accepted, not used).
-    #[schema(value_type = Option<Object>)]
-    pub event_id: Option<serde_json::Value>,
+    pub service_uuid: Option<String>,
+    /// The event (accepted, not used): the FavCRM client types it as a number, events have
+    /// string ids, so either is read.
+    pub event_id: Option<EventRef>,
+}
+
+/// An event named by a number or a string.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum EventRef {
+    /// A number.
+    Number(i64),
+    /// A string id.
+    Text(String),
 }
 
 /// What a promotion code does to an amount.

@@ -174,7 +174,7 @@ pub struct ProfilePatch {
 /// Changes the signed-in member's own record.
 #[utoipa::path(
     tag = "portal-member",
-    request_body = ProfilePatch,
+    request_body = Option<ProfilePatch>,
     params(("X-Company-Id" = Option<String>, Header, description = "Company id")),
     responses(
         (status = 200, body = PortalOk<ApiMember>),
