@@ -13,6 +13,7 @@ crate::on_both_backends!(
     otp_sign_in_with_the_code_from_the_message_log,
     codes_are_hashed_expire_and_wait_for_the_cooldown,
     a_code_is_locked_after_five_wrong_guesses_even_when_raced,
+    racing_code_requests_send_one_code,
     code_requests_are_limited_per_address,
     the_identifier_must_fit_the_channel,
     register_creates_the_merchants_customer_once,
@@ -50,6 +51,13 @@ fn age_codes(app: &TestApp, seconds: i64) {
             "UPDATE otp_challenges SET created_at = {}, expires_at = {}",
             shift("created_at"),
             shift("expires_at")
+        ),
+    );
+    execute(
+        &db,
+        &format!(
+            "UPDATE otp_recipients SET last_sent_at = {}",
+            shift("last_sent_at")
         ),
     );
 }
@@ -213,6 +221,27 @@ fn a_code_is_locked_after_five_wrong_guesses_even_when_raced(b: Backend) {
     otp(&app, &json!({ "phone": PHONE })).portal_data(200);
     let code = app.last_otp(PHONE);
     verify(&app, PHONE, &code).portal_data(200);
+}
+
+fn racing_code_requests_send_one_code(b: Backend) {
+    let app = std::sync::Arc::new(TestApp::start(b));
+    let racer = std::sync::Arc::clone(&app);
+    let answers = race(10, move |_| {
+        let r = otp(&racer, &json!({ "phone": PHONE }));
+        (
+            r.status,
+            r.body["error"]["code"].as_str().unwrap_or("").to_owned(),
+        )
+    });
+    let sent = answers.iter().filter(|(s, _)| *s == 200).count();
+    let cooled = answers
+        .iter()
+        .filter(|(s, c)| *s == 429 && c == "OTP_COOLDOWN")
+        .count();
+    assert_eq!((sent, cooled), (1, 9), "{answers:?}");
+    let db = app.db_store();
+    assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM otp_challenges"), 1);
+    assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM notifications"), 1);
 }
 
 fn code_requests_are_limited_per_address(b: Backend) {

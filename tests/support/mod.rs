@@ -527,6 +527,7 @@ impl TestApp {
             "SELECT 'domain ' || hostname || ' ' || tenant_id AS line FROM storefront_domains ORDER BY hostname",
             "SELECT 'settings ' || tenant_id || ' ' || CAST(updated_at AS TEXT) AS line FROM portal_settings ORDER BY tenant_id",
             "SELECT 'otp ' || id || ' ' || attempts || ' ' || COALESCE(CAST(consumed_at AS TEXT), '-') AS line FROM otp_challenges ORDER BY id",
+            "SELECT 'otp to ' || recipient || ' ' || CAST(last_sent_at AS TEXT) AS line FROM otp_recipients ORDER BY tenant_id, recipient",
             "SELECT 'session ' || id || ' ' || COALESCE(CAST(revoked_at AS TEXT), '-') AS line FROM customer_session_families ORDER BY id",
             "SELECT 'refresh ' || id || ' ' || COALESCE(CAST(used_at AS TEXT), '-') AS line FROM customer_refresh_tokens ORDER BY id",
             "SELECT 'messages ' || COUNT(*) AS line FROM notifications",

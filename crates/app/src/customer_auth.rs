@@ -6,8 +6,8 @@
 use chrono::{DateTime, Utc};
 use kedai_core::TenantId;
 use kedai_identity::customer_auth::{
-    CUSTOMER_SESSION_TTL, OTP_TTL, OTP_WINDOW, check_code_shape, hash_otp, hashes_match,
-    judge_guess, judge_refresh, may_send_code, otp_code,
+    CUSTOMER_SESSION_TTL, OTP_RESEND_COOLDOWN, OTP_TTL, OTP_WINDOW, check_code_shape, hash_otp,
+    hashes_match, judge_guess, judge_refresh, may_send_code, otp_code,
 };
 use kedai_identity::session::hash_refresh_token;
 use kedai_identity::{
@@ -152,6 +152,23 @@ pub fn request_otp(
                 retry_after,
             });
         }
+    }
+    // The read above may be stale under concurrency; the guarded claim is not: of requests
+    // racing for one recipient, one sends and the others wait out the cool-down.
+    if !tx.claim_otp_send(
+        tenant_id,
+        recipient.as_str(),
+        now - OTP_RESEND_COOLDOWN,
+        now,
+    )? {
+        return Err(AppError::Throttled {
+            code: "OTP_COOLDOWN",
+            message: format!(
+                "a code was sent moments ago; ask again in {} s",
+                OTP_RESEND_COOLDOWN.num_seconds()
+            ),
+            retry_after: OTP_RESEND_COOLDOWN.num_seconds(),
+        });
     }
     let id = OtpChallengeId::new();
     let code = otp_code(random);

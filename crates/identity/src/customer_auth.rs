@@ -345,6 +345,20 @@ pub trait CustomerAuthRepository {
         since: DateTime<Utc>,
     ) -> Result<Vec<DateTime<Utc>>, StorageError>;
 
+    /// Claims the right to send `recipient` a code now: one guarded update that succeeds only
+    /// when the last code went out at or before `last_allowed` (or never). It holds the
+    /// recipient's row until commit, so concurrent requests send one code at most.
+    ///
+    /// # Errors
+    /// [`StorageError`] when the database fails.
+    fn claim_otp_send(
+        &mut self,
+        tenant: TenantId,
+        recipient: &str,
+        last_allowed: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError>;
+
     /// The newest unused challenge of `recipient`.
     ///
     /// # Errors

@@ -577,6 +577,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    otp_recipients (tenant_id, recipient) {
+        tenant_id -> Text,
+        recipient -> Text,
+        last_sent_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     customer_session_families (id) {
         id -> Text,
         tenant_id -> Text,
@@ -681,6 +689,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     storefront_domains,
     portal_settings,
     otp_challenges,
+    otp_recipients,
     customer_session_families,
     customer_refresh_tokens,
     notifications,

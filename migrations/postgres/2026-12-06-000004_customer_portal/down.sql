@@ -11,6 +11,7 @@ DROP TABLE member_counters;
 DROP TABLE notifications;
 DROP TABLE customer_refresh_tokens;
 DROP TABLE customer_session_families;
+DROP TABLE otp_recipients;
 DROP TABLE otp_challenges;
 DROP TABLE portal_settings;
 DROP TABLE storefront_domains;

@@ -34,6 +34,15 @@ CREATE TABLE otp_challenges (
 );
 CREATE INDEX otp_challenges_recipient ON otp_challenges (tenant_id, recipient, created_at);
 
+-- One row per recipient, claimed with a guarded UPDATE before a code is sent, so concurrent
+-- requests for one recipient send at most one code per cool-down.
+CREATE TABLE otp_recipients (
+    tenant_id TEXT NOT NULL REFERENCES tenants (id),
+    recipient TEXT NOT NULL,
+    last_sent_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (tenant_id, recipient)
+);
+
 CREATE TABLE customer_session_families (
     id TEXT PRIMARY KEY,
     tenant_id TEXT NOT NULL REFERENCES tenants (id),

@@ -18,7 +18,7 @@ use super::Tx;
 use crate::convert::{corrupt, opt_utc, parse, storage_error, ts, utc};
 use crate::schema::{
     customer_refresh_tokens, customer_session_families, customers, notifications, otp_challenges,
-    portal_settings, storefront_domains,
+    otp_recipients, portal_settings, storefront_domains,
 };
 
 fn form_to_json(form: &RegistrationForm) -> String {
@@ -347,6 +347,32 @@ impl CustomerAuthRepository for Tx<'_> {
             .select(otp_challenges::created_at)
             .load::<NaiveDateTime>(self.conn)
             .map(|v| v.into_iter().map(utc).collect())
+            .map_err(storage_error)
+    }
+
+    fn claim_otp_send(
+        &mut self,
+        tenant: TenantId,
+        recipient: &str,
+        last_allowed: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        diesel::sql_query(
+            "INSERT INTO otp_recipients (tenant_id, recipient, last_sent_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (tenant_id, recipient) DO NOTHING",
+        )
+        .bind::<Text, _>(tenant.to_string())
+        .bind::<Text, _>(recipient)
+        .bind::<diesel::sql_types::Timestamp, _>(ts(DateTime::<Utc>::UNIX_EPOCH))
+        .execute(self.conn)
+        .map_err(storage_error)?;
+        diesel::update(otp_recipients::table)
+            .filter(otp_recipients::tenant_id.eq(tenant.to_string()))
+            .filter(otp_recipients::recipient.eq(recipient))
+            .filter(otp_recipients::last_sent_at.le(ts(last_allowed)))
+            .set(otp_recipients::last_sent_at.eq(ts(now)))
+            .execute(self.conn)
+            .map(|n| n == 1)
             .map_err(storage_error)
     }
 
