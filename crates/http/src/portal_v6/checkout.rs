@@ -15,7 +15,7 @@ use kedai_app::checkout::{
     ShippingAddress, ShopOrderView, Shopper,
 };
 use kedai_app::shop_methods;
-use kedai_core::{Money, Page, ProductId};
+use kedai_core::{Money, ProductId};
 use kedai_loyalty::DiscountType;
 use kedai_loyalty::coupon::percentage_to_f64;
 use kedai_orders::shop::portal_order_status;
@@ -27,6 +27,7 @@ use super::{MaybeCustomer, PortalOk, PortalTenant, Result, SignedInCustomer, cre
 use crate::body::JsonBody;
 use crate::dto::{Decimal, IntId, PortalErrorBody};
 use crate::error::ApiError;
+use crate::merchant_v1::Query;
 use crate::surface::Portal;
 use crate::{AppState, blocking};
 
@@ -57,31 +58,6 @@ fn shopper(tenant: &PortalTenant, caller: &MaybeCustomer) -> Shopper {
 }
 
 /// The request's query string as pairs; a malformed one is a 422 naming `query`.
-fn query_pairs(req: &HttpRequest) -> Result<Vec<(String, String)>> {
-    serde_urlencoded::from_str(req.query_string())
-        .map_err(|e| ApiError::invalid("query", e.to_string()))
-}
-
-fn query_text(pairs: &[(String, String)], names: &[&str]) -> Option<String> {
-    names.iter().find_map(|n| {
-        pairs
-            .iter()
-            .rev()
-            .find(|(k, _)| k == n)
-            .map(|(_, v)| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    })
-}
-
-fn query_number(pairs: &[(String, String)], name: &str) -> Result<Option<i64>> {
-    query_text(pairs, &[name])
-        .map(|v| {
-            v.parse()
-                .map_err(|_| ApiError::invalid(name, "must be a whole number"))
-        })
-        .transpose()
-}
-
 /// A shipping method as the storefront reads it.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -138,9 +114,9 @@ pub async fn list_shop_shipping_methods(
     tenant: PortalTenant,
     req: HttpRequest,
 ) -> Result<HttpResponse> {
-    let pairs = query_pairs(&req)?;
     let currency = tenant.0.currency;
-    let amount = query_text(&pairs, &["order_amount", "orderAmount"])
+    let amount = Query::of(&req)?
+        .text_any(&["order_amount", "orderAmount"])
         .map(|v| match Money::parse_decimal(&v, currency) {
             Ok(m) if !m.is_negative() => Ok(m),
             _ => Err(ApiError::<Portal>::invalid(
@@ -585,19 +561,7 @@ pub async fn list_shop_orders(
     SignedInCustomer(caller): SignedInCustomer,
     req: HttpRequest,
 ) -> Result<HttpResponse> {
-    let pairs = query_pairs(&req)?;
-    let page = Page::new(
-        query_number(&pairs, "page")?,
-        query_number(&pairs, "limit")?,
-    )
-    .map_err(|e| {
-        let field = if matches!(e, kedai_core::PageError::Page) {
-            "page"
-        } else {
-            "limit"
-        };
-        ApiError::<Portal>::invalid(field, e.to_string())
-    })?;
+    let page = Query::of(&req)?.page(&["limit"])?;
     let tenant_id = tenant.0.id;
     let customer = caller.customer;
     let (views, total) = blocking::<_, Portal>(&state, move |store| {
