@@ -57,7 +57,6 @@ fn shopper(tenant: &PortalTenant, caller: &MaybeCustomer) -> Shopper {
     }
 }
 
-/// The request's query string as pairs; a malformed one is a 422 naming `query`.
 /// A shipping method as the storefront reads it.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
