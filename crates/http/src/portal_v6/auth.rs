@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    COMPANY_HEADER, PortalOk, PortalTenant, Result, SignedInCustomer, client_ip, created, deliver,
+    PortalOk, PortalTenant, Result, SignedInCustomer, client_ip, company_header, created, deliver,
     ok, resolve_tenant,
 };
 use crate::body::LenientBody;
@@ -42,13 +42,7 @@ async fn tenant_with(req: &HttpRequest, company_id: Option<String>) -> Result<Te
     let company_id = company_id
         .map(|c| c.trim().to_owned())
         .filter(|c| !c.is_empty());
-    let header = req
-        .headers()
-        .get(COMPANY_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty());
-    match (header, company_id) {
+    match (company_header(req), company_id) {
         (Some(h), Some(c)) if !h.eq_ignore_ascii_case(&c) => Err(Failure::BadRequest {
             code: "COMPANY_MISMATCH",
             message: "companyId differs from the X-Company-Id header".into(),

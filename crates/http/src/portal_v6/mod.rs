@@ -113,17 +113,12 @@ pub struct PortalTenant(pub Tenant);
 #[derive(Debug, Clone)]
 struct ResolvedTenant(std::result::Result<Tenant, (u16, &'static str)>);
 
-fn company_header(req: &HttpRequest) -> Option<String> {
+pub(crate) fn company_header(req: &HttpRequest) -> Option<String> {
     req.headers()
         .get(COMPANY_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(|v| v.trim().to_owned())
         .filter(|v| !v.is_empty())
-}
-
-fn host(req: &HttpRequest) -> Option<String> {
-    let info = req.connection_info();
-    Some(info.host().to_owned())
 }
 
 /// The customer an access token names, verified only against its signature and expiry.
@@ -156,7 +151,7 @@ fn resolve_tenant(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Tenant>> 
         return Box::pin(ready(Err(tenant_missing())));
     };
     let header = company_header(req);
-    let host = host(req);
+    let host = req.connection_info().host().to_owned();
     let from_token = token_caller(req).ok().flatten().map(|c| c.tenant);
     let req = req.clone();
     Box::pin(async move {
@@ -170,7 +165,7 @@ fn resolve_tenant(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Tenant>> 
                         .map(Some)
                         .map_err(|_| AppError::not_found("company", raw));
                 }
-                if let Some(Some(t)) = host.as_deref().map(|h| tenant_by_host(tx, h)).transpose()? {
+                if let Some(t) = tenant_by_host(tx, &host)? {
                     return Ok(Some(t));
                 }
                 match from_token {
