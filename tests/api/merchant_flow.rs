@@ -446,9 +446,10 @@ fn a_changed_total_cancels_the_open_checkout(b: Backend) {
         .expect(200);
     let r = app.get("/v1/payments", Some(&app.owner)).expect(200);
     assert_eq!(r.body["data"][0]["status"], json!("cancelled"));
+    // Its page takes no approval any more.
     let _ = app
         .send_raw("POST", &format!("{page}/approve"), None, "")
-        .expect(200);
+        .expect(409);
     let _ = app
         .post(
             "/v1/payments/verify",

@@ -539,9 +539,12 @@ fn payment_list_filters_and_pages(b: Backend) {
     let two = commerce::order(&app, &app.owner, 20.0, 1);
     let (a, _) = opened(&app, &one, json!(10));
     let (b2, stale) = opened(&app, &two, json!(20));
-    // A second intent for the same order supersedes the first: its link no longer settles it.
+    // A second intent for the same order supersedes the first: its page takes no approval
+    // and its link no longer settles the order.
     let (c, path) = opened(&app, &two, json!(20));
-    approve(&app, &stale);
+    let p = page(&app, "POST", &format!("{stale}/approve"));
+    assert_eq!(p.status, 409, "{}", p.text);
+    assert!(p.text.contains("cancelled"), "{}", p.text);
     verify(&app, &app.owner, &b2).merchant_error(409, "PAYMENT_NOT_ALLOWED");
     approve(&app, &path);
     verify(&app, &app.owner, &c).expect(200);

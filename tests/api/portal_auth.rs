@@ -2,10 +2,9 @@
 //! cool-down, caps per recipient and address), registration, refresh rotation with reuse
 //! revocation, sign-out, token checks across merchants, and the member profile.
 
-use kedai_identity::Role;
 use serde_json::{Value, json};
 
-use crate::commerce::{count, execute};
+use crate::commerce::count;
 use crate::support::portal::PORTAL;
 use crate::support::{Backend, Resp, TestApp, race};
 
@@ -40,26 +39,7 @@ fn verify(app: &TestApp, phone: &str, code: &str) -> Resp {
 
 /// Moves the recipient's codes back in time, past the resend cool-down.
 fn age_codes(app: &TestApp, seconds: i64) {
-    let db = app.db_store();
-    let shift = |col: &str| match app.database_url().starts_with("postgres") {
-        true => format!("{col} - INTERVAL '{seconds} seconds'"),
-        false => format!("datetime({col}, '-{seconds} seconds')"),
-    };
-    execute(
-        &db,
-        &format!(
-            "UPDATE otp_challenges SET created_at = {}, expires_at = {}",
-            shift("created_at"),
-            shift("expires_at")
-        ),
-    );
-    execute(
-        &db,
-        &format!(
-            "UPDATE otp_recipients SET last_sent_at = {}",
-            shift("last_sent_at")
-        ),
-    );
+    app.age_codes(seconds, None);
 }
 
 /// Asserts the contract's AuthTokenResponse, field by field.
@@ -141,7 +121,8 @@ fn codes_are_hashed_expire_and_wait_for_the_cooldown(b: Backend) {
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
     assert!((1..=60).contains(&wait), "Retry-After {wait}");
-    assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM otp_challenges"), 1);
+    // The code registration took, and this one.
+    assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM otp_challenges"), 2);
 
     // Past its five minutes the code is refused.
     age_codes(&app, 301);
@@ -326,7 +307,17 @@ fn the_identifier_must_fit_the_channel(b: Backend) {
         json!({ "channel": "email" })
     );
     field(otp(&app, &json!({ "phone": PHONE })), "email");
-    let _ = app.register_customer("Bea", "+85291110000", Some("bea@example.com"));
+    // Registration now proves the e-mail, not the phone.
+    app.prove("email", "bea@example.com");
+    let d = app
+        .portal_post(
+            "/auth/register",
+            None,
+            &json!({ "name": "Bea", "phone": "+85291110000", "email": "bea@example.com" }),
+        )
+        .portal_data(201);
+    assert_eq!(d["email"], json!("bea@example.com"));
+    app.age_codes(3_661, Some("bea@example.com"));
     otp(&app, &json!({ "email": "Bea@Example.com" })).portal_data(200);
     let log = app
         .get(
@@ -349,6 +340,7 @@ fn the_identifier_must_fit_the_channel(b: Backend) {
 
 fn register_creates_the_merchants_customer_once(b: Backend) {
     let app = TestApp::start(b);
+    app.prove_phone("+85290000000");
     let r = app.portal_post(
         "/auth/register",
         None,
@@ -381,42 +373,63 @@ fn register_creates_the_merchants_customer_once(b: Backend) {
     assert_eq!(p["lastName"], json!("Yip"));
     assert_eq!(p["agreeToReceivePromotion"], json!(true));
     assert_eq!(p["id"], json!(1), "the first member number");
+    // The proof was used up: registering again with it is refused.
+    app.portal_post(
+        "/auth/register",
+        None,
+        &json!({ "name": "Again", "phone": "+85290000000" }),
+    )
+    .portal_error(422, "OTP_VERIFICATION_REQUIRED");
 
+    // Someone who controls a member's phone and proves it with the code in the form is told
+    // it is taken (nothing they did not know); nothing is created.
+    app.age_codes(3_661, Some("+85290000000"));
+    otp(&app, &json!({ "phone": "+85290000000" })).portal_data(200);
+    let code = app.last_otp("+85290000000");
     let before = app.fingerprint();
     app.portal_post(
         "/auth/register",
         None,
-        &json!({ "name": "Dup", "phone": "+85290000000" }),
+        &json!({ "name": "Dup", "phone": "+85290000000", "otp": code }),
     )
     .portal_error(409, "CUSTOMER_PHONE_TAKEN");
-    app.portal_post(
-        "/auth/register",
-        None,
-        &json!({ "name": "Dup", "phone": "+85290000001", "email": "carter@example.com" }),
-    )
-    .portal_error(409, "CUSTOMER_EMAIL_TAKEN");
-    // Racing registrations of one phone: exactly one wins.
+    assert_eq!(app.fingerprint(), before);
+    // An e-mail no code proved is kept only when nobody has it: a member's e-mail is left out
+    // rather than refused, which would tell whose it is.
+    app.prove_phone("+85290000001");
+    let d = app
+        .portal_post(
+            "/auth/register",
+            None,
+            &json!({ "name": "Dup", "phone": "+85290000001", "email": "carter@example.com" }),
+        )
+        .portal_data(201);
+    assert_eq!(d["email"], json!(null));
+    assert_eq!(d["phone"], json!("+85290000001"));
+
+    // Racing registrations with one proof: exactly one wins.
+    app.prove_phone("+85290000077");
     let app = std::sync::Arc::new(app);
     let racer = std::sync::Arc::clone(&app);
-    let statuses = race(6, move |i| {
-        racer
-            .portal_post(
-                "/auth/register",
-                None,
-                &json!({ "name": format!("Racer {i}"), "phone": "+85290000077" }),
-            )
-            .status
+    let answers = race(6, move |i| {
+        let r = racer.portal_post(
+            "/auth/register",
+            None,
+            &json!({ "name": format!("Racer {i}"), "phone": "+85290000077" }),
+        );
+        (r.status, r.body["error"]["code"].clone())
     });
     assert_eq!(
-        statuses.iter().filter(|s| **s == 201).count(),
+        answers.iter().filter(|(s, _)| *s == 201).count(),
         1,
-        "{statuses:?}"
+        "{answers:?}"
     );
     assert!(
-        statuses.iter().all(|s| *s == 201 || *s == 409),
-        "{statuses:?}"
+        answers.iter().all(|(s, code)| *s == 201
+            || (*s == 422 && *code == json!("OTP_VERIFICATION_REQUIRED"))
+            || (*s == 409 && *code == json!("CUSTOMER_PHONE_TAKEN"))),
+        "{answers:?}"
     );
-    assert_ne!(app.fingerprint(), before);
     let db = app.db_store();
     assert_eq!(
         count(
@@ -430,7 +443,7 @@ fn register_creates_the_merchants_customer_once(b: Backend) {
             &db,
             "SELECT COUNT(DISTINCT member_no) AS n FROM customers WHERE member_no IS NOT NULL"
         ),
-        2,
+        3,
         "member numbers are unique"
     );
 }
@@ -497,7 +510,11 @@ fn register_refuses_bad_input_and_changes_nothing(b: Backend) {
         "{}",
         r.body
     );
+    // A complete form without proof of the phone: refused, whoever the phone belongs to.
+    reg(json!({ "name": "Amy", "phone": PHONE, "email": "amy@example.com", "agreeToTerms": true }))
+        .portal_error(422, "OTP_VERIFICATION_REQUIRED");
     assert_eq!(app.fingerprint(), before_form, "refusals changed nothing");
+    app.prove_phone(PHONE);
     reg(json!({ "name": "Amy", "phone": PHONE, "email": "amy@example.com", "agreeToTerms": true }))
         .portal_data(201);
     assert_ne!(app.fingerprint(), before);
@@ -624,16 +641,7 @@ fn tokens_are_checked_for_kind_expiry_and_merchant(b: Backend) {
         .portal_error(401, "AUTH_TOKEN_INVALID");
     // A customer of another merchant: 403 where a token is needed, anonymous where not.
     let other = app.create_tenant("Other", "HKD", "Asia/Hong_Kong", false);
-    let other_id = other.to_string();
-    let theirs = app
-        .send_with(
-            "POST",
-            &format!("{PORTAL}/auth/register"),
-            None,
-            &json!({ "name": "Zed", "phone": PHONE }).to_string(),
-            &[("X-Company-Id", &other_id)],
-        )
-        .portal_data(201);
+    let theirs = app.register_at(other, "Zed", PHONE);
     let their_token = theirs["accessToken"]
         .as_str()
         .unwrap_or_default()
@@ -647,7 +655,6 @@ fn tokens_are_checked_for_kind_expiry_and_merchant(b: Backend) {
         .get(&format!("{PORTAL}/profile"), Some(&their_token))
         .portal_data(200);
     assert_eq!(p["name"], json!("Zed"));
-    let _ = Role::Owner;
 }
 
 fn the_profile_reads_and_changes_the_members_record(b: Backend) {
@@ -667,8 +674,34 @@ fn the_profile_reads_and_changes_the_members_record(b: Backend) {
     assert!(p.get("code").is_some() && p.get("expiryDate").is_some());
 
     let patch = |body: Value| app.portal_send("PATCH", "/profile", Some(&token), &body.to_string());
-    let p = patch(json!({ "name": "Amy Lee", "lastName": "Lee", "email": "AMY.LEE@example.com", "dateOfBirth": "1992-02-29" }))
+    // A new e-mail needs the code sent to it.
+    let before = app.fingerprint();
+    let r = patch(json!({ "name": "Amy Lee", "email": "AMY.LEE@example.com" }))
+        .portal_error(422, "OTP_VERIFICATION_REQUIRED");
+    assert!(
+        r.body["error"]["details"]["errors"]["email"].is_array(),
+        "{}",
+        r.body
+    );
+    assert_eq!(app.fingerprint(), before);
+    let code = |to: &str| {
+        app.portal_post(
+            "/profile/verification-code",
+            Some(&token),
+            &json!({ "email": to }),
+        )
         .portal_data(200);
+        app.last_otp(to)
+    };
+    let sent = code("amy.lee@example.com");
+    let wrong = if sent == "000000" { "111111" } else { "000000" };
+    patch(json!({ "email": "amy.lee@example.com", "emailOtp": wrong }))
+        .portal_error(422, "OTP_INVALID");
+    let p = patch(
+        json!({ "name": "Amy Lee", "lastName": "Lee", "email": "AMY.LEE@example.com",
+                          "dateOfBirth": "1992-02-29", "emailOtp": sent }),
+    )
+    .portal_data(200);
     assert_eq!(p["name"], json!("Amy Lee"));
     assert_eq!(p["email"], json!("amy.lee@example.com"));
     let c = app
@@ -683,9 +716,18 @@ fn the_profile_reads_and_changes_the_members_record(b: Backend) {
     assert_eq!(same["name"], json!("Amy Lee"));
 
     let _ = app.register_customer("Bea", "+85291119999", Some("bea@example.com"));
+    // Without the code, another member's e-mail or phone is refused like any other: the
+    // answer does not tell that it is taken.
     let before = app.fingerprint();
-    patch(json!({ "email": "bea@example.com" })).portal_error(409, "CUSTOMER_EMAIL_TAKEN");
-    patch(json!({ "phone": "+85291119999" })).portal_error(409, "CUSTOMER_PHONE_TAKEN");
+    patch(json!({ "email": "bea@example.com" })).portal_error(422, "OTP_VERIFICATION_REQUIRED");
+    patch(json!({ "phone": "+85291119999" })).portal_error(422, "OTP_VERIFICATION_REQUIRED");
+    patch(json!({ "email": "nobody@example.com" })).portal_error(422, "OTP_VERIFICATION_REQUIRED");
+    assert_eq!(app.fingerprint(), before);
+    // Whoever controls it and proves it is told.
+    let sent = code("bea@example.com");
+    let before = app.fingerprint();
+    patch(json!({ "email": "bea@example.com", "otp": sent }))
+        .portal_error(409, "CUSTOMER_EMAIL_TAKEN");
     let field = |r: Resp, f: &str| {
         let r = r.portal_error(422, "VALIDATION_ERROR");
         assert!(

@@ -99,6 +99,24 @@ fn auth_routes_answer_in_the_clients_shapes(b: Backend) {
     assert_shape(&d, &["channel: string"]);
     assert!(["sms", "whatsapp", "email"].contains(&d["channel"].as_str().unwrap_or("")));
 
+    // A newcomer as the client signs them up: otp (`{ phone }` plus companyId in the body),
+    // otp/verify (no companyId in the body) answering MEMBER_NOT_FOUND, then register.
+    let d = sdk_post(
+        &app,
+        "/auth/otp",
+        None,
+        Some(&json!({ "phone": "+85291234567", "companyId": company })),
+    )
+    .portal_data(200);
+    assert_shape(&d, &["message: string"]);
+    let code = app.last_otp("+85291234567");
+    sdk_post(
+        &app,
+        "/auth/otp/verify",
+        None,
+        Some(&json!({ "phone": "+85291234567", "otp": code })),
+    )
+    .portal_error(404, "MEMBER_NOT_FOUND");
     // register: RegisterInput with companyId in the body and the snake_case utm_data.
     let d = sdk_post(
         &app,
@@ -124,16 +142,15 @@ fn auth_routes_answer_in_the_clients_shapes(b: Backend) {
     assert_shape(&d, &token_shape);
     assert_eq!(d["token"], d["accessToken"]);
 
-    // otp: `{ phone }` plus companyId in the body.
-    let d = sdk_post(
+    // The member signs in later with a new code.
+    app.age_codes(3_661, None);
+    sdk_post(
         &app,
         "/auth/otp",
         None,
         Some(&json!({ "phone": "+85291234567", "companyId": company })),
     )
     .portal_data(200);
-    assert_shape(&d, &["message: string"]);
-    // otp/verify: no companyId in the body, only the header.
     let code = app.last_otp("+85291234567");
     let d = sdk_post(
         &app,

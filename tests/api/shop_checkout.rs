@@ -1140,6 +1140,7 @@ fn a_declined_payment_reads_failed(b: Backend) {
     body["paymentMethodId"] = json!(s.card);
     let r = post(app, "/shop/orders", &body).expect(201);
     let order_id = text(&r.body["data"]["orderId"]);
+    let token = text(&r.body["data"]["orderToken"]);
     let path = checkout_path(&text(&r.body["data"]["paymentUrl"]));
     assert_eq!(page(app, "POST", &format!("{path}/decline")).status, 200);
     let order = get(app, &format!("/shop/orders/{order_id}")).expect(200);
@@ -1150,11 +1151,11 @@ fn a_declined_payment_reads_failed(b: Backend) {
         status.body["data"],
         json!({ "orderId": order_id, "orderStatus": "pending", "paymentStatus": "failed", "paidAt": null })
     );
-    // A new payment can be opened and paid.
+    // A new payment can be opened, with the guest's order token, and paid.
     let r = post(
         app,
         "/payment-intents",
-        &json!({ "amount": 150, "currency": "MYR", "orderId": order_id }),
+        &json!({ "amount": 150, "currency": "MYR", "orderId": order_id, "orderToken": token }),
     )
     .expect(201);
     let path = checkout_path(&text(&r.body["data"]["paymentUrl"]));
@@ -1349,27 +1350,40 @@ fn payment_gateway_and_payment_intents(b: Backend) {
     body["paymentMethodId"] = json!(s.bank);
     let order = post(app, "/shop/orders", &body).expect(201);
     let order_id = text(&order.body["data"]["orderId"]);
+    let token = text(&order.body["data"]["orderToken"]);
+    assert_eq!(token.len(), 64, "{token}");
     let before = fingerprint(app, &commerce::store(app));
     for (body, status, code) in [
         (
-            json!({ "amount": 260, "currency": "MYR", "orderId": order_id }),
+            json!({ "amount": 260, "currency": "MYR", "orderId": order_id, "orderToken": token }),
             422,
             "AMOUNT_MISMATCH",
         ),
         (
-            json!({ "amount": 270, "currency": "HKD", "orderId": order_id }),
+            json!({ "amount": 270, "currency": "HKD", "orderId": order_id, "orderToken": token }),
             422,
             "VALIDATION_ERROR",
         ),
         (
-            json!({ "amount": 0, "currency": "MYR", "orderId": order_id }),
+            json!({ "amount": 0, "currency": "MYR", "orderId": order_id, "orderToken": token }),
             422,
             "VALIDATION_ERROR",
         ),
         (
-            json!({ "amount": "x", "currency": "MYR", "orderId": order_id }),
+            json!({ "amount": "x", "currency": "MYR", "orderId": order_id, "orderToken": token }),
             422,
             "VALIDATION_ERROR",
+        ),
+        // Only the guest who placed it may pay it: the id alone is not enough.
+        (
+            json!({ "amount": 270, "currency": "MYR", "orderId": order_id }),
+            403,
+            "FORBIDDEN",
+        ),
+        (
+            json!({ "amount": 270, "currency": "MYR", "orderId": order_id, "orderToken": "0".repeat(64) }),
+            403,
+            "FORBIDDEN",
         ),
         (
             json!({ "amount": 270, "currency": "MYR" }),
@@ -1403,7 +1417,7 @@ fn payment_gateway_and_payment_intents(b: Backend) {
     let r = post(
         app,
         "/payment-intents",
-        &json!({ "amount": 270, "currency": "MYR", "orderId": order_id }),
+        &json!({ "amount": 270, "currency": "MYR", "orderId": order_id, "orderToken": token }),
     )
     .expect(201);
     let d = &r.body["data"];
@@ -1427,7 +1441,7 @@ fn payment_gateway_and_payment_intents(b: Backend) {
         post(
             app,
             "/payment-intents",
-            &json!({ "amount": 270, "currency": "MYR", "orderId": order_id }),
+            &json!({ "amount": 270, "currency": "MYR", "orderId": order_id, "orderToken": token }),
         ),
         409,
         "PAYMENT_NOT_ALLOWED",

@@ -51,17 +51,91 @@ impl TestApp {
         )
     }
 
-    /// Registers a customer over the portal; returns the token response `data`.
+    /// Proves `phone` as the FavCRM client does before registering: asks for a code, and
+    /// checks it at `/auth/otp/verify`, which answers `MEMBER_NOT_FOUND` for a newcomer and
+    /// lets the phone register for a while.
+    pub fn prove_phone(&self, phone: &str) {
+        self.prove("phone", phone);
+    }
+
+    /// As [`TestApp::prove_phone`], for the identifier `field` (`phone` or `email`) the
+    /// merchant's channel uses.
+    pub fn prove(&self, field: &str, value: &str) {
+        self.portal_post("/auth/otp", None, &json!({ field: value }))
+            .expect(200);
+        let code = self.last_otp(value);
+        self.portal_post(
+            "/auth/otp/verify",
+            None,
+            &json!({ field: value, "otp": code }),
+        )
+        .portal_error(404, "MEMBER_NOT_FOUND");
+    }
+
+    /// Registers a customer over the portal after proving their phone; returns the token
+    /// response `data`.
     #[must_use]
     pub fn register_customer(&self, name: &str, phone: &str, email: Option<&str>) -> Value {
+        self.prove_phone(phone);
         let mut body = json!({ "name": name, "phone": phone, "companyId": self.company() });
         if let Some(e) = email {
             body["email"] = json!(e);
         }
-        self.portal_post("/auth/register", None, &body)
+        let data = self
+            .portal_post("/auth/register", None, &body)
             .expect(201)
             .body["data"]
-            .clone()
+            .clone();
+        // As if they had registered a while ago: the code it took no longer holds back the
+        // next one (cool-down, hourly cap).
+        self.age_codes(3_661, Some(phone));
+        data
+    }
+
+    /// Moves the one-time codes sent (to `recipient`, or to everyone) `seconds` into the
+    /// past, with their expiry and the resend cool-down.
+    pub fn age_codes(&self, seconds: i64, recipient: Option<&str>) {
+        let shift = |col: &str| {
+            if self.database_url().starts_with("postgres") {
+                format!("{col} - INTERVAL '{seconds} seconds'")
+            } else {
+                format!("datetime({col}, '-{seconds} seconds')")
+            }
+        };
+        let only = recipient.map_or_else(String::new, |r| format!(" WHERE recipient = '{r}'"));
+        self.sabotage(&format!(
+            "UPDATE otp_challenges SET created_at = {}, expires_at = {}{only}",
+            shift("created_at"),
+            shift("expires_at")
+        ));
+        self.sabotage(&format!(
+            "UPDATE otp_recipients SET last_sent_at = {}{only}",
+            shift("last_sent_at")
+        ));
+    }
+
+    /// Registers a customer with the merchant `tenant` (not this app's own), proving the phone
+    /// with the code in the form; returns the token response `data`.
+    #[must_use]
+    pub fn register_at(&self, tenant: kedai_core::TenantId, name: &str, phone: &str) -> Value {
+        let owner = self.staff_token(tenant, kedai_identity::Role::Owner);
+        let company = tenant.to_string();
+        let at = |path: &str, body: Value| {
+            self.send_with(
+                "POST",
+                &format!("{PORTAL}{path}"),
+                None,
+                &body.to_string(),
+                &[("X-Company-Id", &company)],
+            )
+        };
+        at("/auth/otp", json!({ "phone": phone })).expect(200);
+        let code = self.last_otp_as(&owner, phone);
+        at(
+            "/auth/register",
+            json!({ "name": name, "phone": phone, "otp": code }),
+        )
+        .portal_data(201)
     }
 
     /// A customer access token for a newly registered customer with this phone.
@@ -77,13 +151,23 @@ impl TestApp {
     /// The newest sign-in code sent to `recipient`, read from the merchant's message log.
     #[must_use]
     pub fn last_otp(&self, recipient: &str) -> String {
+        self.last_otp_as(&self.owner, recipient)
+    }
+
+    /// The newest code sent to `recipient`, read from the message log of the merchant whose
+    /// owner holds `owner`.
+    #[must_use]
+    pub fn last_otp_as(&self, owner: &str, recipient: &str) -> String {
         let r = self
             .get(
                 &format!(
                     "/v1/notifications?kind=otp&recipient={}",
-                    recipient.replace('+', "%2B").replace('@', "%40")
+                    recipient
+                        .to_lowercase()
+                        .replace('+', "%2B")
+                        .replace('@', "%40")
                 ),
-                Some(&self.owner),
+                Some(owner),
             )
             .expect(200);
         let body = r.body["data"][0]["body"]

@@ -149,6 +149,9 @@ pub struct PlacedOrder {
     /// The order confirmation recorded in the message log, to deliver after commit (none
     /// when the order has neither e-mail nor phone).
     pub confirmation: Option<OutgoingMessage>,
+    /// For a guest, the secret that lets them pay this order again (shown once; only its hash
+    /// is kept).
+    pub guest_secret: Option<String>,
 }
 
 fn field_error(
@@ -628,6 +631,10 @@ pub fn place_shop_order(
             });
         }
     }
+    let guest_secret = match shopper.customer {
+        None => Some(crate::session::new_refresh_token()?),
+        Some(_) => None,
+    };
     tx.set_shop_info(
         tenant.id,
         order.id,
@@ -638,6 +645,9 @@ pub fn place_shop_order(
             success_url: checked.success_url,
             cancel_url: checked.cancel_url,
             language: checked.language.clone(),
+            guest_secret_hash: guest_secret
+                .as_ref()
+                .map(kedai_identity::RefreshToken::hash),
         },
     )?;
     let mut payment_url = None;
@@ -672,6 +682,7 @@ pub fn place_shop_order(
         payment_url,
         payment_instructions,
         confirmation,
+        guest_secret: guest_secret.map(|s| s.expose().to_owned()),
     })
 }
 
@@ -730,42 +741,95 @@ pub fn confirmation_message(
 }
 
 /// A storefront order the shopper may see: an online order of the shop. Anyone holding its
-/// id may read it (the id is unguessable, and the guest success page has nothing else); a
-/// signed-in customer may not read another customer's order.
+/// id may read it (the id is unguessable, and the guest success page has nothing else); only
+/// its own customer sees its contact details and address. Anyone else — no token, or another
+/// customer's — gets the same answer without them, so a token never reveals more than its
+/// absence.
 ///
 /// # Errors
 /// [`AppError::NotFound`] (unknown, another shop's, or not a storefront order),
-/// [`AppError::NotAllowed`] `FORBIDDEN` for another customer's order, [`AppError::Storage`].
+/// [`AppError::Storage`].
 fn visible_order(
     tx: &mut dyn UnitOfWork,
     shopper: Shopper,
     raw_id: &str,
 ) -> Result<Order, AppError> {
-    let not_found = || AppError::not_found("order", raw_id);
-    let id: OrderId = raw_id.parse().map_err(|_| not_found())?;
-    let order = tx.find_order(shopper.tenant, id)?.ok_or_else(not_found)?;
-    let online = tx
-        .shop_info(shopper.tenant, id)?
-        .is_some_and(|i| i.channel == Channel::Online);
-    if !online {
-        return Err(not_found());
-    }
-    if let (Some(me), Some(owner)) = (shopper.customer, order.details.customer_id.as_deref())
-        && me.to_string() != owner
-    {
-        return Err(AppError::NotAllowed {
-            code: "FORBIDDEN",
-            message: "this order belongs to another customer".into(),
-        });
+    let (mut order, _) = online_order(tx, shopper.tenant, raw_id)?;
+    let mine = shopper
+        .customer
+        .is_some_and(|me| order.details.customer_id.as_deref() == Some(&me.to_string()));
+    if !mine {
+        let d = &mut order.details;
+        for field in [
+            &mut d.customer_email,
+            &mut d.contact_name,
+            &mut d.contact_phone,
+            &mut d.contact_email,
+            &mut d.shipping_address,
+            &mut d.notes,
+            &mut d.special_instructions,
+        ] {
+            *field = None;
+        }
     }
     Ok(order)
 }
 
-/// One storefront order with its lines.
+/// An online order of the shop, with its storefront facts.
+fn online_order(
+    tx: &mut dyn UnitOfWork,
+    tenant: TenantId,
+    raw_id: &str,
+) -> Result<(Order, ShopOrderInfo), AppError> {
+    let not_found = || AppError::not_found("order", raw_id);
+    let id: OrderId = raw_id.parse().map_err(|_| not_found())?;
+    let order = tx.find_order(tenant, id)?.ok_or_else(not_found)?;
+    let info = tx
+        .shop_info(tenant, id)?
+        .filter(|i| i.channel == Channel::Online)
+        .ok_or_else(not_found)?;
+    Ok((order, info))
+}
+
+/// A storefront order the shopper may pay: a member's order by that member's token, a guest's
+/// order with the secret the guest was given at checkout. Reading an order takes only its id;
+/// paying it must not, or anyone who saw the id could replace the customer's checkout.
 ///
 /// # Errors
-/// As [`visible_order`]: [`AppError::NotFound`], [`AppError::NotAllowed`],
-/// [`AppError::Storage`].
+/// [`AppError::NotFound`] as [`visible_order`]; [`AppError::NotAllowed`] `FORBIDDEN` for
+/// anyone else; [`AppError::Storage`].
+fn payable_order(
+    tx: &mut dyn UnitOfWork,
+    shopper: Shopper,
+    raw_id: &str,
+    guest_secret: Option<&str>,
+) -> Result<(Order, ShopOrderInfo), AppError> {
+    let (order, info) = online_order(tx, shopper.tenant, raw_id)?;
+    let allowed = match order.details.customer_id.as_deref() {
+        Some(owner) => shopper.customer.is_some_and(|me| me.to_string() == owner),
+        None => match (guest_secret, info.guest_secret_hash.as_deref()) {
+            (Some(given), Some(kept)) => kedai_identity::customer_auth::hashes_match(
+                &kedai_identity::session::hash_refresh_token(given.trim()),
+                kept,
+            ),
+            _ => false,
+        },
+    };
+    if !allowed {
+        return Err(AppError::NotAllowed {
+            code: "FORBIDDEN",
+            message: "only the customer who placed this order may pay it: sign in as them, or \
+                      send the orderToken the guest checkout answered"
+                .into(),
+        });
+    }
+    Ok((order, info))
+}
+
+/// One storefront order with its lines, as [`visible_order`] shows it.
+///
+/// # Errors
+/// As [`visible_order`]: [`AppError::NotFound`], [`AppError::Storage`].
 pub fn shop_order(
     tx: &mut dyn UnitOfWork,
     shopper: Shopper,
@@ -932,17 +996,20 @@ pub struct PortalIntent {
     pub booking_id: Option<String>,
     /// A membership tier to buy (not sold by this shop yet).
     pub tier_id: Option<String>,
+    /// For a guest's order, the secret its checkout answered (`orderToken`).
+    pub order_token: Option<String>,
 }
 
 /// Opens a payment at the gateway for a storefront order awaiting payment, for exactly its
-/// total, superseding any payment of it still awaiting the customer. Who may read the order
-/// may pay it.
+/// total, superseding any payment of it still awaiting the customer (see
+/// [`crate::payments::open_for_order`]). Only its customer may: see [`payable_order`].
 ///
 /// # Errors
 /// [`AppError::Validation`] for a bad amount or currency, a missing `orderId`, or
 /// `PAYMENT_TARGET_NOT_SUPPORTED` for a booking or tier; [`AppError::AmountMismatch`] when the
-/// amount is not the total; as [`shop_order`] for the order; [`AppError::Conflict`]
-/// `PAYMENT_NOT_ALLOWED` when it does not await payment; [`AppError::Storage`].
+/// amount is not the total; as [`payable_order`] for the order; [`AppError::Conflict`]
+/// `PAYMENT_NOT_ALLOWED` when it does not await payment, `PAYMENT_ALREADY_APPROVED` when an
+/// earlier checkout was approved; [`AppError::Storage`].
 pub fn open_shop_intent(
     tx: &mut dyn UnitOfWork,
     shopper: Shopper,
@@ -989,7 +1056,7 @@ pub fn open_shop_intent(
     let (Some(amount), Some(order_id)) = (amount, order_id) else {
         return Err(AppError::invalid("orderId", "is required"));
     };
-    let order = visible_order(tx, shopper, &order_id)?;
+    let (order, info) = payable_order(tx, shopper, &order_id, cmd.order_token.as_deref())?;
     if !matches!(order.status, OrderStatus::Pending | OrderStatus::Confirmed) {
         return Err(AppError::conflict(
             "PAYMENT_NOT_ALLOWED",
@@ -1003,10 +1070,7 @@ pub fn open_shop_intent(
             expected: order.total_amount,
         }]));
     }
-    let method = match tx
-        .shop_info(shopper.tenant, order.id)?
-        .and_then(|i| i.payment_method_id)
-    {
+    let method = match info.payment_method_id {
         Some(id) => tx
             .find_payment_method(shopper.tenant, id)?
             .filter(ShopPaymentMethod::has_gateway)

@@ -1,5 +1,5 @@
-//! Payments through a gateway (003 §14): payment intents, their verification, and the
-//! built-in mock gateway whose checkout page lets a person approve or decline.
+//! Payments through a gateway (003 §14): payment intents and their verification. The built-in
+//! gateway is in [`crate::mock_gateway`].
 //!
 //! An intent is opened for an order awaiting payment, for exactly its total. Verifying asks
 //! the gateway: an approval records the payment through the order payment path (the order
@@ -120,6 +120,27 @@ pub trait PaymentIntentRepository {
         at: DateTime<Utc>,
     ) -> Result<bool, StorageError>;
 
+    /// The intents of the order still awaiting the customer.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn open_intents(
+        &mut self,
+        tenant: TenantId,
+        order: OrderId,
+    ) -> Result<Vec<PaymentIntent>, StorageError>;
+
+    /// The intent a gateway's checkout session belongs to.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn intent_by_session(
+        &mut self,
+        tenant: TenantId,
+        gateway: &str,
+        session: &str,
+    ) -> Result<Option<PaymentIntent>, StorageError>;
+
     /// Cancels every intent of the order still awaiting the customer; returns how many. Their
     /// checkout links can no longer settle the order (verify answers that they were cancelled).
     ///
@@ -195,6 +216,15 @@ pub enum GatewayOutcome {
     },
 }
 
+/// What cancelling a checkout at the gateway came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cancellation {
+    /// Withdrawn: the customer can no longer pay it.
+    Cancelled,
+    /// The customer had decided already; what they decided.
+    AlreadyDecided(GatewayOutcome),
+}
+
 /// A payment gateway. Calls run inside the use case's unit of work, so a gateway that keeps
 /// state in the database (the mock) shares its transaction.
 pub trait PaymentGateway: Send + Sync {
@@ -221,203 +251,18 @@ pub trait PaymentGateway: Send + Sync {
         tenant: TenantId,
         session_id: &str,
     ) -> Result<GatewayOutcome, AppError>;
-}
 
-kedai_core::text_enum! {
-    /// What the person on the mock checkout page decided.
-    pub enum MockDecision ("a mock session status") {
-        /// Not yet.
-        Pending = "pending",
-        /// Approve pressed.
-        Approved = "approved",
-        /// Decline pressed.
-        Declined = "declined",
-    }
-}
-
-/// A checkout session of the mock gateway.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MockSession {
-    /// Random, unguessable id (the page's only secret).
-    pub id: String,
-    /// The merchant.
-    pub tenant_id: TenantId,
-    /// Amount.
-    pub amount: Money,
-    /// What is paid for.
-    pub description: String,
-    /// Decision.
-    pub status: MockDecision,
-    /// Reference given on approval.
-    pub reference: Option<String>,
-    /// Opened.
-    pub created_at: DateTime<Utc>,
-    /// Decided.
-    pub decided_at: Option<DateTime<Utc>>,
-}
-
-/// The mock gateway's sessions.
-pub trait MockGatewayRepository {
-    /// Stores a new session.
+    /// Withdraws a checkout the customer has not decided yet.
     ///
     /// # Errors
-    /// [`StorageError`] on backend failure.
-    fn insert_mock_session(&mut self, session: &MockSession) -> Result<(), StorageError>;
-
-    /// A session by its id (any tenant: the id is the secret the checkout page holds).
-    ///
-    /// # Errors
-    /// [`StorageError`] on backend failure.
-    fn find_mock_session(&mut self, id: &str) -> Result<Option<MockSession>, StorageError>;
-
-    /// Records a decision on a pending session — only while it is pending (the first decision
-    /// wins). Returns false, changing nothing, otherwise.
-    ///
-    /// # Errors
-    /// [`StorageError`] on backend failure.
-    fn decide_mock_session(
-        &mut self,
-        id: &str,
-        decision: MockDecision,
-        reference: Option<&str>,
-        at: DateTime<Utc>,
-    ) -> Result<bool, StorageError>;
-}
-
-/// Random bytes from the operating system.
-fn random_bytes<const N: usize>() -> Result<[u8; N], AppError> {
-    let mut bytes = [0_u8; N];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| AppError::Storage(StorageError::other(e.to_string())))?;
-    Ok(bytes)
-}
-
-/// The built-in gateway: sessions in the database, decided on Kedai's own checkout page at
-/// `<public url>/pay/mock/<session id>`.
-#[derive(Debug, Clone)]
-pub struct MockGateway {
-    public_url: String,
-}
-
-impl MockGateway {
-    /// A mock gateway whose checkout pages live under `public_url`.
-    #[must_use]
-    pub fn new(public_url: &str) -> Self {
-        Self {
-            public_url: public_url.trim_end_matches('/').to_owned(),
-        }
-    }
-}
-
-impl PaymentGateway for MockGateway {
-    fn name(&self) -> &'static str {
-        "mock"
-    }
-
-    fn open(
-        &self,
-        tx: &mut dyn UnitOfWork,
-        request: &CheckoutRequest,
-    ) -> Result<CheckoutSession, AppError> {
-        // A random (v4) UUID, not a time-ordered one: the id is the page's only secret.
-        let id = kedai_core::uuid::Builder::from_random_bytes(random_bytes::<16>()?)
-            .into_uuid()
-            .to_string();
-        tx.insert_mock_session(&MockSession {
-            id: id.clone(),
-            tenant_id: request.tenant,
-            amount: request.amount,
-            description: request.description.clone(),
-            status: MockDecision::Pending,
-            reference: None,
-            created_at: request.now,
-            decided_at: None,
-        })?;
-        Ok(CheckoutSession {
-            payment_url: format!("{}/pay/mock/{id}", self.public_url),
-            session_id: id,
-        })
-    }
-
-    fn status(
+    /// [`AppError`] when the gateway fails or does not know the session.
+    fn cancel(
         &self,
         tx: &mut dyn UnitOfWork,
         tenant: TenantId,
         session_id: &str,
-    ) -> Result<GatewayOutcome, AppError> {
-        let session = tx
-            .find_mock_session(session_id)?
-            .filter(|s| s.tenant_id == tenant)
-            .ok_or_else(|| {
-                AppError::Storage(StorageError::other("mock gateway session missing"))
-            })?;
-        Ok(match session.status {
-            MockDecision::Pending => GatewayOutcome::Pending,
-            MockDecision::Approved => GatewayOutcome::Approved {
-                reference: session.reference.unwrap_or_default(),
-            },
-            MockDecision::Declined => GatewayOutcome::Declined {
-                reason: "declined on the checkout page".into(),
-            },
-        })
-    }
-}
-
-/// What the mock checkout page shows.
-#[derive(Debug, Clone)]
-pub struct MockCheckout {
-    /// The session.
-    pub session: MockSession,
-    /// The merchant's name.
-    pub merchant_name: String,
-}
-
-/// The mock checkout page's data. `None` for an unknown session.
-///
-/// # Errors
-/// [`AppError::Storage`].
-pub fn mock_checkout(
-    tx: &mut dyn UnitOfWork,
-    session_id: &str,
-) -> Result<Option<MockCheckout>, AppError> {
-    let Some(session) = tx.find_mock_session(session_id)? else {
-        return Ok(None);
-    };
-    let merchant_name = tx
-        .find_tenant(session.tenant_id)?
-        .map(|t| t.name)
-        .unwrap_or_default();
-    Ok(Some(MockCheckout {
-        session,
-        merchant_name,
-    }))
-}
-
-/// Records the decision of the person on the mock checkout page; the first decision wins and
-/// later ones change nothing. Returns the session as it now stands, `None` when unknown.
-///
-/// # Errors
-/// [`AppError::Storage`].
-pub fn decide_mock(
-    tx: &mut dyn UnitOfWork,
-    session_id: &str,
-    approve: bool,
-    now: DateTime<Utc>,
-) -> Result<Option<MockCheckout>, AppError> {
-    if tx.find_mock_session(session_id)?.is_none() {
-        return Ok(None);
-    }
-    let (decision, reference) = if approve {
-        let hex: String = random_bytes::<6>()?
-            .iter()
-            .map(|b| format!("{b:02X}"))
-            .collect();
-        (MockDecision::Approved, Some(format!("MOCK-{hex}")))
-    } else {
-        (MockDecision::Declined, None)
-    };
-    tx.decide_mock_session(session_id, decision, reference.as_deref(), now)?;
-    mock_checkout(tx, session_id)
+        now: DateTime<Utc>,
+    ) -> Result<Cancellation, AppError>;
 }
 
 /// A payment intent as requested.
@@ -535,7 +380,12 @@ pub fn create_intent(
 
 /// Opens an intent for the whole total of an order awaiting payment, and its checkout at the
 /// gateway. One live checkout per order: the new intent supersedes any still awaiting the
-/// customer.
+/// customer, each withdrawn at its gateway first so its page can take no approval. When the
+/// customer already approved one of them, nothing is replaced: that payment is recorded by the
+/// next verification or status check, and a second checkout would charge them twice.
+///
+/// # Errors
+/// [`AppError::Conflict`] `PAYMENT_ALREADY_APPROVED`; [`AppError::Storage`].
 pub(crate) fn open_for_order(
     tx: &mut dyn UnitOfWork,
     author: Author,
@@ -544,6 +394,19 @@ pub(crate) fn open_for_order(
     method: &str,
     now: DateTime<Utc>,
 ) -> Result<OpenedIntent, AppError> {
+    for open in tx.open_intents(author.tenant, order.id)? {
+        if open.gateway != gateway.name() {
+            continue;
+        }
+        let withdrawn = gateway.cancel(tx, author.tenant, &open.gateway_session, now)?;
+        if let Cancellation::AlreadyDecided(GatewayOutcome::Approved { .. }) = withdrawn {
+            return Err(AppError::conflict(
+                "PAYMENT_ALREADY_APPROVED",
+                "the customer already approved a payment of this order at the gateway; it is \
+                 recorded when the payment is verified or its status is read",
+            ));
+        }
+    }
     tx.cancel_open_intents(author.tenant, order.id, now)?;
     let session = gateway.open(
         tx,

@@ -12,7 +12,8 @@ use kedai_orders::{CheckoutRepository, OrderRepository};
 
 use crate::audit::{AuditLogReader, AuditRepository};
 use crate::idempotency::IdempotencyRepository;
-use crate::payments::{MockGatewayRepository, PaymentIntentRepository};
+use crate::mock_gateway::MockGatewayRepository;
+use crate::payments::PaymentIntentRepository;
 use crate::{AppError, OutboxRepository};
 
 /// Every repository, over one connection inside one transaction.

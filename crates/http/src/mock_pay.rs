@@ -5,7 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, get, post, web};
-use kedai_app::payments::{self, MockCheckout, MockDecision};
+use kedai_app::mock_gateway::{self as payments, MockCheckout, MockDecision};
 
 use crate::surface::Merchant;
 use crate::{AppState, blocking};
@@ -120,8 +120,24 @@ fn render(c: &MockCheckout) -> HttpResponse {
              page.</p>",
             summary(c)
         ),
+        MockDecision::Cancelled => format!(
+            "{}<p><strong>This checkout was cancelled.</strong></p><p class=\"muted\">It was \
+             replaced by a newer one, or its order was cancelled or changed. Nothing was \
+             charged; return to the shop to pay.</p>",
+            summary(c)
+        ),
     };
     page(StatusCode::OK, "Checkout", &body)
+}
+
+/// Whether asking to approve (or decline) left the session in another state.
+fn refused(approve: bool, now: MockDecision) -> bool {
+    let wanted = if approve {
+        MockDecision::Approved
+    } else {
+        MockDecision::Declined
+    };
+    now != wanted
 }
 
 /// A session id as the gateway makes them (a UUID); anything else is unknown.
@@ -140,6 +156,13 @@ async fn respond(state: &web::Data<AppState>, id: String, decision: Option<bool>
     })
     .await;
     match found {
+        // An approval (or decline) that did not take, because the session was decided or
+        // cancelled before, is refused, never shown as if it had.
+        Ok(Some(c)) if decision.is_some_and(|approve| refused(approve, c.session.status)) => {
+            let mut response = render(&c);
+            *response.status_mut() = StatusCode::CONFLICT;
+            response
+        }
         Ok(Some(c)) => render(&c),
         Ok(None) => not_found(),
         Err(e) => {
@@ -167,13 +190,16 @@ pub async fn mock_checkout_page(
     respond(&state, path.into_inner(), None).await
 }
 
-/// Approves the payment (the first decision wins) and shows the result.
+/// Approves the payment (the first decision wins) and shows the result. A checkout that was
+/// cancelled (replaced by a newer one, its order cancelled or changed) or decided already
+/// takes no approval: 409 with a page that says so.
 #[utoipa::path(
     tag = "mock-gateway",
     params(("session_id" = String, Path, description = "Checkout session id")),
     responses(
         (status = 200, description = "Result page", content_type = "text/html", body = String),
         (status = 404, description = "Unknown session", content_type = "text/html", body = String),
+        (status = 409, description = "Cancelled or already decided: nothing was approved", content_type = "text/html", body = String),
     )
 )]
 #[post("/mock/{session_id}/approve")]
@@ -191,6 +217,7 @@ pub async fn approve_mock_payment(
     responses(
         (status = 200, description = "Result page", content_type = "text/html", body = String),
         (status = 404, description = "Unknown session", content_type = "text/html", body = String),
+        (status = 409, description = "Cancelled or already decided: nothing was declined", content_type = "text/html", body = String),
     )
 )]
 #[post("/mock/{session_id}/decline")]

@@ -1,12 +1,12 @@
 //! Customer sign-in: one-time codes (hashed, expiring, a few attempts, a resend cool-down and a
 //! cap per recipient), customer sessions as refresh-token families (each refresh rotates the
-//! token; presenting a used one revokes the family), the member fields registration collects,
-//! and the outgoing message log the notifier writes.
+//! token; presenting a used one revokes the family) and the member fields registration collects.
 
 use chrono::{DateTime, Duration, Utc};
-use kedai_core::{Page, StorageError, TenantId, uuid_id};
+use kedai_core::{StorageError, TenantId, uuid_id};
 use sha2::{Digest, Sha256};
 
+use crate::verification::Proven;
 use crate::{CustomerId, Email, IdentityError, LoginChannel, Phone, invalid};
 
 /// Digits in a one-time code.
@@ -33,10 +33,6 @@ uuid_id!(
 uuid_id!(
     /// A customer session: the family of refresh tokens one sign-in starts.
     SessionFamilyId
-);
-uuid_id!(
-    /// An outgoing message.
-    MessageId
 );
 
 /// Who a code goes to, in the form the merchant's channel uses: an E.164 phone or a
@@ -314,6 +310,8 @@ pub struct MemberProfile {
     pub agree_terms: bool,
     /// Campaign attribution (a JSON object as text).
     pub utm_data: Option<String>,
+    /// Which of the customer's phone and e-mail were proven by a code.
+    pub proven: Proven,
 }
 
 /// Storage of codes, customer sessions and member fields.
@@ -390,6 +388,42 @@ pub trait CustomerAuthRepository {
         id: OtpChallengeId,
         now: DateTime<Utc>,
     ) -> Result<bool, StorageError>;
+
+    /// Lets the recipient of a used challenge register until `until`: its code proved them,
+    /// but nobody of the merchant has their phone or e-mail yet.
+    ///
+    /// # Errors
+    /// [`StorageError`] when the database fails.
+    fn open_registration(
+        &mut self,
+        tenant: TenantId,
+        id: OtpChallengeId,
+        until: DateTime<Utc>,
+    ) -> Result<(), StorageError>;
+
+    /// Uses up the recipient's open registration window (one guarded update): `true` when
+    /// one was open at `now`. Of concurrent registrations with one proof, one gets it.
+    ///
+    /// # Errors
+    /// [`StorageError`] when the database fails.
+    fn claim_registration(
+        &mut self,
+        tenant: TenantId,
+        recipient: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError>;
+
+    /// Ends every live session of a customer; returns how many ended.
+    ///
+    /// # Errors
+    /// [`StorageError`] when the database fails.
+    fn revoke_customer_sessions(
+        &mut self,
+        tenant: TenantId,
+        customer: CustomerId,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StorageError>;
 
     /// Starts a session with its first refresh token (stored as `token_hash`).
     ///
@@ -469,68 +503,6 @@ pub trait CustomerAuthRepository {
         customer: CustomerId,
         profile: &MemberProfile,
     ) -> Result<MemberProfile, StorageError>;
-}
-
-kedai_core::text_enum! {
-    /// What an outgoing message is for.
-    pub enum MessageKind ("a message kind") {
-        /// A one-time sign-in code.
-        Otp = "otp",
-        /// An order was placed.
-        OrderConfirmation = "order_confirmation",
-    }
-}
-
-/// A message to a customer, as the message log keeps it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutgoingMessage {
-    /// Id.
-    pub id: MessageId,
-    /// Owner.
-    pub tenant_id: TenantId,
-    /// Purpose.
-    pub kind: MessageKind,
-    /// `sms`, `whatsapp` or `email`.
-    pub channel: LoginChannel,
-    /// Phone or e-mail.
-    pub recipient: String,
-    /// Subject (e-mail).
-    pub subject: Option<String>,
-    /// Text.
-    pub body: String,
-    /// What it is about (an order id, a challenge id).
-    pub reference: Option<String>,
-    /// Sent.
-    pub created_at: DateTime<Utc>,
-}
-
-/// Which messages to list.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct MessageFilter {
-    /// Only this kind.
-    pub kind: Option<MessageKind>,
-    /// Only to this recipient (normalised).
-    pub recipient: Option<String>,
-}
-
-/// The outgoing message log.
-pub trait MessageLog {
-    /// Records a message.
-    ///
-    /// # Errors
-    /// [`StorageError`] when the database fails.
-    fn record_message(&mut self, message: &OutgoingMessage) -> Result<(), StorageError>;
-
-    /// One page of the tenant's messages, newest first, and how many match.
-    ///
-    /// # Errors
-    /// [`StorageError`] when the database fails.
-    fn list_messages(
-        &mut self,
-        tenant: TenantId,
-        filter: &MessageFilter,
-        page: Page,
-    ) -> Result<(Vec<OutgoingMessage>, i64), StorageError>;
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 pub mod customer;
 pub mod customer_auth;
+pub mod message;
 pub mod outlet;
 pub mod password;
 pub mod repository;
@@ -11,16 +12,17 @@ pub mod session;
 pub mod staff;
 pub mod storefront;
 pub mod tenant;
+pub mod verification;
 
 pub use customer::{
     Customer, CustomerConflict, CustomerFilter, CustomerId, CustomerRepository, CustomerStats,
     CustomerUpdate, NewCustomer, Phone,
 };
 pub use customer_auth::{
-    CustomerAuthRepository, MemberProfile, MessageFilter, MessageId, MessageKind, MessageLog,
-    OtpChallenge, OtpChallengeId, OtpCheck, OtpRefusal, OutgoingMessage, Recipient, RefreshCheck,
-    SessionFamily, SessionFamilyId,
+    CustomerAuthRepository, MemberProfile, OtpChallenge, OtpChallengeId, OtpCheck, OtpRefusal,
+    Recipient, RefreshCheck, SessionFamily, SessionFamilyId,
 };
+pub use message::{MessageFilter, MessageId, MessageKind, MessageLog, OutgoingMessage};
 pub use outlet::{NewOutlet, Outlet, OutletId, OutletRepository, OutletStatus, OutletUpdate};
 pub use password::{burn_password_check, hash_password, verify_password};
 pub use repository::{StaffRepository, TenantRepository};
@@ -32,6 +34,7 @@ pub use storefront::{
     StorefrontRepository,
 };
 pub use tenant::{NewTenant, ProfileUpdate, Tenant, TenantStatus};
+pub use verification::{IdentifierChange, IdentifierKind, Proven};
 
 /// Why an identity operation was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -415,6 +415,9 @@ pub struct ShopOrderInfo {
     pub cancel_url: Option<String>,
     /// The customer's locale (`zh-HK`), for messages about the order.
     pub language: Option<String>,
+    /// For a guest's order, the SHA-256 (hex) of the secret the guest was given at checkout:
+    /// holding it is what lets them pay the order again.
+    pub guest_secret_hash: Option<String>,
 }
 
 /// How an order's status reads on the customer portal, whose clients know `pending`,

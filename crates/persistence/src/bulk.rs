@@ -317,6 +317,9 @@ impl Generator {
                     V::I(0),
                     V::I(0),
                     V::Null,
+                    // Nothing proven by a code: staff-entered, as at the counter.
+                    V::Null,
+                    V::Null,
                 ],
             );
             self.customers.push(shopper);
@@ -659,8 +662,9 @@ impl Generator {
                 V::Null,
                 V::Null,
                 V::I(0),
-                // Placed by staff: channel, shop methods, return URLs, locale.
+                // Placed by staff: channel, shop methods, return URLs, locale; no guest secret.
                 V::T("merchant"),
+                V::Null,
                 V::Null,
                 V::Null,
                 V::Null,
@@ -970,7 +974,8 @@ impl Table {
             Self::Customers => {
                 "id, tenant_id, name, phone, email, birth_date, source, membership_tier, \
                  outlet_id, created_at, updated_at, member_no, last_name, gender, address, \
-                 district, agree_promotion, agree_terms, utm_data"
+                 district, agree_promotion, agree_terms, utm_data, verified_phone, \
+                 verified_email"
             }
             Self::Lots => {
                 "id, tenant_id, product_id, quantity, remaining, source, note, received_at, \
@@ -986,7 +991,7 @@ impl Table {
                  paid_at, processing_at, shipped_at, delivered_at, completed_at, \
                  cancelled_at, refunded_at, coupon_id, coupon_code, coupon_discount_minor, \
                  channel, shipping_method_id, payment_method_id, success_url, cancel_url, \
-                 language"
+                 language, guest_secret_hash"
             }
             Self::OrderItems => {
                 "id, tenant_id, order_id, position, product_id, product_name, product_sku, \

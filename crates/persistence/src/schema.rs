@@ -307,6 +307,7 @@ diesel::table! {
         success_url -> Nullable<Text>,
         cancel_url -> Nullable<Text>,
         language -> Nullable<Text>,
+        guest_secret_hash -> Nullable<Text>,
     }
 }
 
@@ -424,6 +425,8 @@ diesel::table! {
         agree_promotion -> Bool,
         agree_terms -> Bool,
         utm_data -> Nullable<Text>,
+        verified_phone -> Nullable<Text>,
+        verified_email -> Nullable<Text>,
     }
 }
 
@@ -573,6 +576,7 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         consumed_at -> Nullable<Timestamp>,
+        registration_until -> Nullable<Timestamp>,
     }
 }
 
@@ -662,6 +666,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    staff_spent_refresh_tokens (refresh_hash) {
+        refresh_hash -> Text,
+        tenant_id -> Text,
+        session_id -> Text,
+        spent_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     staff,
@@ -696,4 +709,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     member_counters,
     shipping_methods,
     shop_payment_methods,
+    staff_spent_refresh_tokens,
 );

@@ -2,13 +2,16 @@
 //! `main.rs` is the CLI on top of this.
 
 pub mod config;
+pub mod logging;
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::{HttpServer, dev::ServerHandle};
 use kedai_app::Store;
-use kedai_app::payments::{MockGateway, PaymentGateway};
+use kedai_app::mock_gateway::MockGateway;
+use kedai_app::payments::PaymentGateway;
 use kedai_core::{Clock, SystemClock};
 use kedai_http::{AppState, TokenService, build_app};
 use kedai_persistence::{DatabaseUrl, DbStore, PoolOptions, connect_pool, migrate};
@@ -44,12 +47,12 @@ pub fn open_store(settings: &Settings) -> Result<DbStore, StartError> {
         &url,
         PoolOptions {
             max_size: settings.db_pool_size.max(1),
-            ..PoolOptions::default()
+            connection_timeout: Duration::from_millis(settings.db_acquire_timeout_ms.max(1)),
         },
     )?;
     let applied = migrate(&pool)?;
     tracing::info!(database = %url.redacted(), migrations.applied = applied.len(), "database ready");
-    Ok(DbStore::new(pool))
+    Ok(DbStore::new(pool).with_fail_fast(Duration::from_millis(settings.db_fail_fast_ms.max(1))))
 }
 
 /// The application state for a store.

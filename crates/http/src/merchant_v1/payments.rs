@@ -168,7 +168,7 @@ pub struct PaymentListQuery {
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
         (status = 403, description = "Role may not take payments", body = MerchantErrorBody),
         (status = 404, description = "ORDER_NOT_FOUND", body = MerchantErrorBody),
-        (status = 409, description = "PAYMENT_NOT_ALLOWED: the order does not await payment", body = MerchantErrorBody),
+        (status = 409, description = "PAYMENT_NOT_ALLOWED: the order does not await payment; PAYMENT_ALREADY_APPROVED: the customer approved an earlier checkout of it (verify that one)", body = MerchantErrorBody),
         (status = 422, description = "Bad fields, or PAYMENT_FAILED: amount is not the order total", body = MerchantErrorBody),
     ),
     security(("bearer" = []))

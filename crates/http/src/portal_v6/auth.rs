@@ -4,7 +4,8 @@
 use std::marker::PhantomData;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use kedai_app::customer_auth::{self, CustomerSession, Registration, SignInRefused, random_seed};
+use kedai_app::customer_auth::{self, CustomerSession, SignInRefused, random_seed};
+use kedai_app::registration::{self, Registration};
 use kedai_app::session::new_refresh_token;
 use kedai_app::storefront::{portal_tenant, settings};
 use kedai_app::{AppError, AuthFailure, FieldError};
@@ -225,7 +226,8 @@ fn tokens(state: &AppState, s: &CustomerSession) -> Result<AuthTokenResponse> {
     })
 }
 
-fn refused(why: SignInRefused) -> ApiError<Portal> {
+/// A refused code (sign-in, registration, a new phone or e-mail) in the portal's terms.
+pub(super) fn refused(why: SignInRefused) -> ApiError<Portal> {
     let invalid = |code, message: String| AppError::Validation {
         code,
         errors: vec![FieldError {
@@ -256,7 +258,10 @@ fn refused(why: SignInRefused) -> ApiError<Portal> {
 }
 
 /// Exchanges a sign-in code for tokens. Each guess counts: after 5 wrong ones the code is
-/// locked and a new one is needed.
+/// locked and a new one is needed. A right code for someone who is not a member answers
+/// `MEMBER_NOT_FOUND` and lets that phone or e-mail register (`/auth/register`) within 15
+/// minutes; a right code for a member whose record holds the identifier without proof (typed
+/// in by someone else) claims it and ends every earlier session of that record.
 #[utoipa::path(
     tag = "portal-auth",
     request_body = VerifyOtpRequest,
@@ -345,10 +350,20 @@ pub struct RegisterRequest {
     pub utm_data: Option<serde_json::Value>,
     /// Company id (the header wins).
     pub company_id: Option<String>,
+    /// The one-time code sent to the phone (or e-mail) the merchant signs customers in by,
+    /// when it was not checked at `/auth/otp/verify` just before.
+    #[schema(example = "123456")]
+    pub otp: Option<String>,
+    /// The same, under 004's name.
+    pub code: Option<String>,
 }
 
 /// Registers a customer of the merchant (the same record the merchant API lists) and signs
-/// them in. A phone or e-mail another customer of the merchant has is refused.
+/// them in. The phone (or e-mail, by the merchant's channel) must be proven first: ask for a
+/// code at `/auth/otp` and check it at `/auth/otp/verify` (which answers `MEMBER_NOT_FOUND`
+/// for a newcomer and lets them register within 15 minutes), or send the code here as `otp`.
+/// Without proof the answer is 422 `OTP_VERIFICATION_REQUIRED` whoever the number belongs to.
+/// An e-mail (or phone) no code proved is kept only when no other customer has it.
 #[utoipa::path(
     tag = "portal-auth",
     request_body = RegisterRequest,
@@ -357,8 +372,9 @@ pub struct RegisterRequest {
         (status = 201, body = PortalOk<AuthTokenResponse>),
         (status = 400, description = "Malformed body, TENANT_REQUIRED or COMPANY_MISMATCH", body = PortalErrorBody),
         (status = 404, description = "COMPANY_NOT_FOUND", body = PortalErrorBody),
-        (status = 409, description = "CUSTOMER_PHONE_TAKEN or CUSTOMER_EMAIL_TAKEN", body = PortalErrorBody),
-        (status = 422, description = "A field the merchant's form requires is missing, or a bad value", body = PortalErrorBody),
+        (status = 409, description = "CUSTOMER_PHONE_TAKEN or CUSTOMER_EMAIL_TAKEN: the proven phone or e-mail is a member's already (sign in instead)", body = PortalErrorBody),
+        (status = 422, description = "OTP_VERIFICATION_REQUIRED; OTP_INVALID, OTP_EXPIRED or OTP_NOT_REQUESTED for a code sent with the form; a field the merchant's form requires is missing, or a bad value", body = PortalErrorBody),
+        (status = 429, description = "OTP_LOCKED after 5 wrong codes", body = PortalErrorBody),
     )
 )]
 #[post("/auth/register")]
@@ -389,13 +405,15 @@ pub async fn register(
         referred_by_phone: b.referred_by_phone,
         source: b.source,
         utm_data,
+        code: b.otp.or(b.code),
     };
     let fresh = new_refresh_token()?;
     let now = state.now();
-    let session = blocking::<_, Portal>(&state, move |store| {
-        store.write(|tx| customer_auth::register(tx, tenant.id, &registration, fresh.clone(), now))
+    let outcome = blocking::<_, Portal>(&state, move |store| {
+        store.write(|tx| registration::register(tx, tenant.id, &registration, fresh.clone(), now))
     })
     .await?;
+    let session = outcome.map_err(refused)?;
     Ok(created(tokens(&state, &session)?))
 }
 
@@ -428,7 +446,7 @@ pub async fn validate_token(
     SignedInCustomer(caller): SignedInCustomer,
 ) -> Result<HttpResponse> {
     let member = blocking::<_, Portal>(&state, move |store| {
-        store.read(|tx| customer_auth::profile(tx, caller))
+        store.read(|tx| kedai_app::members::profile(tx, caller))
     })
     .await?;
     Ok(ok(TokenValidity {

@@ -248,6 +248,10 @@ pub struct ShopOrder {
     /// How to pay (on creation, for a manual method).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_instructions: Option<String>,
+    /// On a guest's checkout only: the secret that lets the guest pay this order again
+    /// (`POST /payment-intents` with `orderToken`). Shown once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_token: Option<String>,
 }
 
 fn shop_order(view: ShopOrderView) -> ShopOrder {
@@ -281,6 +285,7 @@ fn shop_order(view: ShopOrderView) -> ShopOrder {
         created_at: o.created_at,
         payment_url: None,
         payment_instructions: None,
+        order_token: None,
     }
 }
 
@@ -446,6 +451,7 @@ fn placed(p: PlacedOrder) -> ShopOrder {
     ShopOrder {
         payment_url: p.payment_url,
         payment_instructions: p.payment_instructions,
+        order_token: p.guest_secret,
         ..shop_order(p.view)
     }
 }
@@ -455,7 +461,8 @@ fn placed(p: PlacedOrder) -> ShopOrder {
 /// code's discount on the subtotal, stock allocated oldest lot first, the coupon use claimed,
 /// all in one transaction. With `Idempotency-Key`, a repeat answers the first order. For a
 /// payment method with a gateway the answer has a `paymentUrl` to redirect to; for a manual
-/// one, `paymentInstructions`.
+/// one, `paymentInstructions`. A guest's answer carries `orderToken`, which lets them pay the
+/// order again later.
 #[utoipa::path(
     tag = "portal-shop",
     request_body = CreateShopOrderRequest,
@@ -584,14 +591,14 @@ pub async fn list_shop_orders(
     }))
 }
 
-/// One shop order. Readable without a token by its id (the guest's success page); with a
-/// customer token, only the customer's own or a guest order.
+/// One shop order. Readable by its unguessable id without a token (the guest's success page
+/// reads it right after checkout). Nobody but its own customer sees its contact details or
+/// address, and no token and another customer's token get the same answer.
 #[utoipa::path(
     tag = "portal-shop",
     params(("orderId" = String, Path, description = "The order's id (UUID)")),
     responses(
         (status = 200, body = PortalOk<ShopOrder>),
-        (status = 403, description = "FORBIDDEN: another customer's order", body = PortalErrorBody),
         (status = 404, description = "ORDER_NOT_FOUND", body = PortalErrorBody),
     ),
     security((), ("bearer" = []))
@@ -643,7 +650,6 @@ pub struct PaymentStatusResponse {
     params(("orderId" = String, Path, description = "The order's id (UUID)")),
     responses(
         (status = 200, body = PortalOk<PaymentStatusResponse>),
-        (status = 403, description = "FORBIDDEN: another customer's order", body = PortalErrorBody),
         (status = 404, description = "ORDER_NOT_FOUND", body = PortalErrorBody),
     ),
     security((), ("bearer" = []))
@@ -872,6 +878,8 @@ pub struct CreatePaymentIntentRequest {
     /// A membership tier (not sold here yet: refused).
     #[schema(value_type = Option<Object>)]
     pub tier_id: Option<serde_json::Value>,
+    /// For a guest's order: the `orderToken` its checkout answered.
+    pub order_token: Option<String>,
 }
 
 /// An opened payment.
@@ -896,18 +904,20 @@ fn given(v: Option<serde_json::Value>) -> Option<String> {
     }
 }
 
-/// Opens a payment at the gateway for a shop order awaiting payment, for exactly its total
-/// (any earlier unfinished payment of it is cancelled). Whoever may read the order may pay it:
-/// no token is needed. Bookings and tiers are not sold here yet.
+/// Opens a payment at the gateway for a shop order awaiting payment, for exactly its total.
+/// Any earlier unfinished payment of it is cancelled at the gateway (its page then says so and
+/// takes no approval). Only the order's customer may: a member's order needs their token, a
+/// guest's order the `orderToken` its checkout answered. Bookings and tiers are not sold here
+/// yet.
 #[utoipa::path(
     tag = "portal-shop",
     request_body = CreatePaymentIntentRequest,
     responses(
         (status = 201, body = PortalOk<PaymentIntentResponse>),
         (status = 400, description = "Malformed body, or TENANT_REQUIRED", body = PortalErrorBody),
-        (status = 403, description = "FORBIDDEN: another customer's order", body = PortalErrorBody),
+        (status = 403, description = "FORBIDDEN: not the order's customer (no or another customer's token, or a guest order without its orderToken)", body = PortalErrorBody),
         (status = 404, description = "ORDER_NOT_FOUND", body = PortalErrorBody),
-        (status = 409, description = "PAYMENT_NOT_ALLOWED: the order does not await payment", body = PortalErrorBody),
+        (status = 409, description = "PAYMENT_NOT_ALLOWED: the order does not await payment; PAYMENT_ALREADY_APPROVED: an earlier checkout was approved", body = PortalErrorBody),
         (status = 422, description = "VALIDATION_ERROR, AMOUNT_MISMATCH, PAYMENT_TARGET_NOT_SUPPORTED", body = PortalErrorBody),
     ),
     security((), ("bearer" = []))
@@ -927,6 +937,7 @@ pub async fn create_payment_intent(
         order_id: r.order_id,
         booking_id: given(r.booking_id),
         tier_id: given(r.tier_id),
+        order_token: r.order_token,
     };
     let now = state.now();
     let gateway = std::sync::Arc::clone(&state.gateway);

@@ -2,20 +2,26 @@
 
 use std::marker::PhantomData;
 
-use actix_web::{HttpResponse, get, patch, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
-use kedai_app::customer_auth::{self, Member, ProfileChange};
+use kedai_app::customer_auth::SignInRefused;
+use kedai_app::customer_auth::random_seed;
+use kedai_app::members::{self, Member, ProfileChange};
+use kedai_identity::OtpCheck;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{PortalOk, Result, SignedInCustomer, ok};
+use super::auth::{OtpSent, refused};
+use super::{PortalOk, Result, SignedInCustomer, client_ip, deliver, ok};
 use crate::body::LenientBody;
 use crate::dto::{PortalErrorBody, double_option};
 use crate::surface::Portal;
 use crate::{AppState, blocking};
 
 pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(get_profile).service(update_profile);
+    cfg.service(get_profile)
+        .service(update_profile)
+        .service(request_verification_code);
 }
 
 /// A member as the storefront reads them (`ApiMember`).
@@ -127,7 +133,7 @@ pub async fn get_profile(
     SignedInCustomer(caller): SignedInCustomer,
 ) -> Result<HttpResponse> {
     let member = blocking::<_, Portal>(&state, move |store| {
-        store.read(|tx| customer_auth::profile(tx, caller))
+        store.read(|tx| members::profile(tx, caller))
     })
     .await?;
     Ok(ok(ApiMember::from(member)))
@@ -169,9 +175,17 @@ pub struct ProfilePatch {
     pub district: Option<Option<String>>,
     /// Promotions consent.
     pub agree_to_receive_promotion: Option<bool>,
+    /// The code sent to a new phone (`POST /profile/verification-code`).
+    pub phone_otp: Option<String>,
+    /// The code sent to a new e-mail.
+    pub email_otp: Option<String>,
+    /// The code, when only one of phone and e-mail changes.
+    pub otp: Option<String>,
 }
 
-/// Changes the signed-in member's own record.
+/// Changes the signed-in member's own record. A new phone or e-mail needs the code sent to it
+/// (`POST /profile/verification-code`) as `phoneOtp` / `emailOtp` (or `otp` when only one
+/// changes); without it the answer is 422 `OTP_VERIFICATION_REQUIRED`, whoever holds it.
 #[utoipa::path(
     tag = "portal-member",
     request_body = Option<ProfilePatch>,
@@ -181,8 +195,9 @@ pub struct ProfilePatch {
         (status = 400, description = "Malformed body", body = PortalErrorBody),
         (status = 401, description = "No, bad, expired or revoked token", body = PortalErrorBody),
         (status = 403, description = "FORBIDDEN_TENANT", body = PortalErrorBody),
-        (status = 409, description = "CUSTOMER_PHONE_TAKEN or CUSTOMER_EMAIL_TAKEN", body = PortalErrorBody),
-        (status = 422, description = "Bad fields", body = PortalErrorBody),
+        (status = 409, description = "CUSTOMER_PHONE_TAKEN or CUSTOMER_EMAIL_TAKEN: a proven phone or e-mail another member has", body = PortalErrorBody),
+        (status = 422, description = "Bad fields; OTP_VERIFICATION_REQUIRED for a new phone or e-mail without its code; OTP_INVALID, OTP_EXPIRED or OTP_NOT_REQUESTED", body = PortalErrorBody),
+        (status = 429, description = "OTP_LOCKED after 5 wrong codes", body = PortalErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -203,11 +218,75 @@ pub async fn update_profile(
         address: p.address,
         district: p.district,
         agree_to_receive_promotion: p.agree_to_receive_promotion,
+        phone_code: p.phone_otp.or_else(|| p.otp.clone()),
+        email_code: p.email_otp.or(p.otp),
     };
     let now = state.now();
-    let member = blocking::<_, Portal>(&state, move |store| {
-        store.write(|tx| customer_auth::update_profile(tx, caller, &change, now))
+    let outcome = blocking::<_, Portal>(&state, move |store| {
+        store.write(|tx| members::update_profile(tx, caller, &change, now))
     })
     .await?;
+    let member = outcome.map_err(|check: OtpCheck| refused(SignInRefused::Code(check)))?;
     Ok(ok(ApiMember::from(member)))
+}
+
+/// The phone or e-mail a member wants to change to.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VerificationCodeRequest {
+    /// The new phone (international form).
+    pub phone: Option<String>,
+    /// The new e-mail.
+    pub email: Option<String>,
+}
+
+/// Sends a 6-digit code to a phone or e-mail the signed-in member wants to change to; send it
+/// back with `PATCH /profile`. A phone gets it by the merchant's phone channel (SMS when the
+/// merchant signs in by e-mail), an e-mail by e-mail. The same cool-down and caps as sign-in
+/// codes apply; whether another member has the identifier is not revealed.
+#[utoipa::path(
+    tag = "portal-member",
+    request_body = VerificationCodeRequest,
+    params(("X-Company-Id" = Option<String>, Header, description = "Company id")),
+    responses(
+        (status = 200, body = PortalOk<OtpSent>),
+        (status = 400, description = "Malformed body", body = PortalErrorBody),
+        (status = 401, description = "No, bad, expired or revoked token", body = PortalErrorBody),
+        (status = 403, description = "FORBIDDEN_TENANT", body = PortalErrorBody),
+        (status = 422, description = "Neither or both of phone and email, or a malformed one", body = PortalErrorBody),
+        (status = 429, description = "OTP_COOLDOWN, OTP_RATE_LIMITED or RATE_LIMIT_EXCEEDED, with Retry-After", body = PortalErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+#[post("/profile/verification-code")]
+pub async fn request_verification_code(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    SignedInCustomer(caller): SignedInCustomer,
+    body: LenientBody<VerificationCodeRequest, Portal>,
+) -> Result<HttpResponse> {
+    let LenientBody(body, PhantomData) = body;
+    let decision = state.limits.check_otp_ip(&client_ip(&req));
+    if let Some(retry_after) = decision.retry_after {
+        return Err(crate::error::Failure::RateLimited { retry_after }.into());
+    }
+    let now = state.now();
+    let seed = random_seed()?;
+    let message = blocking::<_, Portal>(&state, move |store| {
+        store.write(|tx| {
+            members::request_identifier_code(
+                tx,
+                caller,
+                body.phone.as_deref(),
+                body.email.as_deref(),
+                seed,
+                now,
+            )
+        })
+    })
+    .await?;
+    deliver(&state, std::slice::from_ref(&message));
+    Ok(ok(OtpSent {
+        message: format!("a verification code was sent by {}", message.channel),
+    }))
 }

@@ -126,6 +126,7 @@ type ShopInfoRow = (
     Option<String>,
     Option<String>,
     Option<String>,
+    Option<String>,
 );
 
 impl CheckoutRepository for Tx<'_> {
@@ -346,6 +347,7 @@ impl CheckoutRepository for Tx<'_> {
             orders::success_url.eq(info.success_url.as_deref()),
             orders::cancel_url.eq(info.cancel_url.as_deref()),
             orders::language.eq(info.language.as_deref()),
+            orders::guest_secret_hash.eq(info.guest_secret_hash.as_deref()),
         ))
         .execute(self.conn)
         .map_err(storage_error)?;
@@ -371,11 +373,21 @@ impl CheckoutRepository for Tx<'_> {
                 orders::success_url,
                 orders::cancel_url,
                 orders::language,
+                orders::guest_secret_hash,
             ))
             .first::<ShopInfoRow>(self.conn)
             .optional()
             .map_err(storage_error)?;
-        let Some((channel, shipping, payment, success_url, cancel_url, language)) = row else {
+        let Some((
+            channel,
+            shipping,
+            payment,
+            success_url,
+            cancel_url,
+            language,
+            guest_secret_hash,
+        )) = row
+        else {
             return Ok(None);
         };
         Ok(Some(ShopOrderInfo {
@@ -393,6 +405,7 @@ impl CheckoutRepository for Tx<'_> {
             success_url,
             cancel_url,
             language,
+            guest_secret_hash,
         }))
     }
 

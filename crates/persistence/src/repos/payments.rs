@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use kedai_app::mock_gateway::{MockDecision, MockGatewayRepository, MockSession};
 use kedai_app::payments::{
-    IntentFilter, IntentRow, IntentStatus, MockDecision, MockGatewayRepository, MockSession,
-    PaymentIntent, PaymentIntentId, PaymentIntentRepository,
+    IntentFilter, IntentRow, IntentStatus, PaymentIntent, PaymentIntentId, PaymentIntentRepository,
 };
 use kedai_core::{Page, StorageError, TenantId};
 use kedai_orders::{OrderId, PaymentId};
@@ -165,6 +165,41 @@ impl PaymentIntentRepository for Tx<'_> {
         .execute(self.conn)
         .map(|n| n == 1)
         .map_err(storage_error)
+    }
+
+    fn open_intents(
+        &mut self,
+        tenant: TenantId,
+        order: OrderId,
+    ) -> Result<Vec<PaymentIntent>, StorageError> {
+        payment_intents::table
+            .filter(payment_intents::tenant_id.eq(tenant.to_string()))
+            .filter(payment_intents::order_id.eq(order.to_string()))
+            .filter(payment_intents::status.eq(IntentStatus::RequiresAction.as_str()))
+            .select(IntentRecord::as_select())
+            .load::<IntentRecord>(self.conn)
+            .map_err(storage_error)?
+            .into_iter()
+            .map(PaymentIntent::try_from)
+            .collect()
+    }
+
+    fn intent_by_session(
+        &mut self,
+        tenant: TenantId,
+        gateway: &str,
+        session: &str,
+    ) -> Result<Option<PaymentIntent>, StorageError> {
+        payment_intents::table
+            .filter(payment_intents::tenant_id.eq(tenant.to_string()))
+            .filter(payment_intents::gateway.eq(gateway))
+            .filter(payment_intents::gateway_session.eq(session))
+            .select(IntentRecord::as_select())
+            .first::<IntentRecord>(self.conn)
+            .optional()
+            .map_err(storage_error)?
+            .map(PaymentIntent::try_from)
+            .transpose()
     }
 
     fn cancel_open_intents(

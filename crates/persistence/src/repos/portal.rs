@@ -9,7 +9,7 @@ use kedai_core::{Page, StorageError, TenantId};
 use kedai_identity::{
     Analytics, CustomerAuthRepository, CustomerId, FieldType, FormField, Hostname, MemberProfile,
     MessageFilter, MessageLog, OtpChallenge, OtpChallengeId, OutgoingMessage, PortalSettings,
-    Recipient, RegistrationForm, SessionFamily, SessionFamilyId, StorefrontRepository,
+    Proven, Recipient, RegistrationForm, SessionFamily, SessionFamilyId, StorefrontRepository,
     customer_auth::OTP_MAX_ATTEMPTS,
 };
 use serde_json::{Value, json};
@@ -436,6 +436,58 @@ impl CustomerAuthRepository for Tx<'_> {
             .map_err(storage_error)
     }
 
+    fn open_registration(
+        &mut self,
+        tenant: TenantId,
+        id: OtpChallengeId,
+        until: DateTime<Utc>,
+    ) -> Result<(), StorageError> {
+        diesel::update(otp_challenges::table)
+            .filter(otp_challenges::tenant_id.eq(tenant.to_string()))
+            .filter(otp_challenges::id.eq(id.to_string()))
+            .set(otp_challenges::registration_until.eq(Some(ts(until))))
+            .execute(self.conn)
+            .map(drop)
+            .map_err(storage_error)
+    }
+
+    fn claim_registration(
+        &mut self,
+        tenant: TenantId,
+        recipient: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        // Every open window of the recipient closes at once; a concurrent claim waits on the
+        // rows and then finds none open.
+        diesel::update(otp_challenges::table)
+            .filter(otp_challenges::tenant_id.eq(tenant.to_string()))
+            .filter(otp_challenges::recipient.eq(recipient))
+            .filter(otp_challenges::registration_until.gt(ts(now)))
+            .set(otp_challenges::registration_until.eq(None::<NaiveDateTime>))
+            .execute(self.conn)
+            .map(|n| n > 0)
+            .map_err(storage_error)
+    }
+
+    fn revoke_customer_sessions(
+        &mut self,
+        tenant: TenantId,
+        customer: CustomerId,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StorageError> {
+        diesel::update(customer_session_families::table)
+            .filter(customer_session_families::tenant_id.eq(tenant.to_string()))
+            .filter(customer_session_families::customer_id.eq(customer.to_string()))
+            .filter(customer_session_families::revoked_at.is_null())
+            .set((
+                customer_session_families::revoked_at.eq(Some(ts(now))),
+                customer_session_families::revoked_reason.eq(Some(reason)),
+            ))
+            .execute(self.conn)
+            .map_err(storage_error)
+    }
+
     fn insert_session_family(
         &mut self,
         f: &SessionFamily,
@@ -548,6 +600,7 @@ impl CustomerAuthRepository for Tx<'_> {
             bool,
             bool,
             Option<String>,
+            (Option<String>, Option<String>),
         );
         let row = customers::table
             .filter(customers::tenant_id.eq(tenant.to_string()))
@@ -561,13 +614,14 @@ impl CustomerAuthRepository for Tx<'_> {
                 customers::agree_promotion,
                 customers::agree_terms,
                 customers::utm_data,
+                (customers::verified_phone, customers::verified_email),
             ))
             .first::<Row>(self.conn)
             .optional()
             .map_err(storage_error)?;
         Ok(row
             .map(
-                |(member_no, last_name, gender, address, district, promo, terms, utm)| {
+                |(member_no, last_name, gender, address, district, promo, terms, utm, proven)| {
                     MemberProfile {
                         member_no,
                         last_name,
@@ -577,6 +631,10 @@ impl CustomerAuthRepository for Tx<'_> {
                         agree_promotion: promo,
                         agree_terms: terms,
                         utm_data: utm,
+                        proven: Proven {
+                            phone: proven.0,
+                            email: proven.1,
+                        },
                     }
                 },
             )
@@ -605,6 +663,8 @@ impl CustomerAuthRepository for Tx<'_> {
                 customers::agree_promotion.eq(p.agree_promotion),
                 customers::agree_terms.eq(p.agree_terms),
                 customers::utm_data.eq(&p.utm_data),
+                customers::verified_phone.eq(&p.proven.phone),
+                customers::verified_email.eq(&p.proven.email),
             ))
             .execute(self.conn)
             .map_err(storage_error)?;
