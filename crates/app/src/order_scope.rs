@@ -1,19 +1,99 @@
-//! Outlets as orders see them: where a sale may be made, and whose orders a caller may see.
-//! Cashiers are confined to the outlets they are bound to; everyone else sees every outlet.
+//! What an order names, as every surface checks it: its customer must be one of the
+//! merchant's, its outlet a trading outlet the caller may sell at, and each product one the
+//! outlet sells. Cashiers are confined to the outlets they are bound to; everyone else sees
+//! every outlet.
 
 use kedai_identity::outlet::sees_all_outlets;
 use kedai_identity::{OutletId, OutletStatus};
+use kedai_inventory::Product;
+use kedai_orders::OrderCustomer;
 
 use crate::{Actor, AppError, FieldError, UnitOfWork};
 
-fn outlet_error(code: &'static str, message: String) -> AppError {
+fn field_error(code: &'static str, field: String, message: String) -> AppError {
     AppError::Validation {
         code,
-        errors: vec![FieldError {
-            field: "outlet_id".into(),
-            message,
-        }],
+        errors: vec![FieldError { field, message }],
     }
+}
+
+/// The customer and outlet an order names, checked.
+#[derive(Debug, Clone, Default)]
+pub struct OrderParties {
+    /// The merchant's customer, when one is named.
+    pub customer: Option<OrderCustomer>,
+    /// The outlet, in canonical form, when one is named.
+    pub outlet_id: Option<String>,
+}
+
+/// Checks the customer and the outlet an order names, each only when named. `prefix` is how
+/// the surface names their parent object (`""` or `"order_data."`).
+///
+/// # Errors
+/// [`AppError::Validation`] `CUSTOMER_NOT_FOUND` (unknown, malformed or another merchant's),
+/// or as [`require_sellable_outlet`].
+pub fn check_parties(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    customer_id: Option<&str>,
+    outlet_id: Option<&str>,
+    prefix: &str,
+) -> Result<OrderParties, AppError> {
+    let customer = match customer_id {
+        Some(id) => Some(
+            tx.order_customers(actor.tenant, &[id.to_owned()])?
+                .pop()
+                .ok_or_else(|| {
+                    field_error(
+                        "CUSTOMER_NOT_FOUND",
+                        format!("{prefix}customer_id"),
+                        format!("no customer {id}"),
+                    )
+                })?,
+        ),
+        None => None,
+    };
+    let outlet_id = match outlet_id {
+        Some(outlet) => Some(require_sellable_outlet_as(
+            tx,
+            actor,
+            outlet,
+            &format!("{prefix}outlet_id"),
+        )?),
+        None => None,
+    };
+    Ok(OrderParties {
+        customer,
+        outlet_id,
+    })
+}
+
+/// Checks every product of an order is sold at its outlet: a product bound to outlets sells
+/// only there (and never in an order without an outlet). `lines` are the products in request
+/// order, reported as `items[i].product_id`.
+///
+/// # Errors
+/// [`AppError::Validation`] `PRODUCT_NOT_AVAILABLE`.
+pub fn check_sold_at(
+    products: &[Product],
+    lines: &[kedai_core::ProductId],
+    outlet_id: Option<&str>,
+) -> Result<(), AppError> {
+    for (i, id) in lines.iter().enumerate() {
+        let Some(product) = products.iter().find(|p| p.id == *id) else {
+            continue;
+        };
+        let sold_here = product.outlet_ids.is_empty()
+            || outlet_id.is_some_and(|o| product.outlet_ids.iter().any(|p| p == o));
+        if !sold_here {
+            return Err(field_error(
+                "PRODUCT_NOT_AVAILABLE",
+                format!("items[{i}].product_id"),
+                format!("product {} is not sold at this outlet", product.id),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Checks an order may be placed at `outlet`: a trading outlet of the tenant that the caller
@@ -27,7 +107,22 @@ pub fn require_sellable_outlet(
     actor: &Actor,
     outlet: &str,
 ) -> Result<String, AppError> {
-    let missing = || outlet_error("OUTLET_NOT_FOUND", format!("no outlet {outlet}"));
+    require_sellable_outlet_as(tx, actor, outlet, "outlet_id")
+}
+
+fn require_sellable_outlet_as(
+    tx: &mut dyn UnitOfWork,
+    actor: &Actor,
+    outlet: &str,
+    field: &str,
+) -> Result<String, AppError> {
+    let missing = || {
+        field_error(
+            "OUTLET_NOT_FOUND",
+            field.to_owned(),
+            format!("no outlet {outlet}"),
+        )
+    };
     let id: OutletId = outlet.parse().map_err(|_| missing())?;
     let found = match crate::outlets::require_outlet(tx, actor, id) {
         Ok(o) => o,
@@ -35,8 +130,9 @@ pub fn require_sellable_outlet(
         Err(e) => return Err(e),
     };
     if found.status != OutletStatus::Active {
-        return Err(outlet_error(
+        return Err(field_error(
             "OUTLET_INACTIVE",
+            field.to_owned(),
             format!("outlet {outlet} is not trading"),
         ));
     }

@@ -122,10 +122,15 @@ fn event(
 }
 
 /// Creates an order with its items and allocates its stock FIFO, in one transaction: all or
-/// nothing. The order number is claimed in the same transaction.
+/// nothing. The order number is claimed in the same transaction. The client sets the unit
+/// prices (000), but a price below the catalogue's needs `orders:price_override` and is
+/// recorded in the audit log as `order.price_override`; the customer, outlet and products it
+/// names are checked as on every surface (see [`crate::order_scope`]).
 ///
 /// # Errors
-/// [`AppError::Forbidden`], [`AppError::Validation`], [`AppError::AmountMismatch`],
+/// [`AppError::Forbidden`] (also for a price override without the permission),
+/// [`AppError::Validation`] (`CUSTOMER_NOT_FOUND`, `OUTLET_NOT_FOUND`, `OUTLET_INACTIVE`,
+/// `PRODUCT_NOT_AVAILABLE`, bad fields), [`AppError::AmountMismatch`],
 /// [`AppError::NotFound`] (a product), [`AppError::Conflict`] `PRODUCT_INACTIVE`,
 /// [`AppError::InsufficientStock`].
 #[tracing::instrument(skip_all, fields(tenant.id = %actor.tenant, order.items = cmd.items.len()))]
@@ -175,17 +180,71 @@ pub fn create_order(
         .iter()
         .map(|i| (i.product_id, i.quantity))
         .collect();
+    let mut order = cmd.order.clone();
+    let parties = crate::order_scope::check_parties(
+        tx,
+        actor,
+        order.details.customer_id.as_deref(),
+        order.details.outlet_id.as_deref(),
+        "order_data.",
+    )?;
+    order.details.outlet_id = parties.outlet_id;
     let products = on_sale_products(tx, actor.tenant, &products)?;
-    insert_new_order(
+    crate::order_scope::check_sold_at(
+        &products.products,
+        &products.order,
+        order.details.outlet_id.as_deref(),
+    )?;
+    let overrides = price_overrides(&products, &priced);
+    if !overrides.is_empty() {
+        actor.require(Permission::PriceOverride)?;
+    }
+    let view = insert_new_order(
         tx,
         actor.into(),
         &tenant,
-        &cmd.order,
+        &order,
         &products,
         &priced,
         None,
         now,
-    )
+    )?;
+    if !overrides.is_empty() {
+        crate::audit::record(
+            tx,
+            actor,
+            now,
+            "order.price_override",
+            "order",
+            Some(view.order.id.to_string()),
+            json!({
+                "order_number": view.order.order_number.as_str(),
+                "lines": overrides,
+            }),
+        )?;
+    }
+    Ok(view)
+}
+
+/// The lines sold below their catalogue price: index, product, catalogue and sold unit price.
+fn price_overrides(lines: &Lines, priced: &kedai_orders::PricedOrder) -> Vec<serde_json::Value> {
+    lines
+        .order
+        .iter()
+        .zip(&priced.lines)
+        .enumerate()
+        .filter_map(|(i, (product_id, line))| {
+            let product = lines.products.iter().find(|p| p.id == *product_id)?;
+            kedai_orders::is_price_override(line.unit_price, product.price).then(|| {
+                json!({
+                    "line": i,
+                    "product_id": product_id.get(),
+                    "catalogue_price": product.price.to_string(),
+                    "unit_price": line.unit_price.to_string(),
+                })
+            })
+        })
+        .collect()
 }
 
 /// Products of the requested lines, each checked to exist and be on sale, with the units
@@ -728,30 +787,21 @@ pub fn place_order(
     }
     let mut details = clean_details(cmd.details.clone());
     details.customer_id.clone_from(&cmd.customer_id);
-    let mut customer = None;
-    if let Some(id) = &cmd.customer_id {
-        let found = tx
-            .order_customers(actor.tenant, std::slice::from_ref(id))?
-            .pop()
-            .ok_or_else(|| AppError::Validation {
-                code: "CUSTOMER_NOT_FOUND",
-                errors: vec![crate::FieldError {
-                    field: "customer_id".into(),
-                    message: format!("no customer {id}"),
-                }],
-            })?;
+    let parties = crate::order_scope::check_parties(
+        tx,
+        actor,
+        cmd.customer_id.as_deref(),
+        cmd.outlet_id.as_deref(),
+        "",
+    )?;
+    if let Some(found) = &parties.customer {
         details.customer_email.clone_from(&found.email);
         details.contact_name = details.contact_name.or(Some(found.name.clone()));
         details.contact_email = details.contact_email.or(found.email.clone());
         details.contact_phone = details.contact_phone.or(found.phone.clone());
-        customer = Some(found);
     }
-    let outlet_id = match &cmd.outlet_id {
-        Some(outlet) => Some(crate::order_scope::require_sellable_outlet(
-            tx, actor, outlet,
-        )?),
-        None => None,
-    };
+    let customer = parties.customer;
+    let outlet_id = parties.outlet_id;
     details.outlet_id.clone_from(&outlet_id);
     for (i, line) in cmd.items.iter().enumerate() {
         if line.quantity <= 0 {
@@ -767,6 +817,7 @@ pub fn place_order(
         .map(|l| (l.product_id, l.quantity))
         .collect();
     let lines = on_sale_products(tx, actor.tenant, &wanted)?;
+    crate::order_scope::check_sold_at(&lines.products, &lines.order, outlet_id.as_deref())?;
     let mut inputs = Vec::with_capacity(cmd.items.len());
     let mut mismatches = Vec::new();
     for (i, line) in cmd.items.iter().enumerate() {
@@ -775,19 +826,6 @@ pub fn place_order(
             .iter()
             .find(|p| p.id == line.product_id)
             .ok_or_else(|| AppError::not_found("product", line.product_id))?;
-        let sold_here = product.outlet_ids.is_empty()
-            || outlet_id
-                .as_ref()
-                .is_some_and(|o| product.outlet_ids.contains(o));
-        if !sold_here {
-            return Err(AppError::Validation {
-                code: "PRODUCT_NOT_AVAILABLE",
-                errors: vec![crate::FieldError {
-                    field: format!("items[{i}].product_id"),
-                    message: format!("product {} is not sold at this outlet", product.id),
-                }],
-            });
-        }
         if let Some(claimed) = &line.unit_price {
             let claimed = claimed.to_money(tenant.currency, &format!("items[{i}].unit_price"))?;
             if claimed != product.price {

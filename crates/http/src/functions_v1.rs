@@ -415,14 +415,17 @@ pub struct OrderCreateResponse {
 }
 
 /// Creates the order and its items and allocates stock FIFO in one transaction: all or nothing.
+/// The customer and outlet it names must be the merchant's, and the outlet one the caller may
+/// sell at; a unit price below the catalogue's needs `orders:price_override` (owners, admins
+/// and managers) and is recorded in the audit log.
 #[utoipa::path(
     tag = "edge-functions",
     request_body = OrderCreateRequest,
     responses(
         (status = 200, body = OrderCreateResponse),
-        (status = 400, description = "Bad parameters, or amounts that do not add up (expected values in `details`)", body = EdgeErrorBody),
+        (status = 400, description = "Bad parameters; amounts that do not add up (expected values in `details`); CUSTOMER_NOT_FOUND, OUTLET_NOT_FOUND, OUTLET_INACTIVE (an outlet the caller may not sell at) or PRODUCT_NOT_AVAILABLE (not sold at that outlet)", body = EdgeErrorBody),
         (status = 401, description = "No or bad token", body = EdgeErrorBody),
-        (status = 403, description = "Role may not create orders", body = EdgeErrorBody),
+        (status = 403, description = "Role may not create orders, or may not sell below the catalogue price (`orders:price_override`)", body = EdgeErrorBody),
         (status = 404, description = "Unknown product", body = EdgeErrorBody),
         (status = 409, description = "Insufficient stock or product not on sale; nothing created", body = EdgeErrorBody),
     ),

@@ -33,6 +33,8 @@ kedai_core::text_enum! {
         OrdersRead = "orders:read",
         /// Create orders and change their status.
         OrdersWrite = "orders:write",
+        /// Sell below the catalogue price (an order line whose unit price the caller sets).
+        PriceOverride = "orders:price_override",
         /// Record payments and refunds.
         PaymentsWrite = "payments:write",
         /// Read reports and summaries.
@@ -69,7 +71,7 @@ impl Role {
         use Permission::{
             CatalogRead, CatalogWrite, CouponsRead, CouponsWrite, CustomersRead, CustomersWrite,
             InventoryAllocate, InventoryWrite, MembershipsWrite, OrdersRead, OrdersWrite,
-            PaymentsWrite, ReportsRead, StaffRead,
+            PaymentsWrite, PriceOverride, ReportsRead, StaffRead,
         };
         match self {
             Self::Owner | Self::Admin => true,
@@ -81,6 +83,7 @@ impl Role {
                     | InventoryAllocate
                     | OrdersRead
                     | OrdersWrite
+                    | PriceOverride
                     | PaymentsWrite
                     | ReportsRead
                     | StaffRead
@@ -133,6 +136,7 @@ mod tests {
                     InventoryAllocate,
                     OrdersRead,
                     OrdersWrite,
+                    PriceOverride,
                     PaymentsWrite,
                     ReportsRead,
                     StaffRead,

@@ -21,7 +21,9 @@ pub use model::{
 pub use number::OrderNumber;
 pub use overview::{MAX_TREND_DAYS, OrderOverview, TrendDay, overview, trend};
 pub use payment::{Payment, PaymentId, PaymentPlan, PaymentStatus, plan_payment};
-pub use pricing::{Charges, Claimed, LineInput, Mismatch, PricedLine, PricedOrder, price_order};
+pub use pricing::{
+    Charges, Claimed, LineInput, Mismatch, PricedLine, PricedOrder, is_price_override, price_order,
+};
 pub use query::{
     InvertedRange, OrderCustomer, OrderFilter, OrderSort, SortKey, SortOrder, like_pattern,
     local_date_range,

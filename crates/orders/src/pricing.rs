@@ -168,6 +168,13 @@ pub fn price_order(
     })
 }
 
+/// Whether a line sold at `unit_price` is below its catalogue `list_price`: a price override,
+/// which needs a permission (000 lets the caller set prices, not give goods away).
+#[must_use]
+pub fn is_price_override(unit_price: Money, list_price: Money) -> bool {
+    unit_price.currency() == list_price.currency() && unit_price.minor() < list_price.minor()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,5 +286,15 @@ mod tests {
             prop_assert_eq!(priced.subtotal.minor(), subtotal);
             prop_assert_eq!(priced.total.minor(), subtotal + shipping + tax);
         }
+    }
+
+    #[test]
+    fn only_a_price_below_the_catalogue_is_an_override() {
+        let myr = Currency::from_code("MYR").unwrap_or_else(|e| panic!("{e}"));
+        let m = |minor| Money::from_minor(minor, myr);
+        assert!(is_price_override(m(1), m(500)));
+        assert!(is_price_override(m(499), m(500)));
+        assert!(!is_price_override(m(500), m(500)));
+        assert!(!is_price_override(m(650), m(500)));
     }
 }
