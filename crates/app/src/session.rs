@@ -177,23 +177,32 @@ pub struct Refreshed {
 
 /// Exchanges a refresh token for a new one (and the caller for a new access token). The swap is
 /// a guarded update on the presented token's hash, so of two racing refreshes with one token
-/// only one succeeds.
+/// only one succeeds. A token that was already exchanged ends its whole session (someone
+/// replayed it: the thief or the rightful holder, and neither may go on), recorded as
+/// `auth.refresh_reused`; that revocation commits, so it is a value, not an error.
 ///
 /// # Errors
-/// [`AppError::Unauthenticated`] with [`AuthFailure::InvalidToken`] for an unknown, used,
-/// revoked or expired refresh token or a deactivated staff member; [`AppError::Storage`].
+/// [`AppError::Storage`].
 pub fn refresh_session(
     tx: &mut dyn UnitOfWork,
     presented: &str,
     fresh: &RefreshToken,
+    ip: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<Refreshed, AppError> {
-    let invalid = || AppError::Unauthenticated(AuthFailure::InvalidToken);
+) -> Result<Result<Refreshed, RefreshRefused>, AppError> {
     let old_hash = hash_refresh_token(presented);
-    let holder = tx
-        .session_by_refresh(&old_hash, now)?
-        .filter(|h| h.active)
-        .ok_or_else(invalid)?;
+    let Some(holder) = tx.session_by_refresh(&old_hash, now)? else {
+        return match tx.session_by_spent_refresh(&old_hash)? {
+            Some((tenant, session, staff)) => {
+                end_replayed(tx, tenant, session, staff, ip, now)?;
+                Ok(Err(RefreshRefused::Reused))
+            }
+            None => Ok(Err(RefreshRefused::Invalid)),
+        };
+    };
+    if !holder.active {
+        return Ok(Err(RefreshRefused::Invalid));
+    }
     let expires_at = refresh_expiry(now);
     if !tx.rotate_session(
         holder.tenant_id,
@@ -203,9 +212,18 @@ pub fn refresh_session(
         now,
         expires_at,
     )? {
-        return Err(invalid());
+        // Exchanged between the read and the update: a replay racing the rightful holder.
+        end_replayed(
+            tx,
+            holder.tenant_id,
+            holder.session,
+            holder.staff_id,
+            ip,
+            now,
+        )?;
+        return Ok(Err(RefreshRefused::Reused));
     }
-    Ok(Refreshed {
+    Ok(Ok(Refreshed {
         actor: Actor {
             tenant: holder.tenant_id,
             staff: holder.staff_id,
@@ -214,7 +232,39 @@ pub fn refresh_session(
         id: holder.session,
         refresh: fresh.clone(),
         refresh_expires_at: expires_at,
-    })
+    }))
+}
+
+/// Why a refresh token was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshRefused {
+    /// Unknown, expired, of a revoked session, or of a deactivated staff member.
+    Invalid,
+    /// Already exchanged: its session has been ended.
+    Reused,
+}
+
+fn end_replayed(
+    tx: &mut dyn UnitOfWork,
+    tenant: TenantId,
+    session: SessionId,
+    staff: StaffId,
+    ip: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    if tx.revoke_session(tenant, staff, session, now)? {
+        tx.append_audit(&AuditEntry {
+            tenant_id: tenant,
+            actor: None,
+            action: "auth.refresh_reused",
+            target_type: "staff",
+            target_id: Some(staff.to_string()),
+            details: json!({ "session_id": session.to_string() }),
+            ip: ip.map(str::to_owned),
+            created_at: now,
+        })?;
+    }
+    Ok(())
 }
 
 /// Signs out: revokes the caller's session, so its access and refresh tokens stop working.

@@ -6,9 +6,18 @@
 //!   `sid`, read from the signed token without a database read);
 //! - every other request: `per_ip_per_minute` per client address (the peer address, or the
 //!   first `X-Forwarded-For` / `Forwarded` address when the proxy is trusted);
-//! - failed sign-ins: after `login_failures_per_email` failures for one e-mail, or
-//!   `login_failures_per_ip` from one address, within [`LOGIN_WINDOW`], further sign-ins are
+//! - failed sign-ins, counted within [`LOGIN_WINDOW`] per (e-mail, address) pair, per address,
+//!   and per e-mail across all addresses; past `login_failures_per_email_and_ip`,
+//!   `login_failures_per_ip` or `login_failures_per_email` respectively, further sign-ins are
 //!   refused before the password is checked. Successful sign-ins do not count.
+//!
+//! The per-e-mail count is the trade-off between guessing and locking out. Counted alone at a
+//! low threshold, it let anyone keep a staff member out with one wrong password every few
+//! minutes from anywhere. So the low threshold is per pair (a guesser at one address is
+//! stopped after a few tries, while the owner at their own address is not affected), the
+//! per-address one stops one address trying many accounts, and the per-e-mail one is much
+//! higher: it only caps guessing spread over many addresses, where it may lock the account
+//! for everyone until the window passes — the price of bounding a distributed guess.
 //!
 //! `/health`, `/ready`, `/docs` and `/openapi.json` are not limited. Limited responses carry
 //! `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (seconds until the
@@ -53,7 +62,12 @@ pub struct RateLimitConfig {
     /// Take the client address from `X-Forwarded-For` / `Forwarded` (only behind a proxy
     /// that sets them).
     pub trust_forwarded_for: bool,
-    /// Failed sign-ins per e-mail within [`LOGIN_WINDOW`] before sign-ins are refused.
+    /// Failed sign-ins per (e-mail, address) pair within [`LOGIN_WINDOW`] before sign-ins of
+    /// that e-mail from that address are refused.
+    pub login_failures_per_email_and_ip: u32,
+    /// Failed sign-ins per e-mail from all addresses together within [`LOGIN_WINDOW`] before
+    /// sign-ins of that e-mail are refused everywhere (much higher than the pair's: see the
+    /// module notes).
     pub login_failures_per_email: u32,
     /// Failed sign-ins per client address within [`LOGIN_WINDOW`] before sign-ins are refused.
     pub login_failures_per_ip: u32,
@@ -67,7 +81,8 @@ impl Default for RateLimitConfig {
             per_token_per_minute: 100,
             per_ip_per_minute: 60,
             trust_forwarded_for: false,
-            login_failures_per_email: 5,
+            login_failures_per_email_and_ip: 5,
+            login_failures_per_email: 100,
             login_failures_per_ip: 20,
             otp_per_ip_per_hour: 20,
         }
@@ -208,6 +223,7 @@ pub struct RateLimits {
     config: RateLimitConfig,
     tokens: Keyed,
     ips: Keyed,
+    login_pairs: FailureLimiter,
     login_emails: FailureLimiter,
     login_ips: FailureLimiter,
     otp_ips: Keyed,
@@ -215,12 +231,13 @@ pub struct RateLimits {
     checks: AtomicU64,
 }
 
-/// Sign-ins being checked right now, per e-mail and per address. A failure is only counted once
-/// its password check ends, so without this many parallel guesses would all pass the look at
-/// the counter before any of them is recorded.
+/// Sign-ins being checked right now, per (e-mail, address) pair and per address. A failure is
+/// only counted once its password check ends, so without this many parallel guesses would all
+/// pass the look at the counter before any of them is recorded. Keyed by the pair, not the
+/// e-mail alone, so that a stranger's attempts never keep the owner's own attempt waiting.
 #[derive(Debug, Default)]
 struct InFlight {
-    emails: std::collections::HashSet<String>,
+    pairs: std::collections::HashSet<String>,
     ips: std::collections::HashMap<String, u32>,
 }
 
@@ -228,11 +245,11 @@ struct InFlight {
 pub const LOGINS_IN_FLIGHT_PER_IP: u32 = 4;
 
 /// A sign-in attempt holding its place; dropping it lets the next attempt for the same e-mail
-/// (and address) in.
+/// from the same address in.
 #[derive(Debug)]
 pub struct LoginAttempt<'a> {
     limits: &'a RateLimits,
-    email: String,
+    pair: String,
     ip: String,
 }
 
@@ -243,7 +260,7 @@ impl Drop for LoginAttempt<'_> {
             .in_flight
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        f.emails.remove(&self.email);
+        f.pairs.remove(&self.pair);
         if let Some(n) = f.ips.get_mut(&self.ip) {
             *n = n.saturating_sub(1);
             if *n == 0 {
@@ -270,6 +287,7 @@ impl RateLimits {
                 .with_middleware::<StateInformationMiddleware>(),
             ips: RateLimiter::keyed(per_minute(config.per_ip_per_minute))
                 .with_middleware::<StateInformationMiddleware>(),
+            login_pairs: FailureLimiter::new(config.login_failures_per_email_and_ip, LOGIN_WINDOW),
             login_emails: FailureLimiter::new(config.login_failures_per_email, LOGIN_WINDOW),
             login_ips: FailureLimiter::new(config.login_failures_per_ip, LOGIN_WINDOW),
             otp_ips: RateLimiter::keyed(Quota::per_hour(
@@ -329,13 +347,15 @@ impl RateLimits {
         self.check(&self.otp_ips, self.config.otp_per_ip_per_hour, ip)
     }
 
-    /// `Some(seconds)` when sign-ins for `email` or from `ip` are refused for now.
+    /// `Some(seconds)` when sign-ins of `email` from `ip` are refused for now: the pair, the
+    /// address or the e-mail everywhere has used up its failures.
     #[must_use]
     pub fn login_blocked(&self, email: &str, ip: &str) -> Option<u64> {
         let email = login_key(email);
         [
-            self.login_emails.blocked(&email),
+            self.login_pairs.blocked(&pair_key(&email, ip)),
             self.login_ips.blocked(ip),
+            self.login_emails.blocked(&email),
         ]
         .into_iter()
         .flatten()
@@ -343,36 +363,43 @@ impl RateLimits {
         .map(retry_after_seconds)
     }
 
-    /// Takes a place for a sign-in of `email` from `ip`: one at a time per e-mail and a few at
-    /// a time per address, so every attempt sees the failures counted before it. `Err` carries
-    /// the seconds to wait when the place is taken.
+    /// Takes a place for a sign-in of `email` from `ip`: one at a time per e-mail and address,
+    /// and a few at a time per address, so every attempt sees the failures counted before it.
+    /// `Err` carries the seconds to wait when the place is taken.
     ///
     /// # Errors
     /// The `Retry-After` seconds (1) while another attempt is being checked.
     pub fn begin_login(&self, email: &str, ip: &str) -> Result<LoginAttempt<'_>, u64> {
-        let email = login_key(email);
+        let pair = pair_key(&login_key(email), ip);
         let mut f = self
             .in_flight
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let from_ip = f.ips.get(ip).copied().unwrap_or(0);
-        if f.emails.contains(&email) || from_ip >= LOGINS_IN_FLIGHT_PER_IP {
+        if f.pairs.contains(&pair) || from_ip >= LOGINS_IN_FLIGHT_PER_IP {
             return Err(1);
         }
-        f.emails.insert(email.clone());
+        f.pairs.insert(pair.clone());
         f.ips.insert(ip.to_owned(), from_ip + 1);
         Ok(LoginAttempt {
             limits: self,
-            email,
+            pair,
             ip: ip.to_owned(),
         })
     }
 
-    /// Counts a failed sign-in for `email` and from `ip`.
+    /// Counts a failed sign-in of `email` from `ip`.
     pub fn login_failed(&self, email: &str, ip: &str) {
-        self.login_emails.fail(&login_key(email));
+        let email = login_key(email);
+        self.login_pairs.fail(&pair_key(&email, ip));
+        self.login_emails.fail(&email);
         self.login_ips.fail(ip);
     }
+}
+
+/// The key of an (e-mail, address) pair; a line feed cannot occur in either.
+fn pair_key(email: &str, ip: &str) -> String {
+    format!("{email}\n{ip}")
 }
 
 fn login_key(email: &str) -> String {
@@ -617,10 +644,11 @@ mod tests {
     }
 
     #[test]
-    fn failed_sign_ins_block_before_the_next_attempt_and_successes_do_not_count() {
+    fn failed_sign_ins_block_the_pair_the_address_and_at_a_higher_count_the_email() {
         let limits = RateLimits::new(RateLimitConfig {
-            login_failures_per_email: 3,
+            login_failures_per_email_and_ip: 3,
             login_failures_per_ip: 5,
+            login_failures_per_email: 8,
             ..RateLimitConfig::default()
         });
         for _ in 0..10 {
@@ -631,13 +659,36 @@ mod tests {
             assert_eq!(limits.login_blocked("a@x.io", "1.1.1.1"), None);
             limits.login_failed(" A@X.io ", "1.1.1.1");
         }
-        let wait = limits.login_blocked("a@x.io", "2.2.2.2");
+        let wait = limits.login_blocked("a@x.io", "1.1.1.1");
         assert!(wait.is_some_and(|s| (1..=300).contains(&s)), "{wait:?}");
-        // Other e-mails from the same address still have two failures left there.
+        // The owner at another address is not kept out by the guesser's failures.
+        assert_eq!(limits.login_blocked("a@x.io", "2.2.2.2"), None);
+        // Other e-mails from the guessing address have two failures left there.
         assert_eq!(limits.login_blocked("b@x.io", "1.1.1.1"), None);
         limits.login_failed("b@x.io", "1.1.1.1");
         limits.login_failed("c@x.io", "1.1.1.1");
         assert!(limits.login_blocked("d@x.io", "1.1.1.1").is_some());
         assert_eq!(limits.login_blocked("d@x.io", "3.3.3.3"), None);
+        // Guesses for one e-mail spread over many addresses: blocked everywhere at 8.
+        for i in 0..5 {
+            limits.login_failed("e@x.io", &format!("10.0.0.{i}"));
+        }
+        assert_eq!(limits.login_blocked("e@x.io", "10.0.1.1"), None);
+        for i in 5..8 {
+            limits.login_failed("e@x.io", &format!("10.0.0.{i}"));
+        }
+        assert!(limits.login_blocked("e@x.io", "10.0.1.1").is_some());
+    }
+
+    #[test]
+    fn attempts_wait_for_their_own_pair_only() {
+        let limits = RateLimits::new(RateLimitConfig::default());
+        let held = limits.begin_login("a@x.io", "1.1.1.1");
+        assert!(held.is_ok());
+        assert_eq!(limits.begin_login("A@x.io", "1.1.1.1").err(), Some(1));
+        // The same account from the owner's own address is not held up by it.
+        assert!(limits.begin_login("a@x.io", "2.2.2.2").is_ok());
+        drop(held);
+        assert!(limits.begin_login("a@x.io", "1.1.1.1").is_ok());
     }
 }

@@ -121,7 +121,8 @@ pub trait SessionRepository {
     ) -> Result<Option<SessionHolder>, StorageError>;
 
     /// Replaces the refresh hash, only if it is still `old_hash` and the session is not
-    /// revoked: `false` when another refresh or a logout got there first.
+    /// revoked: `false` when another refresh or a logout got there first. `old_hash` is kept
+    /// as spent, so that presenting it again can be told from an unknown token.
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
@@ -134,6 +135,16 @@ pub trait SessionRepository {
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
     ) -> Result<bool, StorageError>;
+
+    /// The session whose spent (already exchanged) refresh token hashes to `refresh_hash`:
+    /// its tenant, id and staff member.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn session_by_spent_refresh(
+        &mut self,
+        refresh_hash: &str,
+    ) -> Result<Option<(TenantId, SessionId, StaffId)>, StorageError>;
 
     /// Revokes a session of `staff`: `false` when it was already revoked or is not theirs.
     ///

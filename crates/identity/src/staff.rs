@@ -109,7 +109,7 @@ impl Staff {
     ///
     /// # Errors
     /// [`IdentityError::Invalid`] for `name`; [`IdentityError::NotAllowed`]
-    /// `OWNER_ROLE_REQUIRED` when a non-owner grants or removes the owner role;
+    /// `OWNER_ROLE_REQUIRED` when a non-owner changes an owner or grants the owner role;
     /// [`IdentityError::Conflict`] `LAST_OWNER` when the last active owner would be demoted.
     pub fn apply(
         &mut self,
@@ -118,6 +118,7 @@ impl Staff {
         active_owners: i64,
         now: DateTime<Utc>,
     ) -> Result<Option<Role>, IdentityError> {
+        self.check_editable_by(by)?;
         let name = match &update.name {
             Some(n) => clean_name(n)?,
             None => self.name.clone(),
@@ -138,6 +139,18 @@ impl Staff {
             self.updated_at = Some(now);
         }
         Ok(previous)
+    }
+
+    /// Checks that a caller of role `by` may change this account at all (its name, role or
+    /// outlets): an owner's account is changed only by owners.
+    ///
+    /// # Errors
+    /// [`IdentityError::NotAllowed`] `OWNER_ROLE_REQUIRED`.
+    pub fn check_editable_by(&self, by: Role) -> Result<(), IdentityError> {
+        if self.role == Role::Owner && by != Role::Owner {
+            return Err(owner_required("change an owner's account"));
+        }
+        Ok(())
     }
 
     /// Deactivates this staff user on behalf of `by` (of role `by_role`), when the merchant has
@@ -313,15 +326,30 @@ mod tests {
                 "OWNER_ROLE_REQUIRED"
             );
             assert_eq!(s2.role, Owner);
-            // A non-owner may still rename an owner: the role does not change.
+            // Nor may a non-owner rename an owner, or change their outlets.
             let rename = StaffUpdate {
                 name: Some("Boss".into()),
                 role: Some(Owner),
             };
-            assert_eq!(s2.apply(by, &rename, 1, DateTime::UNIX_EPOCH), Ok(None));
-            assert_eq!(s2.name, "Boss");
+            assert_eq!(
+                code(s2.apply(by, &rename, 1, DateTime::UNIX_EPOCH)),
+                "OWNER_ROLE_REQUIRED"
+            );
+            assert_ne!(s2.name, "Boss");
+            assert_eq!(code(s2.check_editable_by(by)), "OWNER_ROLE_REQUIRED");
+            assert_eq!(staff(Manager).check_editable_by(by), Ok(()));
             s.role = Viewer;
         }
+        let mut boss = staff(Owner);
+        let rename = StaffUpdate {
+            name: Some("Boss".into()),
+            role: None,
+        };
+        assert_eq!(
+            boss.apply(Owner, &rename, 1, DateTime::UNIX_EPOCH),
+            Ok(None)
+        );
+        assert_eq!(boss.name, "Boss");
         let mut s = staff(Cashier);
         assert_eq!(
             s.apply(Owner, &to(Owner), 1, DateTime::UNIX_EPOCH),

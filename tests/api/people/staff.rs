@@ -306,11 +306,13 @@ fn staff_roles_and_outlets_change_under_the_owner_rules(b: Backend) {
     // The former owner's token still says owner, but the rules use the stored role.
     app.patch(&path, Some(&app.owner), &json!({ "role": "viewer" }))
         .merchant_error(403, "OWNER_ROLE_REQUIRED");
-    // Unbinding from every outlet.
-    let r = app
-        .patch(&path, Some(&admin), &json!({ "outlet_ids": [] }))
-        .expect(200);
-    assert_eq!(r.body["data"]["outlet_ids"], json!([]));
+    // Sam is an owner now: an admin may no longer change Sam's outlets or name.
+    let before = fingerprint(&app);
+    app.patch(&path, Some(&admin), &json!({ "outlet_ids": [] }))
+        .merchant_error(403, "OWNER_ROLE_REQUIRED");
+    app.patch(&path, Some(&admin), &json!({ "name": "Sammy" }))
+        .merchant_error(403, "OWNER_ROLE_REQUIRED");
+    assert_eq!(fingerprint(&app), before);
     assert_eq!(audit(&app, app.tenant, "staff.role_changed").len(), 3);
 }
 

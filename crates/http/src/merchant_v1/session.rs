@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use kedai_app::session;
+use kedai_app::{AppError, AuthFailure};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -168,20 +169,22 @@ pub struct RefreshData {
 }
 
 /// Exchanges a refresh token for a new access token and a new refresh token (rotation: the old
-/// refresh token is refused from then on).
+/// refresh token is refused from then on). Presenting a refresh token that was already
+/// exchanged ends its whole session: someone replayed it.
 #[utoipa::path(
     tag = "merchant-auth",
     request_body = RefreshRequest,
     responses(
         (status = 200, body = Envelope<RefreshData>),
         (status = 400, description = "Malformed body", body = MerchantErrorBody),
-        (status = 401, description = "AUTH_TOKEN_INVALID: unknown, used, revoked or expired refresh token", body = MerchantErrorBody),
+        (status = 401, description = "AUTH_TOKEN_INVALID: unknown, revoked or expired refresh token, or one already used (which ends its session)", body = MerchantErrorBody),
         (status = 422, description = "Missing refresh_token", body = MerchantErrorBody),
     )
 )]
 #[post("/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: JsonBody<RefreshRequest, Merchant>,
 ) -> Result<HttpResponse> {
     let presented = body.0.refresh_token;
@@ -190,10 +193,17 @@ pub async fn refresh(
     }
     let fresh = session::new_refresh_token()?;
     let now = state.now();
-    let refreshed = blocking(&state, move |store| {
-        store.write(|tx| session::refresh_session(tx, &presented, &fresh, now))
+    let ip = client_ip(&req, state.limits.config().trust_forwarded_for);
+    let outcome = blocking(&state, move |store| {
+        store.write(|tx| session::refresh_session(tx, &presented, &fresh, Some(&ip), now))
     })
     .await?;
+    let refreshed = outcome.map_err(|refused| {
+        if refused == session::RefreshRefused::Reused {
+            tracing::warn!("a spent staff refresh token was presented; its session is ended");
+        }
+        ApiError::from(AppError::Unauthenticated(AuthFailure::InvalidToken))
+    })?;
     let token = state.tokens.issue(&refreshed.actor, refreshed.id, now)?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Token refreshed",

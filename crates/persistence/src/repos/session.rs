@@ -7,7 +7,7 @@ use kedai_identity::{NewSession, SessionHolder, SessionId, SessionRepository, St
 
 use super::Tx;
 use crate::convert::{parse, storage_error, ts};
-use crate::schema::{staff, staff_sessions};
+use crate::schema::{staff, staff_sessions, staff_spent_refresh_tokens};
 
 #[derive(Insertable)]
 #[diesel(table_name = staff_sessions)]
@@ -99,7 +99,48 @@ impl SessionRepository for Tx<'_> {
             ))
             .execute(self.conn)
             .map_err(storage_error)?;
-        Ok(n == 1)
+        if n != 1 {
+            return Ok(false);
+        }
+        diesel::insert_into(staff_spent_refresh_tokens::table)
+            .values((
+                staff_spent_refresh_tokens::refresh_hash.eq(old_hash),
+                staff_spent_refresh_tokens::tenant_id.eq(tenant.to_string()),
+                staff_spent_refresh_tokens::session_id.eq(id.to_string()),
+                staff_spent_refresh_tokens::spent_at.eq(ts(now)),
+            ))
+            .execute(self.conn)
+            .map_err(storage_error)?;
+        Ok(true)
+    }
+
+    fn session_by_spent_refresh(
+        &mut self,
+        refresh_hash: &str,
+    ) -> Result<Option<(TenantId, SessionId, StaffId)>, StorageError> {
+        staff_spent_refresh_tokens::table
+            .inner_join(
+                staff_sessions::table.on(staff_sessions::id
+                    .eq(staff_spent_refresh_tokens::session_id)
+                    .and(staff_sessions::tenant_id.eq(staff_spent_refresh_tokens::tenant_id))),
+            )
+            .filter(staff_spent_refresh_tokens::refresh_hash.eq(refresh_hash))
+            .select((
+                staff_sessions::tenant_id,
+                staff_sessions::id,
+                staff_sessions::staff_id,
+            ))
+            .first::<(String, String, String)>(self.conn)
+            .optional()
+            .map_err(storage_error)?
+            .map(|(t, id, staff)| {
+                Ok((
+                    parse("tenant id", &t)?,
+                    parse("session id", &id)?,
+                    parse("staff id", &staff)?,
+                ))
+            })
+            .transpose()
     }
 
     fn revoke_session(
