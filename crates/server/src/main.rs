@@ -8,7 +8,6 @@ use kedai::{Settings, StartError, app_state, bind, open_store};
 use kedai_app::{Store, demo, identity};
 use kedai_core::{SystemClock, TenantId};
 use kedai_identity::{NewTenant, Role};
-use tracing_subscriber::EnvFilter;
 
 /// Kedai: O2O commerce and CRM backend.
 #[derive(Parser)]
@@ -127,11 +126,8 @@ enum CliError {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Logs go to stderr so commands that print an id keep stdout clean for scripts.
-    let filter = EnvFilter::try_new(&cli.settings.log).unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    kedai::logging::init(&cli.settings.log, std::io::stderr, ansi);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
