@@ -33,10 +33,15 @@ async fn health() -> HttpResponse {
     })
 }
 
-/// The process can serve: the database answers.
+/// The process can serve: the database answers. Answers within a second either way (a
+/// 1-second probe reads the 503 rather than timing out), with `Retry-After` on a 503.
 #[utoipa::path(
     tag = "system",
-    responses((status = 200, body = HealthResponse), (status = 503, description = "Database unavailable", body = HealthResponse))
+    responses(
+        (status = 200, body = HealthResponse),
+        (status = 503, description = "Database unavailable; see Retry-After", body = HealthResponse,
+            headers(("Retry-After" = u64, description = "Seconds before asking again"))),
+    )
 )]
 #[get("/ready")]
 async fn ready(state: web::Data<AppState>) -> HttpResponse {
@@ -47,14 +52,18 @@ async fn ready(state: web::Data<AppState>) -> HttpResponse {
         }),
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness check failed");
-            HttpResponse::ServiceUnavailable().json(HealthResponse {
-                status: "unavailable".into(),
-            })
+            unavailable()
         }
-        Err(_) => HttpResponse::ServiceUnavailable().json(HealthResponse {
-            status: "unavailable".into(),
-        }),
+        Err(_) => unavailable(),
     }
+}
+
+fn unavailable() -> HttpResponse {
+    HttpResponse::ServiceUnavailable()
+        .insert_header((actix_web::http::header::RETRY_AFTER, "1"))
+        .json(HealthResponse {
+            status: "unavailable".into(),
+        })
 }
 
 /// `/openapi.json` and the interactive docs at `/docs`, served from vendored assets.

@@ -12,15 +12,34 @@ use kedai_core::storage::StorageErrorKind;
 
 use crate::convert::storage_error;
 use crate::db::{DbConnection, Pool};
+
+type Connection = r2d2::PooledConnection<crate::db::Manager>;
 use crate::repos::Tx;
 
 /// How many times a unit of work that lost a race is run before giving up.
 const MAX_ATTEMPTS: u32 = 12;
 
+/// How long a checkout waits for a connection while the database is known to be down, by
+/// default.
+pub const FAIL_FAST: Duration = Duration::from_millis(250);
+
+/// How long a readiness probe waits for a connection at most: a probe that times out reads as
+/// a hang, not as the 503 it should see.
+const PING_WAIT: Duration = Duration::from_millis(800);
+
 /// The database-backed [`Store`].
 #[derive(Clone)]
 pub struct DbStore {
     pool: Pool,
+    /// A circuit breaker on connection checkouts. Closed, a checkout waits up to the pool's
+    /// timeout for a connection. When one times out because the database cannot be reached
+    /// (a connection attempt failed, or none is left), it opens: checkouts wait only
+    /// `fail_fast`, so while the database is down every request answers 503 at once instead
+    /// of holding a worker for the whole timeout. Each of those short waits is also a trial:
+    /// the pool keeps reconnecting in the background, and the first checkout that gets a
+    /// connection closes the breaker again.
+    down: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    fail_fast: Duration,
     /// SQLite takes one writer at a time. Writers of this process wait here, each woken as
     /// the one before finishes, rather than in SQLite's busy handler, which sleeps between
     /// tries (up to 100 ms a nap) and lets late comers overtake: under load that made the
@@ -75,6 +94,13 @@ fn rollback(conn: &mut DbConnection) -> QueryResult<()> {
     }
 }
 
+/// Whether a checkout timeout carries the error of a failed connection attempt: r2d2 writes
+/// it after its fixed "timed out" text (and nothing when every connection was only busy).
+fn carries_cause(e: &r2d2::Error) -> bool {
+    const TIMED_OUT: &str = "timed out waiting for connection";
+    e.to_string().len() > TIMED_OUT.len()
+}
+
 fn backoff(attempt: u32) {
     // Exponential with jitter from the clock's nanoseconds: racing retries spread out.
     let nanos = std::time::SystemTime::now()
@@ -90,7 +116,51 @@ impl DbStore {
     pub fn new(pool: Pool) -> Self {
         Self {
             pool,
+            down: std::sync::Arc::default(),
+            fail_fast: FAIL_FAST,
             sqlite_writer: std::sync::Arc::default(),
+        }
+    }
+
+    /// The same store, failing checkouts after `wait` while the database is down.
+    #[must_use]
+    pub fn with_fail_fast(mut self, wait: Duration) -> Self {
+        self.fail_fast = wait;
+        self
+    }
+
+    /// Whether the breaker is open: the last checkout found the database unreachable.
+    #[must_use]
+    pub fn database_down(&self) -> bool {
+        self.down.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// A connection, waiting at most `limit` (and only the fail-fast wait while the database
+    /// is down); see the breaker on [`DbStore`].
+    fn checkout(&self, limit: Option<Duration>) -> Result<Connection, StorageError> {
+        use std::sync::atomic::Ordering;
+        let normal = self.pool.connection_timeout();
+        let mut wait = if self.database_down() {
+            self.fail_fast.min(normal)
+        } else {
+            normal
+        };
+        if let Some(limit) = limit {
+            wait = wait.min(limit);
+        }
+        match self.pool.get_timeout(wait) {
+            Ok(conn) => {
+                self.down.store(false, Ordering::Relaxed);
+                Ok(conn)
+            }
+            Err(e) => {
+                // A failed connection attempt, or no connection at all: the database is out of
+                // reach. Every connection busy with the database up is only a full pool.
+                if carries_cause(&e) || self.pool.state().connections == 0 {
+                    self.down.store(true, Ordering::Relaxed);
+                }
+                Err(StorageError::new(StorageErrorKind::Unavailable, e))
+            }
         }
     }
 
@@ -101,10 +171,7 @@ impl DbStore {
     }
 
     fn run(&self, mode: Mode, work: &mut Work<'_>) -> Result<(), AppError> {
-        let mut conn = self
-            .pool
-            .get()
-            .map_err(|e| AppError::Storage(StorageError::new(StorageErrorKind::Unavailable, e)))?;
+        let mut conn = self.checkout(None)?;
         // A poisoned lock guards no data: take it anyway.
         let _turn =
             (matches!(mode, Mode::Write) && matches!(*conn, DbConnection::Sqlite(_))).then(|| {
@@ -157,19 +224,13 @@ impl Store for DbStore {
 
     fn lookup_work(&self, work: &mut Work<'_>) -> Result<(), AppError> {
         // One statement in autocommit: no BEGIN and COMMIT around it.
-        let mut conn = self
-            .pool
-            .get()
-            .map_err(|e| AppError::Storage(StorageError::new(StorageErrorKind::Unavailable, e)))?;
+        let mut conn = self.checkout(None)?;
         work(&mut Tx { conn: &mut conn })
     }
 
     fn ping(&self) -> Result<(), StorageError> {
         use diesel::connection::SimpleConnection;
-        let mut conn = self
-            .pool
-            .get()
-            .map_err(|e| StorageError::new(StorageErrorKind::Unavailable, e))?;
+        let mut conn = self.checkout(Some(PING_WAIT))?;
         conn.batch_execute("SELECT 1")
             .map_err(|e| StorageError::new(StorageErrorKind::Unavailable, e))
     }

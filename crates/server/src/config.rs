@@ -59,6 +59,27 @@ pub struct Settings {
     #[arg(long, env = "KEDAI_DB_POOL_SIZE", default_value_t = 10, global = true)]
     pub db_pool_size: u32,
 
+    /// How long a request waits for a database connection, in milliseconds, while the
+    /// database answers (a busy pool).
+    #[arg(
+        long,
+        env = "KEDAI_DB_ACQUIRE_TIMEOUT_MS",
+        default_value_t = 5_000,
+        global = true
+    )]
+    pub db_acquire_timeout_ms: u64,
+
+    /// How long a request waits for a database connection, in milliseconds, once a checkout
+    /// found the database unreachable: requests answer 503 quickly until a connection works
+    /// again.
+    #[arg(
+        long,
+        env = "KEDAI_DB_FAIL_FAST_MS",
+        default_value_t = 250,
+        global = true
+    )]
+    pub db_fail_fast_ms: u64,
+
     /// HTTP worker threads (default: one per CPU core).
     #[arg(long, env = "KEDAI_WORKERS", global = true)]
     pub workers: Option<usize>,
@@ -117,11 +138,23 @@ pub struct Limits {
     )]
     pub trust_forwarded_for: bool,
 
-    /// Failed sign-ins per e-mail within 15 minutes before sign-ins for it are refused.
+    /// Failed sign-ins per e-mail from one client address within 15 minutes before sign-ins
+    /// of that e-mail from that address are refused.
+    #[arg(
+        long,
+        env = "KEDAI_LOGIN_FAILURES_PER_EMAIL_AND_IP",
+        default_value_t = 5,
+        global = true
+    )]
+    pub login_failures_per_email_and_ip: u32,
+
+    /// Failed sign-ins per e-mail from all addresses together within 15 minutes before
+    /// sign-ins of that e-mail are refused everywhere (high: it caps guessing spread over
+    /// many addresses, and a low value would let strangers lock the account out).
     #[arg(
         long,
         env = "KEDAI_LOGIN_FAILURES_PER_EMAIL",
-        default_value_t = 5,
+        default_value_t = 100,
         global = true
     )]
     pub login_failures_per_email: u32,
@@ -152,6 +185,7 @@ impl Default for Limits {
             rate_limit_per_minute: d.per_token_per_minute,
             rate_limit_per_ip_per_minute: d.per_ip_per_minute,
             trust_forwarded_for: d.trust_forwarded_for,
+            login_failures_per_email_and_ip: d.login_failures_per_email_and_ip,
             login_failures_per_email: d.login_failures_per_email,
             login_failures_per_ip: d.login_failures_per_ip,
             otp_per_ip_per_hour: d.otp_per_ip_per_hour,
@@ -165,6 +199,7 @@ impl From<Limits> for kedai_http::ratelimit::RateLimitConfig {
             per_token_per_minute: l.rate_limit_per_minute.max(1),
             per_ip_per_minute: l.rate_limit_per_ip_per_minute.max(1),
             trust_forwarded_for: l.trust_forwarded_for,
+            login_failures_per_email_and_ip: l.login_failures_per_email_and_ip.max(1),
             login_failures_per_email: l.login_failures_per_email.max(1),
             login_failures_per_ip: l.login_failures_per_ip.max(1),
             otp_per_ip_per_hour: l.otp_per_ip_per_hour.max(1),
