@@ -42,7 +42,9 @@ pub fn validate_key(raw: &str) -> Result<&str, AppError> {
     Ok(key)
 }
 
-/// What makes two requests "the same": SHA-256 over method, path and body, lower-case hex.
+/// What makes two requests "the same": SHA-256 over method, path and the body's canonical
+/// JSON, lower-case hex. The same JSON with its keys in another order or other white space is
+/// the same request; a body that is not JSON counts byte for byte.
 #[must_use]
 pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
     let mut h = Sha256::new();
@@ -50,12 +52,53 @@ pub fn fingerprint(method: &str, path: &str, body: &[u8]) -> String {
     h.update(b"\n");
     h.update(path.as_bytes());
     h.update(b"\n");
-    h.update(body);
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(value) => {
+            let mut canonical = String::with_capacity(body.len());
+            write_canonical(&mut canonical, &value);
+            h.update(canonical.as_bytes());
+        }
+        Err(_) => h.update(body),
+    }
     h.finalize().iter().fold(String::new(), |mut s, b| {
         use std::fmt::Write;
         let _ = write!(s, "{b:02x}");
         s
     })
+}
+
+/// Writes `value` as JSON with every object's keys in sorted order and no white space.
+fn write_canonical(out: &mut String, value: &serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort_unstable();
+            out.push('{');
+            for (i, key) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(key.clone()).to_string());
+                out.push(':');
+                if let Some(v) = map.get(key) {
+                    write_canonical(out, v);
+                }
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(out, item);
+            }
+            out.push(']');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
 }
 
 /// Whose key it is: keys are private to one caller of one tenant.
@@ -263,7 +306,33 @@ mod tests {
         assert_eq!(base, fingerprint("POST", "/v1/orders", b"{}"));
         assert_ne!(base, fingerprint("PUT", "/v1/orders", b"{}"));
         assert_ne!(base, fingerprint("POST", "/v1/order", b"{}"));
-        assert_ne!(base, fingerprint("POST", "/v1/orders", b"{ }"));
+        assert_ne!(base, fingerprint("POST", "/v1/orders", b"{\"a\":1}"));
+        assert_ne!(base, fingerprint("POST", "/v1/orders", b"not json"));
+    }
+
+    #[test]
+    fn the_same_json_is_the_same_request_whatever_its_key_order() {
+        let a =
+            br#"{"items":[{"qty":2,"product_id":1}],"outlet_id":"x","notes":{"b":1,"a":[1,2]}}"#;
+        let b = br#"{ "notes": {"a": [1, 2], "b": 1}, "outlet_id": "x",
+                     "items": [ {"product_id": 1, "qty": 2} ] }"#;
+        assert_eq!(
+            fingerprint("POST", "/v1/orders", a),
+            fingerprint("POST", "/v1/orders", b)
+        );
+        // Order inside arrays matters, and so does every value.
+        let swapped =
+            br#"{"items":[{"qty":2,"product_id":1}],"outlet_id":"x","notes":{"b":1,"a":[2,1]}}"#;
+        assert_ne!(
+            fingerprint("POST", "/v1/orders", a),
+            fingerprint("POST", "/v1/orders", swapped)
+        );
+        let mut canonical = String::new();
+        write_canonical(
+            &mut canonical,
+            &serde_json::json!({"z": "\"", "a": [true, null, 1.5]}),
+        );
+        assert_eq!(canonical, r#"{"a":[true,null,1.5],"z":"\""}"#);
     }
 
     #[test]
