@@ -24,6 +24,7 @@ mod portal_auth;
 mod portal_contract;
 mod portal_tenant;
 mod races;
+mod security;
 mod shop_catalog;
 mod shop_checkout;
 mod shop_checkout_customers;
