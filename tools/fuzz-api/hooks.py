@@ -5,8 +5,10 @@ Kinds of identity (KEDAI_FUZZ_IDENTITY), with KEDAI_FUZZ_EMAIL / KEDAI_FUZZ_PASS
   staff     a staff member signed in at POST /v1/auth/login (the merchant API's bearer token);
             run.sh runs one pass as the demo owner, one as a viewer, one as an agent.
   customer  a customer of the demo merchant, registered at POST /v6/customer-portal/auth/register
-            with a new random phone each time a token is needed (KEDAI_FUZZ_EMAIL and
-            KEDAI_FUZZ_PASSWORD are unused); run.sh runs it over the portal's paths only.
+            with a new random phone each time a token is needed, proven as the FavCRM client
+            does: a code asked for at /auth/otp, read back from the merchant's message log as
+            the demo owner (KEDAI_FUZZ_EMAIL, KEDAI_FUZZ_PASSWORD), and sent with the form;
+            run.sh runs it over the portal's paths only.
 
 Every customer-portal request names the demo merchant (KEDAI_FUZZ_COMPANY) in X-Company-Id, as
 the FavCRM client does, so the fuzzer reaches the handlers instead of COMPANY_NOT_FOUND; the
@@ -62,11 +64,41 @@ def sign_in_staff() -> str:
     return data["access_token"]
 
 
+def _owner_token() -> str:
+    response = _post_retrying("/v1/auth/login", {"email": EMAIL, "password": PASSWORD})
+    if response.status_code != 200:
+        raise RuntimeError(f"owner sign-in failed: {response.status_code} {response.text[:300]}")
+    return response.json()["data"]["access_token"]
+
+
 def sign_in_customer() -> str:
+    owner = {"Authorization": f"Bearer {_owner_token()}"}
+    # The owner pass may have switched the merchant to e-mail codes: sign customers in by phone.
+    requests.patch(
+        f"{BASE}/v1/storefront/settings",
+        json={"login_channel": "sms"},
+        headers=owner,
+        timeout=30,
+    )
     phone = f"+8529{uuid.uuid4().int % 10_000_000:07d}"
+    sent = requests.post(
+        f"{BASE}{PORTAL}/auth/otp",
+        json={"phone": phone},
+        headers={"X-Company-Id": COMPANY},
+        timeout=30,
+    )
+    if sent.status_code != 200:
+        raise RuntimeError(f"sign-in code refused: {sent.status_code} {sent.text[:300]}")
+    log = requests.get(
+        f"{BASE}/v1/notifications",
+        params={"kind": "otp", "recipient": phone},
+        headers=owner,
+        timeout=30,
+    )
+    code = log.json()["data"][0]["body"][:6]
     response = requests.post(
         f"{BASE}{PORTAL}/auth/register",
-        json={"name": "Fuzz Customer", "phone": phone},
+        json={"name": "Fuzz Customer", "phone": phone, "otp": code},
         headers={"X-Company-Id": COMPANY},
         timeout=30,
     )

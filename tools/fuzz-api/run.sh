@@ -163,7 +163,9 @@ run_pass agent staff "$agent_email" "$agent_password" "$(( (max_examples + 4) / 
   --exclude-path-regex '^/v6/'
 # A customer of the demo merchant over the customer portal (the owner pass above met its
 # customer routes with a staff token, which they refuse with 401).
-run_pass customer customer - - "$max_examples" --include-path-regex '^/v6/customer-portal/'
+# It reads the sign-in codes it registers with from the message log as the owner.
+run_pass customer customer "$owner_email" "$owner_password" "$max_examples" \
+  --include-path-regex '^/v6/customer-portal/'
 
 log "documented statuses"
 if ! "$venv/bin/python" "$here/status_coverage.py" \
