@@ -6,8 +6,9 @@ use chrono::{DateTime, Duration, Utc};
 use kedai_core::{StorageError, TenantId, uuid_id};
 use sha2::{Digest, Sha256};
 
+pub use crate::recipient::Recipient;
 use crate::verification::Proven;
-use crate::{CustomerId, Email, IdentityError, LoginChannel, Phone, invalid};
+use crate::{CustomerId, IdentityError, LoginChannel, invalid};
 
 /// Digits in a one-time code.
 pub const OTP_DIGITS: usize = 6;
@@ -34,59 +35,6 @@ uuid_id!(
     /// A customer session: the family of refresh tokens one sign-in starts.
     SessionFamilyId
 );
-
-/// Who a code goes to, in the form the merchant's channel uses: an E.164 phone or a
-/// lower-case e-mail.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Recipient {
-    /// A phone, for SMS and WhatsApp.
-    Phone(Phone),
-    /// An e-mail address.
-    Email(Email),
-}
-
-impl Recipient {
-    /// The recipient a sign-in names, checked against the merchant's channel: a phone
-    /// channel needs `phone`, the e-mail channel needs `email`.
-    ///
-    /// # Errors
-    /// [`IdentityError::Invalid`] naming `phone` or `email`.
-    pub fn for_channel(
-        channel: LoginChannel,
-        phone: Option<&str>,
-        email: Option<&str>,
-    ) -> Result<Self, IdentityError> {
-        fn given(v: Option<&str>) -> Option<&str> {
-            v.map(str::trim).filter(|v| !v.is_empty())
-        }
-        if channel.uses_phone() {
-            match given(phone) {
-                Some(p) => Phone::parse(p).map(Self::Phone),
-                None => Err(invalid(
-                    "phone",
-                    format!("is required: this merchant sends sign-in codes by {channel}"),
-                )),
-            }
-        } else {
-            match given(email) {
-                Some(e) => Email::parse(e).map(Self::Email),
-                None => Err(invalid(
-                    "email",
-                    "is required: this merchant sends sign-in codes by email",
-                )),
-            }
-        }
-    }
-
-    /// The normalised text.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Phone(p) => p.as_str(),
-            Self::Email(e) => e.as_str(),
-        }
-    }
-}
 
 /// The stored hash of a code: SHA-256 over the challenge id and the code, so equal codes of
 /// different challenges hash differently. The code itself is never stored.

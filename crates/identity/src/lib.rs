@@ -6,6 +6,7 @@ pub mod customer_auth;
 pub mod message;
 pub mod outlet;
 pub mod password;
+pub mod recipient;
 pub mod repository;
 pub mod role;
 pub mod session;

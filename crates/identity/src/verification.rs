@@ -10,75 +10,12 @@
 
 use chrono::Duration;
 
-use crate::customer_auth::Recipient;
+pub use crate::recipient::IdentifierKind;
+use crate::recipient::Recipient;
 use crate::{IdentityError, LoginChannel, invalid};
 
 /// How long a code proven for someone who is not a member may be used to register.
 pub const REGISTRATION_WINDOW: Duration = Duration::minutes(15);
-
-/// Which identifier of a customer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IdentifierKind {
-    /// The phone.
-    Phone,
-    /// The e-mail.
-    Email,
-}
-
-impl IdentifierKind {
-    /// The request field that carries it.
-    #[must_use]
-    pub const fn field(self) -> &'static str {
-        match self {
-            Self::Phone => "phone",
-            Self::Email => "email",
-        }
-    }
-
-    /// The channel a code to this identifier goes by, for a merchant signing customers in by
-    /// `login`: e-mail for an e-mail; the merchant's phone channel for a phone, or SMS when the
-    /// merchant signs in by e-mail.
-    #[must_use]
-    pub const fn channel(self, login: LoginChannel) -> LoginChannel {
-        match (self, login) {
-            (Self::Email, _) => LoginChannel::Email,
-            (Self::Phone, LoginChannel::Whatsapp) => LoginChannel::Whatsapp,
-            (Self::Phone, _) => LoginChannel::Sms,
-        }
-    }
-
-    /// The kind the merchant's sign-in channel addresses customers by.
-    #[must_use]
-    pub const fn of_channel(login: LoginChannel) -> Self {
-        if login.uses_phone() {
-            Self::Phone
-        } else {
-            Self::Email
-        }
-    }
-}
-
-impl Recipient {
-    /// Which identifier this is.
-    #[must_use]
-    pub const fn kind(&self) -> IdentifierKind {
-        match self {
-            Self::Phone(_) => IdentifierKind::Phone,
-            Self::Email(_) => IdentifierKind::Email,
-        }
-    }
-
-    /// Parses a phone or e-mail as the identifier `kind`.
-    ///
-    /// # Errors
-    /// [`IdentityError::Invalid`] naming `phone` or `email`.
-    pub fn parse(kind: IdentifierKind, text: &str) -> Result<Self, IdentityError> {
-        match kind {
-            IdentifierKind::Phone => crate::Phone::parse(text).map(Self::Phone),
-            IdentifierKind::Email => crate::Email::parse(text).map(Self::Email),
-        }
-    }
-}
 
 /// The identifiers of a member record that were proven by a code, as their normalised text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
