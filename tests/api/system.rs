@@ -26,12 +26,34 @@ fn system_routes_answer(b: Backend) {
         doc,
         serde_json::to_value(kedai_http::openapi()).unwrap_or_default()
     );
-    let docs = app.get("/docs/", None);
-    assert_eq!(docs.status, 200);
-    assert!(
-        docs.header("content-type")
-            .is_some_and(|t| t.starts_with("text/html"))
-    );
+    // Every operation has its own id and every response a description: SDK generators need
+    // both.
+    let mut ids = std::collections::BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for (method, op) in item.as_object().into_iter().flatten() {
+            let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+            assert!(
+                ids.insert(id.clone()),
+                "operationId {id} twice ({method} {path})"
+            );
+            for (status, r) in op["responses"].as_object().into_iter().flatten() {
+                assert!(
+                    r["description"].as_str().is_some_and(|d| !d.is_empty()),
+                    "{method} {path} {status} has no description"
+                );
+            }
+        }
+    }
+    // The docs page, at `/docs/` and at `/docs` (redirected), as the README links it.
+    for path in ["/docs/", "/docs"] {
+        let docs = app.get(path, None);
+        assert_eq!(docs.status, 200, "{path}");
+        assert!(
+            docs.header("content-type")
+                .is_some_and(|t| t.starts_with("text/html")),
+            "{path}"
+        );
+    }
     let r = app.get("/health", None);
     assert!(
         r.header("x-request-id").is_some_and(|id| id.len() >= 32),

@@ -100,7 +100,7 @@ pub fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
 
 /// The merchant API's success envelope.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Ok<T> {
+pub struct MerchantOk<T> {
     /// Always true.
     pub success: bool,
     /// What happened.
@@ -109,7 +109,7 @@ pub struct Ok<T> {
     pub data: T,
 }
 
-impl<T> Ok<T> {
+impl<T> MerchantOk<T> {
     /// A success with a message.
     pub fn new(message: impl Into<String>, data: T) -> Self {
         Self {
@@ -133,7 +133,7 @@ pub struct PageMeta {
 
 /// The merchant API's list envelope.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct OkList<T> {
+pub struct MerchantList<T> {
     /// Always true.
     pub success: bool,
     /// What happened.

@@ -31,7 +31,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(allocate_inventory)
         .service(order_create)
         .service(mock_payment)
-        .service(order_summary);
+        .service(edge_order_summary);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -691,7 +691,7 @@ fn periods(query: &str) -> Result<Vec<Period>> {
     security((), ("bearer" = []))
 )]
 #[get("/order-summary")]
-pub async fn order_summary(
+pub async fn edge_order_summary(
     state: web::Data<AppState>,
     req: HttpRequest,
     MaybeAuthed(actor, ..): MaybeAuthed<Edge>,

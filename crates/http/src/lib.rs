@@ -1,5 +1,6 @@
-//! Kedai's HTTP surfaces on actix-web: the edge functions (`/functions/v1`) and the merchant API
-//! (`/v1`), with their extractors, envelopes and the OpenAPI document. Handlers are thin: they
+//! Kedai's HTTP surfaces on actix-web — the edge functions (`/functions/v1`), the merchant API
+//! (`/v1`) and the customer portal (`/v6/customer-portal`), with the mock gateway's checkout
+//! page (`/pay`) — their extractors, envelopes and the OpenAPI document. Handlers are thin: they
 //! extract, call one use case off the async threads, and render.
 
 pub mod auth;
@@ -11,6 +12,7 @@ pub mod idempotency;
 pub mod limits;
 pub mod merchant_v1;
 mod mock_pay;
+mod openapi;
 pub mod portal_v6;
 pub mod ratelimit;
 pub mod surface;
@@ -27,7 +29,6 @@ use kedai_app::{AppError, Store};
 use kedai_core::Clock;
 use kedai_core::storage::StorageErrorKind;
 use utoipa::openapi::OpenApi;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_actix_web::{AppExt, scope};
 
 pub use auth::TokenService;
@@ -96,35 +97,10 @@ where
         .configure(system::routes)
 }
 
-fn document(mut doc: OpenApi) -> OpenApi {
-    doc.info.title = "Kedai".into();
-    doc.info.version = env!("CARGO_PKG_VERSION").into();
-    doc.info.description = Some(
-        "O2O commerce and CRM backend. Surfaces: Supabase-style edge functions (`/functions/v1`) \
-         and the merchant API (`/v1`). Amounts are decimal numbers in major units of the \
-         merchant's currency; times are RFC 3339 UTC."
-            .into(),
-    );
-    doc.info.license = Some(utoipa::openapi::License::new("Apache-2.0"));
-    ratelimit::document(&mut doc);
-    idempotency::document(&mut doc);
-    let components = doc.components.get_or_insert_with(Default::default);
-    components.add_security_scheme(
-        "bearer",
-        SecurityScheme::Http(
-            HttpBuilder::new()
-                .scheme(HttpAuthScheme::Bearer)
-                .bearer_format("JWT")
-                .build(),
-        ),
-    );
-    doc
-}
-
 /// The OpenAPI document of every surface.
 #[must_use]
 pub fn openapi() -> OpenApi {
-    document(surfaces(App::new().into_utoipa_app()).split_for_parts().1)
+    openapi::document(surfaces(App::new().into_utoipa_app()).split_for_parts().1)
 }
 
 /// The whole application: every surface, the docs, health checks, request ids and logging.
@@ -141,10 +117,11 @@ pub fn build_app(
     >,
 > {
     let (app, doc) = surfaces(App::new().into_utoipa_app()).split_for_parts();
-    let doc = document(doc);
+    let doc = openapi::document(doc);
     app.app_data(web::Data::new(state))
         .app_data(web::Data::new(system::KnownRoutes::from_doc(&doc)))
         .service(system::docs(doc))
+        .route("/docs", web::get().to(system::docs_redirect))
         .default_service(web::to(system::not_found))
         .wrap(actix_web::middleware::from_fn(idempotency::replay))
         .wrap(actix_web::middleware::from_fn(auth::resolve))

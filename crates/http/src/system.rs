@@ -71,6 +71,13 @@ pub(crate) fn docs(doc: OpenApi) -> SwaggerUi {
     SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", doc)
 }
 
+/// `/docs` without its slash (the README's link): the docs live under `/docs/`.
+pub(crate) async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((actix_web::http::header::LOCATION, "/docs/"))
+        .finish()
+}
+
 /// The documented routes and their methods, to tell a wrong method (405) from a wrong path.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct KnownRoutes(Vec<(Vec<String>, Vec<&'static str>)>);

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::*;
 use crate::auth::Authed;
-use crate::dto::{MerchantErrorBody, OkList, PageMeta};
+use crate::dto::{MerchantErrorBody, MerchantList, PageMeta};
 use crate::error::ApiError;
 use crate::surface::Merchant;
 use crate::{AppState, blocking};
@@ -101,7 +101,7 @@ fn bound(q: &Query, name: &str, end_of_day: bool) -> Result<Option<DateTime<Utc>
     tag = "merchant-audit",
     params(AuditLogQuery),
     responses(
-        (status = 200, body = OkList<AuditEntryResponse>),
+        (status = 200, body = MerchantList<AuditEntryResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
         (status = 403, description = "Role lacks audit:read", body = MerchantErrorBody),
         (status = 422, description = "Bad paging or dates", body = MerchantErrorBody),
@@ -129,7 +129,7 @@ pub async fn list_audit_log(
         store.read(|tx| audit::list(tx, &actor, &query))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(OkList {
+    Ok(HttpResponse::Ok().json(MerchantList {
         success: true,
         message: "Audit log".into(),
         data: entries.into_iter().map(AuditEntryResponse::from).collect(),

@@ -11,7 +11,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::*;
 use crate::auth::Authed;
 use crate::body::JsonBody;
-use crate::dto::{Decimal, MerchantErrorBody, Ok as Envelope, OkList, PageMeta, double_option};
+use crate::dto::{
+    Decimal, MerchantErrorBody, MerchantList, MerchantOk as Envelope, PageMeta, double_option,
+};
 use crate::error::ApiError;
 use crate::merchant_v1::shop::with_shop_fields;
 use crate::surface::Merchant;
@@ -212,7 +214,7 @@ pub struct ProductQuery {
     tag = "merchant-products",
     params(ProductQuery),
     responses(
-        (status = 200, body = OkList<ProductResponse>),
+        (status = 200, body = MerchantList<ProductResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
         (status = 422, description = "Bad paging or filters", body = MerchantErrorBody),
     ),
@@ -242,7 +244,7 @@ pub async fn list_products(
         store.read(|tx| catalog::list_products(tx, &actor, &filter, page))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(OkList {
+    Ok(HttpResponse::Ok().json(MerchantList {
         success: true,
         message: "Products".into(),
         data: views.into_iter().map(ProductResponse::from).collect(),

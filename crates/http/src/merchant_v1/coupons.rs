@@ -12,7 +12,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::*;
 use crate::auth::Authed;
 use crate::body::JsonBody;
-use crate::dto::{Decimal, MerchantErrorBody, Ok as Envelope, OkList, PageMeta};
+use crate::dto::{Decimal, MerchantErrorBody, MerchantList, MerchantOk as Envelope, PageMeta};
 use crate::error::ApiError;
 use crate::surface::Merchant;
 use crate::{AppState, blocking};
@@ -207,7 +207,7 @@ pub struct CouponListQuery {
     tag = "merchant-coupons",
     params(CouponListQuery),
     responses(
-        (status = 200, body = OkList<CouponResponse>),
+        (status = 200, body = MerchantList<CouponResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
         (status = 422, description = "Bad paging or status", body = MerchantErrorBody),
     ),
@@ -230,7 +230,7 @@ pub async fn list_coupons(
         store.read(|tx| coupons::list_coupons(tx, &actor, status, page))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(OkList {
+    Ok(HttpResponse::Ok().json(MerchantList {
         success: true,
         message: "Coupons".into(),
         data: list.into_iter().map(CouponResponse::from).collect(),

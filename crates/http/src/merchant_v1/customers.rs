@@ -10,7 +10,9 @@ use utoipa::{IntoParams, ToSchema};
 use super::*;
 use crate::auth::Authed;
 use crate::body::JsonBody;
-use crate::dto::{MerchantErrorBody, Ok as Envelope, OkList, PageMeta, double_option};
+use crate::dto::{
+    MerchantErrorBody, MerchantList, MerchantOk as Envelope, PageMeta, double_option,
+};
 use crate::surface::Merchant;
 use crate::{AppState, blocking};
 
@@ -165,7 +167,7 @@ pub struct CustomerQuery {
     tag = "merchant-customers",
     params(CustomerQuery),
     responses(
-        (status = 200, body = OkList<CustomerResponse>),
+        (status = 200, body = MerchantList<CustomerResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
         (status = 422, description = "Bad paging or filters", body = MerchantErrorBody),
     ),
@@ -189,7 +191,7 @@ pub async fn list_customers(
         store.read(|tx| customers::list_customers(tx, &actor, &filter, page))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(OkList {
+    Ok(HttpResponse::Ok().json(MerchantList {
         success: true,
         message: "Customers".into(),
         data: views.into_iter().map(CustomerResponse::from).collect(),

@@ -14,7 +14,8 @@ use super::*;
 use crate::auth::Authed;
 use crate::body::JsonBody;
 use crate::dto::{
-    Decimal, IntId, MerchantErrorBody, Ok as Envelope, OkList, PageMeta, double_option,
+    Decimal, IntId, MerchantErrorBody, MerchantList, MerchantOk as Envelope, PageMeta,
+    double_option,
 };
 use crate::error::ApiError;
 use crate::surface::Merchant;
@@ -619,7 +620,7 @@ fn order_page(
     page: Page,
     (items, total): (Vec<OrderListItem>, i64),
 ) -> HttpResponse {
-    HttpResponse::Ok().json(OkList {
+    HttpResponse::Ok().json(MerchantList {
         success: true,
         message: message.into(),
         data: items.into_iter().map(OrderResponse::from).collect(),
@@ -638,7 +639,7 @@ fn order_page(
     tag = "merchant-orders",
     params(OrderListParams),
     responses(
-        (status = 200, body = OkList<OrderResponse>),
+        (status = 200, body = MerchantList<OrderResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
         (status = 422, description = "Bad filter, sort or paging", body = MerchantErrorBody),
     ),
@@ -670,7 +671,7 @@ pub async fn list_orders(
         ("per_page" = Option<i64>, Query, minimum = 1, maximum = 100, description = "Page size 1–100 (or `limit`)"),
     ),
     responses(
-        (status = 200, body = OkList<OrderResponse>),
+        (status = 200, body = MerchantList<OrderResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
         (status = 404, description = "CUSTOMER_NOT_FOUND", body = MerchantErrorBody),
         (status = 422, description = "Bad paging", body = MerchantErrorBody),

@@ -10,7 +10,9 @@ use utoipa::ToSchema;
 use super::*;
 use crate::auth::Authed;
 use crate::body::JsonBody;
-use crate::dto::{MerchantErrorBody, Ok as Envelope, OkList, PageMeta, double_option};
+use crate::dto::{
+    MerchantErrorBody, MerchantList, MerchantOk as Envelope, PageMeta, double_option,
+};
 use crate::error::ApiError;
 use crate::surface::Merchant;
 use crate::{AppState, blocking};
@@ -109,7 +111,7 @@ pub struct UpdateOutletRequest {
     tag = "merchant-outlets",
     params(PageQuery),
     responses(
-        (status = 200, body = OkList<OutletResponse>),
+        (status = 200, body = MerchantList<OutletResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
         (status = 422, description = "Bad paging", body = MerchantErrorBody),
     ),
@@ -126,7 +128,7 @@ pub async fn list_outlets(
         store.read(|tx| outlets::list_outlets(tx, &actor, page))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(OkList {
+    Ok(HttpResponse::Ok().json(MerchantList {
         success: true,
         message: "Outlets".into(),
         data: list.into_iter().map(OutletResponse::from).collect(),

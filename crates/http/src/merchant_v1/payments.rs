@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::*;
 use crate::auth::Authed;
 use crate::body::JsonBody;
-use crate::dto::{Decimal, MerchantErrorBody, Ok as Envelope, OkList, PageMeta};
+use crate::dto::{Decimal, MerchantErrorBody, MerchantList, MerchantOk as Envelope, PageMeta};
 use crate::error::ApiError;
 use crate::surface::Merchant;
 use crate::{AppState, blocking};
@@ -283,7 +283,7 @@ pub async fn verify_payment(
     tag = "merchant-payments",
     params(PaymentListQuery),
     responses(
-        (status = 200, body = OkList<PaymentRecordResponse>),
+        (status = 200, body = MerchantList<PaymentRecordResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
         (status = 422, description = "Bad paging or filter", body = MerchantErrorBody),
     ),
@@ -310,7 +310,7 @@ pub async fn list_payments(
         store.read(|tx| payments::list_intents(tx, &actor, &filter, page))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(OkList {
+    Ok(HttpResponse::Ok().json(MerchantList {
         success: true,
         message: "Payments".into(),
         data: rows.into_iter().map(PaymentRecordResponse::from).collect(),

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::*;
 use crate::auth::Authed;
 use crate::body::JsonBody;
-use crate::dto::{MerchantErrorBody, Ok as Envelope, double_option};
+use crate::dto::{MerchantErrorBody, MerchantOk as Envelope, double_option};
 use crate::surface::Merchant;
 use crate::{AppState, blocking};
 

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use super::*;
 use crate::auth::{AuthedSession, STAFF_TOKEN_TTL_SECONDS};
 use crate::body::JsonBody;
-use crate::dto::{MerchantErrorBody, Ok as Envelope};
+use crate::dto::{MerchantErrorBody, MerchantOk as Envelope};
 use crate::error::{ApiError, Failure};
 use crate::ratelimit::client_ip;
 use crate::surface::Merchant;

@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 use super::*;
 use crate::auth::Authed;
 use crate::body::JsonBody;
-use crate::dto::{Decimal, IntId, MerchantErrorBody, Ok as Envelope, double_option};
+use crate::dto::{Decimal, IntId, MerchantErrorBody, MerchantOk as Envelope, double_option};
 use crate::error::ApiError;
 use crate::merchant_v1::catalog::ProductResponse;
 use crate::surface::Merchant;

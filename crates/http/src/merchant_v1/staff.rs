@@ -10,7 +10,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::*;
 use crate::auth::Authed;
 use crate::body::JsonBody;
-use crate::dto::{MerchantErrorBody, Ok as Envelope, OkList, PageMeta};
+use crate::dto::{MerchantErrorBody, MerchantList, MerchantOk as Envelope, PageMeta};
 use crate::error::ApiError;
 use crate::surface::Merchant;
 use crate::{AppState, blocking};
@@ -132,7 +132,7 @@ pub struct StaffQuery {
     tag = "merchant-staff",
     params(StaffQuery),
     responses(
-        (status = 200, body = OkList<StaffResponse>),
+        (status = 200, body = MerchantList<StaffResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
         (status = 403, description = "Role may not read staff", body = MerchantErrorBody),
         (status = 422, description = "Bad paging or role", body = MerchantErrorBody),
@@ -156,7 +156,7 @@ pub async fn list_staff(
         store.read(|tx| staff::list_staff(tx, &actor, role, page))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(OkList {
+    Ok(HttpResponse::Ok().json(MerchantList {
         success: true,
         message: "Staff".into(),
         data: views.into_iter().map(StaffResponse::from).collect(),

@@ -14,7 +14,9 @@ use utoipa::ToSchema;
 use super::*;
 use crate::auth::Authed;
 use crate::body::JsonBody;
-use crate::dto::{MerchantErrorBody, Ok as Envelope, OkList, PageMeta, double_option};
+use crate::dto::{
+    MerchantErrorBody, MerchantList, MerchantOk as Envelope, PageMeta, double_option,
+};
 use crate::error::ApiError;
 use crate::portal_v6::{RegistrationField, RegistrationFormConfig};
 use crate::surface::Merchant;
@@ -443,7 +445,7 @@ pub struct NotificationQuery {
     tag = "merchant-storefront",
     params(NotificationQuery),
     responses(
-        (status = 200, body = OkList<NotificationResponse>),
+        (status = 200, body = MerchantList<NotificationResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
         (status = 403, description = "Only owners and admins read the message log", body = MerchantErrorBody),
         (status = 422, description = "Bad paging or kind", body = MerchantErrorBody),
@@ -473,7 +475,7 @@ pub async fn list_notifications(
         store.read(|tx| storefront::messages(tx, &actor, &filter, page))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(OkList {
+    Ok(HttpResponse::Ok().json(MerchantList {
         success: true,
         message: "Notifications".into(),
         data: list.into_iter().map(NotificationResponse::from).collect(),

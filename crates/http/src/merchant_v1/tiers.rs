@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use super::*;
 use crate::auth::Authed;
 use crate::body::JsonBody;
-use crate::dto::{Decimal, MerchantErrorBody, Ok as Envelope, double_option};
+use crate::dto::{Decimal, MerchantErrorBody, MerchantOk as Envelope, double_option};
 use crate::error::ApiError;
 use crate::surface::Merchant;
 use crate::{AppState, blocking};

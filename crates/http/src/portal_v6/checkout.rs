@@ -40,7 +40,7 @@ pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
         .service(get_shop_order)
         .service(validate_promotion)
         .service(get_payment_gateway)
-        .service(create_payment_intent);
+        .service(portal_create_payment_intent);
 }
 
 /// The shopper of a request: the tenant, and the signed-in customer when their token is of
@@ -923,7 +923,7 @@ fn given(v: Option<serde_json::Value>) -> Option<String> {
     security((), ("bearer" = []))
 )]
 #[post("/payment-intents")]
-pub async fn create_payment_intent(
+pub async fn portal_create_payment_intent(
     state: web::Data<AppState>,
     tenant: PortalTenant,
     caller: MaybeCustomer,

@@ -13,7 +13,7 @@ use crate::surface::Portal;
 use crate::{AppState, blocking};
 
 pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list_membership_tiers);
+    cfg.service(portal_list_membership_tiers);
 }
 
 /// A membership tier on offer.
@@ -70,7 +70,7 @@ impl From<Tier> for PortalTier {
     )
 )]
 #[get("/membership-tiers")]
-pub async fn list_membership_tiers(
+pub async fn portal_list_membership_tiers(
     state: web::Data<AppState>,
     PortalTenant(tenant): PortalTenant,
 ) -> Result<HttpResponse> {
