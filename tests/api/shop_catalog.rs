@@ -401,7 +401,7 @@ fn portal_shop_product_page_with_variations(b: Backend) {
     assert_eq!(img["src"], json!("https://cdn.example.com/tee.jpg"));
     assert_eq!(img["name"], json!("Front"));
     assert_eq!(img["alt"], json!("Logo Tee"));
-    assert_eq!(img["blurhash"], Value::Null);
+    assert_eq!(img["blurhash"], json!(""));
     assert_eq!(img["thumbUrl"], json!("https://cdn.example.com/tee.jpg"));
     assert_eq!(img["mediumUrl"], json!("https://cdn.example.com/tee.jpg"));
     assert_eq!(img["width"], Value::Null);
@@ -429,8 +429,24 @@ fn portal_shop_product_page_with_variations(b: Backend) {
     assert_eq!(red["regularPrice"], json!(59.0));
     assert_eq!(red["salePrice"], json!(49.0));
     assert_eq!(red["onSale"], json!(true));
-    assert_eq!(red["seoTitle"], Value::Null);
+    assert_eq!(red["seoTitle"], json!(""));
     assert_eq!(red["shippingWeight"], Value::Null);
+    // The merchant writes a weight as text; the storefront reads the number in it.
+    app.patch(
+        &format!("/v1/products/{}/variations/{}", s.tee, s.red),
+        Some(&app.owner),
+        &json!({ "shipping_weight": "0.5kg" }),
+    )
+    .expect(200);
+    app.patch(
+        &format!("/v1/products/{}", s.tee),
+        Some(&app.owner),
+        &json!({ "shipping_weight": "1,200 g" }),
+    )
+    .expect(200);
+    let p = ok_data(get(&app, "/shop/products/logo-tee"));
+    assert_eq!(p["shippingWeight"], json!(1200.0));
+    assert_eq!(p["variations"][0]["shippingWeight"], json!(0.5));
     assert_eq!(
         red["selectedOptions"],
         json!([{ "optionName": "Colour", "value": "Red" }])
@@ -900,7 +916,7 @@ fn portal_shop_routes_answer_in_the_clients_shapes(b: Backend) {
             "onSale: bool",
             "seoTitle: string|null",
             "seoDescription: string|null",
-            "shippingWeight: string|null",
+            "shippingWeight: number|null",
             "status: string",
             "productType: string",
             "stockQuantity: int",
@@ -949,8 +965,8 @@ fn portal_shop_routes_answer_in_the_clients_shapes(b: Backend) {
                 "regularPrice: number",
                 "salePrice: number|null",
                 "onSale: bool",
-                "seoTitle: string|null",
-                "shippingWeight: string|null",
+                "seoTitle: string",
+                "shippingWeight: number|null",
                 "selectedOptions: array",
                 "stockQuantity: int",
                 "stockStatus: string",
@@ -973,7 +989,7 @@ fn portal_shop_routes_answer_in_the_clients_shapes(b: Backend) {
                 "src: string",
                 "name: string",
                 "alt: string",
-                "blurhash: string|null",
+                "blurhash: string",
                 "thumbUrl: string",
                 "mediumUrl: string",
                 "width: int|null",

@@ -323,6 +323,19 @@ fn clean_slug(field: &'static str, value: Option<&str>) -> Result<Option<Slug>, 
 }
 
 impl ShopFields {
+    /// The shipping weight as a number, for clients that read one: the leading decimal of
+    /// the merchant's text (`0.5kg` is 0.5, `1,200 g` is 1200), `None` when it has none.
+    #[must_use]
+    pub fn shipping_weight_number(&self) -> Option<f64> {
+        let text = self.shipping_weight.as_deref()?.trim();
+        let number: String = text
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
+            .filter(|c| *c != ',')
+            .collect();
+        number.parse::<f64>().ok().filter(|n| n.is_finite())
+    }
+
     /// Applies a change and checks the result: texts within bounds, slug well formed, prices
     /// not negative, in the product's currency, the discount below `price` and the members'
     /// price not above it, the threshold between 0 and [`MAX_QUANTITY`]; a variation cannot
@@ -1324,5 +1337,22 @@ mod tests {
         assert!(!creates_cycle(&tree, c(1), c(9)));
         let looped = [(c(1), Some(c(2))), (c(2), Some(c(1)))];
         assert!(creates_cycle(&looped, c(3), c(1)));
+    }
+
+    #[test]
+    fn shipping_weights_read_as_numbers_where_they_have_one() {
+        let weight = |w: Option<&str>| {
+            ShopFields {
+                shipping_weight: w.map(str::to_owned),
+                ..ShopFields::default()
+            }
+            .shipping_weight_number()
+        };
+        assert_eq!(weight(Some("0.5kg")), Some(0.5));
+        assert_eq!(weight(Some(" 1,200 g")), Some(1200.0));
+        assert_eq!(weight(Some("2")), Some(2.0));
+        assert_eq!(weight(Some("heavy")), None);
+        assert_eq!(weight(Some("")), None);
+        assert_eq!(weight(None), None);
     }
 }

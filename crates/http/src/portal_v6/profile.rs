@@ -103,7 +103,8 @@ impl From<Member> for ApiMember {
                     "discount": kedai_loyalty::coupon::percentage_to_f64(d.discount),
                     "priority": d.sort_order,
                     "isUpgradeable": true,
-                    "paymentGateway": null,
+                    // No tier is sold through a gateway yet; the client reads a string.
+                    "paymentGateway": "",
                     "gatewayProductId": null,
                     "gatewayPriceId": null,
                     "validPeriodValue": d.valid_period_value,

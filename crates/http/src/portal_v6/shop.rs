@@ -164,8 +164,8 @@ pub struct ShopImage {
     pub name: String,
     /// Alternative text (the product name when none).
     pub alt: String,
-    /// Placeholder hash (none are computed).
-    pub blurhash: Option<String>,
+    /// Placeholder hash (none are computed: empty).
+    pub blurhash: String,
     /// Thumbnail URL (the image itself: no resized copies are made).
     pub thumb_url: String,
     /// Medium URL (the image itself).
@@ -186,7 +186,7 @@ fn shop_image(i: ProductImage, product_name: &str) -> ShopImage {
         src: i.src,
         name: i.name.unwrap_or_default(),
         alt: i.alt.unwrap_or_else(|| product_name.to_owned()),
-        blurhash: None,
+        blurhash: String::new(),
         width: i.width,
         height: i.height,
         is_primary: i.is_primary,
@@ -278,10 +278,10 @@ pub struct ShopVariation {
     pub sale_price: Option<f64>,
     /// On sale.
     pub on_sale: bool,
-    /// SEO title.
-    pub seo_title: Option<String>,
-    /// Shipping weight.
-    pub shipping_weight: Option<String>,
+    /// SEO title (empty when none).
+    pub seo_title: String,
+    /// Shipping weight, a number (the leading number of the merchant's text), or null.
+    pub shipping_weight: Option<f64>,
     /// Its options and values.
     pub selected_options: Vec<SelectedOption>,
     /// Available units of its own lots.
@@ -307,8 +307,8 @@ impl From<VariationView> for ShopVariation {
             regular_price: prices.regular_price.to_f64(),
             sale_price: prices.sale_price.map(|m| m.to_f64()),
             on_sale: prices.on_sale,
-            seo_title: p.shop.seo_title,
-            shipping_weight: p.shop.shipping_weight,
+            seo_title: p.shop.seo_title.clone().unwrap_or_default(),
+            shipping_weight: p.shop.shipping_weight_number(),
             selected_options: selected(v.selected),
             stock_quantity: v.view.current_stock,
             stock_status: v.view.stock_status.to_string(),
@@ -351,8 +351,8 @@ pub struct ShopProduct {
     pub seo_title: Option<String>,
     /// SEO description.
     pub seo_description: Option<String>,
-    /// Shipping weight.
-    pub shipping_weight: Option<String>,
+    /// Shipping weight, a number (the leading number of the merchant's text), or null.
+    pub shipping_weight: Option<f64>,
     /// `active`.
     pub status: String,
     /// `simple`, `variable` or `subscription`.
@@ -396,6 +396,7 @@ impl From<ShopDetail> for ShopProduct {
         let i = d.item;
         let p = i.product;
         let prices = p.shop.prices(p.price);
+        let shipping_weight = p.shop.shipping_weight_number();
         Self {
             id: p.id.get(),
             short_name: p.shop.short_name,
@@ -408,9 +409,9 @@ impl From<ShopDetail> for ShopProduct {
             regular_price: prices.regular_price.to_f64(),
             sale_price: prices.sale_price.map(|m| m.to_f64()),
             on_sale: prices.on_sale,
+            shipping_weight,
             seo_title: p.shop.seo_title,
             seo_description: p.shop.seo_description,
-            shipping_weight: p.shop.shipping_weight,
             status: p.status.to_string(),
             product_type: p.shop.product_type.to_string(),
             stock_quantity: i.stock,
