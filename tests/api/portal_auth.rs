@@ -575,6 +575,33 @@ fn refresh_rotates_and_a_replayed_token_revokes_the_session(b: Backend) {
     refresh(&app, "not-a-token").portal_error(401, "AUTH_TOKEN_INVALID");
     let r = app.portal_post("/auth/refresh", None, &json!({}));
     r.portal_error(422, "VALIDATION_ERROR");
+    // 004's form: only the bearer. A live access token is renewed, without a refresh token.
+    app.age_codes(3_661, None);
+    let live = app.otp_sign_in(PHONE);
+    let access = live["accessToken"].as_str().unwrap_or_default().to_owned();
+    let renewed = app
+        .portal_send("POST", "/auth/refresh", Some(&access), "")
+        .portal_data(200);
+    assert!(renewed.get("refreshToken").is_none(), "{renewed}");
+    assert_eq!(renewed["memberUuid"], live["memberUuid"]);
+    let next = renewed["accessToken"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    app.portal_get("/profile", Some(&next)).portal_data(200);
+    app.portal_send(
+        "POST",
+        "/auth/refresh",
+        Some(&app.expired_token(&access)),
+        "",
+    )
+    .portal_error(401, "AUTH_TOKEN_EXPIRED");
+    app.portal_send("POST", "/auth/refresh", Some("garbage"), "")
+        .portal_error(401, "AUTH_TOKEN_INVALID");
+    app.portal_send("POST", "/auth/logout", Some(&next), "")
+        .portal_data(200);
+    app.portal_send("POST", "/auth/refresh", Some(&access), "")
+        .portal_error(401, "AUTH_TOKEN_INVALID");
     // A refresh token of one merchant does not work at another.
     let other_app_tenant = app.create_tenant("Other", "HKD", "Asia/Hong_Kong", false);
     let fresh = app.register_customer("Bea", "+85291112222", None);
@@ -771,4 +798,6 @@ fn the_profile_reads_and_changes_the_members_record(b: Backend) {
     );
     assert_eq!(t["discount"], json!(12.5));
     assert_eq!(t["totalSpendingAmount"], json!(2000.0));
+    // ApiMember types the tier's gateway as a string.
+    assert_eq!(t["paymentGateway"], json!(""));
 }

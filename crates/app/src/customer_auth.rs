@@ -87,8 +87,8 @@ pub struct CustomerSession {
     pub customer: Customer,
     /// The session.
     pub family: SessionFamily,
-    /// The refresh token, shown once.
-    pub refresh: RefreshToken,
+    /// The refresh token, shown once; none when an access token was renewed without one.
+    pub refresh: Option<RefreshToken>,
     /// Their member fields.
     pub profile: MemberProfile,
 }
@@ -287,7 +287,7 @@ pub(crate) fn start_session(
     Ok(CustomerSession {
         customer,
         family,
-        refresh,
+        refresh: Some(refresh),
         profile,
     })
 }
@@ -367,9 +367,37 @@ pub fn refresh(
     Ok(Ok(CustomerSession {
         customer,
         family,
-        refresh: next,
+        refresh: Some(next),
         profile,
     }))
+}
+
+/// Renews the access token of a live session from the access token itself, as 004's
+/// `/auth/refresh` with only the bearer does: the session goes on; no refresh token is issued
+/// (that takes the refresh token), so a renewal never outlives the session or its revocation.
+///
+/// # Errors
+/// [`AppError::Unauthenticated`] `InvalidToken` for an ended or unknown session;
+/// [`AppError::Storage`].
+pub fn renew(
+    tx: &mut dyn UnitOfWork,
+    caller: CustomerCaller,
+    now: DateTime<Utc>,
+) -> Result<CustomerSession, AppError> {
+    let family = tx
+        .session_family(caller.tenant, caller.customer, caller.session)?
+        .filter(|f| f.is_live(now))
+        .ok_or(AppError::Unauthenticated(AuthFailure::InvalidToken))?;
+    let customer = tx
+        .find_customer(caller.tenant, caller.customer)?
+        .ok_or(AppError::Unauthenticated(AuthFailure::InvalidToken))?;
+    let profile = tx.member_profile(caller.tenant, caller.customer)?;
+    Ok(CustomerSession {
+        customer,
+        family,
+        refresh: None,
+        profile,
+    })
 }
 
 /// Ends the caller's session: its access and refresh tokens stop working.

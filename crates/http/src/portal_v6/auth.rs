@@ -32,8 +32,8 @@ pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
         .service(verify_otp)
         .service(register)
         .service(validate_token)
-        .service(refresh)
-        .service(logout)
+        .service(portal_refresh)
+        .service(portal_logout)
         .service(registration_form);
 }
 
@@ -195,8 +195,10 @@ pub struct AuthTokenResponse {
     pub token: String,
     /// The access token: `Authorization: Bearer <accessToken>`.
     pub access_token: String,
-    /// Exchange at `/auth/refresh` for new tokens; each works once.
-    pub refresh_token: String,
+    /// Exchange at `/auth/refresh` for new tokens; each works once. Absent when the access
+    /// token was renewed with only the bearer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
     /// Seconds the access token lives.
     pub expires_in: i64,
     /// Always `Bearer`.
@@ -216,7 +218,7 @@ fn tokens(state: &AppState, s: &CustomerSession) -> Result<AuthTokenResponse> {
     Ok(AuthTokenResponse {
         token: access.clone(),
         access_token: access,
-        refresh_token: s.refresh.expose().to_owned(),
+        refresh_token: s.refresh.as_ref().map(|r| r.expose().to_owned()),
         expires_in: CUSTOMER_ACCESS_TTL_SECONDS,
         token_type: "Bearer".into(),
         member_uuid: s.customer.id.to_string(),
@@ -466,29 +468,46 @@ pub struct RefreshRequest {
 
 /// Exchanges a refresh token for new tokens; the old refresh token stops working. Presenting
 /// a used refresh token ends the whole session (someone replayed it). Works after the access
-/// token has expired, which is what it is for.
+/// token has expired, which is what it is for. Called as 004 does, with only a (still valid)
+/// access token as the bearer and no `refreshToken`, it renews the access token of that live
+/// session and answers without a refresh token.
 #[utoipa::path(
     tag = "portal-auth",
-    request_body = RefreshRequest,
+    request_body = Option<RefreshRequest>,
     params(("X-Company-Id" = Option<String>, Header, description = "Company id")),
     responses(
         (status = 200, body = PortalOk<AuthTokenResponse>),
         (status = 400, description = "Malformed body or TENANT_REQUIRED", body = PortalErrorBody),
-        (status = 401, description = "Unknown, used (the session is now revoked), revoked or expired refresh token", body = PortalErrorBody),
-        (status = 422, description = "No refresh token", body = PortalErrorBody),
-    )
+        (status = 401, description = "Unknown, used (the session is now revoked), revoked or expired refresh token; or, without one, a missing, bad or expired bearer", body = PortalErrorBody),
+        (status = 403, description = "FORBIDDEN_TENANT: a bearer of another merchant", body = PortalErrorBody),
+        (status = 422, description = "No refresh token and no bearer", body = PortalErrorBody),
+    ),
+    security((), ("bearer" = []))
 )]
 #[post("/auth/refresh")]
-pub async fn refresh(
+pub async fn portal_refresh(
     state: web::Data<AppState>,
+    req: HttpRequest,
     PortalTenant(tenant): PortalTenant,
     body: LenientBody<RefreshRequest, Portal>,
 ) -> Result<HttpResponse> {
     let LenientBody(body, PhantomData) = body;
-    let token = body
-        .refresh_token
-        .filter(|t| !t.trim().is_empty())
-        .ok_or_else(|| AppError::invalid("refreshToken", "is required"))?;
+    let Some(token) = body.refresh_token.filter(|t| !t.trim().is_empty()) else {
+        if req
+            .headers()
+            .contains_key(actix_web::http::header::AUTHORIZATION)
+        {
+            use actix_web::FromRequest;
+            let SignedInCustomer(caller) = SignedInCustomer::extract(&req).await?;
+            let now = state.now();
+            let session = blocking::<_, Portal>(&state, move |store| {
+                store.read(|tx| customer_auth::renew(tx, caller, now))
+            })
+            .await?;
+            return Ok(ok(tokens(&state, &session)?));
+        }
+        return Err(AppError::invalid("refreshToken", "is required").into());
+    };
     let next = new_refresh_token()?;
     let now = state.now();
     let outcome = blocking::<_, Portal>(&state, move |store| {
@@ -525,7 +544,7 @@ pub struct LoggedOut {
     security(("bearer" = []))
 )]
 #[post("/auth/logout")]
-pub async fn logout(
+pub async fn portal_logout(
     state: web::Data<AppState>,
     SignedInCustomer(caller): SignedInCustomer,
 ) -> Result<HttpResponse> {
