@@ -2,6 +2,7 @@
 //! PostgreSQL, chosen by URL; an r2d2 pool; embedded migrations; and the repositories of every
 //! domain, implemented on a unit of work that is one connection inside one transaction.
 
+#[cfg(feature = "bulk")]
 pub mod bulk;
 mod convert;
 pub mod db;

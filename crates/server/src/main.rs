@@ -42,6 +42,7 @@ enum Command {
     /// lots, customers, and orders spread over the last two years in every status, with their
     /// items, stock allocations, ledger rows, status history and payments. COPY on PostgreSQL,
     /// batched inserts on SQLite; prints a summary as JSON.
+    #[cfg(feature = "bulk")]
     SeedBulk {
         /// Tenant id, or `demo` for the demo merchant (created if missing).
         #[arg(long)]
@@ -194,6 +195,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             println!("{}", info.tenant_id);
             Ok(())
         }
+        #[cfg(feature = "bulk")]
         Command::SeedBulk {
             tenant,
             products,
