@@ -15,7 +15,8 @@ run:
 build:
 	$(CARGO) build --workspace --all-targets
 
-## The whole test suite on SQLite; with KEDAI_TEST_POSTGRES_URL set, on PostgreSQL too.
+## The whole test suite on SQLite; with KEDAI_TEST_POSTGRES_URL set, on PostgreSQL too. The
+## domain crates' usage examples run as doctests (nextest does not run those).
 test:
 ifeq ($(NEXTEST),yes)
 	@if [ -n "$$KEDAI_TEST_POSTGRES_URL" ]; then \
@@ -24,6 +25,7 @@ ifeq ($(NEXTEST),yes)
 		echo "KEDAI_TEST_POSTGRES_URL is not set: running the SQLite tests only (make test-postgres runs the rest)"; \
 		$(CARGO) nextest run --workspace --profile $(NEXTEST_PROFILE) -E 'not test(/(^|::)postgres::/)'; \
 	fi
+	$(CARGO) test --doc --workspace
 else
 	@if [ -n "$$KEDAI_TEST_POSTGRES_URL" ]; then \
 		$(CARGO) test --workspace; \

@@ -1,5 +1,19 @@
 //! Kedai's shared kernel: typed ids, money and currency, tenant time zones, the clock, paging and
 //! the storage error every repository reports. Pure: no I/O, no framework.
+//!
+//! Money is integer minor units of an ISO-4217 currency; a percentage rounds half-up to the
+//! minor unit (003's example: 10% of 29.80 is 2.98).
+//!
+//! ```
+//! use kedai_core::{Currency, Money};
+//!
+//! let myr = Currency::from_code("MYR")?;
+//! let subtotal = Money::parse_decimal("29.80", myr)?;
+//! let discount = subtotal.percent(10)?;
+//! assert_eq!(discount.to_string(), "2.98");
+//! assert_eq!(subtotal.checked_sub(discount)?.to_string(), "26.82");
+//! # Ok::<(), kedai_core::MoneyError>(())
+//! ```
 
 pub mod id;
 pub mod money;

@@ -1,5 +1,16 @@
 //! Identity: tenants, outlets, staff, roles and their permissions, customers, password
 //! hashing. Pure: no I/O.
+//!
+//! ```
+//! use kedai_identity::{Permission, Phone, Role};
+//!
+//! // The whole permission matrix is one function.
+//! assert!(Role::Manager.can(Permission::PriceOverride));
+//! assert!(!Role::Cashier.can(Permission::PriceOverride));
+//! // Phones are kept in E.164.
+//! assert_eq!(Phone::parse("+852-9000 0000")?.as_str(), "+85290000000");
+//! # Ok::<(), kedai_identity::IdentityError>(())
+//! ```
 
 pub mod customer;
 pub mod customer_auth;

@@ -1,5 +1,24 @@
 //! Inventory: catalogue products, stock lots, FIFO allocation planning, stock-in, adjustments
 //! and the append-only movement ledger. Pure: no I/O.
+//!
+//! Planning a FIFO allocation: the oldest lot gives first, and a plan is all or nothing.
+//!
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use kedai_inventory::{LotId, LotStock, plan_fifo};
+//!
+//! let day = |d| Utc.with_ymd_and_hms(2026, 12, d, 9, 0, 0).unwrap();
+//! let (older, newer) = (LotId::new(), LotId::new());
+//! let lots = [
+//!     LotStock { id: newer, received_at: day(3), created_at: day(3), remaining: 10 },
+//!     LotStock { id: older, received_at: day(1), created_at: day(1), remaining: 3 },
+//! ];
+//! let plan = plan_fifo(&lots, 5).expect("13 units are on hand");
+//! let taken: Vec<_> = plan.iter().map(|t| (t.lot, t.quantity)).collect();
+//! assert_eq!(taken, [(older, 3), (newer, 2)]);
+//! // Short stock takes nothing and says what is available.
+//! assert_eq!(plan_fifo(&lots, 14), Err(13));
+//! ```
 
 pub mod adjust;
 pub mod fifo;

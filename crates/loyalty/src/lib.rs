@@ -1,5 +1,39 @@
-//! Kedai loyalty, pure: coupons (validity, applicability, discount arithmetic). Tiers, points,
-//! rewards and campaigns join here later.
+//! Kedai loyalty, pure: coupons (validity, applicability, discount arithmetic), promotions and
+//! membership tiers. Points, rewards and campaigns join here later.
+//!
+//! Computing the tier a customer's spend reaches:
+//!
+//! ```
+//! use chrono::Utc;
+//! use kedai_core::{Currency, Money, TenantId};
+//! use kedai_loyalty::{PeriodUnit, Tier, TierDraft, TierId, qualifying_tier};
+//!
+//! let myr = Currency::from_code("MYR")?;
+//! let tier = |id, name: &str, min_spend| Tier {
+//!     id: TierId::new(id).expect("a positive id"),
+//!     tenant_id: TenantId::new(),
+//!     draft: TierDraft {
+//!         name: name.into(),
+//!         description: None,
+//!         price: Money::zero(myr),
+//!         valid_period_value: 1,
+//!         valid_period_unit: PeriodUnit::Years,
+//!         discount: 500,
+//!         min_spend: Money::from_minor(min_spend, myr),
+//!         benefits: vec![],
+//!         is_popular: false,
+//!         sort_order: id,
+//!     },
+//!     created_at: Utc::now(),
+//!     updated_at: Utc::now(),
+//! };
+//! let tiers = [tier(1, "Silver", 50_000), tier(2, "Gold", 200_000)];
+//! let reached = |spend| qualifying_tier(&tiers, Money::from_minor(spend, myr)).map(|t| &t.draft.name);
+//! assert_eq!(reached(120_000).map(String::as_str), Some("Silver"));
+//! assert_eq!(reached(200_000).map(String::as_str), Some("Gold"));
+//! assert_eq!(reached(10_000), None);
+//! # Ok::<(), kedai_core::MoneyError>(())
+//! ```
 
 pub mod coupon;
 pub mod promotion;
@@ -10,4 +44,4 @@ pub use coupon::{
     DiscountType, InvalidField, Redemption, RedemptionId,
 };
 pub use promotion::{PromotionError, PromotionQuote, check_promotion};
-pub use tier::{PeriodUnit, Tier, TierDraft, TierId, TierRepository};
+pub use tier::{PeriodUnit, Tier, TierDraft, TierId, TierRepository, qualifying_tier};

@@ -223,6 +223,28 @@ pub trait TierRepository {
     fn list_tiers(&mut self, tenant: TenantId) -> Result<Vec<Tier>, StorageError>;
 }
 
+/// The tier a qualifying spend reaches: the one with the highest minimum spend not above
+/// `spend` (ties: the lower `sort_order`, then the lower id). `None` below every tier's
+/// minimum. Tiers priced above zero are bought, not earned, and are never reached by spend.
+#[must_use]
+pub fn qualifying_tier(tiers: &[Tier], spend: Money) -> Option<&Tier> {
+    tiers
+        .iter()
+        .filter(|t| !t.draft.price.is_positive())
+        .filter(|t| {
+            t.draft.min_spend.currency() == spend.currency()
+                && t.draft.min_spend.minor() <= spend.minor()
+        })
+        .max_by(|a, b| {
+            a.draft
+                .min_spend
+                .minor()
+                .cmp(&b.draft.min_spend.minor())
+                .then(b.draft.sort_order.cmp(&a.draft.sort_order))
+                .then(b.id.get().cmp(&a.id.get()))
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -365,5 +387,46 @@ mod tests {
         assert_eq!("7".parse::<TierId>().map(TierId::get), Ok(7));
         assert!("0".parse::<TierId>().is_err());
         assert!("tier_gold".parse::<TierId>().is_err());
+    }
+
+    #[test]
+    fn spend_reaches_the_highest_free_tier_it_qualifies_for() {
+        let myr = kedai_core::Currency::from_code("MYR").unwrap_or_else(|e| panic!("{e}"));
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        let tier = |id: i64, name: &str, min: i64, price: i64, sort: i64| Tier {
+            id: TierId::new(id).unwrap_or_else(|e| panic!("{e}")),
+            tenant_id: TenantId::new(),
+            draft: TierDraft {
+                name: name.into(),
+                description: None,
+                price: Money::from_minor(price, myr),
+                valid_period_value: 12,
+                valid_period_unit: PeriodUnit::Months,
+                discount: 0,
+                min_spend: Money::from_minor(min, myr),
+                benefits: Vec::new(),
+                is_popular: false,
+                sort_order: sort,
+            },
+            created_at: at,
+            updated_at: at,
+        };
+        let tiers = [
+            tier(1, "Silver", 50_000, 0, 1),
+            tier(2, "Gold", 200_000, 0, 2),
+            tier(3, "VIP", 100_000, 9_900, 3),
+            tier(4, "Gold Plus", 200_000, 0, 1),
+        ];
+        let name = |spend| {
+            qualifying_tier(&tiers, Money::from_minor(spend, myr)).map(|t| t.draft.name.as_str())
+        };
+        assert_eq!(name(49_999), None);
+        assert_eq!(name(50_000), Some("Silver"));
+        assert_eq!(name(150_000), Some("Silver"), "VIP is bought, not earned");
+        assert_eq!(
+            name(250_000),
+            Some("Gold Plus"),
+            "the lower sort order wins a tie"
+        );
     }
 }

@@ -1,5 +1,29 @@
 //! Orders: the order aggregate, the 9-state status machine, amount rules, order numbers,
 //! payments and their effect on an order, and the order summary. Pure: no I/O.
+//!
+//! Checking a status transition of 002's machine, and pricing an order with a coupon's
+//! discount (003 §20: two 14.90 lattes, 10% off, total 26.82):
+//!
+//! ```
+//! use kedai_core::{Currency, Money};
+//! use kedai_orders::{Charges, Claimed, LineInput, OrderStatus, OrderType, check_transition, price_order};
+//!
+//! // A delivery order cannot skip from paid to shipped, and shipping needs a tracking number.
+//! assert!(check_transition(OrderType::Delivery, OrderStatus::Paid, OrderStatus::Shipped, None).is_err());
+//! assert!(check_transition(OrderType::Delivery, OrderStatus::Processing, OrderStatus::Shipped, None).is_err());
+//! let moved = check_transition(
+//!     OrderType::Delivery, OrderStatus::Processing, OrderStatus::Shipped, Some("MY123456789"),
+//! )?;
+//! assert_eq!(moved.tracking_number.as_deref(), Some("MY123456789"));
+//!
+//! let myr = Currency::from_code("MYR").expect("a currency");
+//! let latte = LineInput { quantity: 2, unit_price: Money::from_minor(1490, myr), claimed_total: None };
+//! let coupon = Money::from_minor(1490 * 2, myr).percent(10).expect("in range");
+//! let charges = Charges { discount_amount: coupon, ..Charges::none(myr) };
+//! let priced = price_order(&[latte], charges, Claimed::default())?;
+//! assert_eq!((priced.subtotal.to_string(), priced.total.to_string()), ("29.80".into(), "26.82".into()));
+//! # Ok::<(), kedai_orders::OrderError>(())
+//! ```
 
 pub mod edit;
 pub mod model;
