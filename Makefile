@@ -89,6 +89,13 @@ bench:
 fuzz-api:
 	bash tools/fuzz-api/run.sh
 
+## SDK generators accept the OpenAPI document: validate it, generate a TypeScript client
+## (openapi-typescript + openapi-fetch, tsc --strict) and a Python one (openapi-python-client),
+## and make one real call with each against a demo server (tools under target/sdk-check).
+.PHONY: sdk-check
+sdk-check:
+	bash tools/sdk-check/run.sh
+
 ## Fault tests on private databases (a throwaway PostgreSQL cluster per test, and SQLite): kill -9
 ## under load, PostgreSQL stopped and restarted under load, and a soak (10 minutes per backend
 ## here; FAULTS_SOAK_SECS changes it). They fail, never skip, without PostgreSQL's binaries.
