@@ -15,8 +15,13 @@ fn both_trees_have_the_same_versions() {
 }
 
 fn migrations_go_up_down_and_up_again(b: Backend) {
-    // TestApp has migrated a fresh database and written to it; use its URL through a new pool.
+    // TestApp has migrated a fresh database and written to it (an order too, so that the
+    // order-number sequences exist when their migration is reverted); use its URL through a
+    // new pool.
     let app = TestApp::start(b);
+    let latte = app.product(&app.owner, "Latte", 10.0);
+    app.stock_in(&app.owner, latte, 3, None);
+    app.order(&app.owner, &[(latte, 1, 10.0)]).expect(200);
     let url = DatabaseUrl::parse(&app.database_url()).unwrap_or_else(|e| panic!("{e}"));
     let pool = connect_pool(&url, PoolOptions::default()).unwrap_or_else(|e| panic!("{e}"));
     assert!(

@@ -13,6 +13,7 @@ crate::on_both_backends!(
     concurrent_orders_take_exactly_the_stock_and_unique_numbers,
     concurrent_cancellations_release_stock_once,
     concurrent_payments_pay_an_order_once,
+    numbers_continue_from_the_merchants_counter_and_never_repeat,
 );
 
 fn concurrent_allocations_never_oversell(b: Backend) {
@@ -93,6 +94,35 @@ fn concurrent_orders_take_exactly_the_stock_and_unique_numbers(b: Backend) {
             .all(|(_, remaining, ledger)| remaining == ledger),
         "{balance:?}"
     );
+}
+
+/// Numbers continue from a merchant's counter (orders numbered before, or loaded in bulk), and
+/// an order that rolls back after taking a number may leave a gap but never a repeat.
+fn numbers_continue_from_the_merchants_counter_and_never_repeat(b: Backend) {
+    let app = TestApp::start(b);
+    let year = Utc::now().format("%Y").to_string();
+    app.sabotage(&format!(
+        "INSERT INTO order_counters (tenant_id, year, last_value) VALUES ('{}', {year}, 41)",
+        app.tenant
+    ));
+    let latte = app.product(&app.owner, "Latte", 10.0);
+    app.stock_in(&app.owner, latte, 10, None);
+    let number = |r: crate::support::Resp| r.expect(200).body["order_number"].clone();
+    assert_eq!(
+        number(app.order(&app.owner, &[(latte, 1, 10.0)])),
+        json!(format!("ORD-{year}-0042"))
+    );
+    // Another merchant's numbers are its own.
+    let other = app.create_tenant("Other", "MYR", "Asia/Kuala_Lumpur", false);
+    let owner = app.staff_token(other, kedai_identity::Role::Owner);
+    let tea = app.product(&owner, "Tea", 5.0);
+    app.stock_in(&owner, tea, 5, None);
+    assert_eq!(
+        number(app.order(&owner, &[(tea, 1, 5.0)])),
+        json!(format!("ORD-{year}-0001"))
+    );
+    let next = number(app.order(&app.owner, &[(latte, 1, 10.0)]));
+    assert_eq!(next, json!(format!("ORD-{year}-0043")));
 }
 
 fn concurrent_cancellations_release_stock_once(b: Backend) {

@@ -282,11 +282,23 @@ pub fn verify_on(conn: &mut DbConnection, samples: &[Sample]) -> Verified {
     }
 
     // Order numbers are never reused: the counter is at least the highest number given.
-    let counters: Vec<Count> = rows!(
-        conn,
-        Count,
-        "SELECT CAST(year AS TEXT) AS key, last_value AS n FROM order_counters",
-    );
+    // On PostgreSQL each merchant's year numbers from a sequence; its counter is what the
+    // sequence and the counter row say together.
+    let counters: Vec<Count> = if matches!(conn, DbConnection::Pg(_)) {
+        rows!(
+            conn,
+            Count,
+            "SELECT CAST(y AS TEXT) AS key, kedai_order_counter(t, y) AS n FROM \
+             (SELECT DISTINCT tenant_id AS t, CAST(substr(order_number, 5, 4) AS INTEGER) AS y \
+              FROM orders) numbered",
+        )
+    } else {
+        rows!(
+            conn,
+            Count,
+            "SELECT CAST(year AS TEXT) AS key, last_value AS n FROM order_counters",
+        )
+    };
     let counters: BTreeMap<String, i64> = counters.into_iter().map(|c| (c.key, c.n)).collect();
     for n in &numbers {
         let mut parts = n.split('-').skip(1);

@@ -889,12 +889,16 @@ struct Counter {
 }
 
 fn last_sequence(conn: &mut DbConnection, tenant: &str, year: i32) -> Result<i64, BulkError> {
-    let rows: Vec<Counter> = diesel::sql_query(
-        "SELECT last_value FROM order_counters WHERE tenant_id = $1 AND year = $2",
-    )
-    .bind::<Text, _>(tenant)
-    .bind::<Integer, _>(year)
-    .load(conn)?;
+    // On PostgreSQL the merchant's year may have a sequence past its counter row.
+    let sql = if matches!(conn, DbConnection::Pg(_)) {
+        "SELECT kedai_order_counter($1, $2) AS last_value"
+    } else {
+        "SELECT last_value FROM order_counters WHERE tenant_id = $1 AND year = $2"
+    };
+    let rows: Vec<Counter> = diesel::sql_query(sql)
+        .bind::<Text, _>(tenant)
+        .bind::<Integer, _>(year)
+        .load(conn)?;
     Ok(rows.first().map_or(0, |c| c.last_value))
 }
 
@@ -913,6 +917,14 @@ fn save_sequence(
     .bind::<Integer, _>(year)
     .bind::<BigInt, _>(last)
     .execute(conn)?;
+    if matches!(conn, DbConnection::Pg(_)) {
+        // Orders taken after the load continue from the last number loaded.
+        diesel::sql_query("SELECT kedai_raise_order_counter($1, $2, $3)")
+            .bind::<Text, _>(tenant)
+            .bind::<Integer, _>(year)
+            .bind::<BigInt, _>(last)
+            .execute(conn)?;
+    }
     Ok(())
 }
 

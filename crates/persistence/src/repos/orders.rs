@@ -307,25 +307,27 @@ struct Counter {
 
 impl OrderRepository for Tx<'_> {
     fn next_order_sequence(&mut self, tenant: TenantId, year: i32) -> Result<i64, StorageError> {
-        // Make sure the counter row exists, then bump it. The UPDATE holds the row lock until
-        // commit, so concurrent orders of a tenant and year take numbers one at a time and a
-        // rolled-back order gives its number back instead of leaving a duplicate.
-        diesel::sql_query(
-            "INSERT INTO order_counters (tenant_id, year, last_value) VALUES ($1, $2, 0) \
-             ON CONFLICT (tenant_id, year) DO NOTHING",
-        )
-        .bind::<Text, _>(tenant.to_string())
-        .bind::<Integer, _>(year)
-        .execute(self.conn)
-        .map_err(storage_error)?;
-        let rows: Vec<Counter> = diesel::sql_query(
-            "UPDATE order_counters SET last_value = last_value + 1 \
-             WHERE tenant_id = $1 AND year = $2 RETURNING last_value",
-        )
-        .bind::<Text, _>(tenant.to_string())
-        .bind::<Integer, _>(year)
-        .load(self.conn)
-        .map_err(storage_error)?;
+        let rows: Vec<Counter> = if matches!(*self.conn, DbConnection::Pg(_)) {
+            // A sequence per merchant and year (see its migration): no lock held to commit, so
+            // one merchant's orders do not queue on one row. A rolled-back order leaves a gap.
+            diesel::sql_query("SELECT kedai_next_order_number($1, $2) AS last_value")
+                .bind::<Text, _>(tenant.to_string())
+                .bind::<Integer, _>(year)
+                .load(self.conn)
+                .map_err(storage_error)?
+        } else {
+            // SQLite serialises writers anyway: a counter row, bumped in the order's
+            // transaction, gives numbers without gaps.
+            diesel::sql_query(
+                "INSERT INTO order_counters (tenant_id, year, last_value) VALUES ($1, $2, 1) \
+                 ON CONFLICT (tenant_id, year) DO UPDATE SET last_value = last_value + 1 \
+                 RETURNING last_value",
+            )
+            .bind::<Text, _>(tenant.to_string())
+            .bind::<Integer, _>(year)
+            .load(self.conn)
+            .map_err(storage_error)?
+        };
         rows.first()
             .map(|c| c.last_value)
             .ok_or_else(|| corrupt("order counter missing"))
