@@ -203,6 +203,32 @@ pub struct PortalErrorBody {
     pub error: PortalError,
 }
 
+/// The schema of a query parameter that is a number, or empty: storefronts build query strings
+/// from their filter state and send `order_amount=` for "no value", which reads as absent.
+#[must_use]
+pub fn number_or_empty() -> utoipa::openapi::schema::Schema {
+    or_empty(utoipa::openapi::schema::Type::Number)
+}
+
+/// As [`number_or_empty`], for an integer id.
+#[must_use]
+pub fn integer_or_empty() -> utoipa::openapi::schema::Schema {
+    or_empty(utoipa::openapi::schema::Type::Integer)
+}
+
+fn or_empty(kind: utoipa::openapi::schema::Type) -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+    OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(kind).minimum(Some(0)))
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(0))
+                .description(Some("empty: the same as leaving the parameter out")),
+        )
+        .into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,3 +262,4 @@ mod tests {
         }
     }
 }
+

@@ -92,7 +92,8 @@ fn shop_shipping_method(m: ShippingMethod, order_amount: Option<Money>) -> ShopS
 #[into_params(parameter_in = Query)]
 pub struct ShippingMethodsQuery {
     /// The cart amount in major units (`orderAmount` is accepted too); methods whose
-    /// free-shipping threshold it reaches cost 0.
+    /// free-shipping threshold it reaches cost 0. Empty is the same as absent.
+    #[param(schema_with = crate::dto::number_or_empty)]
     pub order_amount: Option<f64>,
 }
 

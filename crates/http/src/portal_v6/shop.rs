@@ -503,7 +503,8 @@ fn flag(q: &Query, name: &str) -> Result<Option<bool>> {
 pub struct ShopProductQuery {
     /// In the category with this slug.
     pub category_slug: Option<String>,
-    /// In this category.
+    /// In this category (`categoryId` is accepted too). Empty is the same as absent.
+    #[param(schema_with = crate::dto::integer_or_empty)]
     pub category_id: Option<i64>,
     /// Of the brand with this slug.
     pub brand_slug: Option<String>,
