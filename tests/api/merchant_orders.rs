@@ -422,6 +422,52 @@ fn list_orders_searches_numbers_and_contacts(b: Backend) {
     assert_eq!(search("%"), vec![text(&c["order_number"])]);
     assert_eq!(search("nobody"), Vec::<String>::new());
     assert_eq!(search("ORD-").len(), 3);
+    // Every field a search looks at, through the indexes (three characters or more) and
+    // without them (fewer): contact e-mail and phone, the customer's own name, a quote.
+    let customer = app
+        .post(
+            "/v1/customers",
+            Some(&app.owner),
+            &json!({ "name": "Zainab Quinn", "phone": "+60127770001", "email": "zq@example.com" }),
+        )
+        .expect(201)
+        .body["data"]["id"]
+        .clone();
+    let d = place(
+        &app,
+        &app.owner,
+        &json!({ "order_type": "pickup", "customer_id": customer,
+                 "contact_name": "Front \"Desk\"", "contact_email": "desk@hotel.example",
+                 "contact_phone": "+60123334444",
+                 "items": [{ "product_id": p, "qty": 1 }] }),
+    )
+    .expect(201)
+    .body["data"]
+        .clone();
+    let d_number = text(&d["order_number"]);
+    for term in [
+        "zainab",
+        "QUINN",
+        "zq@ex",
+        "hotel.example",
+        "3334444",
+        "\"desk\"",
+        "t \"d",
+        "zq",
+    ] {
+        assert_eq!(search(term), vec![d_number.clone()], "{term}");
+    }
+    assert_eq!(search("ya"), Vec::<String>::new());
+    assert_eq!(search("yi"), vec![text(&a["order_number"])]);
+    // An edited contact is found by its new name only.
+    app.patch(
+        &format!("/v1/orders/{}", text(&a["order_id"])),
+        Some(&app.owner),
+        &json!({ "contact_name": "Rosa Petrova" }),
+    )
+    .expect(200);
+    assert_eq!(search("petrova"), vec![text(&a["order_number"])]);
+    assert_eq!(search("carter"), Vec::<String>::new());
     let r = app
         .get(
             "/v1/orders?searchTerm=carter&status=cancelled",

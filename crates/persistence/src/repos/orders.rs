@@ -34,8 +34,90 @@ diesel::define_sql_function! {
 
 type Backend = <crate::db::DbConnection as diesel::Connection>::Backend;
 
+/// What an order search looks at, joined with the unit separator (no term can contain one):
+/// the expression the search indexes are built on (migration `order_search`).
+const ORDER_SEARCH_TEXT: &str = "lower(orders.order_number || {sep} || \
+     coalesce(orders.contact_name, '') || {sep} || coalesce(orders.contact_email, '') || {sep} || \
+     coalesce(orders.contact_phone, '') || {sep} || coalesce(orders.customer_email, ''))";
+
+/// The same for a customer: name, e-mail, phone.
+const CUSTOMER_SEARCH_TEXT: &str =
+    "lower(c.name || {sep} || coalesce(c.email, '') || {sep} || coalesce(c.phone, ''))";
+
+/// Shortest term the trigram indexes can find.
+const TRIGRAM: usize = 3;
+
+/// The search condition: the order's own text, or its customer's, contains the term. On
+/// PostgreSQL both texts have trigram indexes, and the customers' matches are an array the
+/// order scan can look up by index, so the two sides combine as a bitmap OR. On SQLite an FTS5
+/// trigram index finds the candidate orders (terms of three characters or more) and the exact
+/// `LIKE` decides; customers are few enough to scan.
+fn search_condition(
+    pg: bool,
+    tenant: &str,
+    term: &str,
+    pattern: String,
+) -> Box<dyn BoxableExpression<orders::table, Backend, SqlType = diesel::sql_types::Bool>> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::Bool;
+    let sep = if pg { "chr(31)" } else { "char(31)" };
+    let order_text = ORDER_SEARCH_TEXT.replace("{sep}", sep);
+    let customer_text = CUSTOMER_SEARCH_TEXT.replace("{sep}", sep);
+    let customers =
+        |open: &str| format!("{open}(SELECT c.id FROM customers c WHERE c.tenant_id = ");
+    if pg {
+        Box::new(
+            sql::<Bool>(&format!("({order_text} LIKE "))
+                .bind::<Text, _>(pattern.clone())
+                .sql(&format!(
+                    " ESCAPE '\\' OR orders.customer_id = ANY{}",
+                    customers("(ARRAY")
+                ))
+                .bind::<Text, _>(tenant.to_owned())
+                .sql(&format!(" AND {customer_text} LIKE "))
+                .bind::<Text, _>(pattern)
+                .sql(" ESCAPE '\\')))"),
+        )
+    } else if term.chars().count() >= TRIGRAM {
+        let phrase = format!("\"{}\"", term.to_lowercase().replace('"', "\"\""));
+        Box::new(
+            sql::<Bool>(
+                "((orders.rowid IN (SELECT rowid FROM orders_search WHERE orders_search MATCH ",
+            )
+            .bind::<Text, _>(phrase)
+            .sql(&format!(") AND {order_text} LIKE "))
+            .bind::<Text, _>(pattern.clone())
+            .sql(&format!(
+                " ESCAPE '\\') OR orders.customer_id IN {}",
+                customers("")
+            ))
+            .bind::<Text, _>(tenant.to_owned())
+            .sql(&format!(" AND {customer_text} LIKE "))
+            .bind::<Text, _>(pattern)
+            .sql(" ESCAPE '\\'))"),
+        )
+    } else {
+        Box::new(
+            sql::<Bool>(&format!("({order_text} LIKE "))
+                .bind::<Text, _>(pattern.clone())
+                .sql(&format!(
+                    " ESCAPE '\\' OR orders.customer_id IN {}",
+                    customers("")
+                ))
+                .bind::<Text, _>(tenant.to_owned())
+                .sql(&format!(" AND {customer_text} LIKE "))
+                .bind::<Text, _>(pattern)
+                .sql(" ESCAPE '\\'))"),
+        )
+    }
+}
+
 /// The tenant's orders matching `f`, as one boxed query (no order, no paging).
-fn filtered_orders<'a>(tenant: TenantId, f: &'a OrderFilter) -> orders::BoxedQuery<'a, Backend> {
+fn filtered_orders<'a>(
+    pg: bool,
+    tenant: TenantId,
+    f: &'a OrderFilter,
+) -> orders::BoxedQuery<'a, Backend> {
     let mut q = orders::table
         .filter(orders::tenant_id.eq(tenant.to_string()))
         .into_boxed();
@@ -61,33 +143,10 @@ fn filtered_orders<'a>(tenant: TenantId, f: &'a OrderFilter) -> orders::BoxedQue
     if let Some(customer) = &f.customer_id {
         q = q.filter(orders::customer_id.eq(customer));
     }
-    if let Some(pattern) = f.search.as_deref().and_then(like_pattern) {
-        let matching_customers = customers::table
-            .filter(customers::tenant_id.eq(tenant.to_string()))
-            .filter(
-                lower(customers::name.nullable())
-                    .like(pattern.clone())
-                    .escape('\\')
-                    .or(lower(customers::email).like(pattern.clone()).escape('\\'))
-                    .or(lower(customers::phone).like(pattern.clone()).escape('\\')),
-            )
-            .select(customers::id.nullable());
-        q = q.filter(
-            lower(orders::order_number.nullable())
-                .like(pattern.clone())
-                .escape('\\')
-                .or(lower(orders::contact_name)
-                    .like(pattern.clone())
-                    .escape('\\'))
-                .or(lower(orders::contact_email)
-                    .like(pattern.clone())
-                    .escape('\\'))
-                .or(lower(orders::contact_phone)
-                    .like(pattern.clone())
-                    .escape('\\'))
-                .or(lower(orders::customer_email).like(pattern).escape('\\'))
-                .or(orders::customer_id.eq_any(matching_customers)),
-        );
+    if let Some(term) = f.search.as_deref().map(str::trim)
+        && let Some(pattern) = like_pattern(term)
+    {
+        q = q.filter(search_condition(pg, &tenant.to_string(), term, pattern));
     }
     q
 }
@@ -428,11 +487,12 @@ impl OrderRepository for Tx<'_> {
         sort: OrderSort,
         page: Page,
     ) -> Result<(Vec<Order>, i64), StorageError> {
-        let total = filtered_orders(tenant, filter)
+        let pg = matches!(*self.conn, DbConnection::Pg(_));
+        let total = filtered_orders(pg, tenant, filter)
             .count()
             .get_result::<i64>(self.conn)
             .map_err(storage_error)?;
-        let query = filtered_orders(tenant, filter);
+        let query = filtered_orders(pg, tenant, filter);
         let asc = sort.order == SortOrder::Asc;
         let query = match (sort.key, asc) {
             (SortKey::CreatedAt, true) => query.order((orders::created_at.asc(), orders::id.asc())),

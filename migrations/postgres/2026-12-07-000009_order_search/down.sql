@@ -1,0 +1,2 @@
+DROP INDEX customers_search;
+DROP INDEX orders_search;
