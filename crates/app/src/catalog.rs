@@ -1,10 +1,10 @@
 //! Catalogue products with their current stock.
 
 use chrono::{DateTime, Utc};
+use kedai_catalog::{CategoryId, GroupId, ProductType, Slug, StockStatus, StorefrontUpdate};
+use kedai_catalog::{NewProduct, Product, ProductFilter, ProductStatus, ProductUpdate, Taken};
 use kedai_core::{Page, ProductId};
 use kedai_identity::Permission;
-use kedai_inventory::shop::{CategoryId, GroupId, ProductType, ShopUpdate, Slug, StockStatus};
-use kedai_inventory::{NewProduct, Product, ProductFilter, ProductStatus, ProductUpdate, Taken};
 
 use crate::shop::{ShopInput, check_slug_free, link_product, shop_update};
 use crate::{Actor, Amount, AppError, UnitOfWork, identity::tenant};
@@ -137,10 +137,10 @@ pub fn views(
                 .find(|(id, _)| *id == product.id)
                 .map_or(0, |(_, s)| *s);
             ProductView {
-                stock_status: kedai_inventory::shop::stock_status(
-                    product.shop.track_inventory,
+                stock_status: kedai_catalog::stock_status(
+                    product.storefront.track_inventory,
                     current_stock,
-                    product.shop.low_stock_threshold,
+                    product.storefront.low_stock_threshold,
                 ),
                 category_ids: categories
                     .iter()
@@ -201,11 +201,11 @@ pub fn create_product(
     // Checked as sent, so an error names the request's own index.
     new.outlet_ids = known_outlets(tx, actor, &cmd.outlet_ids)?;
     let update = shop_update(tx, actor, &cmd.shop, currency)?;
-    new.shop.apply(update, new.price)?;
-    check_slug_free(tx, actor, new.shop.slug.as_ref(), None)?;
+    new.storefront.apply(update, new.price)?;
+    check_slug_free(tx, actor, new.storefront.slug.as_ref(), None)?;
     let id = tx
         .insert_product(actor.tenant, &new, now)?
-        .map_err(|t| taken(t, new.sku.as_deref(), new.shop.slug.as_ref()))?;
+        .map_err(|t| taken(t, new.sku.as_deref(), new.storefront.slug.as_ref()))?;
     link_product(tx, actor, id, &cmd.shop)?;
     let product = require_product(tx, actor, id)?;
     view(tx, product)
@@ -245,11 +245,11 @@ pub fn update_product(
     if let Some(raw) = &cmd.outlet_ids {
         product.outlet_ids = known_outlets(tx, actor, raw)?;
     }
-    let update: ShopUpdate = shop_update(tx, actor, &cmd.shop, product.price.currency())?;
-    let was = product.shop.product_type;
-    product.shop.apply(update, product.price)?;
+    let update: StorefrontUpdate = shop_update(tx, actor, &cmd.shop, product.price.currency())?;
+    let was = product.storefront.product_type;
+    product.storefront.apply(update, product.price)?;
     if was == ProductType::Variable
-        && product.shop.product_type != ProductType::Variable
+        && product.storefront.product_type != ProductType::Variable
         && !tx.variations_of(actor.tenant, &[id])?.is_empty()
     {
         return Err(AppError::conflict(
@@ -257,9 +257,9 @@ pub fn update_product(
             format!("product {id} has variations; delete them before changing its type"),
         ));
     }
-    check_slug_free(tx, actor, product.shop.slug.as_ref(), Some(id))?;
+    check_slug_free(tx, actor, product.storefront.slug.as_ref(), Some(id))?;
     tx.update_product(&product)?
-        .map_err(|t| taken(t, product.sku.as_deref(), product.shop.slug.as_ref()))?;
+        .map_err(|t| taken(t, product.sku.as_deref(), product.storefront.slug.as_ref()))?;
     link_product(tx, actor, id, &cmd.shop)?;
     view(tx, product)
 }

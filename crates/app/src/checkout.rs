@@ -10,10 +10,10 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use kedai_catalog::Product;
+use kedai_catalog::ProductType;
 use kedai_core::{Currency, Money, Page, ProductId, TenantId};
 use kedai_identity::{CustomerId, Email, LoginChannel, MessageId, MessageKind, OutgoingMessage};
-use kedai_inventory::Product;
-use kedai_inventory::shop::ProductType;
 use kedai_loyalty::{Coupon, CouponCode, PromotionError, PromotionQuote, check_promotion};
 use kedai_orders::shop::{portal_payment_status, shop_charges};
 use kedai_orders::{
@@ -248,7 +248,7 @@ fn product_to_sell(
     })?;
     let sold = match line.variation_id {
         Some(v) if v != product.id => find(v)
-            .filter(|variation| variation.shop.parent_id == Some(product.id))
+            .filter(|variation| variation.storefront.parent_id == Some(product.id))
             .ok_or_else(|| {
                 field_error(
                     "VARIATION_NOT_FOUND",
@@ -259,7 +259,7 @@ fn product_to_sell(
         _ => product,
     };
     let unavailable = |why: String| field_error("PRODUCT_NOT_AVAILABLE", &field, why);
-    if sold.shop.product_type == ProductType::Variable {
+    if sold.storefront.product_type == ProductType::Variable {
         return Err(field_error(
             "VARIATION_REQUIRED",
             format!("lineItems[{index}].variationId"),
@@ -275,7 +275,7 @@ fn product_to_sell(
             sold.id
         )));
     }
-    let parent = sold.shop.parent_id;
+    let parent = sold.storefront.parent_id;
     if let Some(parent_id) = parent {
         let live = find(parent_id).is_some_and(|p| p.is_on_sale() && p.outlet_ids.is_empty());
         if !live {
@@ -531,7 +531,7 @@ pub fn place_shop_order(
     // The parents of variations named alone (004's `variantId`).
     let mut parents: Vec<ProductId> = products
         .iter()
-        .filter_map(|p| p.shop.parent_id)
+        .filter_map(|p| p.storefront.parent_id)
         .filter(|id| !ids.contains(id))
         .collect();
     parents.sort_unstable();
@@ -563,7 +563,7 @@ pub fn place_shop_order(
                 .iter()
                 .find(|p| p.id == *id)
                 .map_or(Money::zero(tenant.currency), |p| {
-                    p.shop.prices(p.price).charged(member)
+                    p.storefront.prices(p.price).charged(member)
                 });
             LineInput {
                 quantity: line.quantity,

@@ -2,9 +2,10 @@
 //! outlet and the LUNCH10 coupon of 003's examples.
 
 use chrono::{DateTime, Duration, Utc};
+use kedai_catalog::ProductStatus;
 use kedai_core::{ProductId, TenantId};
 use kedai_identity::{NewStaff, NewTenant, Role, StaffId};
-use kedai_inventory::{ProductStatus, StockSource};
+use kedai_inventory::StockSource;
 
 use crate::catalog::{CreateProduct, create_product};
 use crate::coupons::{CreateCoupon, create_coupon};
@@ -59,7 +60,7 @@ pub fn seed_demo(
     if tx.find_tenant(tenant_id)?.is_some() {
         let (products, _) = tx.list_products(
             tenant_id,
-            &kedai_inventory::ProductFilter::default(),
+            &kedai_catalog::ProductFilter::default(),
             kedai_core::Page::new(None, None)
                 .map_err(|e| AppError::invalid("page", e.to_string()))?,
         )?;

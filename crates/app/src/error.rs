@@ -217,7 +217,7 @@ impl From<InventoryError> for AppError {
             InventoryError::ZeroAdjustment => Self::invalid("adjust_quantity", "must not be zero"),
             InventoryError::QuantityTooLarge { field } => Self::invalid(
                 field,
-                format!("must be at most {}", kedai_inventory::MAX_QUANTITY),
+                format!("must be at most {}", kedai_core::MAX_QUANTITY),
             ),
             InventoryError::NoStockRecord => Self::conflict("NO_STOCK_RECORD", e.to_string()),
             InventoryError::ReasonDirection { .. } => Self::invalid("reason", e.to_string()),
@@ -227,7 +227,16 @@ impl From<InventoryError> for AppError {
             InventoryError::ReceivedInFuture => {
                 Self::invalid("received_at", "must not be in the future")
             }
-            InventoryError::InvalidProduct { field, message } => Self::invalid(field, message),
+        }
+    }
+}
+
+impl From<kedai_catalog::CatalogError> for AppError {
+    fn from(e: kedai_catalog::CatalogError) -> Self {
+        match e {
+            kedai_catalog::CatalogError::Invalid { field, message } => {
+                Self::invalid(field, message)
+            }
         }
     }
 }

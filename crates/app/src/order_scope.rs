@@ -3,9 +3,9 @@
 //! outlet sells. Cashiers are confined to the outlets they are bound to; everyone else sees
 //! every outlet.
 
+use kedai_catalog::Product;
 use kedai_identity::outlet::sees_all_outlets;
 use kedai_identity::{OutletId, OutletStatus};
-use kedai_inventory::Product;
 use kedai_orders::OrderCustomer;
 
 use crate::{Actor, AppError, FieldError, UnitOfWork};

@@ -292,7 +292,7 @@ pub(crate) struct Lines {
     /// Units wanted per product.
     wanted: BTreeMap<ProductId, i64>,
     /// The products, each on sale.
-    pub(crate) products: Vec<kedai_inventory::Product>,
+    pub(crate) products: Vec<kedai_catalog::Product>,
 }
 
 /// Allocates stock, numbers and stores a priced order with its items, history and event.
@@ -318,7 +318,7 @@ pub(crate) fn insert_new_order(
             .products
             .iter()
             .find(|p| p.id == *product_id)
-            .is_none_or(|p| p.shop.track_inventory);
+            .is_none_or(|p| p.storefront.track_inventory);
         if !counted {
             continue;
         }

@@ -3,15 +3,15 @@
 //! is a product (own lots, price and stock) whose parent is a `variable` product.
 
 use chrono::{DateTime, Utc};
-use kedai_core::{Currency, Money, Page, ProductId, TenantId};
-use kedai_identity::Permission;
-use kedai_inventory::shop::{
+use kedai_catalog::{
     Category, CategoryId, GroupId, GroupKind, ImageDraft, ImageId, Listing, ListingUpdate,
     NewCategory, OptionDraft, OptionValueId, ProductGroup, ProductImage, ProductOption,
-    ProductType, ShopFields, ShopFilter, ShopUpdate, Slug, StockStatus, VariationError,
-    check_variation_parent, check_variation_values, creates_cycle, stock_status,
+    ProductType, Slug, StockStatus, StorefrontFields, StorefrontFilter, StorefrontUpdate,
+    VariationError, check_variation_parent, check_variation_values, creates_cycle, stock_status,
 };
-use kedai_inventory::{NewProduct, Product, ProductStatus, ProductUpdate};
+use kedai_catalog::{NewProduct, Product, ProductStatus, ProductUpdate};
+use kedai_core::{Currency, Money, Page, ProductId, TenantId};
+use kedai_identity::Permission;
 
 use crate::catalog::{ProductView, require_product, taken, views};
 use crate::{Actor, Amount, AppError, UnitOfWork};
@@ -71,7 +71,7 @@ pub fn shop_update(
     actor: &Actor,
     input: &ShopInput,
     currency: Currency,
-) -> Result<ShopUpdate, AppError> {
+) -> Result<StorefrontUpdate, AppError> {
     if let Some(Some(brand)) = input.brand_id
         && tx
             .find_group(actor.tenant, GroupKind::Brand, brand)?
@@ -79,7 +79,7 @@ pub fn shop_update(
     {
         return Err(AppError::invalid("brand_id", format!("no brand {brand}")));
     }
-    Ok(ShopUpdate {
+    Ok(StorefrontUpdate {
         slug: input.slug.clone(),
         short_name: input.short_name.clone(),
         product_type: input.product_type,
@@ -545,7 +545,7 @@ fn require_variation(
 ) -> Result<Product, AppError> {
     let v = tx
         .find_product(actor.tenant, id)?
-        .filter(|v| v.shop.parent_id == Some(parent))
+        .filter(|v| v.storefront.parent_id == Some(parent))
         .ok_or_else(|| AppError::not_found("variation", id))?;
     Ok(v)
 }
@@ -657,9 +657,9 @@ pub fn create_variation(
         input.status.unwrap_or_default(),
         &parent.outlet_ids,
     )?;
-    new.shop = ShopFields {
+    new.storefront = StorefrontFields {
         parent_id: Some(parent_id),
-        ..ShopFields::default()
+        ..StorefrontFields::default()
     };
     if input.shop.product_type == Some(ProductType::Variable) {
         return Err(AppError::invalid(
@@ -668,11 +668,11 @@ pub fn create_variation(
         ));
     }
     let update = shop_update(tx, actor, &input.shop, currency)?;
-    new.shop.apply(update, new.price)?;
-    check_slug_free(tx, actor, new.shop.slug.as_ref(), None)?;
+    new.storefront.apply(update, new.price)?;
+    check_slug_free(tx, actor, new.storefront.slug.as_ref(), None)?;
     let id = tx
         .insert_product(actor.tenant, &new, now)?
-        .map_err(|t| taken(t, new.sku.as_deref(), new.shop.slug.as_ref()))?;
+        .map_err(|t| taken(t, new.sku.as_deref(), new.storefront.slug.as_ref()))?;
     tx.set_variation_values(actor.tenant, id, &values)?;
     one_variation(tx, actor, parent_id, id)
 }
@@ -709,8 +709,8 @@ pub fn update_variation(
         now,
     )?;
     let update = shop_update(tx, actor, &input.shop, currency)?;
-    v.shop.apply(update, v.price)?;
-    check_slug_free(tx, actor, v.shop.slug.as_ref(), Some(id))?;
+    v.storefront.apply(update, v.price)?;
+    check_slug_free(tx, actor, v.storefront.slug.as_ref(), Some(id))?;
     let values = match &input.option_value_ids {
         Some(chosen) => {
             let options = tx.options_of(actor.tenant, parent_id)?;
@@ -723,7 +723,7 @@ pub fn update_variation(
         None => None,
     };
     tx.update_product(&v)?
-        .map_err(|t| taken(t, v.sku.as_deref(), v.shop.slug.as_ref()))?;
+        .map_err(|t| taken(t, v.sku.as_deref(), v.storefront.slug.as_ref()))?;
     if let Some(values) = values {
         tx.set_variation_values(actor.tenant, id, &values)?;
     }
@@ -764,7 +764,7 @@ pub fn add_option(
 ) -> Result<ProductOption, AppError> {
     actor.require(Permission::CatalogWrite)?;
     let p = require_product(tx, actor, product)?;
-    if p.shop.parent_id.is_some() {
+    if p.storefront.parent_id.is_some() {
         return Err(AppError::conflict(
             "PRODUCT_IS_VARIATION",
             "options belong to the parent product, not to a variation",
@@ -902,7 +902,7 @@ fn items(
     let ids: Vec<ProductId> = products.iter().map(|p| p.id).collect();
     let variable: Vec<ProductId> = products
         .iter()
-        .filter(|p| p.shop.product_type == ProductType::Variable)
+        .filter(|p| p.storefront.product_type == ProductType::Variable)
         .map(|p| p.id)
         .collect();
     let children: Vec<(ProductId, ProductId)> = if variable.is_empty() {
@@ -911,7 +911,7 @@ fn items(
         tx.variations_of(tenant, &variable)?
             .into_iter()
             .filter(Product::is_on_sale)
-            .filter_map(|v| v.shop.parent_id.map(|p| (p, v.id)))
+            .filter_map(|v| v.storefront.parent_id.map(|p| (p, v.id)))
             .collect()
     };
     let mut counted = ids.clone();
@@ -920,7 +920,10 @@ fn items(
     let total_of = |id: ProductId| totals.iter().find(|(p, _)| *p == id).map_or(0, |(_, n)| *n);
     let categories = tx.categories_of(tenant, &ids)?;
     let collections = tx.collections_of(tenant, &ids)?;
-    let mut brand_ids: Vec<GroupId> = products.iter().filter_map(|p| p.shop.brand_id).collect();
+    let mut brand_ids: Vec<GroupId> = products
+        .iter()
+        .filter_map(|p| p.storefront.brand_id)
+        .collect();
     brand_ids.sort_unstable();
     brand_ids.dedup();
     let brands = if brand_ids.is_empty() {
@@ -941,16 +944,16 @@ fn items(
             ShopItem {
                 stock,
                 stock_status: stock_status(
-                    product.shop.track_inventory,
+                    product.storefront.track_inventory,
                     stock,
-                    product.shop.low_stock_threshold,
+                    product.storefront.low_stock_threshold,
                 ),
                 categories: categories
                     .iter()
                     .filter(|(p, _)| *p == product.id)
                     .map(|(_, c)| c.clone())
                     .collect(),
-                brand: product.shop.brand_id.and_then(|b| {
+                brand: product.storefront.brand_id.and_then(|b| {
                     brands
                         .iter()
                         .find(|g| g.id == b && g.online_enabled)
@@ -976,13 +979,13 @@ fn items(
 ///
 /// # Errors
 /// [`AppError::Storage`].
-pub fn shop_products(
+pub fn storefront_products(
     tx: &mut dyn UnitOfWork,
     tenant: TenantId,
-    filter: &ShopFilter,
+    filter: &StorefrontFilter,
     page: Page,
 ) -> Result<(Vec<ShopItem>, i64), AppError> {
-    let (products, total) = tx.shop_products(tenant, filter, page)?;
+    let (products, total) = tx.storefront_products(tenant, filter, page)?;
     Ok((items(tx, tenant, products)?, total))
 }
 
@@ -1012,9 +1015,9 @@ pub fn shop_product(
     key: &str,
 ) -> Result<ShopDetail, AppError> {
     let product = shown_product(tx, tenant, key)?;
-    let options_of = product.shop.parent_id.unwrap_or(product.id);
+    let options_of = product.storefront.parent_id.unwrap_or(product.id);
     let options = tx.options_of(tenant, options_of)?;
-    let selected = if product.shop.parent_id.is_some() {
+    let selected = if product.storefront.parent_id.is_some() {
         let values: Vec<OptionValueId> = tx
             .variation_values(tenant, &[product.id])?
             .into_iter()
@@ -1024,7 +1027,7 @@ pub fn shop_product(
     } else {
         Vec::new()
     };
-    let variations = if product.shop.product_type == ProductType::Variable {
+    let variations = if product.storefront.product_type == ProductType::Variable {
         variation_views(tx, tenant, product.id, &options)?
             .into_iter()
             .filter(|v| v.view.product.is_on_sale())

@@ -1,12 +1,15 @@
 //! The unit of work and the store that runs it. Persistence implements both; use cases take
 //! `&mut dyn UnitOfWork`, so nothing above persistence knows the database engine.
 
+use kedai_catalog::{
+    CategoryRepository, GroupRepository, ImageRepository, ProductRepository, VariationRepository,
+};
 use kedai_core::StorageError;
 use kedai_identity::{
     CustomerAuthRepository, CustomerRepository, MessageLog, OutletRepository, SessionRepository,
     StaffRepository, StorefrontRepository, TenantRepository,
 };
-use kedai_inventory::{CatalogRepository, InventoryRepository, ShopRepository};
+use kedai_inventory::InventoryRepository;
 use kedai_loyalty::{CouponRepository, TierRepository};
 use kedai_orders::{CheckoutRepository, OrderRepository};
 
@@ -22,9 +25,12 @@ pub trait UnitOfWork:
     + StaffRepository
     + OutletRepository
     + CustomerRepository
-    + CatalogRepository
+    + ProductRepository
+    + CategoryRepository
+    + GroupRepository
+    + ImageRepository
+    + VariationRepository
     + InventoryRepository
-    + ShopRepository
     + TierRepository
     + OrderRepository
     + OutboxRepository

@@ -29,3 +29,7 @@ pub use money::{Currency, Money, MoneyError};
 pub use page::{Page, PageError};
 pub use storage::StorageError;
 pub use time::{Clock, SystemClock, TimeZone, TimeZoneError};
+
+/// The most units one stock-in, adjustment or stock threshold may carry: far beyond any real
+/// receipt, and small enough that no sum of them can overflow.
+pub const MAX_QUANTITY: i64 = 1_000_000_000;

@@ -1,5 +1,5 @@
-//! Inventory: catalogue products, stock lots, FIFO allocation planning, stock-in, adjustments
-//! and the append-only movement ledger. Pure: no I/O.
+//! Inventory: stock lots, FIFO allocation planning, stock-in, adjustments and the append-only
+//! movement ledger. Pure: no I/O. The products themselves are `kedai-catalog`'s.
 //!
 //! Planning a FIFO allocation: the oldest lot gives first, and a plan is all or nothing.
 //!
@@ -24,9 +24,7 @@ pub mod adjust;
 pub mod fifo;
 pub mod ledger;
 pub mod lot;
-pub mod product;
 pub mod repository;
-pub mod shop;
 
 pub use adjust::{
     AdjustPlan, AdjustReason, Direction, LotChange, plan_lot_adjustment, plan_product_adjustment,
@@ -34,14 +32,11 @@ pub use adjust::{
 pub use fifo::{LotStock, Take, plan_fifo};
 pub use ledger::{Allocation, AllocationId, Movement, MovementId, MovementKind};
 pub use lot::{Lot, LotId, StockIn, StockSource};
-pub use product::{NewProduct, Product, ProductFilter, ProductStatus, ProductUpdate};
-pub use repository::{CatalogRepository, InventoryRepository, ShopRepository, Taken};
+pub use repository::InventoryRepository;
 
 use kedai_core::ProductId;
 
-/// The most units one stock-in or adjustment may carry: far beyond any real
-/// receipt, and small enough that no sum of them can overflow.
-pub const MAX_QUANTITY: i64 = 1_000_000_000;
+pub use kedai_core::MAX_QUANTITY;
 
 /// Why an inventory operation was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -87,12 +82,4 @@ pub enum InventoryError {
     /// A receipt dated in the future.
     #[error("received_at must not be in the future")]
     ReceivedInFuture,
-    /// A product field that is missing or malformed.
-    #[error("{field}: {message}")]
-    InvalidProduct {
-        /// The field.
-        field: &'static str,
-        /// What is wrong.
-        message: String,
-    },
 }

@@ -3,8 +3,8 @@
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use chrono::{DateTime, Utc};
 use kedai_app::catalog::{self, CreateProduct, ProductView, UpdateProduct};
+use kedai_catalog::{ProductFilter, ProductStatus};
 use kedai_identity::{OutletId, Permission};
-use kedai_inventory::{ProductFilter, ProductStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -105,21 +105,21 @@ impl From<ProductView> for ProductResponse {
             current_stock: v.current_stock,
             created_at: p.created_at,
             updated_at: p.updated_at,
-            slug: p.shop.slug.map(|s| s.to_string()),
-            short_name: p.shop.short_name,
-            parent_id: p.shop.parent_id.map(kedai_core::ProductId::get),
-            product_type: p.shop.product_type.to_string(),
-            is_featured: p.shop.is_featured,
-            discount_price: p.shop.discount_price.map(|m| m.to_f64()),
-            member_price: p.shop.member_price.map(|m| m.to_f64()),
-            seo_title: p.shop.seo_title,
-            seo_description: p.shop.seo_description,
-            shipping_weight: p.shop.shipping_weight,
-            brand_id: p.shop.brand_id.map(|b| b.to_string()),
+            slug: p.storefront.slug.map(|s| s.to_string()),
+            short_name: p.storefront.short_name,
+            parent_id: p.storefront.parent_id.map(kedai_core::ProductId::get),
+            product_type: p.storefront.product_type.to_string(),
+            is_featured: p.storefront.is_featured,
+            discount_price: p.storefront.discount_price.map(|m| m.to_f64()),
+            member_price: p.storefront.member_price.map(|m| m.to_f64()),
+            seo_title: p.storefront.seo_title,
+            seo_description: p.storefront.seo_description,
+            shipping_weight: p.storefront.shipping_weight,
+            brand_id: p.storefront.brand_id.map(|b| b.to_string()),
             category_ids: v.category_ids.iter().map(|c| c.get()).collect(),
             collection_ids: v.collection_ids.iter().map(ToString::to_string).collect(),
-            track_inventory: p.shop.track_inventory,
-            low_stock_threshold: p.shop.low_stock_threshold,
+            track_inventory: p.storefront.track_inventory,
+            low_stock_threshold: p.storefront.low_stock_threshold,
             stock_status: v.stock_status.to_string(),
         }
     }

@@ -6,11 +6,11 @@ use chrono::{DateTime, Utc};
 use kedai_app::shop::{
     self, CategoryInput, GroupInput, ImageInput, ShopInput, VariationInput, VariationView,
 };
-use kedai_identity::Permission;
-use kedai_inventory::shop::{
+use kedai_catalog::{
     Category, CategoryId, GroupId, GroupKind, ImageId, ListingUpdate, OptionDraft, OptionValueId,
     ProductGroup, ProductImage, ProductOption,
 };
+use kedai_identity::Permission;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

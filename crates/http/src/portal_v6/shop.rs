@@ -8,11 +8,11 @@
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use kedai_app::shop::{self as usecase, ShopDetail, ShopItem, VariationView};
-use kedai_core::Page;
-use kedai_inventory::shop::{
+use kedai_catalog::{
     Category, CategoryId, GroupKind, ProductGroup, ProductImage, ProductOption, ProductType,
-    ShopFilter, ShopSort,
+    StorefrontFilter, StorefrontSort,
 };
+use kedai_core::Page;
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -124,28 +124,28 @@ pub struct ProductListItem {
 impl From<ShopItem> for ProductListItem {
     fn from(i: ShopItem) -> Self {
         let p = i.product;
-        let prices = p.shop.prices(p.price);
+        let prices = p.storefront.prices(p.price);
         let first = i.categories.first();
         Self {
             id: p.id.get(),
             description: p.description.unwrap_or_default(),
-            slug: p.shop.slug.as_ref().map(ToString::to_string),
+            slug: p.storefront.slug.as_ref().map(ToString::to_string),
             price: Some(prices.price.to_f64()),
             discount_price: prices.discount_price.map(|m| m.to_f64()),
             member_price: prices.member_price.map(|m| m.to_f64()),
-            seo_title: p.shop.seo_title,
+            seo_title: p.storefront.seo_title,
             status: Some(p.status.to_string()),
-            product_type: p.shop.product_type.to_string(),
+            product_type: p.storefront.product_type.to_string(),
             stock_status: i.stock_status.to_string(),
             stock_quantity: i.stock,
-            track_inventory: p.shop.track_inventory,
+            track_inventory: p.storefront.track_inventory,
             category_name: first.map(|c| c.listing.name.clone()),
             category_slug: first.and_then(|c| c.listing.slug.as_ref().map(ToString::to_string)),
             categories: i.categories.iter().map(category_ref).collect(),
             brand: i.brand.as_ref().map(group_ref),
             collections: i.collections.iter().map(group_ref).collect(),
-            is_variable: p.shop.product_type == ProductType::Variable,
-            is_featured: p.shop.is_featured,
+            is_variable: p.storefront.product_type == ProductType::Variable,
+            is_featured: p.storefront.is_featured,
             image: i.images.first().map(|img| img.src.clone()),
             name: p.name,
         }
@@ -297,7 +297,7 @@ pub struct ShopVariation {
 impl From<VariationView> for ShopVariation {
     fn from(v: VariationView) -> Self {
         let p = v.view.product;
-        let prices = p.shop.prices(p.price);
+        let prices = p.storefront.prices(p.price);
         Self {
             id: p.id.get(),
             sku: p.sku,
@@ -307,13 +307,13 @@ impl From<VariationView> for ShopVariation {
             regular_price: prices.regular_price.to_f64(),
             sale_price: prices.sale_price.map(|m| m.to_f64()),
             on_sale: prices.on_sale,
-            seo_title: p.shop.seo_title.clone().unwrap_or_default(),
-            shipping_weight: p.shop.shipping_weight_number(),
+            seo_title: p.storefront.seo_title.clone().unwrap_or_default(),
+            shipping_weight: p.storefront.shipping_weight_number(),
             selected_options: selected(v.selected),
             stock_quantity: v.view.current_stock,
             stock_status: v.view.stock_status.to_string(),
-            track_inventory: p.shop.track_inventory,
-            parent_id: p.shop.parent_id.map_or(0, kedai_core::ProductId::get),
+            track_inventory: p.storefront.track_inventory,
+            parent_id: p.storefront.parent_id.map_or(0, kedai_core::ProductId::get),
             name: p.name,
         }
     }
@@ -395,13 +395,13 @@ impl From<ShopDetail> for ShopProduct {
     fn from(d: ShopDetail) -> Self {
         let i = d.item;
         let p = i.product;
-        let prices = p.shop.prices(p.price);
-        let shipping_weight = p.shop.shipping_weight_number();
+        let prices = p.storefront.prices(p.price);
+        let shipping_weight = p.storefront.shipping_weight_number();
         Self {
             id: p.id.get(),
-            short_name: p.shop.short_name,
+            short_name: p.storefront.short_name,
             description: p.description,
-            slug: p.shop.slug.as_ref().map(ToString::to_string),
+            slug: p.storefront.slug.as_ref().map(ToString::to_string),
             sku: p.sku,
             price: prices.price.to_f64(),
             discount_price: prices.discount_price.map(|m| m.to_f64()),
@@ -410,20 +410,20 @@ impl From<ShopDetail> for ShopProduct {
             sale_price: prices.sale_price.map(|m| m.to_f64()),
             on_sale: prices.on_sale,
             shipping_weight,
-            seo_title: p.shop.seo_title,
-            seo_description: p.shop.seo_description,
+            seo_title: p.storefront.seo_title,
+            seo_description: p.storefront.seo_description,
             status: p.status.to_string(),
-            product_type: p.shop.product_type.to_string(),
+            product_type: p.storefront.product_type.to_string(),
             stock_quantity: i.stock,
             stock_status: i.stock_status.to_string(),
-            track_inventory: p.shop.track_inventory,
+            track_inventory: p.storefront.track_inventory,
             categories: i.categories.iter().map(category_ref).collect(),
             brand: i.brand.as_ref().map(group_ref),
             collections: i.collections.iter().map(group_ref).collect(),
-            is_featured: p.shop.is_featured,
-            is_variable: p.shop.product_type == ProductType::Variable,
-            is_variation: p.shop.parent_id.is_some(),
-            parent_product_id: p.shop.parent_id.map(kedai_core::ProductId::get),
+            is_featured: p.storefront.is_featured,
+            is_variable: p.storefront.product_type == ProductType::Variable,
+            is_variation: p.storefront.parent_id.is_some(),
+            parent_product_id: p.storefront.parent_id.map(kedai_core::ProductId::get),
             images: i
                 .images
                 .into_iter()
@@ -552,7 +552,7 @@ pub async fn list_shop_products(
             })
         })
         .transpose()?;
-    let filter = ShopFilter {
+    let filter = StorefrontFilter {
         category_slug: q
             .text_any(&["category_slug", "categorySlug"])
             .map(|s| s.to_ascii_lowercase()),
@@ -567,12 +567,12 @@ pub async fn list_shop_products(
         featured: flag(&q, "featured")?,
         sort: q
             .text("sort")
-            .map(|s| ApiError::<Portal>::parse_field::<ShopSort>("sort", &s))
+            .map(|s| ApiError::<Portal>::parse_field::<StorefrontSort>("sort", &s))
             .transpose()?
             .unwrap_or_default(),
     };
     let (items, total) = blocking::<_, Portal>(&state, move |store| {
-        store.read(|tx| usecase::shop_products(tx, tenant.id, &filter, page))
+        store.read(|tx| usecase::storefront_products(tx, tenant.id, &filter, page))
     })
     .await?;
     Ok(HttpResponse::Ok().json(PortalPage {

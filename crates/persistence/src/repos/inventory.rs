@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
 use kedai_core::{ProductId, StorageError, TenantId};
 use kedai_inventory::{
     Allocation, AllocationId, InventoryRepository, Lot, LotId, Movement, StockSource,
@@ -312,5 +313,40 @@ impl InventoryRepository for Tx<'_> {
                 ))
             })
             .collect()
+    }
+
+    fn stock_totals(
+        &mut self,
+        tenant: TenantId,
+        products: &[ProductId],
+    ) -> Result<Vec<(ProductId, i64)>, StorageError> {
+        #[derive(QueryableByName)]
+        struct Total {
+            #[diesel(sql_type = BigInt)]
+            product_id: i64,
+            #[diesel(sql_type = BigInt)]
+            quantity: i64,
+        }
+        if products.is_empty() {
+            return Ok(Vec::new());
+        }
+        // The ids are integers Kedai read from its own rows, written as literals so one
+        // statement carries any number of them on both backends.
+        let list = products
+            .iter()
+            .map(|p| p.get().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        diesel::sql_query(format!(
+            "SELECT product_id, CAST(SUM(remaining) AS BIGINT) AS quantity \
+             FROM inventory_lots WHERE tenant_id = $1 AND remaining > 0 \
+             AND product_id IN ({list}) GROUP BY product_id"
+        ))
+        .bind::<Text, _>(tenant.to_string())
+        .load::<Total>(self.conn)
+        .map_err(storage_error)?
+        .into_iter()
+        .map(|t| Ok((product_id(t.product_id)?, t.quantity)))
+        .collect()
     }
 }

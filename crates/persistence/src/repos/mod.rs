@@ -14,7 +14,6 @@ mod outlets;
 mod payments;
 mod portal;
 mod session;
-mod shop;
 mod tiers;
 
 use crate::db::DbConnection;

@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use kedai_core::{Money, ProductId, TenantId};
 
-use crate::InventoryError;
-use crate::shop::ShopFields;
+use crate::CatalogError;
+use crate::StorefrontFields;
 
 kedai_core::text_enum! {
     /// Whether a product is on sale.
@@ -43,8 +43,8 @@ pub struct Product {
     pub created_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
-    /// Storefront fields (slug, shop prices, variation parent, stock tracking).
-    pub shop: ShopFields,
+    /// Storefront fields (slug, storefront prices, variation parent, stock tracking).
+    pub storefront: StorefrontFields,
 }
 
 /// A validated new product.
@@ -64,8 +64,8 @@ pub struct NewProduct {
     pub status: ProductStatus,
     /// Outlets.
     pub outlet_ids: Vec<String>,
-    /// Storefront fields, checked by [`ShopFields::apply`] before they are set here.
-    pub shop: ShopFields,
+    /// Storefront fields, checked by [`StorefrontFields::apply`] before they are set here.
+    pub storefront: StorefrontFields,
 }
 
 /// What a product list is narrowed to; empty fields do not narrow.
@@ -105,14 +105,14 @@ const SKU_MAX: usize = 64;
 const TEXT_MAX: usize = 2000;
 const OUTLETS_MAX: usize = 200;
 
-fn invalid(field: &'static str, message: impl Into<String>) -> InventoryError {
-    InventoryError::InvalidProduct {
+fn invalid(field: &'static str, message: impl Into<String>) -> CatalogError {
+    CatalogError::Invalid {
         field,
         message: message.into(),
     }
 }
 
-fn clean_name(name: &str) -> Result<String, InventoryError> {
+fn clean_name(name: &str) -> Result<String, CatalogError> {
     let name = name.trim();
     if name.is_empty() {
         return Err(invalid("name", "must not be empty"));
@@ -130,7 +130,7 @@ fn clean_optional(
     field: &'static str,
     value: Option<&str>,
     max: usize,
-) -> Result<Option<String>, InventoryError> {
+) -> Result<Option<String>, CatalogError> {
     let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);
     };
@@ -140,7 +140,7 @@ fn clean_optional(
     Ok(Some(v.to_owned()))
 }
 
-fn clean_sku(sku: Option<&str>) -> Result<Option<String>, InventoryError> {
+fn clean_sku(sku: Option<&str>) -> Result<Option<String>, CatalogError> {
     let sku = clean_optional("sku", sku, SKU_MAX)?;
     if sku
         .as_deref()
@@ -151,14 +151,14 @@ fn clean_sku(sku: Option<&str>) -> Result<Option<String>, InventoryError> {
     Ok(sku)
 }
 
-fn clean_price(price: Money) -> Result<Money, InventoryError> {
+fn clean_price(price: Money) -> Result<Money, CatalogError> {
     if price.is_negative() {
         return Err(invalid("price", "must not be negative"));
     }
     Ok(price)
 }
 
-fn clean_outlets(ids: &[String]) -> Result<Vec<String>, InventoryError> {
+fn clean_outlets(ids: &[String]) -> Result<Vec<String>, CatalogError> {
     if ids.len() > OUTLETS_MAX {
         return Err(invalid(
             "outlet_ids",
@@ -186,7 +186,7 @@ impl NewProduct {
     /// without spaces (≤ 64), price not negative, distinct outlet ids.
     ///
     /// # Errors
-    /// [`InventoryError::InvalidProduct`] naming the field.
+    /// [`CatalogError::Invalid`] naming the field.
     pub fn new(
         name: &str,
         sku: Option<&str>,
@@ -195,7 +195,7 @@ impl NewProduct {
         price: Money,
         status: ProductStatus,
         outlet_ids: &[String],
-    ) -> Result<Self, InventoryError> {
+    ) -> Result<Self, CatalogError> {
         Ok(Self {
             name: clean_name(name)?,
             sku: clean_sku(sku)?,
@@ -204,7 +204,7 @@ impl NewProduct {
             price: clean_price(price)?,
             status,
             outlet_ids: clean_outlets(outlet_ids)?,
-            shop: ShopFields::default(),
+            storefront: StorefrontFields::default(),
         })
     }
 }
@@ -219,12 +219,8 @@ impl Product {
     /// Applies a validated partial update.
     ///
     /// # Errors
-    /// [`InventoryError::InvalidProduct`] naming the field.
-    pub fn apply(
-        &mut self,
-        update: ProductUpdate,
-        now: DateTime<Utc>,
-    ) -> Result<(), InventoryError> {
+    /// [`CatalogError::Invalid`] naming the field.
+    pub fn apply(&mut self, update: ProductUpdate, now: DateTime<Utc>) -> Result<(), CatalogError> {
         if let Some(name) = update.name {
             self.name = clean_name(&name)?;
         }
@@ -281,8 +277,8 @@ mod tests {
 
     #[test]
     fn bad_fields_are_named() {
-        let field = |r: Result<NewProduct, InventoryError>| match r {
-            Err(InventoryError::InvalidProduct { field, .. }) => field,
+        let field = |r: Result<NewProduct, CatalogError>| match r {
+            Err(CatalogError::Invalid { field, .. }) => field,
             other => panic!("expected invalid product, got {other:?}"),
         };
         let ok = ProductStatus::Active;
