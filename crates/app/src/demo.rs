@@ -106,7 +106,7 @@ pub fn seed_demo(
                 price: Amount(price.into()),
                 status: Some(ProductStatus::Active),
                 outlet_ids: Vec::new(),
-                shop: crate::shop::ShopInput::default(),
+                storefront: crate::catalog::StorefrontInput::default(),
             },
             now,
         )?;

@@ -25,7 +25,6 @@ pub mod outlets;
 pub mod payments;
 pub mod registration;
 pub mod session;
-pub mod shop;
 pub mod shop_methods;
 pub mod staff;
 pub mod store;

@@ -97,14 +97,6 @@ impl<S> From<AppError> for ApiError<S> {
     }
 }
 
-impl From<ApiError<crate::surface::Merchant>> for ApiError<crate::surface::Portal> {
-    /// The same failure in the portal's envelope (helpers shared with the merchant API, such as
-    /// its lenient query-string reader, answer in the merchant surface).
-    fn from(e: ApiError<crate::surface::Merchant>) -> Self {
-        e.failure.into()
-    }
-}
-
 impl<S> From<Failure> for ApiError<S> {
     fn from(failure: Failure) -> Self {
         Self {

@@ -14,6 +14,7 @@ pub mod merchant_v1;
 mod mock_pay;
 mod openapi;
 pub mod portal_v6;
+pub(crate) mod query;
 pub mod ratelimit;
 pub mod surface;
 mod system;

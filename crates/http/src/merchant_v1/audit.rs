@@ -10,6 +10,7 @@ use super::*;
 use crate::auth::Authed;
 use crate::dto::{MerchantErrorBody, MerchantList, PageMeta};
 use crate::error::ApiError;
+use crate::query::Query;
 use crate::surface::Merchant;
 use crate::{AppState, blocking};
 

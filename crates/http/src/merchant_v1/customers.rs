@@ -13,6 +13,7 @@ use crate::body::JsonBody;
 use crate::dto::{
     MerchantErrorBody, MerchantList, MerchantOk as Envelope, PageMeta, double_option,
 };
+use crate::query::Query;
 use crate::surface::Merchant;
 use crate::{AppState, blocking};
 

@@ -18,6 +18,7 @@ use crate::dto::{
     double_option,
 };
 use crate::error::ApiError;
+use crate::query::Query;
 use crate::surface::Merchant;
 use crate::{AppState, blocking};
 
@@ -588,7 +589,7 @@ pub struct OrderListParams {
 }
 
 fn page_of(q: &Query) -> Result<Page> {
-    q.page(&["per_page", "perPage", "limit"])
+    Ok(q.page(&["per_page", "perPage", "limit"])?)
 }
 
 fn list_query(q: &Query) -> Result<OrderListQuery> {

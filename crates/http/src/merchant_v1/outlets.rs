@@ -14,6 +14,7 @@ use crate::dto::{
     MerchantErrorBody, MerchantList, MerchantOk as Envelope, PageMeta, double_option,
 };
 use crate::error::ApiError;
+use crate::query::Query;
 use crate::surface::Merchant;
 use crate::{AppState, blocking};
 

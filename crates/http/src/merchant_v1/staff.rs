@@ -12,6 +12,7 @@ use crate::auth::Authed;
 use crate::body::JsonBody;
 use crate::dto::{MerchantErrorBody, MerchantList, MerchantOk as Envelope, PageMeta};
 use crate::error::ApiError;
+use crate::query::Query;
 use crate::surface::Merchant;
 use crate::{AppState, blocking};
 

@@ -19,6 +19,7 @@ use crate::dto::{
 };
 use crate::error::ApiError;
 use crate::portal_v6::{RegistrationField, RegistrationFormConfig};
+use crate::query::Query;
 use crate::surface::Merchant;
 use crate::{AppState, blocking};
 

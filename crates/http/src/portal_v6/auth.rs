@@ -22,7 +22,7 @@ use super::{
 use crate::body::LenientBody;
 use crate::dto::PortalErrorBody;
 use crate::error::{ApiError, Failure};
-use crate::merchant_v1::Query;
+use crate::query::Query;
 use crate::surface::Portal;
 use crate::{AppState, blocking};
 

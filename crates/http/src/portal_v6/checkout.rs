@@ -27,7 +27,7 @@ use super::{MaybeCustomer, PortalOk, PortalTenant, Result, SignedInCustomer, cre
 use crate::body::JsonBody;
 use crate::dto::{Decimal, IntId, PortalErrorBody};
 use crate::error::ApiError;
-use crate::merchant_v1::Query;
+use crate::query::Query;
 use crate::surface::Portal;
 use crate::{AppState, blocking};
 

@@ -27,16 +27,16 @@ use crate::surface::Portal;
 use crate::{AppState, blocking};
 
 mod auth;
+mod catalog;
 mod checkout;
 mod profile;
-mod shop;
 mod tenant;
 mod tiers;
 
 pub use auth::*;
+pub use catalog::*;
 pub use checkout::*;
 pub use profile::*;
-pub use shop::*;
 pub use tenant::*;
 pub use tiers::*;
 
@@ -51,7 +51,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.configure(tenant::routes)
         .configure(auth::routes)
         .configure(profile::routes)
-        .configure(shop::routes)
+        .configure(catalog::routes)
         .configure(tiers::routes)
         .configure(checkout::routes);
 }

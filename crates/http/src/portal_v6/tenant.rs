@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{PortalOk, PortalTenant, Result, ok};
 use crate::dto::PortalErrorBody;
-use crate::merchant_v1::Query;
+use crate::query::Query;
 use crate::surface::Portal;
 use crate::{AppState, blocking};
 

@@ -1,28 +1,13 @@
-//! Catalogue products with their current stock.
+//! Products: create, change, read, list, archive.
 
 use chrono::{DateTime, Utc};
-use kedai_catalog::{CategoryId, GroupId, ProductType, Slug, StockStatus, StorefrontUpdate};
-use kedai_catalog::{NewProduct, Product, ProductFilter, ProductStatus, ProductUpdate, Taken};
+use kedai_catalog::*;
 use kedai_core::{Page, ProductId};
 use kedai_identity::Permission;
 
-use crate::shop::{ShopInput, check_slug_free, link_product, shop_update};
-use crate::{Actor, Amount, AppError, UnitOfWork, identity::tenant};
-
-/// A product and its available stock.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProductView {
-    /// The product.
-    pub product: Product,
-    /// Σ remaining of its lots.
-    pub current_stock: i64,
-    /// In stock, low or out, from the stock and the product's threshold.
-    pub stock_status: StockStatus,
-    /// Its categories.
-    pub category_ids: Vec<CategoryId>,
-    /// Its collections.
-    pub collection_ids: Vec<GroupId>,
-}
+use super::*;
+use crate::identity::tenant;
+use crate::{Actor, Amount, AppError, UnitOfWork};
 
 /// A new product as requested; the price is converted in the tenant's currency.
 #[derive(Debug, Clone)]
@@ -42,7 +27,7 @@ pub struct CreateProduct {
     /// Outlets.
     pub outlet_ids: Vec<String>,
     /// Storefront fields, categories and collections.
-    pub shop: ShopInput,
+    pub storefront: StorefrontInput,
 }
 
 /// A partial product update as requested.
@@ -63,26 +48,7 @@ pub struct UpdateProduct {
     /// Outlets.
     pub outlet_ids: Option<Vec<String>>,
     /// Storefront fields, categories and collections.
-    pub shop: ShopInput,
-}
-
-fn sku_taken(sku: Option<&str>) -> AppError {
-    AppError::conflict(
-        "SKU_TAKEN",
-        format!(
-            "SKU {} is already used by another product",
-            sku.unwrap_or_default()
-        ),
-    )
-}
-
-/// The conflict for a SKU or slug another live product has (a concurrent write that took it
-/// after the checks ran reaches here through the unique indexes).
-pub(crate) fn taken(which: Taken, sku: Option<&str>, slug: Option<&Slug>) -> AppError {
-    match which {
-        Taken::Sku => sku_taken(sku),
-        Taken::Slug => crate::shop::slug_taken(slug.map_or("", Slug::as_str)),
-    }
+    pub storefront: StorefrontInput,
 }
 
 /// Checks that every outlet id names a live outlet of the actor's tenant; returns them in
@@ -98,82 +64,6 @@ fn known_outlets(
             .map(ToString::to_string)
             .collect(),
     )
-}
-
-/// Loads a live product of the actor's tenant.
-///
-/// # Errors
-/// [`AppError::NotFound`] or [`AppError::Storage`].
-pub fn require_product(
-    tx: &mut dyn UnitOfWork,
-    actor: &Actor,
-    id: ProductId,
-) -> Result<Product, AppError> {
-    tx.find_product(actor.tenant, id)?
-        .ok_or_else(|| AppError::not_found("product", id))
-}
-
-/// The merchant's view of products: stock, stock status, categories and collections, read
-/// for all of them at once.
-///
-/// # Errors
-/// [`AppError::Storage`].
-pub fn views(
-    tx: &mut dyn UnitOfWork,
-    products: Vec<Product>,
-) -> Result<Vec<ProductView>, AppError> {
-    let Some(tenant) = products.first().map(|p| p.tenant_id) else {
-        return Ok(Vec::new());
-    };
-    let ids: Vec<ProductId> = products.iter().map(|p| p.id).collect();
-    let levels = tx.stock_levels(tenant, &ids)?;
-    let categories = tx.categories_of(tenant, &ids)?;
-    let collections = tx.collections_of(tenant, &ids)?;
-    Ok(products
-        .into_iter()
-        .map(|product| {
-            let current_stock = levels
-                .iter()
-                .find(|(id, _)| *id == product.id)
-                .map_or(0, |(_, s)| *s);
-            ProductView {
-                stock_status: kedai_catalog::stock_status(
-                    product.storefront.track_inventory,
-                    current_stock,
-                    product.storefront.low_stock_threshold,
-                ),
-                category_ids: categories
-                    .iter()
-                    .filter(|(p, _)| *p == product.id)
-                    .map(|(_, c)| c.id)
-                    .collect(),
-                collection_ids: collections
-                    .iter()
-                    .filter(|(p, _)| *p == product.id)
-                    .map(|(_, c)| c.id)
-                    .collect(),
-                product,
-                current_stock,
-            }
-        })
-        .collect())
-}
-
-fn view(tx: &mut dyn UnitOfWork, product: Product) -> Result<ProductView, AppError> {
-    views(tx, vec![product])?
-        .pop()
-        .ok_or_else(|| AppError::Storage(kedai_core::StorageError::other("no product view")))
-}
-
-/// Available units of a product.
-///
-/// # Errors
-/// [`AppError::Storage`].
-pub fn stock_of(tx: &mut dyn UnitOfWork, product: &Product) -> Result<i64, AppError> {
-    Ok(tx
-        .stock_levels(product.tenant_id, &[product.id])?
-        .first()
-        .map_or(0, |(_, s)| *s))
 }
 
 /// Creates a product.
@@ -200,13 +90,13 @@ pub fn create_product(
     )?;
     // Checked as sent, so an error names the request's own index.
     new.outlet_ids = known_outlets(tx, actor, &cmd.outlet_ids)?;
-    let update = shop_update(tx, actor, &cmd.shop, currency)?;
+    let update = storefront_update(tx, actor, &cmd.storefront, currency)?;
     new.storefront.apply(update, new.price)?;
     check_slug_free(tx, actor, new.storefront.slug.as_ref(), None)?;
     let id = tx
         .insert_product(actor.tenant, &new, now)?
         .map_err(|t| taken(t, new.sku.as_deref(), new.storefront.slug.as_ref()))?;
-    link_product(tx, actor, id, &cmd.shop)?;
+    link_product(tx, actor, id, &cmd.storefront)?;
     let product = require_product(tx, actor, id)?;
     view(tx, product)
 }
@@ -245,7 +135,8 @@ pub fn update_product(
     if let Some(raw) = &cmd.outlet_ids {
         product.outlet_ids = known_outlets(tx, actor, raw)?;
     }
-    let update: StorefrontUpdate = shop_update(tx, actor, &cmd.shop, product.price.currency())?;
+    let update: StorefrontUpdate =
+        storefront_update(tx, actor, &cmd.storefront, product.price.currency())?;
     let was = product.storefront.product_type;
     product.storefront.apply(update, product.price)?;
     if was == ProductType::Variable
@@ -260,7 +151,7 @@ pub fn update_product(
     check_slug_free(tx, actor, product.storefront.slug.as_ref(), Some(id))?;
     tx.update_product(&product)?
         .map_err(|t| taken(t, product.sku.as_deref(), product.storefront.slug.as_ref()))?;
-    link_product(tx, actor, id, &cmd.shop)?;
+    link_product(tx, actor, id, &cmd.storefront)?;
     view(tx, product)
 }
 

@@ -8,6 +8,7 @@ use kedai_identity::{OutletId, Permission};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::with_storefront_fields;
 use super::*;
 use crate::auth::Authed;
 use crate::body::JsonBody;
@@ -15,18 +16,9 @@ use crate::dto::{
     Decimal, MerchantErrorBody, MerchantList, MerchantOk as Envelope, PageMeta, double_option,
 };
 use crate::error::ApiError;
-use crate::merchant_v1::shop::with_shop_fields;
+use crate::query::Query;
 use crate::surface::Merchant;
 use crate::{AppState, blocking};
-
-pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list_products)
-        .service(create_product)
-        .service(get_product)
-        .service(update_product)
-        .service(patch_product)
-        .service(delete_product);
-}
 
 /// A catalogue product with its current stock.
 #[derive(Debug, Serialize, ToSchema)]
@@ -125,7 +117,7 @@ impl From<ProductView> for ProductResponse {
     }
 }
 
-with_shop_fields! {
+with_storefront_fields! {
 /// A new product.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CreateProductRequest {
@@ -151,7 +143,7 @@ pub struct CreateProductRequest {
 }
 }
 
-with_shop_fields! {
+with_storefront_fields! {
 /// Changes to a product: absent fields stay; `null` clears sku, category, description and the
 /// optional storefront fields.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -278,7 +270,7 @@ pub async fn create_product(
 ) -> Result<HttpResponse> {
     actor.require(Permission::CatalogWrite)?;
     let mut req = body.0;
-    let shop = req.take_shop().into_input()?;
+    let storefront = req.take_storefront().into_input()?;
     let cmd = CreateProduct {
         name: req.name,
         sku: req.sku,
@@ -291,7 +283,7 @@ pub async fn create_product(
             .map(|s| ApiError::parse_field("status", s))
             .transpose()?,
         outlet_ids: req.outlet_ids,
-        shop,
+        storefront,
     };
     let now = state.now();
     let view = blocking(&state, move |store| {
@@ -390,7 +382,7 @@ async fn change_product(
     actor.require(Permission::CatalogWrite)?;
     let id = product_id(&path)?;
     let mut req = body.0;
-    let shop = req.take_shop().into_input()?;
+    let storefront = req.take_storefront().into_input()?;
     let cmd = UpdateProduct {
         name: req.name,
         sku: req.sku,
@@ -403,7 +395,7 @@ async fn change_product(
             .map(|s| ApiError::parse_field("status", s))
             .transpose()?,
         outlet_ids: req.outlet_ids,
-        shop,
+        storefront,
     };
     let now = state.now();
     let view = blocking(&state, move |store| {
