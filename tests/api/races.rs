@@ -14,6 +14,7 @@ crate::on_both_backends!(
     concurrent_cancellations_release_stock_once,
     concurrent_payments_pay_an_order_once,
     numbers_continue_from_the_merchants_counter_and_never_repeat,
+    the_first_orders_of_a_year_all_get_a_number,
 );
 
 fn concurrent_allocations_never_oversell(b: Backend) {
@@ -94,6 +95,29 @@ fn concurrent_orders_take_exactly_the_stock_and_unique_numbers(b: Backend) {
             .all(|(_, remaining, ledger)| remaining == ledger),
         "{balance:?}"
     );
+}
+
+/// A merchant's first orders of a year arrive together: each is placed, and their numbers are
+/// 1 to n (on PostgreSQL the year's sequence is created by exactly one of them).
+fn the_first_orders_of_a_year_all_get_a_number(b: Backend) {
+    let app = Arc::new(TestApp::start(b));
+    let products: Vec<i64> = (0..4)
+        .map(|i| {
+            let p = app.product(&app.owner, &format!("Tea {i}"), 5.0);
+            app.stock_in(&app.owner, p, 100, None);
+            p
+        })
+        .collect();
+    let a = Arc::clone(&app);
+    let results = race(16, move |i| {
+        let r = a.order(&a.owner, &[(products[i % 4], 1, 5.0)]);
+        (r.status, r.body["order_number"].as_str().map(str::to_owned))
+    });
+    assert!(results.iter().all(|(s, _)| *s == 200), "{results:?}");
+    let year = Utc::now().format("%Y").to_string();
+    let numbers: BTreeSet<String> = results.into_iter().filter_map(|(_, n)| n).collect();
+    let want: BTreeSet<String> = (1..=16).map(|n| format!("ORD-{year}-{n:04}")).collect();
+    assert_eq!(numbers, want);
 }
 
 /// Numbers continue from a merchant's counter (orders numbered before, or loaded in bulk), and

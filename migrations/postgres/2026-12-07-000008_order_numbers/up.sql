@@ -4,9 +4,11 @@
 -- held to commit, so one merchant's orders no longer queue on one row until each commit has
 -- flushed; the price is a gap where an order that took a number rolls back.
 --
--- The sequence is created under an advisory lock held to the end of the creating transaction,
--- so two first orders of a year create it once; a creation rolled back with its order is
--- simply made again by the next order.
+-- The first order of a year creates the sequence under a lock on order_counters held to the
+-- end of its transaction (EXCLUSIVE: readers go on, other creators wait). Taking a table lock,
+-- unlike an advisory lock, makes the waiting transaction see the catalogue as the creator
+-- committed it, so the re-check finds the sequence and it is created once. A creation rolled
+-- back with its order is simply made again by the next order.
 
 CREATE FUNCTION kedai_order_sequence(tenant TEXT, yr INTEGER) RETURNS regclass
 LANGUAGE plpgsql AS $$
@@ -15,7 +17,7 @@ DECLARE
     seq regclass := to_regclass(name);
 BEGIN
     IF seq IS NULL THEN
-        PERFORM pg_advisory_xact_lock(hashtext(name));
+        LOCK TABLE order_counters IN EXCLUSIVE MODE;
         seq := to_regclass(name);
         IF seq IS NULL THEN
             EXECUTE format('CREATE SEQUENCE %I', name);
