@@ -38,7 +38,10 @@ fn queries_of(f: impl FnOnce()) -> usize {
     QUERIES.load(Ordering::SeqCst) - before
 }
 
-crate::on_both_backends!(order_list_queries_do_not_grow_with_the_page);
+crate::on_both_backends!(
+    order_list_queries_do_not_grow_with_the_page,
+    placing_an_order_takes_one_trip_to_the_pool
+);
 
 fn order_list_queries_do_not_grow_with_the_page(b: Backend) {
     count_queries();
@@ -88,4 +91,89 @@ fn order_list_queries_do_not_grow_with_the_page(b: Backend) {
     let twenty = list(20);
     assert!(one > 0, "the counter saw no queries");
     assert_eq!(one, twenty, "1 order: {one} queries; 20 orders: {twenty}");
+}
+
+/// Pool checkouts and statements of one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cost {
+    checkouts: u64,
+    statements: usize,
+}
+
+fn cost_of(f: impl FnOnce()) -> Cost {
+    let checkouts = kedai_persistence::db::pool_checkouts();
+    let statements = queries_of(f);
+    Cost {
+        checkouts: kedai_persistence::db::pool_checkouts() - checkouts,
+        statements,
+    }
+}
+
+/// `POST /v1/orders` and a storefront checkout, each with an idempotency key: the session
+/// check, the key's claim, the order and the stored answer share one pooled connection, and
+/// the statements stay within a fixed budget (three lines, two products, one coupon-free
+/// order). The figures are printed for the record.
+fn placing_an_order_takes_one_trip_to_the_pool(b: Backend) {
+    count_queries();
+    let app = TestApp::start(b);
+    let tea = app.product(&app.owner, "Tea", 2.0);
+    let cake = app.product(&app.owner, "Cake", 5.0);
+    let _ = app.stock_in(&app.owner, tea, 1000, None);
+    let _ = app.stock_in(&app.owner, cake, 1000, None);
+    let courier = app
+        .post(
+            "/v1/shipping-methods",
+            Some(&app.owner),
+            &json!({ "name": "Courier", "cost": 30 }),
+        )
+        .expect(201)
+        .body["data"]["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("a shipping method"));
+    let merchant = |key: &str| {
+        cost_of(|| {
+            let _ = app
+                .post_with(
+                    "/v1/orders",
+                    Some(&app.owner),
+                    &json!({
+                        "order_type": "pickup",
+                        "contact_name": "Guest",
+                        "items": [{ "product_id": tea, "qty": 1 }, { "product_id": cake, "qty": 2 }, { "product_id": tea, "qty": 1 }]
+                    }),
+                    &[("Idempotency-Key", key)],
+                )
+                .expect(201);
+        })
+    };
+    let company = app.tenant.to_string();
+    let storefront = |key: &str| {
+        cost_of(|| {
+            let _ = app
+                .post_with(
+                    "/v6/customer-portal/shop/orders",
+                    None,
+                    &json!({
+                        "lineItems": [{ "productId": tea, "quantity": 1 }, { "productId": cake, "quantity": 2 }, { "productId": tea, "quantity": 1 }],
+                        "customerInfo": { "firstName": "Mei", "lastName": "Chan", "email": "mei@example.com" },
+                        "shippingAddress": { "addressLine1": "8 Harbour Road", "city": "Hong Kong" },
+                        "shippingMethodId": courier,
+                    }),
+                    &[("X-Company-Id", company.as_str()), ("Idempotency-Key", key)],
+                )
+                .expect(201);
+        })
+    };
+    // Warm up: the first request of a process fills caches (prepared statements, the pool).
+    let _ = merchant("warm-merchant");
+    let _ = storefront("warm-storefront");
+    let merchant = merchant("merchant-order");
+    let storefront = storefront("storefront-order");
+    println!("POST /v1/orders: {merchant:?}; storefront checkout: {storefront:?}");
+    assert!(
+        merchant.statements > 0 && storefront.statements > 0,
+        "the counter saw nothing"
+    );
+    assert!(merchant.checkouts <= 4, "{merchant:?}");
+    assert!(storefront.checkouts <= 4, "{storefront:?}");
 }

@@ -192,6 +192,25 @@ impl r2d2::ManageConnection for Manager {
     }
 }
 
+/// Pool checkouts since the process started, every pool counted (an operator's and the
+/// query-count tests' measure of how many times requests go to the pool).
+static CHECKOUTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Connections taken from any pool since the process started.
+#[must_use]
+pub fn pool_checkouts() -> u64 {
+    CHECKOUTS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+#[derive(Debug)]
+struct CountCheckouts;
+
+impl r2d2::HandleEvent for CountCheckouts {
+    fn handle_checkout(&self, _: r2d2::event::CheckoutEvent) {
+        CHECKOUTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// Opens a pool for the URL, creating the SQLite file's folder if needed.
 ///
 /// # Errors
@@ -209,6 +228,7 @@ pub fn connect_pool(url: &DatabaseUrl, options: PoolOptions) -> Result<Pool, DbE
         .max_size(options.max_size)
         .connection_timeout(options.connection_timeout)
         .test_on_check_out(url.backend == Backend::Postgres)
+        .event_handler(Box::new(CountCheckouts))
         .build(Manager { url: url.clone() })?;
     Ok(pool)
 }
