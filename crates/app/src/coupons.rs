@@ -11,7 +11,7 @@ use kedai_identity::Permission;
 use kedai_loyalty::coupon::{RedemptionId, parse_percentage};
 use kedai_loyalty::{
     Coupon, CouponCode, CouponDraft, CouponId, CouponRejection, CouponStatus, DiscountType,
-    Redemption,
+    PromotionError, Redemption, check_promotion,
 };
 use serde_json::json;
 
@@ -88,6 +88,51 @@ pub fn quote(
         code: coupon.code.to_string(),
         discount,
     })
+}
+
+/// The merchant's coupon for a storefront promotion code, if the text can be a code and one
+/// has it.
+///
+/// # Errors
+/// [`AppError::Storage`].
+pub(crate) fn find_promotion(
+    tx: &mut dyn UnitOfWork,
+    tenant: TenantId,
+    code: &str,
+) -> Result<Option<Coupon>, AppError> {
+    match CouponCode::parse(code) {
+        Ok(code) => Ok(tx.find_coupon_by_code(tenant, &code)?),
+        Err(_) => Ok(None),
+    }
+}
+
+/// Why a promotion code does not apply, as the storefront reads it (`PROMOTION_*`, field
+/// `promotionCode`).
+pub(crate) fn promotion_failure(e: &PromotionError) -> AppError {
+    rejected(e.code(), "promotionCode", e.to_string())
+}
+
+/// Checks a storefront promotion code against a cart of `subtotal` and computes its
+/// discount. Changes nothing.
+///
+/// # Errors
+/// [`AppError::Validation`] with a `PROMOTION_*` code on field `promotionCode`;
+/// [`AppError::Storage`].
+pub(crate) fn quote_promotion(
+    tx: &mut dyn UnitOfWork,
+    tenant: TenantId,
+    code: &str,
+    subtotal: Money,
+    now: DateTime<Utc>,
+) -> Result<Option<AppliedCoupon>, AppError> {
+    let coupon = find_promotion(tx, tenant, code)?;
+    let quote =
+        check_promotion(coupon.as_ref(), now, subtotal).map_err(|e| promotion_failure(&e))?;
+    Ok(coupon.map(|c| AppliedCoupon {
+        coupon_id: c.id,
+        code: c.code.to_string(),
+        discount: quote.discount,
+    }))
 }
 
 /// Takes one use of a quoted coupon for `order_id` and records the redemption, in the

@@ -648,7 +648,7 @@ pub fn list_intents(
 ) -> Result<(Vec<IntentRow>, i64), AppError> {
     actor.require(Permission::OrdersRead)?;
     let filter = IntentFilter {
-        outlet_scope: crate::order_scope::outlet_scope(tx, actor)?,
+        outlet_scope: crate::orders::scope::outlet_scope(tx, actor)?,
         ..filter.clone()
     };
     Ok(tx.list_intents(actor.tenant, &filter, page)?)

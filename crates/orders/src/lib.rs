@@ -25,18 +25,23 @@
 //! # Ok::<(), kedai_orders::OrderError>(())
 //! ```
 
+pub mod checkout;
 pub mod edit;
 pub mod model;
 pub mod number;
 pub mod overview;
 pub mod payment;
+pub mod placement;
 pub mod pricing;
 pub mod query;
 pub mod repository;
-pub mod shop;
 pub mod status;
 pub mod summary;
 
+pub use checkout::{
+    Channel, CheckoutRepository, PaymentMethodKind, ShippingMethod, ShippingMethodId,
+    ShopOrderInfo, ShopPaymentMethod, ShopPaymentMethodId,
+};
 pub use edit::{EditError, OrderEdit, apply_edit};
 pub use model::{
     NewOrder, Order, OrderCoupon, OrderDetails, OrderId, OrderItem, OrderItemId, StatusChange,
@@ -45,6 +50,7 @@ pub use model::{
 pub use number::OrderNumber;
 pub use overview::{MAX_TREND_DAYS, OrderOverview, TrendDay, overview, trend};
 pub use payment::{Payment, PaymentId, PaymentPlan, PaymentStatus, plan_payment};
+pub use placement::{LinePrices, LineToPrice, PriceSource, price_lines};
 pub use pricing::{
     Charges, Claimed, LineInput, Mismatch, PricedLine, PricedOrder, is_price_override, price_order,
 };
@@ -53,10 +59,6 @@ pub use query::{
     local_date_range,
 };
 pub use repository::{OrderRepository, has_unrefunded_payment, open_statuses};
-pub use shop::{
-    Channel, CheckoutRepository, PaymentMethodKind, ShippingMethod, ShippingMethodId,
-    ShopOrderInfo, ShopPaymentMethod, ShopPaymentMethodId,
-};
 pub use status::{OrderStatus, OrderType, Transition, check_transition};
 pub use summary::{
     DaySummary, OrderFact, Period, PeriodSummary, day_starts, earliest_start, summarize,

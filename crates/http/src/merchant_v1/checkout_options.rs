@@ -3,8 +3,9 @@
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, Utc};
-use kedai_app::shop_methods::{
-    self, PaymentMethodChange, PaymentMethodInput, ShippingMethodChange, ShippingMethodInput,
+use kedai_app::checkout::methods::{
+    self as shop_methods, PaymentMethodChange, PaymentMethodInput, ShippingMethodChange,
+    ShippingMethodInput,
 };
 use kedai_identity::Permission;
 use kedai_orders::{ShippingMethod, ShippingMethodId, ShopPaymentMethod, ShopPaymentMethodId};

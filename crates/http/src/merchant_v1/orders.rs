@@ -2,7 +2,7 @@
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
-use kedai_app::order_queries::{self, OrderListItem, OrderListQuery};
+use kedai_app::orders::queries::{self as order_queries, OrderListItem, OrderListQuery};
 use kedai_app::orders::{self, OrderEditCommand, OrderView, PlaceOrderCommand, PlaceOrderLine};
 use kedai_core::Page;
 use kedai_identity::Permission;

@@ -10,15 +10,15 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use kedai_app::Amount;
+use kedai_app::checkout::methods as shop_methods;
 use kedai_app::checkout::{
     self, CheckoutCommand, CheckoutContact, CheckoutLine, PlacedOrder, PortalIntent,
     ShippingAddress, ShopOrderView, Shopper,
 };
-use kedai_app::shop_methods;
 use kedai_core::{Money, ProductId};
 use kedai_loyalty::DiscountType;
 use kedai_loyalty::coupon::percentage_to_f64;
-use kedai_orders::shop::portal_order_status;
+use kedai_orders::checkout::portal_order_status;
 use kedai_orders::{ShippingMethod, ShippingMethodId, ShopPaymentMethod};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use kedai_core::{Page, StorageError, TenantId};
-use kedai_orders::shop::ShippingMethodDraft;
+use kedai_orders::checkout::ShippingMethodDraft;
 use kedai_orders::{
     Channel, CheckoutRepository, Order, OrderId, ShippingMethod, ShippingMethodId, ShopOrderInfo,
     ShopPaymentMethod, ShopPaymentMethodId,

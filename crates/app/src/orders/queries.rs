@@ -75,7 +75,7 @@ pub fn list_orders(
         created_from,
         created_before,
         outlet_id: query.outlet_id.clone(),
-        outlet_scope: crate::order_scope::outlet_scope(tx, actor)?,
+        outlet_scope: crate::orders::scope::outlet_scope(tx, actor)?,
         customer_id: query.customer_id.clone(),
         search: query.search.clone(),
     };

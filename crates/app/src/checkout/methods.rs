@@ -5,7 +5,7 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use kedai_core::{Money, TenantId};
 use kedai_identity::Permission;
-use kedai_orders::shop::{
+use kedai_orders::checkout::{
     InvalidField, PaymentMethodDraft, PaymentMethodPatch, ShippingMethodDraft, ShippingMethodPatch,
 };
 use kedai_orders::{

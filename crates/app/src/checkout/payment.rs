@@ -1,0 +1,241 @@
+//! Paying a storefront order at the gateway, and where its payment stands.
+
+use chrono::{DateTime, Utc};
+use kedai_core::{Currency, Page, TenantId};
+use kedai_orders::checkout::portal_payment_status;
+use kedai_orders::{Order, OrderId, OrderStatus, ShopOrderInfo, ShopPaymentMethod};
+
+use super::details::{Problems, clean, field_error};
+use super::orders::{online_order, visible_order};
+use super::*;
+use crate::identity::tenant;
+use crate::payments::{IntentFilter, IntentStatus, OpenedIntent, PaymentGateway};
+use crate::{Amount, AppError, Author, UnitOfWork};
+
+/// A storefront order the shopper may pay: a member's order by that member's token, a guest's
+/// order with the secret the guest was given at checkout. Reading an order takes only its id;
+/// paying it must not, or anyone who saw the id could replace the customer's checkout.
+///
+/// # Errors
+/// [`AppError::NotFound`] as [`visible_order`]; [`AppError::NotAllowed`] `FORBIDDEN` for
+/// anyone else; [`AppError::Storage`].
+fn payable_order(
+    tx: &mut dyn UnitOfWork,
+    shopper: Shopper,
+    raw_id: &str,
+    guest_secret: Option<&str>,
+) -> Result<(Order, ShopOrderInfo), AppError> {
+    let (order, info) = online_order(tx, shopper.tenant, raw_id)?;
+    let allowed = match order.details.customer_id.as_deref() {
+        Some(owner) => shopper.customer.is_some_and(|me| me.to_string() == owner),
+        None => match (guest_secret, info.guest_secret_hash.as_deref()) {
+            (Some(given), Some(kept)) => kedai_identity::customer_auth::hashes_match(
+                &kedai_identity::session::hash_refresh_token(given.trim()),
+                kept,
+            ),
+            _ => false,
+        },
+    };
+    if !allowed {
+        return Err(AppError::NotAllowed {
+            code: "FORBIDDEN",
+            message: "only the customer who placed this order may pay it: sign in as them, or \
+                      send the orderToken the guest checkout answered"
+                .into(),
+        });
+    }
+    Ok((order, info))
+}
+
+/// Where a storefront order's payment stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShopPaymentStatus {
+    /// The order.
+    pub order: Order,
+    /// `pending`, `completed`, `failed`, `refunded` or `voided`.
+    pub payment_status: &'static str,
+}
+
+/// The payment status of a storefront order. When its latest payment at the gateway awaits
+/// the customer, the gateway is asked first: a payment the customer approved is recorded now
+/// (the order becomes paid), a declined one is marked failed. Run it in a write transaction.
+///
+/// # Errors
+/// As [`shop_order`], and [`AppError::Conflict`] when the approved payment no longer fits the
+/// order; [`AppError::Storage`].
+pub fn shop_payment_status(
+    tx: &mut dyn UnitOfWork,
+    shopper: Shopper,
+    gateway: &dyn PaymentGateway,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<ShopPaymentStatus, AppError> {
+    let mut order = visible_order(tx, shopper, id)?;
+    let latest = |tx: &mut dyn UnitOfWork, order: OrderId| latest_intent(tx, shopper.tenant, order);
+    let mut intent = latest(tx, order.id)?;
+    if let Some(open) = intent
+        .clone()
+        .filter(|i| i.status == IntentStatus::RequiresAction)
+        && crate::payments::settle(
+            tx,
+            Author::storefront(shopper.tenant),
+            gateway,
+            open,
+            None,
+            now,
+        )?
+        .is_some()
+    {
+        order = tx
+            .find_order(shopper.tenant, order.id)?
+            .ok_or_else(|| AppError::not_found("order", id))?;
+        intent = latest(tx, order.id)?;
+    }
+    let declined = intent.is_some_and(|i| i.status == IntentStatus::Failed);
+    Ok(ShopPaymentStatus {
+        payment_status: portal_payment_status(order.status, order.payment_status, declined),
+        order,
+    })
+}
+
+/// The newest payment intent of an order.
+pub(super) fn latest_intent(
+    tx: &mut dyn UnitOfWork,
+    tenant: TenantId,
+    order: OrderId,
+) -> Result<Option<crate::payments::PaymentIntent>, AppError> {
+    let filter = IntentFilter {
+        order_id: Some(order),
+        ..IntentFilter::default()
+    };
+    let first =
+        Page::new(Some(1), Some(1)).map_err(|e| AppError::invalid("page", e.to_string()))?;
+    Ok(tx
+        .list_intents(tenant, &filter, first)?
+        .0
+        .into_iter()
+        .next()
+        .map(|r| r.intent))
+}
+
+/// A payment intent as the storefront requests it.
+#[derive(Debug, Clone)]
+pub struct PortalIntent {
+    /// Amount in major units; must be the order's total.
+    pub amount: Amount,
+    /// Currency; must be the shop's.
+    pub currency: String,
+    /// The storefront order to pay.
+    pub order_id: Option<String>,
+    /// A booking to pay (not sold by this shop yet).
+    pub booking_id: Option<String>,
+    /// A membership tier to buy (not sold by this shop yet).
+    pub tier_id: Option<String>,
+    /// For a guest's order, the secret its checkout answered (`orderToken`).
+    pub order_token: Option<String>,
+}
+
+/// Opens a payment at the gateway for a storefront order awaiting payment, for exactly its
+/// total, superseding any payment of it still awaiting the customer (see
+/// [`crate::payments::open_for_order`]). Only its customer may: see [`payable_order`].
+///
+/// # Errors
+/// [`AppError::Validation`] for a bad amount or currency, a missing `orderId`, or
+/// `PAYMENT_TARGET_NOT_SUPPORTED` for a booking or tier; [`AppError::AmountMismatch`] when the
+/// amount is not the total; as [`payable_order`] for the order; [`AppError::Conflict`]
+/// `PAYMENT_NOT_ALLOWED` when it does not await payment, `PAYMENT_ALREADY_APPROVED` when an
+/// earlier checkout was approved; [`AppError::Storage`].
+pub fn open_shop_intent(
+    tx: &mut dyn UnitOfWork,
+    shopper: Shopper,
+    gateway: &dyn PaymentGateway,
+    cmd: &PortalIntent,
+    now: DateTime<Utc>,
+) -> Result<OpenedIntent, AppError> {
+    let tenant = tenant(tx, shopper.tenant)?;
+    for (field, given) in [("bookingId", &cmd.booking_id), ("tierId", &cmd.tier_id)] {
+        if clean(given.as_ref()).is_some() {
+            return Err(field_error(
+                "PAYMENT_TARGET_NOT_SUPPORTED",
+                field,
+                "only shop orders can be paid here",
+            ));
+        }
+    }
+    let mut p = Problems::default();
+    let amount = match cmd.amount.to_money(tenant.currency, "amount") {
+        Ok(a) if a.is_positive() => Some(a),
+        Ok(_) => {
+            p.add("amount", "must be greater than 0");
+            None
+        }
+        Err(_) => {
+            p.add(
+                "amount",
+                format!("must be an amount in {}", tenant.currency),
+            );
+            None
+        }
+    };
+    if !Currency::from_code(cmd.currency.trim()).is_ok_and(|c| c == tenant.currency) {
+        p.add(
+            "currency",
+            format!("must be {}, the shop's currency", tenant.currency),
+        );
+    }
+    let order_id = clean(cmd.order_id.as_ref());
+    if order_id.is_none() {
+        p.add("orderId", "is required");
+    }
+    p.finish()?;
+    let (Some(amount), Some(order_id)) = (amount, order_id) else {
+        return Err(AppError::invalid("orderId", "is required"));
+    };
+    let (order, info) = payable_order(tx, shopper, &order_id, cmd.order_token.as_deref())?;
+    if !matches!(order.status, OrderStatus::Pending | OrderStatus::Confirmed) {
+        return Err(AppError::conflict(
+            "PAYMENT_NOT_ALLOWED",
+            format!("an order in status {} does not await payment", order.status),
+        ));
+    }
+    if amount != order.total_amount {
+        return Err(AppError::AmountMismatch(vec![kedai_orders::Mismatch {
+            field: "amount".into(),
+            claimed: amount,
+            expected: order.total_amount,
+        }]));
+    }
+    let method = match info.payment_method_id {
+        Some(id) => tx
+            .find_payment_method(shopper.tenant, id)?
+            .filter(ShopPaymentMethod::has_gateway)
+            .map_or_else(|| "online".to_owned(), |m| m.name),
+        None => "online".to_owned(),
+    };
+    crate::payments::open_for_order(
+        tx,
+        Author::storefront(shopper.tenant),
+        gateway,
+        &order,
+        &method,
+        now,
+    )
+}
+
+/// What the storefront needs to know of the payment gateway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatewayInfo {
+    /// The gateway's name (`mock`).
+    pub gateway: String,
+    /// A key the browser may hold (not a secret).
+    pub publishable_key: String,
+}
+
+/// The gateway the shop's payments go through, and its publishable key for the shop.
+#[must_use]
+pub fn gateway_info(gateway: &dyn PaymentGateway, tenant: TenantId) -> GatewayInfo {
+    GatewayInfo {
+        gateway: gateway.name().to_owned(),
+        publishable_key: format!("pk_{}_{}", gateway.name(), tenant.as_uuid().simple()),
+    }
+}
