@@ -3,13 +3,15 @@
 //! payment intent is no longer open (replaced by a newer one, or its order cancelled or
 //! re-priced) takes no decision: its page says it was cancelled, and an approval is refused.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use kedai_core::{Money, StorageError, TenantId};
 
 use crate::payments::{
     Cancellation, CheckoutRequest, CheckoutSession, GatewayOutcome, IntentStatus, PaymentGateway,
 };
-use crate::{AppError, UnitOfWork};
+use crate::{AppError, Store, UnitOfWork};
 
 /// The name the mock gateway stores on intents.
 pub const MOCK: &str = "mock";
@@ -86,18 +88,30 @@ fn random_bytes<const N: usize>() -> Result<[u8; N], AppError> {
 }
 
 /// The built-in gateway: sessions in the database, decided on Kedai's own checkout page at
-/// `<public url>/pay/mock/<session id>`.
-#[derive(Debug, Clone)]
+/// `<public url>/pay/mock/<session id>`. Like a real gateway it is reached outside the caller's
+/// transaction: each call runs in a short transaction of its own on `store`.
+#[derive(Clone)]
 pub struct MockGateway {
     public_url: String,
+    store: Arc<dyn Store>,
+}
+
+impl std::fmt::Debug for MockGateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockGateway")
+            .field("public_url", &self.public_url)
+            .finish_non_exhaustive()
+    }
 }
 
 impl MockGateway {
-    /// A mock gateway whose checkout pages live under `public_url`.
+    /// A mock gateway whose checkout pages live under `public_url` and whose sessions are kept
+    /// in `store`.
     #[must_use]
-    pub fn new(public_url: &str) -> Self {
+    pub fn new(public_url: &str, store: Arc<dyn Store>) -> Self {
         Self {
             public_url: public_url.trim_end_matches('/').to_owned(),
+            store,
         }
     }
 }
@@ -132,16 +146,12 @@ impl PaymentGateway for MockGateway {
         MOCK
     }
 
-    fn open(
-        &self,
-        tx: &mut dyn UnitOfWork,
-        request: &CheckoutRequest,
-    ) -> Result<CheckoutSession, AppError> {
+    fn open(&self, request: &CheckoutRequest) -> Result<CheckoutSession, AppError> {
         // A random (v4) UUID, not a time-ordered one: the id is the page's only secret.
         let id = kedai_core::uuid::Builder::from_random_bytes(random_bytes::<16>()?)
             .into_uuid()
             .to_string();
-        tx.insert_mock_session(&MockSession {
+        let session = MockSession {
             id: id.clone(),
             tenant_id: request.tenant,
             amount: request.amount,
@@ -150,36 +160,37 @@ impl PaymentGateway for MockGateway {
             reference: None,
             created_at: request.now,
             decided_at: None,
-        })?;
+        };
+        self.store
+            .write(|tx| Ok(tx.insert_mock_session(&session)?))?;
         Ok(CheckoutSession {
             payment_url: format!("{}/pay/mock/{id}", self.public_url),
             session_id: id,
         })
     }
 
-    fn status(
-        &self,
-        tx: &mut dyn UnitOfWork,
-        tenant: TenantId,
-        session_id: &str,
-    ) -> Result<GatewayOutcome, AppError> {
-        own_session(tx, tenant, session_id).map(outcome)
+    fn status(&self, tenant: TenantId, session_id: &str) -> Result<GatewayOutcome, AppError> {
+        self.store
+            .lookup(|tx| own_session(tx, tenant, session_id))
+            .map(outcome)
     }
 
     fn cancel(
         &self,
-        tx: &mut dyn UnitOfWork,
         tenant: TenantId,
         session_id: &str,
         now: DateTime<Utc>,
     ) -> Result<Cancellation, AppError> {
-        // The guarded update and the page's approval queue on the same row: one of them wins.
-        if tx.decide_mock_session(session_id, MockDecision::Cancelled, None, now)? {
-            return Ok(Cancellation::Cancelled);
-        }
-        Ok(Cancellation::AlreadyDecided(outcome(own_session(
-            tx, tenant, session_id,
-        )?)))
+        self.store.write(|tx| {
+            // The guarded update and the page's approval queue on the same row: one of them
+            // wins.
+            if tx.decide_mock_session(session_id, MockDecision::Cancelled, None, now)? {
+                return Ok(Cancellation::Cancelled);
+            }
+            Ok(Cancellation::AlreadyDecided(outcome(own_session(
+                tx, tenant, session_id,
+            )?)))
+        })
     }
 }
 

@@ -490,7 +490,7 @@ diesel::table! {
         currency -> Text,
         status -> Text,
         gateway -> Text,
-        gateway_session -> Text,
+        gateway_session -> Nullable<Text>,
         gateway_reference -> Nullable<Text>,
         payment_id -> Nullable<Text>,
         created_by -> Nullable<Text>,

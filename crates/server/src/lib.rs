@@ -67,12 +67,14 @@ pub fn app_state(settings: &Settings, store: DbStore) -> Result<AppState, StartE
             "payments use the built-in mock gateway: its checkout page approves without money"
         );
     }
+    let gateway: Arc<dyn PaymentGateway> =
+        Arc::new(MockGateway::new(&settings.public_url(), Arc::clone(&store)));
     Ok(AppState {
         store,
         clock,
         tokens: TokenService::new(&settings.jwt_secret()?),
         body_limit: settings.body_limit,
-        gateway: Arc::new(MockGateway::new(&settings.public_url())) as Arc<dyn PaymentGateway>,
+        gateway,
         limits: Arc::new(kedai_http::ratelimit::RateLimits::new(
             settings.limits.into(),
         )),
@@ -102,7 +104,10 @@ pub fn bind(settings: &Settings, mut state: AppState) -> Result<Bound, StartErro
     if settings.public_url.is_none() {
         // Without KEDAI_PUBLIC_URL, checkout links point at the address actually bound (the
         // real port when 0 was asked for).
-        state.gateway = Arc::new(MockGateway::new(&format!("http://{addr}")));
+        state.gateway = Arc::new(MockGateway::new(
+            &format!("http://{addr}"),
+            Arc::clone(&state.store),
+        ));
     }
     let mut server = HttpServer::new(move || build_app(state.clone()));
     if let Some(workers) = settings.workers {

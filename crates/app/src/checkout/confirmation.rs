@@ -61,9 +61,9 @@ pub fn confirmation_message(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kedai_core::Currency;
     use kedai_core::{Money, TenantId};
     use kedai_orders::{OrderDetails, OrderId, OrderStatus, OrderType};
-    use kedai_core::Currency;
     use kedai_orders::{OrderNumber, StatusStamps};
 
     fn order(email: Option<&str>, phone: Option<&str>) -> Order {

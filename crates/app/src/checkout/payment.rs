@@ -9,8 +9,8 @@ use super::details::{Problems, clean, field_error};
 use super::orders::{online_order, visible_order};
 use super::*;
 use crate::identity::tenant;
-use crate::payments::{IntentFilter, IntentStatus, OpenedIntent, PaymentGateway};
-use crate::{Amount, AppError, Author, UnitOfWork};
+use crate::payments::{IntentFilter, IntentStatus, OpenedIntent, PaymentGateway, PaymentTarget};
+use crate::{Amount, AppError, Author, Store, UnitOfWork};
 
 /// A storefront order the shopper may pay: a member's order by that member's token, a guest's
 /// order with the secret the guest was given at checkout. Reading an order takes only its id;
@@ -57,27 +57,32 @@ pub struct ShopPaymentStatus {
 }
 
 /// The payment status of a storefront order. When its latest payment at the gateway awaits
-/// the customer, the gateway is asked first: a payment the customer approved is recorded now
-/// (the order becomes paid), a declined one is marked failed. Run it in a write transaction.
+/// the customer, the gateway is asked first (outside any transaction): a payment the customer
+/// approved is recorded now (the order becomes paid), a declined one is marked failed.
 ///
 /// # Errors
 /// As [`shop_order`], and [`AppError::Conflict`] when the approved payment no longer fits the
-/// order; [`AppError::Storage`].
+/// order; the gateway's error; [`AppError::Storage`].
 pub fn shop_payment_status(
-    tx: &mut dyn UnitOfWork,
+    store: &dyn Store,
     shopper: Shopper,
     gateway: &dyn PaymentGateway,
     id: &str,
     now: DateTime<Utc>,
 ) -> Result<ShopPaymentStatus, AppError> {
-    let mut order = visible_order(tx, shopper, id)?;
-    let latest = |tx: &mut dyn UnitOfWork, order: OrderId| latest_intent(tx, shopper.tenant, order);
-    let mut intent = latest(tx, order.id)?;
+    let read = |store: &dyn Store| {
+        store.read(|tx| {
+            let order = visible_order(tx, shopper, id)?;
+            let intent = latest_intent(tx, shopper.tenant, order.id)?;
+            Ok((order, intent))
+        })
+    };
+    let (mut order, mut intent) = read(store)?;
     if let Some(open) = intent
         .clone()
         .filter(|i| i.status == IntentStatus::RequiresAction)
         && crate::payments::settle(
-            tx,
+            store,
             Author::storefront(shopper.tenant),
             gateway,
             open,
@@ -86,16 +91,33 @@ pub fn shop_payment_status(
         )?
         .is_some()
     {
-        order = tx
-            .find_order(shopper.tenant, order.id)?
-            .ok_or_else(|| AppError::not_found("order", id))?;
-        intent = latest(tx, order.id)?;
+        (order, intent) = read(store)?;
     }
     let declined = intent.is_some_and(|i| i.status == IntentStatus::Failed);
     Ok(ShopPaymentStatus {
         payment_status: portal_payment_status(order.status, order.payment_status, declined),
         order,
     })
+}
+
+/// One storefront order as [`shop_order`] shows it, after recording what the gateway decided
+/// when its payment awaits the customer (who may be back from the gateway's page).
+///
+/// # Errors
+/// As [`shop_payment_status`].
+pub fn shop_order_settled(
+    store: &dyn Store,
+    shopper: Shopper,
+    gateway: &dyn PaymentGateway,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<ShopOrderView, AppError> {
+    let view = store.read(|tx| shop_order(tx, shopper, id))?;
+    if !view.awaits_gateway() {
+        return Ok(view);
+    }
+    shop_payment_status(store, shopper, gateway, id, now)?;
+    store.read(|tx| shop_order(tx, shopper, id))
 }
 
 /// The newest payment intent of an order.
@@ -146,12 +168,21 @@ pub struct PortalIntent {
 /// `PAYMENT_NOT_ALLOWED` when it does not await payment, `PAYMENT_ALREADY_APPROVED` when an
 /// earlier checkout was approved; [`AppError::Storage`].
 pub fn open_shop_intent(
-    tx: &mut dyn UnitOfWork,
+    store: &dyn Store,
     shopper: Shopper,
     gateway: &dyn PaymentGateway,
     cmd: &PortalIntent,
     now: DateTime<Utc>,
 ) -> Result<OpenedIntent, AppError> {
+    crate::payments::open_payment(store, gateway, &mut |tx| shop_target(tx, shopper, cmd), now)
+}
+
+/// The storefront order a portal intent pays, checked.
+fn shop_target(
+    tx: &mut dyn UnitOfWork,
+    shopper: Shopper,
+    cmd: &PortalIntent,
+) -> Result<PaymentTarget, AppError> {
     let tenant = tenant(tx, shopper.tenant)?;
     for (field, given) in [("bookingId", &cmd.booking_id), ("tierId", &cmd.tier_id)] {
         if clean(given.as_ref()).is_some() {
@@ -212,14 +243,11 @@ pub fn open_shop_intent(
             .map_or_else(|| "online".to_owned(), |m| m.name),
         None => "online".to_owned(),
     };
-    crate::payments::open_for_order(
-        tx,
-        Author::storefront(shopper.tenant),
-        gateway,
-        &order,
-        &method,
-        now,
-    )
+    Ok(PaymentTarget {
+        order,
+        method,
+        author: Author::storefront(shopper.tenant),
+    })
 }
 
 /// What the storefront needs to know of the payment gateway.

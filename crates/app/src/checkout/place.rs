@@ -11,8 +11,8 @@ use super::details::{check_details, clean, field_error};
 use super::*;
 use crate::identity::tenant;
 use crate::orders::{ChargeRule, Discount, PlaceLine, PlaceOrder, Placer};
-use crate::payments::{IntentStatus, PaymentGateway};
-use crate::{AppError, Author, UnitOfWork};
+use crate::payments::{IntentStatus, PaymentGateway, PaymentIntent, PaymentTarget};
+use crate::{AppError, Author, Store, UnitOfWork};
 
 fn choose_shipping(
     tx: &mut dyn UnitOfWork,
@@ -66,7 +66,9 @@ fn choose_payment(
 /// the chosen method (free at or above its threshold), allocates stock FIFO, numbers and
 /// stores the order (`pending`, channel `online`, the signed-in customer's id), claims the
 /// coupon use with one guarded update, and, for a payment method with a gateway and a total
-/// above zero, opens the payment at the gateway.
+/// above zero, stores its payment intent. Once that is committed, the checkout is opened at
+/// the gateway (see [`crate::payments::open_checkout`]); if the gateway fails, the order
+/// stands without a `payment_url` and its payment can be opened again.
 ///
 /// # Errors
 /// [`AppError::Validation`]: `VALIDATION_ERROR` naming each bad field; `PRODUCT_NOT_FOUND`,
@@ -76,12 +78,40 @@ fn choose_payment(
 /// [`AppError::Storage`].
 #[tracing::instrument(skip_all, fields(tenant.id = %shopper.tenant, order.items = cmd.lines.len()))]
 pub fn place_shop_order(
-    tx: &mut dyn UnitOfWork,
+    store: &dyn Store,
     shopper: Shopper,
     gateway: &dyn PaymentGateway,
     cmd: &CheckoutCommand,
     now: DateTime<Utc>,
 ) -> Result<PlacedOrder, AppError> {
+    let (mut placed, opening) = store.write(|tx| place(tx, shopper, gateway, cmd, now))?;
+    if let Some(intent) = opening {
+        let number = placed.view.order.order_number.clone();
+        match crate::payments::open_checkout(store, gateway, intent, number.as_str(), now) {
+            Ok(opened) => {
+                placed.payment_url = Some(opened.payment_url);
+                placed.view.latest_payment = Some(IntentStatus::RequiresAction);
+            }
+            // The order stands; the storefront can open its payment again
+            // (`POST /payment-intents`).
+            Err(e) => {
+                tracing::warn!(order.id = %placed.view.order.id, error = %e, "the gateway did not open the checkout");
+                placed.view.latest_payment = Some(IntentStatus::Failed);
+            }
+        }
+    }
+    Ok(placed)
+}
+
+/// Places the order, in the caller's transaction; returns it and, for a payment method with a
+/// gateway, the intent stored for the checkout still to open.
+fn place(
+    tx: &mut dyn UnitOfWork,
+    shopper: Shopper,
+    gateway: &dyn PaymentGateway,
+    cmd: &CheckoutCommand,
+    now: DateTime<Utc>,
+) -> Result<(PlacedOrder, Option<PaymentIntent>), AppError> {
     let tenant = tenant(tx, shopper.tenant)?;
     let checked = check_details(tx, shopper, cmd)?;
     if let Some(credits) = &cmd.credits_used {
@@ -153,19 +183,16 @@ pub fn place_shop_order(
                 .map(kedai_identity::RefreshToken::hash),
         },
     )?;
-    let mut payment_url = None;
+    let mut opening = None;
     let mut payment_instructions = None;
     match &payment {
         Some(m) if m.has_gateway() && order.total_amount.is_positive() => {
-            let opened = crate::payments::open_for_order(
-                tx,
-                Author::storefront(tenant.id),
-                gateway,
-                &order,
-                &m.name,
-                now,
-            )?;
-            payment_url = Some(opened.payment_url);
+            let target = PaymentTarget {
+                order: order.clone(),
+                method: m.name.clone(),
+                author: Author::storefront(tenant.id),
+            };
+            opening = Some(crate::payments::new_intent(tx, gateway, &target, now)?);
         }
         Some(m) if !m.has_gateway() => payment_instructions.clone_from(&m.instructions),
         _ => {}
@@ -182,15 +209,18 @@ pub fn place_shop_order(
     if let Some(message) = &confirmation {
         tx.record_message(message)?;
     }
-    Ok(PlacedOrder {
-        view: ShopOrderView {
-            order,
-            items: view.items,
-            latest_payment: payment_url.as_ref().map(|_| IntentStatus::RequiresAction),
+    Ok((
+        PlacedOrder {
+            view: ShopOrderView {
+                order,
+                items: view.items,
+                latest_payment: None,
+            },
+            payment_url: None,
+            payment_instructions,
+            confirmation,
+            guest_secret: guest_secret.map(|s| s.expose().to_owned()),
         },
-        payment_url,
-        payment_instructions,
-        confirmation,
-        guest_secret: guest_secret.map(|s| s.expose().to_owned()),
-    })
+        opening,
+    ))
 }

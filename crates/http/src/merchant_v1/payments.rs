@@ -191,7 +191,7 @@ pub async fn create_payment_intent(
     let now = state.now();
     let gateway = std::sync::Arc::clone(&state.gateway);
     let opened = blocking(&state, move |store| {
-        store.write(|tx| payments::create_intent(tx, &actor, gateway.as_ref(), &cmd, now))
+        payments::create_intent(store, &actor, gateway.as_ref(), &cmd, now)
     })
     .await?;
     let i = opened.intent;
@@ -244,9 +244,14 @@ pub async fn verify_payment(
     let now = state.now();
     let gateway = std::sync::Arc::clone(&state.gateway);
     let verified = blocking(&state, move |store| {
-        store.write(|tx| {
-            payments::verify_intent(tx, &actor, gateway.as_ref(), id, reference.as_deref(), now)
-        })
+        payments::verify_intent(
+            store,
+            &actor,
+            gateway.as_ref(),
+            id,
+            reference.as_deref(),
+            now,
+        )
     })
     .await?;
     match verified {

@@ -491,7 +491,7 @@ pub async fn create_shop_order(
     let now = state.now();
     let gateway = std::sync::Arc::clone(&state.gateway);
     let placed_order = blocking::<_, Portal>(&state, move |store| {
-        store.write(|tx| checkout::place_shop_order(tx, shopper, gateway.as_ref(), &cmd, now))
+        checkout::place_shop_order(store, shopper, gateway.as_ref(), &cmd, now)
     })
     .await?;
     if let Some(message) = &placed_order.confirmation {
@@ -616,15 +616,7 @@ pub async fn get_shop_order(
     let now = state.now();
     let gateway = std::sync::Arc::clone(&state.gateway);
     let view = blocking::<_, Portal>(&state, move |store| {
-        let view = store.read(|tx| checkout::shop_order(tx, shopper, &id))?;
-        if !view.awaits_gateway() {
-            return Ok(view);
-        }
-        // The customer may be back from the gateway: record what it decided first.
-        store.write(|tx| {
-            checkout::shop_payment_status(tx, shopper, gateway.as_ref(), &id, now)?;
-            checkout::shop_order(tx, shopper, &id)
-        })
+        checkout::shop_order_settled(store, shopper, gateway.as_ref(), &id, now)
     })
     .await?;
     Ok(ok(shop_order(view)))
@@ -667,7 +659,7 @@ pub async fn get_shop_order_payment_status(
     let now = state.now();
     let gateway = std::sync::Arc::clone(&state.gateway);
     let status = blocking::<_, Portal>(&state, move |store| {
-        store.write(|tx| checkout::shop_payment_status(tx, shopper, gateway.as_ref(), &id, now))
+        checkout::shop_payment_status(store, shopper, gateway.as_ref(), &id, now)
     })
     .await?;
     Ok(ok(PaymentStatusResponse {
@@ -943,14 +935,15 @@ pub async fn portal_create_payment_intent(
     let now = state.now();
     let gateway = std::sync::Arc::clone(&state.gateway);
     let opened = blocking::<_, Portal>(&state, move |store| {
-        store.write(|tx| checkout::open_shop_intent(tx, shopper, gateway.as_ref(), &cmd, now))
+        checkout::open_shop_intent(store, shopper, gateway.as_ref(), &cmd, now)
     })
     .await?;
     let info = checkout::gateway_info(state.gateway.as_ref(), tenant.0.id);
     Ok(created(PaymentIntentResponse {
         client_secret: format!(
             "{}_secret_{}",
-            opened.intent.id, opened.intent.gateway_session
+            opened.intent.id,
+            opened.intent.gateway_session.unwrap_or_default()
         ),
         payment_intent_id: opened.intent.id.to_string(),
         publishable_key: info.publishable_key,

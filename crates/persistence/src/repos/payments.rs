@@ -28,7 +28,7 @@ struct IntentRecord {
     currency: String,
     status: String,
     gateway: String,
-    gateway_session: String,
+    gateway_session: Option<String>,
     gateway_reference: Option<String>,
     payment_id: Option<String>,
     created_by: Option<String>,
@@ -220,6 +220,29 @@ impl PaymentIntentRepository for Tx<'_> {
             payment_intents::completed_at.eq(Some(ts(at))),
         ))
         .execute(self.conn)
+        .map_err(storage_error)
+    }
+
+    fn attach_intent_session(
+        &mut self,
+        tenant: TenantId,
+        id: PaymentIntentId,
+        session: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        diesel::update(
+            payment_intents::table
+                .filter(payment_intents::tenant_id.eq(tenant.to_string()))
+                .filter(payment_intents::id.eq(id.to_string()))
+                .filter(payment_intents::status.eq(IntentStatus::RequiresAction.as_str()))
+                .filter(payment_intents::gateway_session.is_null()),
+        )
+        .set((
+            payment_intents::gateway_session.eq(Some(session)),
+            payment_intents::updated_at.eq(ts(at)),
+        ))
+        .execute(self.conn)
+        .map(|n| n == 1)
         .map_err(storage_error)
     }
 
