@@ -19,6 +19,7 @@ crate::on_both_backends!(
     order_fields_refuse_bad_input_and_change_nothing,
     summary_and_trend_count_revenue_per_local_day,
     summary_and_trend_check_roles_and_ranges,
+    order_items_show_what_was_sold_their_discount_and_status,
 );
 
 fn text(v: &Value) -> String {
@@ -825,4 +826,99 @@ fn summary_and_trend_check_roles_and_ranges(b: Backend) {
         )
         .expect(200);
     assert_eq!(r.body["data"]["days"].as_array().map(Vec::len), Some(365));
+}
+
+/// 002's order items: the product's description and main image as they were when sold (later
+/// edits do not change them), each line's share of the discount (adding up to it), and a
+/// status that follows the order.
+fn order_items_show_what_was_sold_their_discount_and_status(b: Backend) {
+    let app = TestApp::start(b);
+    let latte = stocked(&app, "Latte", 10.0, 10);
+    let cake = stocked(&app, "Cake", 5.0, 10);
+    app.put(
+        &format!("/v1/products/{latte}"),
+        Some(&app.owner),
+        &json!({ "description": "Double shot, oat milk" }),
+    )
+    .expect(200);
+    for (src, primary) in [
+        ("https://cdn.example.com/latte-side.jpg", false),
+        ("https://cdn.example.com/latte.jpg", true),
+    ] {
+        app.post(
+            &format!("/v1/products/{latte}/images"),
+            Some(&app.owner),
+            &json!({ "src": src, "is_primary": primary }),
+        )
+        .expect(201);
+    }
+    app.post(
+        "/v1/coupons",
+        Some(&app.owner),
+        &json!({
+            "title": "One off", "code": "ONEOFF", "discount_type": "fixed", "discount_value": 1,
+            "valid_from": (Utc::now() - chrono::Duration::days(1)).to_rfc3339(),
+            "valid_to": (Utc::now() + chrono::Duration::days(1)).to_rfc3339(),
+        }),
+    )
+    .expect(201);
+    // 2 lattes (20.00) and 2 cakes (10.00), 1.00 off: 0.67 and 0.33.
+    let placed = place(
+        &app,
+        &app.owner,
+        &json!({
+            "order_type": "pickup", "coupon_code": "ONEOFF",
+            "items": [{ "product_id": latte, "qty": 2 }, { "product_id": cake, "qty": 2 }]
+        }),
+    )
+    .expect(201);
+    let items = &placed.body["data"]["items"];
+    assert_eq!(
+        items[0]["product_description"],
+        json!("Double shot, oat milk"),
+        "{items}"
+    );
+    assert_eq!(
+        items[0]["product_image_url"],
+        json!("https://cdn.example.com/latte.jpg")
+    );
+    assert_eq!(items[1]["product_description"], json!(null));
+    assert_eq!(items[1]["product_image_url"], json!(null));
+    assert_eq!(items[0]["discount_amount"], json!(0.67));
+    assert_eq!(items[1]["discount_amount"], json!(0.33));
+    assert!(
+        items
+            .as_array()
+            .is_some_and(|l| l.iter().all(|i| i["status"] == json!("active")))
+    );
+    let id = text(&placed.body["data"]["order_id"]);
+
+    // What the product says later is not what was sold.
+    app.put(
+        &format!("/v1/products/{latte}"),
+        Some(&app.owner),
+        &json!({ "description": "Now with honey" }),
+    )
+    .expect(200);
+    set_status(&app, &id, "cancelled");
+    for path in [format!("/v1/orders/{id}"), format!("/v1/orders/{id}/items")] {
+        let r = app.get(&path, Some(&app.owner)).expect(200);
+        let items = if r.body["data"].is_array() {
+            r.body["data"].clone()
+        } else {
+            r.body["data"]["items"].clone()
+        };
+        assert_eq!(
+            items[0]["product_description"],
+            json!("Double shot, oat milk"),
+            "{path}"
+        );
+        assert_eq!(items[0]["discount_amount"], json!(0.67), "{path}");
+        assert!(
+            items.as_array().is_some_and(
+                |l| l.len() == 2 && l.iter().all(|i| i["status"] == json!("cancelled"))
+            ),
+            "{path}: {items}"
+        );
+    }
 }

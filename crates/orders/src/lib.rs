@@ -27,6 +27,7 @@
 
 pub mod checkout;
 pub mod edit;
+pub mod item;
 pub mod model;
 pub mod number;
 pub mod overview;
@@ -43,6 +44,7 @@ pub use checkout::{
     ShopOrderInfo, ShopPaymentMethod, ShopPaymentMethodId,
 };
 pub use edit::{EditError, OrderEdit, apply_edit};
+pub use item::{ItemStatus, item_discounts, item_status};
 pub use model::{
     NewOrder, Order, OrderCoupon, OrderDetails, OrderId, OrderItem, OrderItemId, StatusChange,
     StatusStamps,

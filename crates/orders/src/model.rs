@@ -150,6 +150,10 @@ pub struct OrderItem {
     pub product_name: String,
     /// Product SKU when sold.
     pub product_sku: Option<String>,
+    /// Product description when sold.
+    pub product_description: Option<String>,
+    /// The product's main image when sold.
+    pub product_image_url: Option<String>,
     /// Units.
     pub quantity: i64,
     /// Unit price.

@@ -325,6 +325,8 @@ diesel::table! {
         total_price_minor -> BigInt,
         created_at -> Timestamp,
         parent_product_id -> Nullable<BigInt>,
+        product_description -> Nullable<Text>,
+        product_image_url -> Nullable<Text>,
     }
 }
 

@@ -371,6 +371,18 @@ fn insert_new_order(
         updated_at: now,
         stamps,
     };
+    // Each product's main image as the line shows it (002's productImageUrl).
+    let mut shown: Vec<ProductId> = lines.order.clone();
+    shown.extend(lines.parents.iter().flatten());
+    shown.sort_unstable();
+    shown.dedup();
+    let images = tx.images_of(author.tenant, &shown)?;
+    let image_of = |id: ProductId| {
+        images
+            .iter()
+            .find(|i| i.product_id == id)
+            .map(|i| i.src.clone())
+    };
     let items: Vec<OrderItem> = lines
         .order
         .iter()
@@ -385,6 +397,8 @@ fn insert_new_order(
                 parent_product_id: *parent,
                 product_name: product.map(|p| p.name.clone()).unwrap_or_default(),
                 product_sku: product.and_then(|p| p.sku.clone()),
+                product_description: product.and_then(|p| p.description.clone()),
+                product_image_url: image_of(*product_id).or_else(|| parent.and_then(image_of)),
                 quantity: line.quantity,
                 unit_price: line.unit_price,
                 total_price: line.total,

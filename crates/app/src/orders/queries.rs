@@ -148,7 +148,8 @@ pub fn order_by_number(
     load_view(tx, actor, order)
 }
 
-/// An order's lines (002's `fetchOrderItems`).
+/// An order's lines (002's `fetchOrderItems`), with the order they belong to (their status and
+/// discount follow it).
 ///
 /// # Errors
 /// [`AppError::Forbidden`], [`AppError::NotFound`].
@@ -156,10 +157,11 @@ pub fn order_items(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
     id: kedai_orders::OrderId,
-) -> Result<Vec<OrderItem>, AppError> {
+) -> Result<(Order, Vec<OrderItem>), AppError> {
     actor.require(Permission::OrdersRead)?;
     let order = crate::orders::require_order(tx, actor, id)?;
-    Ok(tx.order_items(&order)?)
+    let items = tx.order_items(&order)?;
+    Ok((order, items))
 }
 
 /// The overview of orders created between two local dates (both optional, inclusive).

@@ -6,7 +6,10 @@ use kedai_app::orders::queries::{self as order_queries, OrderListItem, OrderList
 use kedai_app::orders::{self, OrderEditCommand, OrderView, PlaceOrderCommand, PlaceOrderLine};
 use kedai_core::Page;
 use kedai_identity::Permission;
-use kedai_orders::{Order, OrderCustomer, OrderDetails, OrderItem, OrderSort, OrderStatus};
+use kedai_orders::{
+    Order, OrderCustomer, OrderDetails, OrderItem, OrderSort, OrderStatus, item_discounts,
+    item_status,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -47,12 +50,21 @@ pub struct OrderItemResponse {
     pub product_name: String,
     /// Product SKU when sold.
     pub product_sku: Option<String>,
+    /// Product description when sold.
+    pub product_description: Option<String>,
+    /// The product's main image when sold.
+    pub product_image_url: Option<String>,
     /// Units.
     pub quantity: i64,
     /// Unit price.
     pub unit_price: f64,
     /// quantity × unit price.
     pub total_price: f64,
+    /// The line's share of the order's `discount_amount`, in proportion to its total (the
+    /// shares add up to the discount).
+    pub discount_amount: f64,
+    /// `active`, or `cancelled` / `refunded` with its order.
+    pub status: String,
 }
 
 /// One payment record.
@@ -196,16 +208,28 @@ impl From<OrderCustomer> for OrderCustomerResponse {
     }
 }
 
-fn item_response(i: OrderItem) -> OrderItemResponse {
-    OrderItemResponse {
-        id: i.id.to_string(),
-        product_id: i.product_id.get(),
-        product_name: i.product_name,
-        product_sku: i.product_sku,
-        quantity: i.quantity,
-        unit_price: i.unit_price.to_f64(),
-        total_price: i.total_price.to_f64(),
-    }
+/// An order's lines, each with its status and share of the discount.
+fn item_responses(order: &Order, items: Vec<OrderItem>) -> Vec<OrderItemResponse> {
+    let totals: Vec<_> = items.iter().map(|i| i.total_price).collect();
+    let shares = item_discounts(&totals, order.discount_amount);
+    let status = item_status(order.status);
+    items
+        .into_iter()
+        .zip(shares)
+        .map(|(i, discount)| OrderItemResponse {
+            id: i.id.to_string(),
+            product_id: i.product_id.get(),
+            product_name: i.product_name,
+            product_sku: i.product_sku,
+            product_description: i.product_description,
+            product_image_url: i.product_image_url,
+            quantity: i.quantity,
+            unit_price: i.unit_price.to_f64(),
+            total_price: i.total_price.to_f64(),
+            discount_amount: discount.to_f64(),
+            status: status.to_string(),
+        })
+        .collect()
 }
 
 impl From<OrderView> for OrderResponse {
@@ -248,6 +272,7 @@ impl From<OrderListItem> for OrderResponse {
 
 impl OrderResponse {
     fn base(o: Order, items: Vec<OrderItem>, customer: Option<OrderCustomer>) -> Self {
+        let items = item_responses(&o, items);
         let d = o.details;
         let s = o.stamps;
         Self {
@@ -287,7 +312,7 @@ impl OrderResponse {
             coupon_code: o.coupon.as_ref().map(|c| c.code.clone()),
             coupon_discount: o.coupon.as_ref().map_or(0.0, |c| c.discount.to_f64()),
             customer: customer.map(OrderCustomerResponse::from),
-            items: items.into_iter().map(item_response).collect(),
+            items,
             payments: None,
             status_history: None,
         }
@@ -537,6 +562,7 @@ pub async fn place_order(
     })
     .await?;
     let o = view.order;
+    let items = item_responses(&o, view.items);
     Ok(HttpResponse::Created().json(Envelope::new(
         "Order created",
         PlacedOrderResponse {
@@ -551,7 +577,7 @@ pub async fn place_order(
             coupon_code: o.coupon.map(|c| c.code),
             customer_id: o.details.customer_id,
             outlet_id: o.details.outlet_id,
-            items: view.items.into_iter().map(item_response).collect(),
+            items,
             created_at: o.created_at,
         },
     )))
@@ -743,7 +769,8 @@ pub async fn order_items(
         store.read(|tx| order_queries::order_items(tx, &actor, id))
     })
     .await?;
-    let items: Vec<OrderItemResponse> = items.into_iter().map(item_response).collect();
+    let (order, items) = items;
+    let items = item_responses(&order, items);
     Ok(HttpResponse::Ok().json(Envelope::new("Order items", items)))
 }
 

@@ -314,6 +314,8 @@ struct ItemRow {
     total_price_minor: i64,
     created_at: NaiveDateTime,
     parent_product_id: Option<i64>,
+    product_description: Option<String>,
+    product_image_url: Option<String>,
 }
 
 #[derive(Queryable, Insertable)]
@@ -419,6 +421,8 @@ impl OrderRepository for Tx<'_> {
                     total_price_minor: item.total_price.minor(),
                     created_at: ts(item.created_at),
                     parent_product_id: item.parent_product_id.map(ProductId::get),
+                    product_description: item.product_description.clone(),
+                    product_image_url: item.product_image_url.clone(),
                 })
             })
             .collect::<Result<Vec<_>, StorageError>>()?;
@@ -560,6 +564,8 @@ impl OrderRepository for Tx<'_> {
                     parent_product_id: r.parent_product_id.map(product_id).transpose()?,
                     product_name: r.product_name,
                     product_sku: r.product_sku,
+                    product_description: r.product_description,
+                    product_image_url: r.product_image_url,
                     quantity: r.quantity,
                     unit_price: money(r.unit_price_minor, c),
                     total_price: money(r.total_price_minor, c),
