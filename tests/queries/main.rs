@@ -3,7 +3,11 @@
 //! that test's server.
 
 #[path = "../support/mod.rs"]
-#[expect(dead_code, reason = "this binary uses a few of the shared helpers")]
+#[expect(
+    dead_code,
+    unused_imports,
+    reason = "this binary uses a few of the shared helpers"
+)]
 mod support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
