@@ -77,6 +77,17 @@ pub trait Store: Send + Sync {
         self.read_work(work)
     }
 
+    /// Runs `work` with a store whose units of work all run on one connection, taken from the
+    /// pool once: a request that reads, claims and writes in several transactions makes one
+    /// trip to the pool. The default runs `work` on this store.
+    ///
+    /// # Errors
+    /// Whatever `work` returns, or [`AppError::Storage`].
+    fn pinned_work(
+        &self,
+        work: &mut dyn FnMut(&dyn Store) -> Result<(), AppError>,
+    ) -> Result<(), AppError>;
+
     /// Checks the database answers.
     ///
     /// # Errors
@@ -113,6 +124,23 @@ impl dyn Store + '_ {
         let mut out = None;
         self.lookup_work(&mut |tx| {
             out = Some(f(tx)?);
+            Ok(())
+        })?;
+        out.ok_or_else(|| AppError::Storage(StorageError::other("unit of work produced no result")))
+    }
+
+    /// Runs `f` with this store pinned to one connection (see [`Store::pinned_work`]) and
+    /// returns its result.
+    ///
+    /// # Errors
+    /// Whatever `f` returns, or [`AppError::Storage`].
+    pub fn pinned<T>(
+        &self,
+        mut f: impl FnMut(&dyn Store) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let mut out = None;
+        self.pinned_work(&mut |store| {
+            out = Some(f(store)?);
             Ok(())
         })?;
         out.ok_or_else(|| AppError::Storage(StorageError::other("unit of work produced no result")))

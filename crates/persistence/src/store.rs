@@ -172,35 +172,57 @@ impl DbStore {
 
     fn run(&self, mode: Mode, work: &mut Work<'_>) -> Result<(), AppError> {
         let mut conn = self.checkout(None)?;
+        self.run_on(&mut conn, mode, work)
+    }
+
+    /// Runs `work` in a transaction on `conn`. A connection that turns out to be dead when the
+    /// transaction begins (the server restarted since it was last used: pooled connections
+    /// are not pinged on checkout) is replaced by a fresh one, once; nothing had run on it.
+    fn run_on(
+        &self,
+        conn: &mut Connection,
+        mode: Mode,
+        work: &mut Work<'_>,
+    ) -> Result<(), AppError> {
         // A poisoned lock guards no data: take it anyway.
-        let _turn =
-            (matches!(mode, Mode::Write) && matches!(*conn, DbConnection::Sqlite(_))).then(|| {
+        let _turn = (matches!(mode, Mode::Write) && matches!(**conn, DbConnection::Sqlite(_)))
+            .then(|| {
                 self.sqlite_writer
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
             });
         let mut attempt = 0;
+        let mut replaced = false;
         loop {
             attempt += 1;
-            begin(&mut conn, mode).map_err(storage_error)?;
+            if let Err(e) = begin(conn, mode) {
+                let e = storage_error(e);
+                if e.kind() == StorageErrorKind::Unavailable && !replaced {
+                    tracing::debug!(error = %e, "replacing a dead pooled connection");
+                    *conn = self.checkout(None)?;
+                    replaced = true;
+                    continue;
+                }
+                return Err(e.into());
+            }
             // A panicking use case must not hand its open transaction back to the pool, where
             // every later request on this connection would fail: roll back, then panic on.
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                work(&mut Tx { conn: &mut conn })
+                work(&mut Tx { conn: &mut *conn })
             }))
             .unwrap_or_else(|panic| {
-                if let Err(e) = rollback(&mut conn) {
+                if let Err(e) = rollback(conn) {
                     tracing::debug!(error = %e, "rollback after a panic");
                 }
                 std::panic::resume_unwind(panic)
             })
-            .and_then(|()| commit(&mut conn).map_err(|e| storage_error(e).into()));
+            .and_then(|()| commit(conn).map_err(|e| storage_error(e).into()));
             let Err(error) = outcome else {
                 return Ok(());
             };
             // A failed commit has already ended the transaction; a failed rollback means the
-            // connection is unusable, which the pool's next check will find.
-            if let Err(e) = rollback(&mut conn) {
+            // connection is unusable, which the pool finds when it is returned.
+            if let Err(e) = rollback(conn) {
                 tracing::debug!(error = %e, "rollback after failure");
             }
             if error.is_retryable() && attempt < MAX_ATTEMPTS {
@@ -210,6 +232,61 @@ impl DbStore {
             }
             return Err(error);
         }
+    }
+}
+
+/// A [`DbStore`] bound to one connection taken once: every unit of work of one request runs on
+/// it, one transaction after another (see [`Store::pinned_work`]).
+struct Pinned<'a> {
+    store: &'a DbStore,
+    conn: std::sync::Mutex<Connection>,
+}
+
+impl Pinned<'_> {
+    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> T {
+        let mut conn = self
+            .conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut conn)
+    }
+}
+
+impl Store for Pinned<'_> {
+    fn write_work(&self, work: &mut Work<'_>) -> Result<(), AppError> {
+        self.with(|conn| self.store.run_on(conn, Mode::Write, work))
+    }
+
+    fn read_work(&self, work: &mut Work<'_>) -> Result<(), AppError> {
+        self.with(|conn| self.store.run_on(conn, Mode::Read, work))
+    }
+
+    fn lookup_work(&self, work: &mut Work<'_>) -> Result<(), AppError> {
+        self.with(|conn| lookup_on(self.store, conn, work))
+    }
+
+    fn pinned_work(
+        &self,
+        work: &mut dyn FnMut(&dyn Store) -> Result<(), AppError>,
+    ) -> Result<(), AppError> {
+        work(self)
+    }
+
+    fn ping(&self) -> Result<(), StorageError> {
+        self.store.ping()
+    }
+}
+
+/// One statement in autocommit on `conn` (no BEGIN and COMMIT around it), on a fresh
+/// connection if `conn` turns out to be dead before anything ran.
+fn lookup_on(store: &DbStore, conn: &mut Connection, work: &mut Work<'_>) -> Result<(), AppError> {
+    match work(&mut Tx { conn: &mut *conn }) {
+        Err(AppError::Storage(e)) if e.kind() == StorageErrorKind::Unavailable => {
+            tracing::debug!(error = %e, "replacing a dead pooled connection");
+            *conn = store.checkout(None)?;
+            work(&mut Tx { conn: &mut *conn })
+        }
+        other => other,
     }
 }
 
@@ -223,9 +300,19 @@ impl Store for DbStore {
     }
 
     fn lookup_work(&self, work: &mut Work<'_>) -> Result<(), AppError> {
-        // One statement in autocommit: no BEGIN and COMMIT around it.
         let mut conn = self.checkout(None)?;
-        work(&mut Tx { conn: &mut conn })
+        lookup_on(self, &mut conn, work)
+    }
+
+    fn pinned_work(
+        &self,
+        work: &mut dyn FnMut(&dyn Store) -> Result<(), AppError>,
+    ) -> Result<(), AppError> {
+        let pinned = Pinned {
+            store: self,
+            conn: std::sync::Mutex::new(self.checkout(None)?),
+        };
+        work(&pinned)
     }
 
     fn ping(&self) -> Result<(), StorageError> {
