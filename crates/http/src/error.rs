@@ -10,9 +10,9 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 use kedai_app::{AppError, AuthFailure};
 use kedai_core::storage::StorageErrorKind;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::surface::Surface;
+use crate::surface::{Rendered, Surface};
 
 /// A failure before or around a use case.
 #[derive(Debug)]
@@ -137,21 +137,6 @@ impl<S> ApiError<S> {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         AppError::invalid(field, message).into()
     }
-}
-
-/// What every envelope is built from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Rendered {
-    /// Status for a surface that answers validation failures with 422 (merchant API).
-    pub status: StatusCode,
-    /// Stable code, e.g. `INSUFFICIENT_STOCK`.
-    pub code: &'static str,
-    /// Human-readable message.
-    pub message: String,
-    /// Bad fields and what is wrong with each.
-    pub errors: BTreeMap<String, Vec<String>>,
-    /// Structured details (expected amounts, stock figures).
-    pub details: Option<Value>,
 }
 
 fn head_message(part: HeadPart, limit: usize) -> String {

@@ -6,43 +6,71 @@
 //! `IDEMPOTENCY_KEY_REUSED`; the same request while the first still runs is 409
 //! `IDEMPOTENCY_KEY_IN_USE`. Requests without a valid token pass through untouched (the handler
 //! answers 401), as do requests without the header.
+//!
+//! A creating route opts in by wrapping itself in [`replay`] for its surface
+//! (`wrap = "actix_web::middleware::from_fn(crate::idempotency::replay::<Merchant, _>)"`) and
+//! documenting the header with [`IdempotencyKey`]; each surface says whose keys a request uses
+//! ([`KeyOwner`]).
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
-use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use futures_util::StreamExt;
+use futures_util::future::LocalBoxFuture;
 use kedai_app::AppError;
 use kedai_app::idempotency::{self, Decision, KeyScope, StoredResponse, fingerprint, validate_key};
+use kedai_core::TenantId;
 
 use crate::AppState;
-use crate::auth::resolved;
 use crate::error::{ApiError, Failure};
-use crate::surface::Merchant;
-
-/// The creating routes that honour `Idempotency-Key` (all `POST`).
-pub const PATHS: [&str; 9] = [
-    "/v1/orders",
-    "/v1/payments/intents",
-    "/v1/payments/verify",
-    "/functions/v1/stock-in",
-    "/functions/v1/order-create",
-    "/functions/v1/allocate-inventory",
-    "/functions/v1/mock-payment",
-    "/v6/customer-portal/shop/orders",
-    "/v6/customer-portal/payment-intents",
-];
+use crate::surface::{Merchant, Surface};
 
 /// The response header marking a replay.
 pub const REPLAYED: &str = "idempotent-replayed";
 
-/// Whether a request is one the middleware handles.
-#[must_use]
-pub fn applies(method: &Method, path: &str) -> bool {
-    method == Method::POST && PATHS.contains(&path)
+/// Who owns a surface's idempotency keys.
+pub(crate) trait KeyOwner: Surface {
+    /// The tenant and principal whose keys the request uses, or `None` when it is not signed in
+    /// (or names no known shop): the handler answers that, and nothing is claimed.
+    fn owner(req: &HttpRequest) -> LocalBoxFuture<'static, Option<(TenantId, String)>>;
 }
+
+/// The `Idempotency-Key` header of a creating route, for its OpenAPI `params`.
+pub(crate) struct IdempotencyKey;
+
+impl utoipa::IntoParams for IdempotencyKey {
+    fn into_params(
+        _: impl Fn() -> Option<utoipa::openapi::path::ParameterIn>,
+    ) -> Vec<utoipa::openapi::path::Parameter> {
+        use utoipa::openapi::Required;
+        use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        vec![
+            ParameterBuilder::new()
+                .name(HEADER_NAME)
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(
+                    "1 to 255 characters. The first response to a request with this key (per \
+                     staff member; on the customer portal per signed-in customer, or per shop \
+                     for guests) is kept for 24 hours and replayed, with \
+                     `Idempotent-Replayed: true`, for the same request again.",
+                ))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .min_length(Some(1))
+                        .max_length(Some(idempotency::MAX_KEY_LEN)),
+                ))
+                .build(),
+        ]
+    }
+}
+
+const HEADER_NAME: &str = "Idempotency-Key";
 
 /// Whether a response is kept for replay: anything below 500 except "not signed in" and "slow
 /// down", which say the request was never looked at, and conflicts with the current state
@@ -55,8 +83,8 @@ pub fn keeps(status: StatusCode) -> bool {
         && status != StatusCode::CONFLICT
 }
 
-fn error(path: &str, failure: Failure) -> HttpResponse {
-    crate::surface::error_for(path, failure)
+fn error<S: Surface>(failure: Failure) -> HttpResponse {
+    ApiError::<S>::from(failure).error_response()
 }
 
 async fn run_store<T: Send + 'static>(
@@ -68,18 +96,17 @@ async fn run_store<T: Send + 'static>(
         .map_err(ApiError::into_failure)
 }
 
-/// The middleware.
-pub(crate) async fn replay(
+/// The middleware of a creating route of surface `S`.
+pub(crate) async fn replay<S: KeyOwner, B: MessageBody + 'static>(
     req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
+    next: Next<B>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let header_value = req
         .headers()
         .get(HeaderName::from_static("idempotency-key"))
         .cloned();
     let state = req.app_data::<web::Data<AppState>>().cloned();
-    let (Some(raw), Some(state), true) = (header_value, state, applies(req.method(), req.path()))
-    else {
+    let (Some(raw), Some(state)) = (header_value, state) else {
         return next
             .call(req)
             .await
@@ -89,11 +116,7 @@ pub(crate) async fn replay(
     // Staff keys are private to the staff member; storefront keys to the signed-in customer,
     // or to the shop's guests together. Without a valid staff token and live session the
     // handler answers 401, and without a known shop 400 or 404, before anything else.
-    let owner = if path.starts_with("/v6/") {
-        crate::portal_v6::idempotency_owner(req.request()).await
-    } else {
-        resolved(req.request()).map(|v| (v.actor.tenant, v.actor.staff.to_string()))
-    };
+    let owner = S::owner(req.request()).await;
     let Some((tenant, principal)) = owner else {
         return next
             .call(req)
@@ -106,7 +129,7 @@ pub(crate) async fn replay(
         .and_then(|k| validate_key(k).map(str::to_owned))
     {
         Ok(key) => key,
-        Err(e) => return Ok(req.into_response(error(&path, Failure::App(e)))),
+        Err(e) => return Ok(req.into_response(error::<S>(Failure::App(e)))),
     };
 
     // Buffer the body to fingerprint it, then hand it on. A body over the limit is passed on
@@ -126,7 +149,7 @@ pub(crate) async fn replay(
             }
             Err(e) => {
                 let failure = Failure::Malformed(e.to_string());
-                return Ok(ServiceResponse::new(http_req, error(&path, failure)));
+                return Ok(ServiceResponse::new(http_req, error::<S>(failure)));
             }
         }
     }
@@ -156,7 +179,7 @@ pub(crate) async fn replay(
     };
     let decision = match decision {
         Ok(d) => d,
-        Err(failure) => return Ok(req.into_response(error(&path, failure))),
+        Err(failure) => return Ok(req.into_response(error::<S>(failure))),
     };
     match decision {
         Decision::Run => {}
@@ -176,14 +199,14 @@ pub(crate) async fn replay(
                 "IDEMPOTENCY_KEY_IN_USE",
                 "a request with this Idempotency-Key is still being processed; retry shortly",
             );
-            return Ok(req.into_response(error(&path, Failure::App(e))));
+            return Ok(req.into_response(error::<S>(Failure::App(e))));
         }
         Decision::Reused => {
             let e = AppError::conflict(
                 "IDEMPOTENCY_KEY_REUSED",
                 "this Idempotency-Key was used for a different request",
             );
-            return Ok(req.into_response(error(&path, Failure::App(e))));
+            return Ok(req.into_response(error::<S>(Failure::App(e))));
         }
     }
 
@@ -206,7 +229,7 @@ pub(crate) async fn replay(
         let failure = Failure::App(AppError::Storage(kedai_core::StorageError::other(
             "response body could not be read",
         )));
-        return Ok(ServiceResponse::new(http_req, error(&path, failure)));
+        return Ok(ServiceResponse::new(http_req, error::<S>(failure)));
     };
     let stored = StoredResponse {
         status: status.as_u16(),
@@ -235,73 +258,44 @@ async fn release(state: &web::Data<AppState>, scope: KeyScope) {
     }
 }
 
-/// Documents `Idempotency-Key` on the keyed operations that exist: the header, and the 409s.
-pub(crate) fn document(doc: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
-    use utoipa::openapi::schema::{ObjectBuilder, Type};
-    use utoipa::openapi::{ContentBuilder, Ref, Required, ResponseBuilder};
-    for path in PATHS {
-        let Some(op) = doc
-            .paths
-            .paths
-            .get_mut(path)
-            .and_then(|item| item.post.as_mut())
-        else {
+/// Documents the conflicts of the keyed operations of surface `S` (those whose parameters
+/// name `Idempotency-Key`).
+pub(crate) fn document<S: Surface>(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let conflict = ResponseBuilder::new()
+        .description(
+            "A conflict; with an Idempotency-Key also IDEMPOTENCY_KEY_REUSED (the key was used \
+             for a different request) or IDEMPOTENCY_KEY_IN_USE (the first request with it is \
+             still running)",
+        )
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name(S::ERROR_SCHEMA)))
+                .build(),
+        )
+        .build();
+    for item in doc.paths.paths.values_mut() {
+        let Some(op) = item.post.as_mut() else {
             continue;
         };
-        let envelope = crate::surface::SurfaceKind::of(path).error_schema();
-        let header = ParameterBuilder::new()
-            .name("Idempotency-Key")
-            .parameter_in(ParameterIn::Header)
-            .required(Required::False)
-            .description(Some(
-                "1 to 255 characters. The first response to a request with this key (per staff \
-                 member; on the customer portal per signed-in customer, or per shop for guests) \
-                 is kept for 24 hours and replayed, with `Idempotent-Replayed: true`, for the \
-                 same request again.",
-            ))
-            .schema(Some(
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .min_length(Some(1))
-                    .max_length(Some(idempotency::MAX_KEY_LEN)),
-            ))
-            .build();
-        op.parameters
-            .get_or_insert_with(Vec::new)
-            .push(header.into());
-        let conflict = ResponseBuilder::new()
-            .description(
-                "A conflict; with an Idempotency-Key also IDEMPOTENCY_KEY_REUSED (the key was \
-                 used for a different request) or IDEMPOTENCY_KEY_IN_USE (the first request \
-                 with it is still running)",
-            )
-            .content(
-                "application/json",
-                ContentBuilder::new()
-                    .schema(Some(Ref::from_schema_name(envelope)))
-                    .build(),
-            )
-            .build();
-        op.responses
-            .responses
-            .entry("409".into())
-            .or_insert_with(|| conflict.into());
+        let keyed = op
+            .parameters
+            .iter()
+            .flatten()
+            .any(|p| matches!(p, RefOr::T(p) if p.name == HEADER_NAME));
+        if keyed {
+            op.responses
+                .responses
+                .entry("409".into())
+                .or_insert_with(|| RefOr::T(conflict.clone()));
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_creating_posts_apply() {
-        assert!(applies(&Method::POST, "/functions/v1/order-create"));
-        assert!(applies(&Method::POST, "/v1/orders"));
-        assert!(!applies(&Method::GET, "/v1/orders"));
-        assert!(!applies(&Method::POST, "/v1/products"));
-        assert!(!applies(&Method::POST, "/v1/orders/abc/status"));
-    }
 
     #[test]
     fn server_errors_conflicts_and_unauthenticated_answers_are_not_kept() {

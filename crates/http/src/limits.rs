@@ -1,18 +1,20 @@
-//! Limits on the request head, checked before anything else runs, so that an oversized request
-//! (or one whose path or query carries control characters) is refused in its surface's envelope (actix's own hard limits — 128 KiB of head, 96 headers —
-//! answer with a bare status and stay as a last line behind these).
+//! Limits on the request head, checked before anything else of a surface runs, so that an
+//! oversized request (or one whose path or query carries control characters) is refused in the
+//! surface's envelope (actix's own hard limits — 128 KiB of head, 96 headers — answer with a
+//! bare status and stay as a last line behind these).
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, web};
+use actix_web::{ResponseError, web};
 
 use kedai_app::AppError;
 
 use crate::AppState;
 use crate::body::DEFAULT_BODY_LIMIT;
-use crate::error::{Failure, HeadPart};
+use crate::error::{ApiError, Failure, HeadPart};
+use crate::surface::Surface;
 
 /// Longest accepted path and query string, in bytes.
 pub const MAX_URI_BYTES: usize = 8 * 1024;
@@ -21,12 +23,7 @@ pub const MAX_HEADER_BYTES: usize = 16 * 1024;
 /// Most header fields.
 pub const MAX_HEADERS: usize = 64;
 
-/// The error response for `failure` in the envelope of the surface `path` belongs to.
-pub(crate) fn refuse(path: &str, failure: Failure) -> HttpResponse {
-    crate::surface::error_for(path, failure)
-}
-
-fn check(req: &ServiceRequest) -> Result<(), Failure> {
+fn check(req: &ServiceRequest, names_resources: bool) -> Result<(), Failure> {
     let uri = req
         .uri()
         .path_and_query()
@@ -56,8 +53,7 @@ fn check(req: &ServiceRequest) -> Result<(), Failure> {
     }
     // Control characters (NUL above all, which PostgreSQL cannot take) never name anything:
     // a path holding one names no resource, a query parameter holding one is refused by name.
-    // (The mock gateway's checkout pages answer in HTML and accept only UUIDs themselves.)
-    if !req.path().starts_with("/pay/") && has_control(&percent_decode(req.path().as_bytes())) {
+    if names_resources && has_control(&percent_decode(req.path().as_bytes())) {
         return Err(Failure::RouteNotFound);
     }
     if let Some(name) = control_in_query(req.query_string()) {
@@ -120,13 +116,31 @@ fn control_in_query(query: &str) -> Option<String> {
     })
 }
 
-/// Refuses requests whose head is too large, or whose declared body is.
-pub(crate) async fn request_limits(
+/// Refuses, in surface `S`'s envelope, requests whose head is too large, whose declared body
+/// is, or whose path or query holds control characters.
+pub(crate) async fn request_limits<S: Surface, B: MessageBody>(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    if let Err(failure) = check(&req) {
-        let response = refuse(req.path(), failure);
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    limited::<S, B>(req, next, true).await
+}
+
+/// As [`request_limits`], for pages that check their own paths (the mock gateway's checkout
+/// pages answer in HTML and accept only UUIDs).
+pub(crate) async fn head_limits<S: Surface, B: MessageBody>(
+    req: ServiceRequest,
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    limited::<S, B>(req, next, false).await
+}
+
+async fn limited<S: Surface, B: MessageBody>(
+    req: ServiceRequest,
+    next: Next<B>,
+    names_resources: bool,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    if let Err(failure) = check(&req, names_resources) {
+        let response = ApiError::<S>::from(failure).error_response();
         return Ok(req.into_response(response).map_into_right_body());
     }
     next.call(req)

@@ -1,15 +1,17 @@
-//! The OpenAPI document's finishing: title and description, the headers and responses every
-//! operation shares (rate limits, idempotency keys), the bearer scheme, and a description on
-//! every response, which OpenAPI 3.1 requires and SDK generators check.
+//! The OpenAPI document's finishing: the surfaces' documents merged (each with its rate limits
+//! and idempotency conflicts in its own envelope), title and description, the bearer scheme,
+//! and a description on every response, which OpenAPI 3.1 requires and SDK generators check.
 
 use actix_web::http::StatusCode;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{OpenApi, RefOr};
 
-use crate::{idempotency, ratelimit};
-
-/// The document as served and committed.
-pub(crate) fn document(mut doc: OpenApi) -> OpenApi {
+/// The document as served and committed, from each surface's own.
+pub(crate) fn document(surfaces: Vec<OpenApi>) -> OpenApi {
+    let mut doc = OpenApi::default();
+    for surface in surfaces {
+        doc.merge(surface);
+    }
     doc.info.title = "Kedai".into();
     doc.info.version = env!("CARGO_PKG_VERSION").into();
     doc.info.description = Some(
@@ -21,8 +23,6 @@ pub(crate) fn document(mut doc: OpenApi) -> OpenApi {
             .into(),
     );
     doc.info.license = Some(utoipa::openapi::License::new("Apache-2.0"));
-    ratelimit::document(&mut doc);
-    idempotency::document(&mut doc);
     describe_responses(&mut doc);
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(

@@ -4,12 +4,34 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, HttpResponseBuilder};
 use serde_json::json;
 
-use crate::dto::{EdgeErrorBody, MerchantErrorBody, PortalError, PortalErrorBody};
-use crate::error::Rendered;
-use crate::error::{ApiError, Failure};
+use std::collections::BTreeMap;
 
-/// An HTTP dialect: how its errors look.
+use serde_json::Value;
+
+use crate::dto::{EdgeErrorBody, MerchantErrorBody, PortalError, PortalErrorBody};
+
+/// What every envelope is built from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// Status for a surface that answers validation failures with 422 (merchant API).
+    pub status: StatusCode,
+    /// Stable code, e.g. `INSUFFICIENT_STOCK`.
+    pub code: &'static str,
+    /// Human-readable message.
+    pub message: String,
+    /// Bad fields and what is wrong with each.
+    pub errors: BTreeMap<String, Vec<String>>,
+    /// Structured details (expected amounts, stock figures).
+    pub details: Option<Value>,
+}
+
+/// An HTTP dialect: how its errors look. Each surface's scope carries its own middleware
+/// stack, generic over its surface, so every refusal is in the surface's envelope without
+/// looking at the path.
 pub trait Surface: 'static {
+    /// The OpenAPI schema name of the error envelope.
+    const ERROR_SCHEMA: &'static str;
+
     /// The status this surface answers with.
     fn status(rendered: &Rendered) -> StatusCode {
         rendered.status
@@ -25,6 +47,8 @@ pub trait Surface: 'static {
 pub struct Edge;
 
 impl Surface for Edge {
+    const ERROR_SCHEMA: &'static str = "EdgeErrorBody";
+
     fn status(rendered: &Rendered) -> StatusCode {
         if rendered.status == StatusCode::UNPROCESSABLE_ENTITY {
             StatusCode::BAD_REQUEST
@@ -49,6 +73,8 @@ impl Surface for Edge {
 pub struct Merchant;
 
 impl Surface for Merchant {
+    const ERROR_SCHEMA: &'static str = "MerchantErrorBody";
+
     fn error_response(mut builder: HttpResponseBuilder, r: &Rendered) -> HttpResponse {
         builder.json(MerchantErrorBody {
             success: false,
@@ -66,9 +92,11 @@ impl Surface for Merchant {
 pub struct Portal;
 
 impl Surface for Portal {
+    const ERROR_SCHEMA: &'static str = "PortalErrorBody";
+
     fn error_response(mut builder: HttpResponseBuilder, r: &Rendered) -> HttpResponse {
         let mut details = match &r.details {
-            Some(serde_json::Value::Object(map)) => map.clone(),
+            Some(Value::Object(map)) => map.clone(),
             Some(other) => serde_json::Map::from_iter([("value".to_owned(), other.clone())]),
             None => serde_json::Map::new(),
         };
@@ -80,53 +108,8 @@ impl Surface for Portal {
             error: PortalError {
                 code: r.code.to_owned(),
                 message: r.message.clone(),
-                details: (!details.is_empty()).then_some(serde_json::Value::Object(details)),
+                details: (!details.is_empty()).then_some(Value::Object(details)),
             },
         })
-    }
-}
-
-/// The surface a path belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SurfaceKind {
-    /// `/functions/v1`.
-    Edge,
-    /// `/v6/customer-portal`.
-    Portal,
-    /// Everything else (the merchant API's envelope).
-    Merchant,
-}
-
-impl SurfaceKind {
-    /// The surface of `path`.
-    #[must_use]
-    pub fn of(path: &str) -> Self {
-        if path.starts_with("/functions/") {
-            Self::Edge
-        } else if path.starts_with("/v6/") {
-            Self::Portal
-        } else {
-            Self::Merchant
-        }
-    }
-
-    /// The OpenAPI schema name of this surface's error envelope.
-    #[must_use]
-    pub const fn error_schema(self) -> &'static str {
-        match self {
-            Self::Edge => "EdgeErrorBody",
-            Self::Portal => "PortalErrorBody",
-            Self::Merchant => "MerchantErrorBody",
-        }
-    }
-}
-
-/// The error response for `failure` in the envelope of the surface `path` belongs to.
-pub(crate) fn error_for(path: &str, failure: Failure) -> HttpResponse {
-    use actix_web::ResponseError;
-    match SurfaceKind::of(path) {
-        SurfaceKind::Edge => ApiError::<Edge>::from(failure).error_response(),
-        SurfaceKind::Portal => ApiError::<Portal>::from(failure).error_response(),
-        SurfaceKind::Merchant => ApiError::<Merchant>::from(failure).error_response(),
     }
 }

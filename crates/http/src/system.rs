@@ -4,14 +4,15 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa::openapi::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::AppState;
-use crate::error::Failure;
+use crate::error::{ApiError, Failure};
+use crate::surface::Surface;
 
 pub(crate) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(health).service(ready);
@@ -121,9 +122,12 @@ impl KnownRoutes {
     }
 }
 
-/// Unknown routes, in the envelope of the surface the path belongs to: 405 with `Allow` when
-/// the path exists with other methods, 404 otherwise.
-pub(crate) async fn not_found(req: HttpRequest, routes: web::Data<KnownRoutes>) -> HttpResponse {
+/// Unknown routes of surface `S` (every surface's scope answers its own), in its envelope: 405
+/// with `Allow` when the path exists with other methods, 404 otherwise.
+pub(crate) async fn not_found<S: Surface>(
+    req: HttpRequest,
+    routes: web::Data<KnownRoutes>,
+) -> HttpResponse {
     let allowed = routes
         .allowed(req.path())
         .filter(|m| !m.contains(&req.method().as_str()));
@@ -134,7 +138,7 @@ pub(crate) async fn not_found(req: HttpRequest, routes: web::Data<KnownRoutes>) 
             Failure::RouteNotFound
         }
     };
-    let mut response = crate::surface::error_for(req.path(), failure());
+    let mut response = ApiError::<S>::from(failure()).error_response();
     if let Some(value) = allowed.and_then(|m| HeaderValue::from_str(&m.join(", ")).ok()) {
         response
             .headers_mut()

@@ -6,8 +6,8 @@ use kedai_core::{Page, TenantId};
 use kedai_identity::CustomerId;
 use kedai_orders::{Channel, Order, OrderId, OrderItem, ShopOrderInfo};
 
-use super::payment::latest_intent;
 use super::*;
+use crate::payments::IntentFilter;
 use crate::{AppError, UnitOfWork};
 
 /// A storefront order the shopper may see: an online order of the shop. Anyone holding its
@@ -105,4 +105,24 @@ pub fn my_shop_orders(
         })
         .collect();
     Ok((views, total))
+}
+
+/// The newest payment intent of an order.
+pub(super) fn latest_intent(
+    tx: &mut dyn UnitOfWork,
+    tenant: TenantId,
+    order: OrderId,
+) -> Result<Option<crate::payments::PaymentIntent>, AppError> {
+    let filter = IntentFilter {
+        order_id: Some(order),
+        ..IntentFilter::default()
+    };
+    let first =
+        Page::new(Some(1), Some(1)).map_err(|e| AppError::invalid("page", e.to_string()))?;
+    Ok(tx
+        .list_intents(tenant, &filter, first)?
+        .0
+        .into_iter()
+        .next()
+        .map(|r| r.intent))
 }

@@ -1,15 +1,15 @@
 //! Paying a storefront order at the gateway, and where its payment stands.
 
 use chrono::{DateTime, Utc};
-use kedai_core::{Currency, Page, TenantId};
+use kedai_core::{Currency, TenantId};
 use kedai_orders::checkout::portal_payment_status;
-use kedai_orders::{Order, OrderId, OrderStatus, ShopOrderInfo, ShopPaymentMethod};
+use kedai_orders::{Order, OrderStatus, ShopOrderInfo, ShopPaymentMethod};
 
 use super::details::{Problems, clean, field_error};
-use super::orders::{online_order, visible_order};
+use super::orders::{latest_intent, online_order, visible_order};
 use super::*;
 use crate::identity::tenant;
-use crate::payments::{IntentFilter, IntentStatus, OpenedIntent, PaymentGateway, PaymentTarget};
+use crate::payments::{IntentStatus, OpenedIntent, PaymentGateway, PaymentTarget};
 use crate::{Amount, AppError, Author, Store, UnitOfWork};
 
 /// A storefront order the shopper may pay: a member's order by that member's token, a guest's
@@ -118,26 +118,6 @@ pub fn shop_order_settled(
     }
     shop_payment_status(store, shopper, gateway, id, now)?;
     store.read(|tx| shop_order(tx, shopper, id))
-}
-
-/// The newest payment intent of an order.
-pub(super) fn latest_intent(
-    tx: &mut dyn UnitOfWork,
-    tenant: TenantId,
-    order: OrderId,
-) -> Result<Option<crate::payments::PaymentIntent>, AppError> {
-    let filter = IntentFilter {
-        order_id: Some(order),
-        ..IntentFilter::default()
-    };
-    let first =
-        Page::new(Some(1), Some(1)).map_err(|e| AppError::invalid("page", e.to_string()))?;
-    Ok(tx
-        .list_intents(tenant, &filter, first)?
-        .0
-        .into_iter()
-        .next()
-        .map(|r| r.intent))
 }
 
 /// A payment intent as the storefront requests it.

@@ -14,6 +14,7 @@ use kedai_orders::{
 };
 use serde_json::json;
 
+pub use super::sellable::PlaceLine;
 use super::sellable::{Lines, staff_lines, storefront_lines};
 use super::{OrderView, event};
 use crate::coupons::{self, AppliedCoupon};
@@ -62,22 +63,6 @@ impl Placer {
             Self::Storefront { .. } => format!("lineItems[{i}].{field}"),
         }
     }
-}
-
-/// One requested line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PlaceLine {
-    /// The product.
-    pub product_id: ProductId,
-    /// The variation of it to sell (storefront).
-    pub variation_id: Option<ProductId>,
-    /// Units.
-    pub quantity: i64,
-    /// The unit price the caller sent: charged for [`PriceSource::Given`], checked against the
-    /// catalogue for [`PriceSource::Catalogue`].
-    pub unit_price: Option<Money>,
-    /// The line total the caller computed, checked.
-    pub claimed_total: Option<Money>,
 }
 
 /// The discount of an order.

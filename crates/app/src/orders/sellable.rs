@@ -5,10 +5,25 @@
 use std::collections::BTreeMap;
 
 use kedai_catalog::{Product, ProductType};
-use kedai_core::{ProductId, TenantId};
+use kedai_core::{Money, ProductId, TenantId};
 
-use super::pipeline::PlaceLine;
 use crate::{AppError, FieldError, UnitOfWork};
+
+/// One requested line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlaceLine {
+    /// The product.
+    pub product_id: ProductId,
+    /// The variation of it to sell (storefront).
+    pub variation_id: Option<ProductId>,
+    /// Units.
+    pub quantity: i64,
+    /// The unit price the caller sent: charged for [`kedai_orders::PriceSource::Given`], checked against the
+    /// catalogue for [`kedai_orders::PriceSource::Catalogue`].
+    pub unit_price: Option<Money>,
+    /// The line total the caller computed, checked.
+    pub claimed_total: Option<Money>,
+}
 
 /// The products of an order being placed.
 pub(crate) struct Lines {

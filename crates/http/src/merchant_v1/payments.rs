@@ -17,7 +17,7 @@ use crate::dto::{Decimal, MerchantErrorBody, MerchantList, MerchantOk as Envelop
 use crate::error::ApiError;
 use crate::query::Query;
 use crate::surface::Merchant;
-use crate::{AppState, blocking};
+use crate::{AppState, blocking, blocking_per_transaction};
 
 pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(create_payment_intent)
@@ -161,6 +161,7 @@ pub struct PaymentListQuery {
 /// Opens a payment intent for an order awaiting payment and a checkout at the gateway; the
 /// customer pays at `payment_url`, then the client calls `POST /v1/payments/verify`.
 #[utoipa::path(
+    params(crate::idempotency::IdempotencyKey),
     tag = "merchant-payments",
     request_body = CreatePaymentIntentRequest,
     responses(
@@ -174,7 +175,10 @@ pub struct PaymentListQuery {
     ),
     security(("bearer" = []))
 )]
-#[post("/payments/intents")]
+#[post(
+    "/payments/intents",
+    wrap = "actix_web::middleware::from_fn(crate::idempotency::replay::<Merchant, _>)"
+)]
 pub async fn create_payment_intent(
     state: web::Data<AppState>,
     Authed(actor, ..): Authed<Merchant>,
@@ -190,7 +194,7 @@ pub async fn create_payment_intent(
     };
     let now = state.now();
     let gateway = std::sync::Arc::clone(&state.gateway);
-    let opened = blocking(&state, move |store| {
+    let opened = blocking_per_transaction(&state, move |store| {
         payments::create_intent(store, &actor, gateway.as_ref(), &cmd, now)
     })
     .await?;
@@ -215,6 +219,7 @@ pub async fn create_payment_intent(
 /// `PAYMENT_FAILED`. Not decided yet: 409 `PAYMENT_PENDING`. Order no longer awaiting payment:
 /// 409 `PAYMENT_NOT_ALLOWED`, nothing recorded.
 #[utoipa::path(
+    params(crate::idempotency::IdempotencyKey),
     tag = "merchant-payments",
     request_body = VerifyPaymentRequest,
     responses(
@@ -228,7 +233,10 @@ pub async fn create_payment_intent(
     ),
     security(("bearer" = []))
 )]
-#[post("/payments/verify")]
+#[post(
+    "/payments/verify",
+    wrap = "actix_web::middleware::from_fn(crate::idempotency::replay::<Merchant, _>)"
+)]
 pub async fn verify_payment(
     state: web::Data<AppState>,
     Authed(actor, ..): Authed<Merchant>,
@@ -243,7 +251,7 @@ pub async fn verify_payment(
     let reference = req.gateway_reference;
     let now = state.now();
     let gateway = std::sync::Arc::clone(&state.gateway);
-    let verified = blocking(&state, move |store| {
+    let verified = blocking_per_transaction(&state, move |store| {
         payments::verify_intent(
             store,
             &actor,

@@ -9,12 +9,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::*;
-use crate::auth::{AuthedSession, STAFF_TOKEN_TTL_SECONDS};
+use crate::auth::AuthedSession;
 use crate::body::JsonBody;
 use crate::dto::{MerchantErrorBody, MerchantOk as Envelope};
 use crate::error::{ApiError, Failure};
 use crate::ratelimit::client_ip;
 use crate::surface::Merchant;
+use crate::token::STAFF_TOKEN_TTL_SECONDS;
 use crate::{AppState, blocking};
 
 pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

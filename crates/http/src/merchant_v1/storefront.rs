@@ -18,8 +18,8 @@ use crate::dto::{
     MerchantErrorBody, MerchantList, MerchantOk as Envelope, PageMeta, double_option,
 };
 use crate::error::ApiError;
-use crate::portal_v6::{RegistrationField, RegistrationFormConfig};
 use crate::query::Query;
+use crate::registration_form::{RegistrationField, RegistrationFormConfig};
 use crate::surface::Merchant;
 use crate::{AppState, blocking};
 

@@ -21,14 +21,15 @@ use kedai_identity::Tenant;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth::bearer;
 use crate::error::{ApiError, Failure};
 use crate::surface::Portal;
+use crate::token::bearer;
 use crate::{AppState, blocking};
 
 mod auth;
 mod catalog;
 mod checkout;
+mod page;
 mod profile;
 mod tenant;
 mod tiers;
@@ -36,6 +37,7 @@ mod tiers;
 pub use auth::*;
 pub use catalog::*;
 pub use checkout::*;
+pub use page::{ListMeta, Pagination, PortalPage};
 pub use profile::*;
 pub use tenant::*;
 pub use tiers::*;

@@ -6,7 +6,6 @@
 //! clients ignore.
 
 use kedai_catalog::{Category, ProductGroup};
-use kedai_core::Page;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -67,54 +66,5 @@ fn group_ref(g: &ProductGroup) -> GroupRef {
         id: g.id.to_string(),
         name: g.listing.name.clone(),
         slug: g.slug().to_owned(),
-    }
-}
-
-/// Paging of a list, for clients that want it (the FavCRM client ignores it).
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct Pagination {
-    /// 1-based page.
-    pub page: u32,
-    /// Page size.
-    pub limit: u32,
-    /// Matching rows in all pages.
-    pub total: i64,
-    /// Pages.
-    pub total_pages: i64,
-    /// A later page exists.
-    pub has_next: bool,
-    /// An earlier page exists.
-    pub has_prev: bool,
-}
-
-/// The `meta` of a paged list.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ListMeta {
-    /// Paging.
-    pub pagination: Pagination,
-}
-
-/// A bare-array list with its paging beside it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PortalPage<T> {
-    /// Always true.
-    pub success: bool,
-    /// This page.
-    pub data: Vec<T>,
-    /// Paging.
-    pub meta: ListMeta,
-}
-
-fn pagination(page: Page, total: i64) -> Pagination {
-    let limit = i64::from(page.limit());
-    let total_pages = (total + limit - 1) / limit;
-    Pagination {
-        page: page.page(),
-        limit: page.limit(),
-        total,
-        total_pages,
-        has_next: i64::from(page.page()) < total_pages,
-        has_prev: page.page() > 1,
     }
 }

@@ -9,6 +9,7 @@ use utoipa::IntoParams;
 use super::*;
 use crate::dto::PortalErrorBody;
 use crate::error::ApiError;
+use crate::portal_v6::page::{PortalPage, paged};
 use crate::portal_v6::{PortalOk, PortalTenant, Result, ok};
 use crate::query::Query;
 use crate::surface::Portal;
@@ -92,16 +93,11 @@ pub async fn list_shop_products(
         store.read(|tx| usecase::storefront_products(tx, tenant.id, &filter, page))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(PortalPage {
-        success: true,
-        data: items
-            .into_iter()
-            .map(ProductListItem::from)
-            .collect::<Vec<_>>(),
-        meta: ListMeta {
-            pagination: pagination(page, total),
-        },
-    }))
+    Ok(HttpResponse::Ok().json(paged(
+        items.into_iter().map(ProductListItem::from).collect(),
+        page,
+        total,
+    )))
 }
 
 /// A product page by slug or integer id: images, options, variations with their own stock,
