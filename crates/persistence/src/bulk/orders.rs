@@ -113,6 +113,8 @@ impl Generator {
                     V::I(line_total),
                     V::At(ts(created)),
                     V::Null,
+                    V::Null,
+                    V::Null,
                 ],
             );
             self.report.items += 1;

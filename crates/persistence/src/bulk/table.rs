@@ -81,7 +81,8 @@ impl Table {
             }
             Self::OrderItems => {
                 "id, tenant_id, order_id, position, product_id, product_name, product_sku, \
-                 quantity, unit_price_minor, total_price_minor, created_at, parent_product_id"
+                 quantity, unit_price_minor, total_price_minor, created_at, parent_product_id, \
+                 product_description, product_image_url"
             }
             Self::Allocations => {
                 "id, tenant_id, product_id, lot_id, quantity, source, reference, created_at, \
