@@ -144,6 +144,54 @@ pub struct MerchantList<T> {
     pub meta: PageMeta,
 }
 
+/// Whether a list's `total` is the exact number of rows or a lower bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TotalRelation {
+    /// Exactly `total` rows match.
+    Eq,
+    /// At least `total` rows match: a search counts its matches only up to 10,000.
+    Gte,
+}
+
+impl From<kedai_orders::query::TotalRelation> for TotalRelation {
+    fn from(r: kedai_orders::query::TotalRelation) -> Self {
+        match r {
+            kedai_orders::query::TotalRelation::Eq => Self::Eq,
+            kedai_orders::query::TotalRelation::Gte => Self::Gte,
+        }
+    }
+}
+
+/// Paging facts of a list that can be searched: those of [`PageMeta`], and whether the total is
+/// exact (`eq`) or, for a search matching more rows than are counted, a lower bound (`gte`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchPageMeta {
+    /// 1-based page.
+    pub page: u32,
+    /// Page size.
+    pub limit: u32,
+    /// Rows in all pages; with `total_relation` `gte`, at least this many.
+    pub total: i64,
+    /// `eq`: `total` is exact (always, without a search); `gte`: the search matches at least
+    /// `total` rows and counting stopped there.
+    pub total_relation: TotalRelation,
+}
+
+/// The merchant API's list envelope for lists that can be searched: [`MerchantList`] with
+/// [`SearchPageMeta`].
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MerchantSearchList<T> {
+    /// Always true.
+    pub success: bool,
+    /// What happened.
+    pub message: String,
+    /// This page.
+    pub data: Vec<T>,
+    /// Paging.
+    pub meta: SearchPageMeta,
+}
+
 /// The edge functions' error envelope.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EdgeErrorBody {

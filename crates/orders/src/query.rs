@@ -48,6 +48,79 @@ pub struct OrderFilter {
     pub search: Option<String>,
 }
 
+impl OrderFilter {
+    /// The search term, trimmed; `None` when there is none or it is blank.
+    #[must_use]
+    pub fn search_term(&self) -> Option<&str> {
+        self.search
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+    }
+
+    /// How many matching orders the repository needs to count for [`list_total`]: all of
+    /// them (`None`) for a list without a search, [`SEARCH_COUNT_CAP`]` + 1` for a search.
+    #[must_use]
+    pub fn count_limit(&self) -> Option<i64> {
+        self.search_term().map(|_| SEARCH_COUNT_CAP + 1)
+    }
+}
+
+/// How many matches of a search are counted for a list's total; past it, the total is given as
+/// this many and marked as a lower bound ([`TotalRelation::Gte`]).
+///
+/// Why a cap: a search's page is cheap however many orders match (the newest twenty are found
+/// through the indexes and the sort), but an exact count must visit every match, and a term
+/// that a large share of orders contain (a common family name, a year of order numbers) matches
+/// a hundred thousand orders of a large merchant: counting them takes longer than a second,
+/// for a figure nobody pages through. Ten thousand is more than five hundred pages of the
+/// largest page size, counts in a few milliseconds, and tells a back office "narrow your
+/// search" just as well. Lists without a search count exactly: their filters are index ranges.
+pub const SEARCH_COUNT_CAP: i64 = 10_000;
+
+/// Whether a list's total is the exact number of matches or a lower bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TotalRelation {
+    /// Exactly this many match.
+    Eq,
+    /// At least this many match: a search counted up to [`SEARCH_COUNT_CAP`] and stopped.
+    Gte,
+}
+
+/// The total a list reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListTotal {
+    /// Orders matching (exact), or [`SEARCH_COUNT_CAP`] (a lower bound).
+    pub count: i64,
+    /// Which of the two `count` is.
+    pub relation: TotalRelation,
+}
+
+impl ListTotal {
+    /// An exact total.
+    #[must_use]
+    pub const fn exact(count: i64) -> Self {
+        Self {
+            count,
+            relation: TotalRelation::Eq,
+        }
+    }
+}
+
+/// The total of a list with `filter`, from the `counted` matches: exact without a search; with
+/// one, exact up to [`SEARCH_COUNT_CAP`], and past it the cap as a lower bound. `counted` may
+/// have stopped at [`OrderFilter::count_limit`] or be the full count; both give the same total.
+#[must_use]
+pub fn list_total(filter: &OrderFilter, counted: i64) -> ListTotal {
+    match filter.count_limit() {
+        Some(_) if counted > SEARCH_COUNT_CAP => ListTotal {
+            count: SEARCH_COUNT_CAP,
+            relation: TotalRelation::Gte,
+        },
+        _ => ListTotal::exact(counted),
+    }
+}
+
 /// The order of a list; ties are broken by creation time, then id, in the same direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OrderSort {
@@ -140,6 +213,39 @@ mod tests {
         assert!("price".parse::<SortKey>().is_err());
         assert_eq!("ASC".parse::<SortOrder>(), Ok(SortOrder::Asc));
         assert!("up".parse::<SortOrder>().is_err());
+    }
+
+    #[test]
+    fn search_totals_are_capped_and_other_totals_exact() {
+        let plain = OrderFilter::default();
+        let search = OrderFilter {
+            search: Some(" tan ".into()),
+            ..OrderFilter::default()
+        };
+        let blank = OrderFilter {
+            search: Some("   ".into()),
+            ..OrderFilter::default()
+        };
+        assert_eq!(search.search_term(), Some("tan"));
+        assert_eq!(blank.search_term(), None);
+        assert_eq!(plain.count_limit(), None);
+        assert_eq!(blank.count_limit(), None);
+        assert_eq!(search.count_limit(), Some(SEARCH_COUNT_CAP + 1));
+        // Without a search every total is exact, however large.
+        assert_eq!(list_total(&plain, 1_000_000), ListTotal::exact(1_000_000));
+        assert_eq!(list_total(&blank, 20_000), ListTotal::exact(20_000));
+        // A search is exact up to the cap, a lower bound past it (stopped at the limit or not).
+        assert_eq!(list_total(&search, 0), ListTotal::exact(0));
+        assert_eq!(
+            list_total(&search, SEARCH_COUNT_CAP),
+            ListTotal::exact(SEARCH_COUNT_CAP)
+        );
+        let capped = ListTotal {
+            count: SEARCH_COUNT_CAP,
+            relation: TotalRelation::Gte,
+        };
+        assert_eq!(list_total(&search, SEARCH_COUNT_CAP + 1), capped);
+        assert_eq!(list_total(&search, 125_000), capped);
     }
 
     #[test]

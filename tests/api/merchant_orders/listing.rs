@@ -58,7 +58,7 @@ fn list_orders_pages_filters_and_sorts(b: Backend) {
     assert_eq!(numbers(&page), vec![number(2), number(1)]);
     assert_eq!(
         page.body["meta"],
-        json!({ "page": 2, "limit": 2, "total": 5 })
+        json!({ "page": 2, "limit": 2, "total": 5, "total_relation": "eq" })
     );
     let page = app
         .get("/v1/orders?page=3&perPage=2", Some(&app.owner))
@@ -188,6 +188,19 @@ fn list_orders_searches_numbers_and_contacts(b: Backend) {
     ] {
         assert_eq!(search(term), vec![d_number.clone()], "{term}");
     }
+    // A customer's new name is found, the old one no longer (the index follows edits).
+    app.patch(
+        &format!("/v1/customers/{}", text(&customer)),
+        Some(&app.owner),
+        &json!({ "name": "Ximena Quayle" }),
+    )
+    .expect(200);
+    assert_eq!(search("ximena"), vec![d_number.clone()]);
+    assert_eq!(search("zainab"), Vec::<String>::new());
+    // A search's total is exact below the count cap, and says so.
+    let r = app.get("/v1/orders?search=ORD-", Some(&app.owner)).expect(200);
+    assert_eq!(r.body["meta"]["total"], json!(4));
+    assert_eq!(r.body["meta"]["total_relation"], json!("eq"));
     assert_eq!(search("ya"), Vec::<String>::new());
     assert_eq!(search("yi"), vec![text(&a["order_number"])]);
     // An edited contact is found by its new name only.

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use kedai_core::{Currency, Page};
 use kedai_identity::Permission;
+use kedai_orders::query::{ListTotal, list_total};
 use kedai_orders::{
     MAX_TREND_DAYS, Order, OrderCustomer, OrderFilter, OrderItem, OrderOverview, OrderSort,
     OrderStatus, TrendDay, local_date_range, overview, trend,
@@ -54,8 +55,10 @@ fn date_range_error(e: kedai_orders::InvertedRange) -> AppError {
     AppError::invalid("date_from", e.to_string())
 }
 
-/// One page of orders and the number matching. The same handful of queries whatever the page
-/// size: the page, the count, the items of the page and its customers.
+/// One page of orders and the number matching: exact, or for a search at most
+/// [`kedai_orders::query::SEARCH_COUNT_CAP`] and then marked as a lower bound. The same
+/// handful of queries whatever the page size: the page, the count, the items of the page and
+/// its customers.
 ///
 /// # Errors
 /// [`AppError::Forbidden`], [`AppError::Validation`] (`date_from` after `date_to`).
@@ -64,7 +67,7 @@ pub fn list_orders(
     actor: &Actor,
     query: &OrderListQuery,
     page: Page,
-) -> Result<(Vec<OrderListItem>, i64), AppError> {
+) -> Result<(Vec<OrderListItem>, ListTotal), AppError> {
     actor.require(Permission::OrdersRead)?;
     let tenant = tenant(tx, actor.tenant)?;
     let (created_from, created_before) =
@@ -79,7 +82,8 @@ pub fn list_orders(
         customer_id: query.customer_id.clone(),
         search: query.search.clone(),
     };
-    let (orders, total) = tx.list_orders(actor.tenant, &filter, query.sort, page)?;
+    let (orders, counted) = tx.list_orders(actor.tenant, &filter, query.sort, page)?;
+    let total = list_total(&filter, counted);
     let items = tx.items_of_orders(&orders)?;
     let mut customer_ids: Vec<String> = orders
         .iter()
@@ -116,7 +120,7 @@ pub fn customer_orders(
     actor: &Actor,
     customer_id: &str,
     page: Page,
-) -> Result<(Vec<OrderListItem>, i64), AppError> {
+) -> Result<(Vec<OrderListItem>, ListTotal), AppError> {
     actor.require(Permission::OrdersRead)?;
     if tx
         .order_customers(actor.tenant, &[customer_id.to_owned()])?

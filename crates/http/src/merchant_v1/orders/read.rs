@@ -6,13 +6,14 @@ use kedai_app::orders::queries::{self as order_queries, OrderListItem, OrderList
 use kedai_app::orders::{self};
 use kedai_core::Page;
 use kedai_identity::Permission;
+use kedai_orders::query::ListTotal;
 use kedai_orders::{OrderSort, OrderStatus};
 use utoipa::IntoParams;
 
 use super::super::*;
 use super::*;
 use crate::auth::Authed;
-use crate::dto::{MerchantErrorBody, MerchantList, MerchantOk as Envelope, PageMeta};
+use crate::dto::{MerchantErrorBody, MerchantOk as Envelope, MerchantSearchList, SearchPageMeta};
 use crate::error::ApiError;
 use crate::query::Query;
 use crate::surface::Merchant;
@@ -67,7 +68,9 @@ pub struct OrderListParams {
     pub sort_by: Option<String>,
     /// `desc` (default) or `asc`.
     pub sort_order: Option<String>,
-    /// Order number, or the customer's or contact's name, e-mail or phone (substring).
+    /// Order number, or the customer's or contact's name, e-mail or phone (substring,
+    /// case-insensitive; `%` and `_` are literal). A search counts its matches up to 10,000:
+    /// past that, `meta.total` is 10000 and `meta.total_relation` is `gte`.
     pub search: Option<String>,
 }
 
@@ -102,28 +105,30 @@ fn list_query(q: &Query) -> Result<OrderListQuery> {
 fn order_page(
     message: &str,
     page: Page,
-    (items, total): (Vec<OrderListItem>, i64),
+    (items, total): (Vec<OrderListItem>, ListTotal),
 ) -> HttpResponse {
-    HttpResponse::Ok().json(MerchantList {
+    HttpResponse::Ok().json(MerchantSearchList {
         success: true,
         message: message.into(),
         data: items.into_iter().map(OrderResponse::from).collect(),
-        meta: PageMeta {
+        meta: SearchPageMeta {
             page: page.page(),
             limit: page.limit(),
-            total,
+            total: total.count,
+            total_relation: total.relation.into(),
         },
     })
 }
 
 /// Lists orders with their items, customer and payment status: filtered, searched, sorted and
 /// paged, in a fixed number of queries whatever the page size. A cashier sees the orders of
-/// their outlets and orders without an outlet.
+/// their outlets and orders without an outlet. The total is exact, except for a search that
+/// matches more than 10,000 orders: then it is 10000 and `meta.total_relation` is `gte`.
 #[utoipa::path(
     tag = "merchant-orders",
     params(OrderListParams),
     responses(
-        (status = 200, body = MerchantList<OrderResponse>),
+        (status = 200, body = MerchantSearchList<OrderResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
         (status = 422, description = "Bad filter, sort or paging", body = MerchantErrorBody),
     ),
@@ -155,7 +160,7 @@ pub async fn list_orders(
         ("per_page" = Option<i64>, Query, minimum = 1, maximum = 100, description = "Page size 1–100 (or `limit`)"),
     ),
     responses(
-        (status = 200, body = MerchantList<OrderResponse>),
+        (status = 200, body = MerchantSearchList<OrderResponse>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
         (status = 404, description = "CUSTOMER_NOT_FOUND", body = MerchantErrorBody),
         (status = 422, description = "Bad paging", body = MerchantErrorBody),

@@ -1,7 +1,8 @@
 //! The filtered, sorted and paged list of a tenant's orders.
 
 use diesel::prelude::*;
-use diesel::sql_types::{Integer, Text};
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::{BigInt, Integer, Text};
 use kedai_core::{Page, StorageError, TenantId};
 use kedai_orders::{Order, OrderFilter, OrderSort, SortKey, SortOrder, like_pattern};
 
@@ -58,7 +59,7 @@ fn filtered_orders<'a>(
     if let Some(customer) = &f.customer_id {
         q = q.filter(orders::customer_id.eq(customer));
     }
-    if let Some(term) = f.search.as_deref().map(str::trim)
+    if let Some(term) = f.search_term()
         && let Some(pattern) = like_pattern(term)
     {
         q = q.filter(search_condition(pg, &tenant.to_string(), term, pattern));
@@ -66,6 +67,50 @@ fn filtered_orders<'a>(
     q
 }
 
+/// `SELECT count(*) FROM (<query>) AS counted`: the rows of a query that is limited, so that
+/// the database stops looking once it has found enough of them.
+#[derive(Debug, Clone, Copy, QueryId)]
+struct CountOf<Q>(Q);
+
+impl<Q> Query for CountOf<Q> {
+    type SqlType = BigInt;
+}
+
+impl<Q> RunQueryDsl<DbConnection> for CountOf<Q> {}
+
+impl<Q: QueryFragment<Backend>> QueryFragment<Backend> for CountOf<Q> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Backend>) -> QueryResult<()> {
+        out.push_sql("SELECT count(*) FROM (");
+        self.0.walk_ast(out.reborrow())?;
+        out.push_sql(") AS counted");
+        Ok(())
+    }
+}
+
+/// How many of the tenant's orders match `filter`: all of them, or, for a search, at most
+/// [`OrderFilter::count_limit`] (the rest of the count would only be capped away by
+/// `kedai_orders::query::list_total`).
+fn count_orders(
+    tx: &mut Tx<'_>,
+    pg: bool,
+    tenant: TenantId,
+    filter: &OrderFilter,
+) -> Result<i64, StorageError> {
+    let query = filtered_orders(pg, tenant, filter);
+    match filter.count_limit() {
+        None => query.count().get_result::<i64>(tx.conn),
+        Some(limit) => CountOf(
+            query
+                .select(diesel::dsl::sql::<Integer>("1"))
+                .limit(limit),
+        )
+        .get_result::<i64>(tx.conn),
+    }
+    .map_err(storage_error)
+}
+
+/// One page of the tenant's orders matching `filter`, and how many match: exactly, or for a
+/// search up to [`OrderFilter::count_limit`] (see `kedai_orders::query::list_total`).
 pub(super) fn list_orders(
     tx: &mut Tx<'_>,
     tenant: TenantId,
@@ -74,10 +119,7 @@ pub(super) fn list_orders(
     page: Page,
 ) -> Result<(Vec<Order>, i64), StorageError> {
     let pg = matches!(*tx.conn, DbConnection::Pg(_));
-    let total = filtered_orders(pg, tenant, filter)
-        .count()
-        .get_result::<i64>(tx.conn)
-        .map_err(storage_error)?;
+    let total = count_orders(tx, pg, tenant, filter)?;
     let query = filtered_orders(pg, tenant, filter);
     let asc = sort.order == SortOrder::Asc;
     let query = match (sort.key, asc) {

@@ -23,9 +23,10 @@ const TRIGRAM: usize = 3;
 
 /// The search condition: the order's own text, or its customer's, contains the term. On
 /// PostgreSQL both texts have trigram indexes, and the customers' matches are an array the
-/// order scan can look up by index, so the two sides combine as a bitmap OR. On SQLite an FTS5
-/// trigram index finds the candidate orders (terms of three characters or more) and the exact
-/// `LIKE` decides; customers are few enough to scan.
+/// order scan can look up by index, so the two sides combine as a bitmap OR. On SQLite FTS5
+/// trigram indexes find the candidate orders and customers (terms of three characters or
+/// more; migrations `order_search` and `customer_search`) and the exact `LIKE` decides, so
+/// both backends find the same orders; shorter terms scan with `LIKE` alone.
 pub(super) fn search_condition(
     pg: bool,
     tenant: &str,
@@ -58,7 +59,7 @@ pub(super) fn search_condition(
             sql::<Bool>(
                 "((orders.rowid IN (SELECT rowid FROM orders_search WHERE orders_search MATCH ",
             )
-            .bind::<Text, _>(phrase)
+            .bind::<Text, _>(phrase.clone())
             .sql(&format!(") AND {order_text} LIKE "))
             .bind::<Text, _>(pattern.clone())
             .sql(&format!(
@@ -66,7 +67,12 @@ pub(super) fn search_condition(
                 customers("")
             ))
             .bind::<Text, _>(tenant.to_owned())
-            .sql(&format!(" AND {customer_text} LIKE "))
+            .sql(
+                " AND c.rowid IN (SELECT rowid FROM customers_search \
+                 WHERE customers_search MATCH ",
+            )
+            .bind::<Text, _>(phrase)
+            .sql(&format!(") AND {customer_text} LIKE "))
             .bind::<Text, _>(pattern)
             .sql(" ESCAPE '\\'))"),
         )

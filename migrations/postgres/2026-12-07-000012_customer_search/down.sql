@@ -1,0 +1,1 @@
+COMMENT ON INDEX customers_search IS NULL;
