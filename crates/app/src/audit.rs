@@ -42,7 +42,7 @@ pub trait AuditRepository {
 /// # Errors
 /// [`AppError::Storage`] on backend failure.
 pub fn record(
-    tx: &mut dyn UnitOfWork,
+    tx: &mut dyn AuditRepository,
     actor: &Actor,
     now: DateTime<Utc>,
     action: &'static str,

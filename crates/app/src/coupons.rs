@@ -10,12 +10,13 @@ use kedai_core::{Money, Page, TenantId};
 use kedai_identity::Permission;
 use kedai_loyalty::coupon::{RedemptionId, parse_percentage};
 use kedai_loyalty::{
-    Coupon, CouponCode, CouponDraft, CouponId, CouponRejection, CouponStatus, DiscountType,
-    PromotionError, Redemption, check_promotion,
+    Coupon, CouponCode, CouponDraft, CouponId, CouponRejection, CouponRepository, CouponStatus,
+    DiscountType, PromotionError, Redemption, check_promotion,
 };
 use serde_json::json;
 
 use crate::identity::tenant;
+use crate::store::PlacementPorts;
 use crate::{Actor, Amount, AppError, FieldError, OutboxEvent, UnitOfWork, audit};
 
 /// A coupon that applies to a cart, and what it takes off.
@@ -50,7 +51,7 @@ fn rejection(r: &CouponRejection, field: &str) -> AppError {
 
 /// Finds the coupon for `code` and checks it applies, naming `field` in the error.
 fn quote_coupon(
-    tx: &mut dyn UnitOfWork,
+    tx: &mut dyn CouponRepository,
     tenant: TenantId,
     code: &str,
     field: &str,
@@ -74,7 +75,7 @@ fn quote_coupon(
 /// [`AppError::Validation`] `COUPON_INVALID` or `COUPON_EXPIRED` on field `coupon_code`;
 /// [`AppError::Storage`].
 pub fn quote(
-    tx: &mut dyn UnitOfWork,
+    tx: &mut dyn CouponRepository,
     tenant: TenantId,
     code: &str,
     outlet_id: Option<&str>,
@@ -96,7 +97,7 @@ pub fn quote(
 /// # Errors
 /// [`AppError::Storage`].
 pub(crate) fn find_promotion(
-    tx: &mut dyn UnitOfWork,
+    tx: &mut dyn CouponRepository,
     tenant: TenantId,
     code: &str,
 ) -> Result<Option<Coupon>, AppError> {
@@ -119,7 +120,7 @@ pub(crate) fn promotion_failure(e: &PromotionError) -> AppError {
 /// [`AppError::Validation`] with a `PROMOTION_*` code on field `promotionCode`;
 /// [`AppError::Storage`].
 pub(crate) fn quote_promotion(
-    tx: &mut dyn UnitOfWork,
+    tx: &mut dyn CouponRepository,
     tenant: TenantId,
     code: &str,
     subtotal: Money,
@@ -143,7 +144,7 @@ pub(crate) fn quote_promotion(
 /// [`AppError::Validation`] `COUPON_INVALID` (field `coupon_code`) when the coupon was
 /// disabled or its last use taken since it was quoted; [`AppError::Storage`].
 pub fn redeem(
-    tx: &mut dyn UnitOfWork,
+    tx: &mut dyn PlacementPorts,
     tenant: TenantId,
     applied: &AppliedCoupon,
     order_id: &str,

@@ -4,9 +4,9 @@ use chrono::{DateTime, Utc};
 use kedai_core::{ProductId, TenantId};
 use kedai_identity::Permission;
 use kedai_inventory::{
-    AdjustPlan, AdjustReason, Allocation, AllocationId, Direction, Lot, LotChange, LotId, LotStock,
-    Movement, MovementId, MovementKind, StockIn, StockSource, plan_fifo, plan_lot_adjustment,
-    plan_product_adjustment,
+    AdjustPlan, AdjustReason, Allocation, AllocationId, Direction, InventoryRepository, Lot,
+    LotChange, LotId, LotStock, Movement, MovementId, MovementKind, StockIn, StockSource,
+    plan_fifo, plan_lot_adjustment, plan_product_adjustment,
 };
 
 use crate::catalog::{require_product, stock_of};
@@ -299,7 +299,7 @@ const MAX_FIFO_READS: u32 = 8;
 /// # Errors
 /// [`AppError::InsufficientStock`] when short (nothing taken), [`AppError::Storage`].
 pub(crate) fn allocate_fifo(
-    tx: &mut dyn UnitOfWork,
+    tx: &mut dyn InventoryRepository,
     actor: Author,
     product_id: ProductId,
     quantity: i64,

@@ -1,5 +1,7 @@
 //! The unit of work and the store that runs it. Persistence implements both; use cases take
-//! `&mut dyn UnitOfWork`, so nothing above persistence knows the database engine.
+//! `&mut dyn UnitOfWork`, or the narrower bundle of ports they need (one per area, or one per
+//! use case spanning areas, such as [`PlacementPorts`]), so nothing above persistence knows the
+//! database engine and a use case on a bundle can run on in-memory fakes.
 
 use kedai_catalog::{
     CategoryRepository, GroupRepository, ImageRepository, ProductRepository, VariationRepository,
@@ -19,32 +21,122 @@ use crate::mock_gateway::MockGatewayRepository;
 use crate::payments::PaymentIntentRepository;
 use crate::{AppError, OutboxRepository};
 
-/// Every repository, over one connection inside one transaction.
-pub trait UnitOfWork:
+/// The catalogue: products, categories, brands and collections, images, variations.
+pub trait CatalogPorts:
+    ProductRepository + CategoryRepository + GroupRepository + ImageRepository + VariationRepository
+{
+}
+
+impl<T> CatalogPorts for T where
+    T: ProductRepository
+        + CategoryRepository
+        + GroupRepository
+        + ImageRepository
+        + VariationRepository
+        + ?Sized
+{
+}
+
+/// Stock: lots, allocations and the movement ledger.
+pub trait InventoryPorts: InventoryRepository {}
+
+impl<T: InventoryRepository + ?Sized> InventoryPorts for T {}
+
+/// Orders with their items, payments and history, and the shop's shipping and payment
+/// methods.
+pub trait OrderPorts: OrderRepository + CheckoutRepository {}
+
+impl<T: OrderRepository + CheckoutRepository + ?Sized> OrderPorts for T {}
+
+/// Payment intents opened with gateways, and the mock gateway's own records.
+pub trait PaymentPorts: PaymentIntentRepository + MockGatewayRepository {}
+
+impl<T: PaymentIntentRepository + MockGatewayRepository + ?Sized> PaymentPorts for T {}
+
+/// Loyalty: coupons with their redemptions, and membership tiers.
+pub trait LoyaltyPorts: CouponRepository + TierRepository {}
+
+impl<T: CouponRepository + TierRepository + ?Sized> LoyaltyPorts for T {}
+
+/// Who is who: tenants, staff, outlets, customers, their sessions and sign-in, the
+/// storefront's settings and the outgoing message log.
+pub trait IdentityPorts:
     TenantRepository
     + StaffRepository
     + OutletRepository
     + CustomerRepository
-    + ProductRepository
-    + CategoryRepository
-    + GroupRepository
+    + SessionRepository
+    + CustomerAuthRepository
+    + StorefrontRepository
+    + MessageLog
+{
+}
+
+impl<T> IdentityPorts for T where
+    T: TenantRepository
+        + StaffRepository
+        + OutletRepository
+        + CustomerRepository
+        + SessionRepository
+        + CustomerAuthRepository
+        + StorefrontRepository
+        + MessageLog
+        + ?Sized
+{
+}
+
+/// What a unit of work writes beside the change itself: domain events for the outbox, audit
+/// entries (and reading them back), and the answers kept for idempotency keys.
+pub trait RecordPorts:
+    OutboxRepository + AuditRepository + AuditLogReader + IdempotencyRepository
+{
+}
+
+impl<T> RecordPorts for T where
+    T: OutboxRepository + AuditRepository + AuditLogReader + IdempotencyRepository + ?Sized
+{
+}
+
+/// What the order pipeline ([`crate::orders::place`]) reads and writes, and nothing more:
+/// products and their images, stock, orders, coupons, the outbox and the audit log. A fake
+/// implementing these alone can place orders.
+pub trait PlacementPorts:
+    ProductRepository
     + ImageRepository
-    + VariationRepository
     + InventoryRepository
-    + TierRepository
     + OrderRepository
+    + CouponRepository
     + OutboxRepository
     + AuditRepository
-    + CouponRepository
-    + PaymentIntentRepository
-    + MockGatewayRepository
-    + AuditLogReader
-    + SessionRepository
-    + IdempotencyRepository
-    + CheckoutRepository
-    + StorefrontRepository
-    + CustomerAuthRepository
-    + MessageLog
+{
+}
+
+impl<T> PlacementPorts for T where
+    T: ProductRepository
+        + ImageRepository
+        + InventoryRepository
+        + OrderRepository
+        + CouponRepository
+        + OutboxRepository
+        + AuditRepository
+        + ?Sized
+{
+}
+
+/// Every repository, over one connection inside one transaction: every area's bundle, and the
+/// bundles of use cases that span areas, so that `&mut dyn UnitOfWork` upcasts to any of them.
+///
+/// It has no blanket implementation: a store's transaction implements it by name (persistence
+/// does, for its `Tx`), which a blanket one would conflict with.
+pub trait UnitOfWork:
+    CatalogPorts
+    + InventoryPorts
+    + OrderPorts
+    + PaymentPorts
+    + LoyaltyPorts
+    + IdentityPorts
+    + RecordPorts
+    + PlacementPorts
 {
 }
 

@@ -11,6 +11,8 @@ use crate::OutboxEvent;
 
 mod create;
 mod edit;
+#[cfg(test)]
+mod fakes;
 mod payment;
 pub mod pipeline;
 mod place_order;
@@ -20,6 +22,8 @@ pub mod scope;
 mod sellable;
 mod status;
 mod summary;
+#[cfg(test)]
+mod tests;
 
 pub use create::*;
 pub use edit::*;

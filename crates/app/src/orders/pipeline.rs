@@ -19,7 +19,8 @@ use super::sellable::{Lines, staff_lines, storefront_lines};
 use super::{OrderView, event};
 use crate::coupons::{self, AppliedCoupon};
 use crate::inventory::allocate_fifo;
-use crate::{Actor, AppError, Author, UnitOfWork};
+use crate::store::PlacementPorts;
+use crate::{Actor, AppError, Author};
 
 /// Who places an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +121,10 @@ pub struct PlaceOrder {
 /// items, first status and `order.created` event, and claims the coupon's use with one
 /// guarded update.
 ///
+/// It needs only [`PlacementPorts`] (a `&mut dyn UnitOfWork` upcasts to it), so it runs on
+/// in-memory fakes as well as in a store's transaction; undoing the work of a failed order is
+/// the transaction's rollback.
+///
 /// # Errors
 /// [`AppError::Validation`] (bad figures; `PRODUCT_NOT_AVAILABLE` and the storefront's
 /// product codes; `COUPON_*` or `PROMOTION_*`), [`AppError::AmountMismatch`],
@@ -128,7 +133,7 @@ pub struct PlaceOrder {
 /// [`AppError::InsufficientStock`], [`AppError::Storage`].
 #[tracing::instrument(skip_all, fields(tenant.id = %tenant.id, order.items = cmd.lines.len()))]
 pub fn place(
-    tx: &mut dyn UnitOfWork,
+    tx: &mut dyn PlacementPorts,
     tenant: &Tenant,
     cmd: &PlaceOrder,
     now: DateTime<Utc>,
@@ -269,7 +274,7 @@ pub fn place(
 /// Takes the coupon's use for the stored order. A promotion whose last use went (or that was
 /// disabled) since it was quoted says why, as a promotion check would.
 fn redeem(
-    tx: &mut dyn UnitOfWork,
+    tx: &mut dyn PlacementPorts,
     tenant: TenantId,
     cmd: &PlaceOrder,
     applied: &AppliedCoupon,
@@ -299,7 +304,7 @@ fn redeem(
     reason = "the pipeline's last step, taking what the steps before it made"
 )]
 fn insert_new_order(
-    tx: &mut dyn UnitOfWork,
+    tx: &mut dyn PlacementPorts,
     author: Author,
     tenant: &Tenant,
     new: &NewOrder,

@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use kedai_catalog::{Product, ProductType};
+use kedai_catalog::{Product, ProductRepository, ProductType};
 use kedai_core::{Money, ProductId, TenantId};
 
-use crate::{AppError, FieldError, UnitOfWork};
+use crate::{AppError, FieldError};
 
 /// One requested line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +63,7 @@ fn units(sold: &[(ProductId, i64)]) -> Result<BTreeMap<ProductId, i64>, AppError
 /// [`AppError::NotFound`] (a product), [`AppError::Conflict`] `PRODUCT_INACTIVE`,
 /// [`AppError::Validation`] `PRODUCT_NOT_AVAILABLE`, [`AppError::Storage`].
 pub(crate) fn staff_lines(
-    tx: &mut dyn UnitOfWork,
+    tx: &mut dyn ProductRepository,
     tenant: TenantId,
     lines: &[PlaceLine],
     outlet_id: Option<&str>,
@@ -114,7 +114,7 @@ fn field_error(
 /// # Errors
 /// As [`product_to_sell`]; [`AppError::Storage`].
 pub(crate) fn storefront_lines(
-    tx: &mut dyn UnitOfWork,
+    tx: &mut dyn ProductRepository,
     tenant: TenantId,
     lines: &[PlaceLine],
 ) -> Result<Lines, AppError> {
