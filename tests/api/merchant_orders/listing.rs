@@ -198,7 +198,9 @@ fn list_orders_searches_numbers_and_contacts(b: Backend) {
     assert_eq!(search("ximena"), vec![d_number.clone()]);
     assert_eq!(search("zainab"), Vec::<String>::new());
     // A search's total is exact below the count cap, and says so.
-    let r = app.get("/v1/orders?search=ORD-", Some(&app.owner)).expect(200);
+    let r = app
+        .get("/v1/orders?search=ORD-", Some(&app.owner))
+        .expect(200);
     assert_eq!(r.body["meta"]["total"], json!(4));
     assert_eq!(r.body["meta"]["total_relation"], json!("eq"));
     assert_eq!(search("ya"), Vec::<String>::new());

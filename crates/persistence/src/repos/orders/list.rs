@@ -99,12 +99,8 @@ fn count_orders(
     let query = filtered_orders(pg, tenant, filter);
     match filter.count_limit() {
         None => query.count().get_result::<i64>(tx.conn),
-        Some(limit) => CountOf(
-            query
-                .select(diesel::dsl::sql::<Integer>("1"))
-                .limit(limit),
-        )
-        .get_result::<i64>(tx.conn),
+        Some(limit) => CountOf(query.select(diesel::dsl::sql::<Integer>("1")).limit(limit))
+            .get_result::<i64>(tx.conn),
     }
     .map_err(storage_error)
 }
