@@ -180,6 +180,11 @@ pub trait Store: Send + Sync {
         work: &mut dyn FnMut(&dyn Store) -> Result<(), AppError>,
     ) -> Result<(), AppError>;
 
+    /// Lets go of the connection a pinned store holds, before the work waits on something else
+    /// (a payment gateway's network call): the next unit of work takes one again. Does
+    /// nothing on a store that is not pinned.
+    fn unpin(&self) {}
+
     /// Checks the database answers.
     ///
     /// # Errors

@@ -8,53 +8,79 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
-use futures_util::future::LocalBoxFuture;
+use futures_util::FutureExt;
+use futures_util::future::{LocalBoxFuture, Shared};
 use kedai_app::{Actor, AppError, AuthFailure, session};
+use kedai_core::StorageError;
 use kedai_core::storage::StorageErrorKind;
-use kedai_core::{StorageError, TenantId};
 
 use crate::error::{ApiError, Failure};
-use crate::idempotency::KeyOwner;
-use crate::surface::{Edge, Merchant, Surface};
+use crate::idempotency::{Identify, Principal};
+use crate::surface::{Merchant, Surface};
 use crate::token::{Verified, bearer};
 use crate::{AppState, blocking};
 
-/// The request's token checked against its signature and then its session: the session must be
-/// live and the staff member active, and the role is the one stored now. One indexed read.
+/// What the request's staff token says, checked against its signature and expiry only (no
+/// database): `None` without a token.
+///
+/// # Errors
+/// [`AuthFailure::InvalidToken`] or [`AuthFailure::Expired`].
+pub(crate) fn unchecked(req: &HttpRequest) -> Result<Option<Verified>, AuthFailure> {
+    let Some(token) = bearer(req)? else {
+        return Ok(None);
+    };
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or(AuthFailure::InvalidToken)?;
+    state.tokens.verify(token).map(Some)
+}
+
+/// Checks a verified token's session in the caller's unit of work: the session must be live
+/// and the staff member active, and the role is the one stored now. One indexed read, no
+/// transaction around it.
+///
+/// # Errors
+/// [`AppError::Unauthenticated`], [`AppError::Storage`].
+pub(crate) fn check_session(
+    store: &dyn kedai_app::Store,
+    token: Verified,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Verified, AppError> {
+    let actor = store.lookup(|tx| {
+        session::authenticate(
+            tx,
+            token.actor.tenant,
+            token.actor.staff,
+            token.session,
+            now,
+        )
+    })?;
+    Ok(Verified {
+        actor,
+        session: token.session,
+    })
+}
+
+/// The request's token checked against its signature and then its session (see
+/// [`check_session`]), in a blocking hop of its own.
 fn signed_in(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Option<Verified>, Failure>> {
-    let unauthenticated = AppError::Unauthenticated;
-    let checked = bearer(req).and_then(|token| {
-        let Some(token) = token else {
-            return Ok(None);
-        };
+    let checked = unchecked(req).and_then(|token| {
         let state = req
             .app_data::<web::Data<AppState>>()
             .ok_or(AuthFailure::InvalidToken)?;
-        state.tokens.verify(token).map(|v| Some((v, state.clone())))
+        Ok(token.map(|t| (t, state.clone())))
     });
     Box::pin(async move {
-        let Some((verified, state)) = checked.map_err(|e| Failure::App(unauthenticated(e)))? else {
+        let Some((token, state)) =
+            checked.map_err(|e| Failure::App(AppError::Unauthenticated(e)))?
+        else {
             return Ok(None);
         };
         let now = state.now();
-        let actor = blocking::<_, Merchant>(&state, move |store| {
-            // One primary-key read: no transaction needed around it.
-            store.lookup(|tx| {
-                session::authenticate(
-                    tx,
-                    verified.actor.tenant,
-                    verified.actor.staff,
-                    verified.session,
-                    now,
-                )
-            })
-        })
-        .await
-        .map_err(ApiError::into_failure)?;
-        Ok(Some(Verified {
-            actor,
-            session: verified.session,
-        }))
+        blocking::<_, Merchant>(&state, move |store| check_session(store, token, now))
+            .await
+            .map(Some)
+            .map_err(ApiError::into_failure)
     })
 }
 
@@ -84,38 +110,47 @@ impl Kept {
     }
 }
 
-/// The caller, resolved once per request by [`resolve`] before the handler's extractors run.
-#[derive(Debug, Clone)]
-struct Resolved(Result<Option<Verified>, Kept>);
+/// The request's session check, run at most once, when an extractor first needs it.
+type Check = Shared<LocalBoxFuture<'static, Result<Option<Verified>, Kept>>>;
 
-/// Middleware of the staff surfaces (edge functions, merchant API): checks the request's token
-/// and session before the handler runs, so that the extractors answer at once and a 401 comes
-/// before any body error (actix polls a handler's extractors together, and the first to fail
-/// answers). The portal's customer tokens are checked by its own extractors, which know the
-/// tenant.
+/// The caller's check, kept in the request by [`resolve`].
+#[derive(Clone)]
+struct Resolved(Check);
+
+/// Middleware of the staff surfaces (edge functions, merchant API): prepares the request's
+/// session check, which the extractors that need the caller share (one database read at
+/// most). Body extractors wait until it has settled ([`settled`]), and actix answers with the
+/// first extractor that fails in parameter order, so a 401 still comes before any body error.
+/// Keyed creating routes check the session inside their one blocking hop instead
+/// ([`check_session`]), and never start this one. The portal's customer tokens are checked by
+/// its own extractors, which know the tenant.
 pub(crate) async fn resolve(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let outcome = signed_in(req.request()).await.map_err(Kept::keep);
-    req.extensions_mut().insert(Resolved(outcome));
+    let check: LocalBoxFuture<'static, Result<Option<Verified>, Kept>> =
+        Box::pin(signed_in(req.request()).map(|outcome| outcome.map_err(Kept::keep)));
+    req.extensions_mut().insert(Resolved(check.shared()));
     next.call(req).await
 }
 
-/// The caller as [`resolve`] found them, or checked now when it did not run.
+/// The caller, from the shared check, or checked now where [`resolve`] does not run.
 fn caller(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Option<Verified>, Failure>> {
     let kept = req.extensions().get::<Resolved>().cloned();
     match kept {
-        Some(Resolved(outcome)) => Box::pin(std::future::ready(outcome.map_err(Kept::failure))),
+        Some(Resolved(check)) => Box::pin(async move { check.await.map_err(Kept::failure) }),
         None => signed_in(req),
     }
 }
 
-/// The caller [`resolve`] found, if the token was good (no database read).
-fn resolved(req: &HttpRequest) -> Option<Verified> {
-    req.extensions()
-        .get::<Resolved>()
-        .and_then(|r| r.0.as_ref().ok().copied().flatten())
+/// Settles once the request's session check has, whatever it found (at once where there is
+/// none): what body extractors wait for, so that a 401 is answered before any body error.
+pub(crate) fn settled(req: &HttpRequest) -> LocalBoxFuture<'static, ()> {
+    let kept = req.extensions().get::<Resolved>().cloned();
+    match kept {
+        Some(Resolved(check)) => Box::pin(check.map(drop)),
+        None => Box::pin(std::future::ready(())),
+    }
 }
 
 /// A signed-in staff member; answers 401 in surface `S`'s envelope otherwise.
@@ -177,20 +212,25 @@ impl<S: Surface> FromRequest for MaybeAuthed<S> {
     }
 }
 
-/// Staff keys: private to the staff member of the request's live session.
-fn staff_key_owner(req: &HttpRequest) -> LocalBoxFuture<'static, Option<(TenantId, String)>> {
-    let owner = resolved(req).map(|v| (v.actor.tenant, v.actor.staff.to_string()));
-    Box::pin(std::future::ready(owner))
-}
-
-impl KeyOwner for Merchant {
-    fn owner(req: &HttpRequest) -> LocalBoxFuture<'static, Option<(TenantId, String)>> {
-        staff_key_owner(req)
-    }
-}
-
-impl KeyOwner for Edge {
-    fn owner(req: &HttpRequest) -> LocalBoxFuture<'static, Option<(TenantId, String)>> {
-        staff_key_owner(req)
-    }
+/// The staff caller of a creating request, for [`crate::idempotency::create`]: the token is
+/// checked now, without the database (a missing or bad one is a 401 at once); its session in
+/// the request's one hop, before anything else.
+///
+/// # Errors
+/// [`AppError::Unauthenticated`] in surface `S`'s envelope.
+pub(crate) fn staff_principal<S: Surface>(
+    req: &HttpRequest,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<impl Identify<S, Actor>, ApiError<S>> {
+    let token = unchecked(req)
+        .map_err(AppError::Unauthenticated)?
+        .ok_or(AppError::Unauthenticated(AuthFailure::Missing))?;
+    Ok(move |store: &dyn kedai_app::Store| {
+        let checked = check_session(store, token, now)?;
+        Ok(Principal {
+            caller: checked.actor,
+            tenant: checked.actor.tenant,
+            owner: checked.actor.staff.to_string(),
+        })
+    })
 }

@@ -204,11 +204,29 @@ impl<T: DeserializeOwned + 'static, S: Surface> FromRequest for JsonBody<T, S> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let body = read_limited(req, payload);
+        let auth = crate::auth::settled(req);
         Box::pin(async move {
+            auth.await;
             parse_json(&body.await?)
                 .map(|v| Self(v, PhantomData))
                 .map_err(ApiError::from)
         })
+    }
+}
+
+/// A request body as bytes, read up to the size limit: creating requests parse it in their
+/// one blocking hop, after the caller and the idempotency key (see
+/// [`crate::idempotency::create`]).
+#[derive(Debug)]
+pub struct RawBody<S>(pub web::Bytes, pub PhantomData<S>);
+
+impl<S: Surface> FromRequest for RawBody<S> {
+    type Error = ApiError<S>;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let body = read_limited(req, payload);
+        Box::pin(async move { Ok(Self(body.await?.freeze(), PhantomData)) })
     }
 }
 
@@ -223,7 +241,9 @@ impl<T: DeserializeOwned + 'static, S: Surface> FromRequest for LenientBody<T, S
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let body = read_limited(req, payload);
+        let auth = crate::auth::settled(req);
         Box::pin(async move {
+            auth.await;
             let body = body.await?;
             let bytes: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
                 b"{}"

@@ -1,42 +1,31 @@
-//! `Idempotency-Key` on creating requests (DESIGN "Security"): the first request with a key runs
-//! and its response (status and body, when below 500) is kept for 24 hours; the same request
-//! again with the same key gets that response back with `Idempotent-Replayed: true`. Keys are
-//! private to one staff member of one tenant, or on the customer portal to one signed-in
-//! customer, or to the guests of one shop. A different request with a used key is 409
-//! `IDEMPOTENCY_KEY_REUSED`; the same request while the first still runs is 409
-//! `IDEMPOTENCY_KEY_IN_USE`. Requests without a valid token pass through untouched (the handler
-//! answers 401), as do requests without the header.
+//! Creating requests, and `Idempotency-Key` on them (DESIGN "Security"): the first request with
+//! a key runs and its response (status and body, when below 500) is kept for 24 hours; the
+//! same request again with the same key gets that response back with
+//! `Idempotent-Replayed: true`. Keys are private to one staff member of one tenant, or on the
+//! customer portal to one signed-in customer, or to the guests of one shop. A different
+//! request with a used key is 409 `IDEMPOTENCY_KEY_REUSED`; the same request while the first
+//! still runs is 409 `IDEMPOTENCY_KEY_IN_USE`.
 //!
-//! A creating route opts in by wrapping itself in [`replay`] for its surface
-//! (`wrap = "actix_web::middleware::from_fn(crate::idempotency::replay::<Merchant, _>)"`) and
-//! documenting the header with [`IdempotencyKey`]; each surface says whose keys a request uses
-//! ([`KeyOwner`]).
+//! A creating route runs in one blocking hop on one pooled connection ([`create`]): who calls
+//! (the staff session, or the storefront's shop and customer), the key's claim (committed by
+//! itself, so that a racing duplicate sees it), then the body, the use case and the stored
+//! answer in one transaction. Its routes document the header with [`IdempotencyKey`].
 
-use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
-use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
-use futures_util::StreamExt;
-use futures_util::future::LocalBoxFuture;
-use kedai_app::AppError;
+use chrono::{DateTime, Utc};
 use kedai_app::idempotency::{self, Decision, KeyScope, StoredResponse, fingerprint, validate_key};
+use kedai_app::{AppError, Store, UnitOfWork};
 use kedai_core::TenantId;
+use serde::Serialize;
 
 use crate::AppState;
 use crate::error::{ApiError, Failure};
-use crate::surface::{Merchant, Surface};
+use crate::surface::Surface;
 
 /// The response header marking a replay.
 pub const REPLAYED: &str = "idempotent-replayed";
-
-/// Who owns a surface's idempotency keys.
-pub(crate) trait KeyOwner: Surface {
-    /// The tenant and principal whose keys the request uses, or `None` when it is not signed in
-    /// (or names no known shop): the handler answers that, and nothing is claimed.
-    fn owner(req: &HttpRequest) -> LocalBoxFuture<'static, Option<(TenantId, String)>>;
-}
 
 /// The `Idempotency-Key` header of a creating route, for its OpenAPI `params`.
 pub(crate) struct IdempotencyKey;
@@ -83,178 +72,241 @@ pub fn keeps(status: StatusCode) -> bool {
         && status != StatusCode::CONFLICT
 }
 
-fn error<S: Surface>(failure: Failure) -> HttpResponse {
-    ApiError::<S>::from(failure).error_response()
+/// A finished answer of a creating request: its status and JSON body.
+#[derive(Debug, Clone)]
+pub(crate) struct Answer {
+    status: StatusCode,
+    body: String,
 }
 
-async fn run_store<T: Send + 'static>(
+impl Answer {
+    /// `value` as the JSON body of a `status` answer.
+    pub(crate) fn json<T: Serialize>(status: StatusCode, value: &T) -> Result<Self, AppError> {
+        serde_json::to_string(value)
+            .map(|body| Self { status, body })
+            .map_err(|e| AppError::Storage(kedai_core::StorageError::other(e)))
+    }
+
+    fn response(self) -> HttpResponse {
+        HttpResponse::build(self.status)
+            .insert_header((header::CONTENT_TYPE, "application/json"))
+            .body(self.body)
+    }
+}
+
+/// The claim of a request on its key, to complete with its answer in the transaction that did
+/// its work (so that an order and the answer that reports it are committed together).
+pub(crate) struct Claim {
+    scope: KeyScope,
+    hash: String,
+    now: DateTime<Utc>,
+}
+
+/// What a creating request's work gets to finish with: its key's claim, if it has one.
+pub(crate) struct Finish<'a>(Option<&'a Claim>);
+
+impl Finish<'_> {
+    /// Keeps `answer` as the key's response, in `tx`, and hands it back.
+    ///
+    /// # Errors
+    /// [`AppError::Storage`].
+    pub(crate) fn with(&self, tx: &mut dyn UnitOfWork, answer: Answer) -> Result<Answer, AppError> {
+        if let Some(claim) = self.0 {
+            let stored = StoredResponse {
+                status: answer.status.as_u16(),
+                body: answer.body.clone(),
+            };
+            idempotency::complete(tx, &claim.scope, &claim.hash, &stored, claim.now)?;
+        }
+        Ok(answer)
+    }
+
+    /// Keeps `answer` as the key's response in a transaction of its own, for work that is not
+    /// one transaction (it calls the payment gateway between transactions).
+    ///
+    /// # Errors
+    /// [`AppError::Storage`].
+    pub(crate) fn after(&self, store: &dyn Store, answer: Answer) -> Result<Answer, AppError> {
+        if self.0.is_none() {
+            return Ok(answer);
+        }
+        store.write(|tx| self.with(tx, answer.clone()))
+    }
+}
+
+/// Who a creating request is for: what the work needs of the caller, and whose keys it uses.
+pub(crate) struct Principal<W> {
+    /// The caller as the work takes it.
+    pub(crate) caller: W,
+    /// The tenant the key belongs to.
+    pub(crate) tenant: TenantId,
+    /// Whose key within the tenant (`staff id`, `customer:<id>`, `guest`).
+    pub(crate) owner: String,
+}
+
+/// How a creating request finds its caller, in its hop.
+pub(crate) trait Identify<S, W>:
+    FnOnce(&dyn Store) -> Result<Principal<W>, ApiError<S>> + Send + 'static
+{
+}
+
+impl<S, W, F> Identify<S, W> for F where
+    F: FnOnce(&dyn Store) -> Result<Principal<W>, ApiError<S>> + Send + 'static
+{
+}
+
+enum Outcome {
+    Answered(Answer),
+    Replayed(StoredResponse),
+    Failed(Failure, Option<Claim>),
+}
+
+/// Runs a creating request in one blocking hop. `identify` finds the caller (checking the
+/// session, or the shop and customer) and answers in the surface's envelope when it cannot;
+/// then the `Idempotency-Key`, when sent, is claimed (or its answer replayed, or refused); then
+/// `work` parses the body and runs the use case, finishing its answer with [`Finish::with`]
+/// inside its transaction. A failed request's key is kept with its error when the error is one
+/// a retry would meet again ([`keeps`]), and released otherwise.
+///
+/// # Errors
+/// The caller's, the key's or the work's failure, in surface `S`'s envelope.
+pub(crate) async fn create<S, W>(
     state: &web::Data<AppState>,
-    work: impl FnOnce(&dyn kedai_app::Store) -> Result<T, AppError> + Send + 'static,
-) -> Result<T, Failure> {
-    crate::blocking::<T, Merchant>(state, work)
-        .await
-        .map_err(ApiError::into_failure)
-}
-
-/// The middleware of a creating route of surface `S`.
-pub(crate) async fn replay<S: KeyOwner, B: MessageBody + 'static>(
-    req: ServiceRequest,
-    next: Next<B>,
-) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let header_value = req
+    req: &HttpRequest,
+    body: web::Bytes,
+    identify: impl Identify<S, W>,
+    work: impl FnOnce(&dyn Store, W, &[u8], Finish<'_>) -> Result<Answer, ApiError<S>> + Send + 'static,
+) -> Result<HttpResponse, ApiError<S>>
+where
+    S: Surface + Send,
+    W: Send + 'static,
+{
+    let key = req
         .headers()
         .get(HeaderName::from_static("idempotency-key"))
-        .cloned();
-    let state = req.app_data::<web::Data<AppState>>().cloned();
-    let (Some(raw), Some(state)) = (header_value, state) else {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_boxed_body);
-    };
+        .map(|raw| {
+            raw.to_str()
+                .map_err(|_| {
+                    AppError::invalid(idempotency::HEADER, "must be printable ASCII characters")
+                })
+                .and_then(|k| validate_key(k).map(str::to_owned))
+        });
+    let method = req.method().as_str().to_owned();
     let path = req.path().to_owned();
-    // Staff keys are private to the staff member; storefront keys to the signed-in customer,
-    // or to the shop's guests together. Without a valid staff token and live session the
-    // handler answers 401, and without a known shop 400 or 404, before anything else.
-    let owner = S::owner(req.request()).await;
-    let Some((tenant, principal)) = owner else {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_boxed_body);
-    };
-    let key = match raw
-        .to_str()
-        .map_err(|_| AppError::invalid(idempotency::HEADER, "must be printable ASCII characters"))
-        .and_then(|k| validate_key(k).map(str::to_owned))
-    {
-        Ok(key) => key,
-        Err(e) => return Ok(req.into_response(error::<S>(Failure::App(e)))),
-    };
-
-    // Buffer the body to fingerprint it, then hand it on. A body over the limit is passed on
-    // as far as read, so the handler refuses it as usual.
-    let (http_req, mut payload) = req.into_parts();
-    let limit = state.body_limit;
-    let mut body = web::BytesMut::new();
-    let mut oversized = false;
-    while let Some(chunk) = payload.next().await {
-        match chunk {
-            Ok(chunk) => {
-                body.extend_from_slice(&chunk);
-                if body.len() > limit {
-                    oversized = true;
-                    break;
+    let hash = key.is_some().then(|| fingerprint(&method, &path, &body));
+    let now = state.now();
+    let run = move |store: &dyn Store| -> Result<Outcome, AppError> {
+        let principal = match identify(store) {
+            Ok(p) => p,
+            Err(e) => return Ok(Outcome::Failed(e.into_failure(), None)),
+        };
+        let claim = match (key, hash) {
+            (Some(Err(e)), _) => return Ok(Outcome::Failed(Failure::App(e), None)),
+            (Some(Ok(key)), Some(hash)) => {
+                let scope = KeyScope {
+                    tenant: principal.tenant,
+                    principal: principal.owner.clone(),
+                    key,
+                };
+                let decision =
+                    store.write(|tx| idempotency::begin(tx, &scope, &method, &path, &hash, now))?;
+                match decision {
+                    Decision::Run => Some(Claim { scope, hash, now }),
+                    Decision::Replay(stored) => return Ok(Outcome::Replayed(stored)),
+                    Decision::InUse => {
+                        return Ok(Outcome::Failed(
+                            Failure::App(AppError::conflict(
+                                "IDEMPOTENCY_KEY_IN_USE",
+                                "a request with this Idempotency-Key is still being processed; \
+                                 retry shortly",
+                            )),
+                            None,
+                        ));
+                    }
+                    Decision::Reused => {
+                        return Ok(Outcome::Failed(
+                            Failure::App(AppError::conflict(
+                                "IDEMPOTENCY_KEY_REUSED",
+                                "this Idempotency-Key was used for a different request",
+                            )),
+                            None,
+                        ));
+                    }
                 }
             }
-            Err(e) => {
-                let failure = Failure::Malformed(e.to_string());
-                return Ok(ServiceResponse::new(http_req, error::<S>(failure)));
-            }
-        }
-    }
-    let body = body.freeze();
-    let req = ServiceRequest::from_parts(http_req, Payload::from(body.clone()));
-    if oversized {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_boxed_body);
-    }
-
-    let scope = KeyScope {
-        tenant,
-        principal,
-        key,
+            _ => None,
+        };
+        Ok(
+            match work(store, principal.caller, &body, Finish(claim.as_ref())) {
+                Ok(answer) => Outcome::Answered(answer),
+                Err(e) => Outcome::Failed(e.into_failure(), claim),
+            },
+        )
     };
-    let method = req.method().as_str().to_owned();
-    let hash = fingerprint(&method, &path, &body);
-    let now = state.now();
-    let decision = {
-        let (scope, hash, path) = (scope.clone(), hash.clone(), path.clone());
-        run_store(&state, move |store| {
-            store.write(|tx| idempotency::begin(tx, &scope, &method, &path, &hash, now))
-        })
-        .await
-    };
-    let decision = match decision {
-        Ok(d) => d,
-        Err(failure) => return Ok(req.into_response(error::<S>(failure))),
-    };
-    match decision {
-        Decision::Run => {}
-        Decision::Replay(stored) => {
+    let outcome = crate::blocking::<_, S>(state, run).await?;
+    match outcome {
+        Outcome::Answered(answer) => Ok(answer.response()),
+        Outcome::Replayed(stored) => {
             let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
-            let response = HttpResponse::build(status)
+            Ok(HttpResponse::build(status)
                 .insert_header((header::CONTENT_TYPE, "application/json"))
                 .insert_header((
                     HeaderName::from_static(REPLAYED),
                     HeaderValue::from_static("true"),
                 ))
-                .body(stored.body);
-            return Ok(req.into_response(response));
+                .body(stored.body))
         }
-        Decision::InUse => {
-            let e = AppError::conflict(
-                "IDEMPOTENCY_KEY_IN_USE",
-                "a request with this Idempotency-Key is still being processed; retry shortly",
-            );
-            return Ok(req.into_response(error::<S>(Failure::App(e))));
-        }
-        Decision::Reused => {
-            let e = AppError::conflict(
-                "IDEMPOTENCY_KEY_REUSED",
-                "this Idempotency-Key was used for a different request",
-            );
-            return Ok(req.into_response(error::<S>(Failure::App(e))));
+        Outcome::Failed(failure, None) => Err(failure.into()),
+        Outcome::Failed(failure, Some(claim)) => {
+            Ok(settle_failed::<S>(state, claim, failure).await)
         }
     }
+}
 
-    let res = match next.call(req).await {
-        Ok(res) => res,
-        Err(e) => {
-            release(&state, scope).await;
-            return Err(e);
-        }
-    };
-    let status = res.status();
-    if !keeps(status) {
-        release(&state, scope).await;
-        return Ok(res.map_into_boxed_body());
-    }
-    let (http_req, response) = res.into_parts();
+/// The answer to a request that failed after claiming its key: the key keeps the answer when
+/// a retry would meet the same error ([`keeps`]), and is released otherwise.
+async fn settle_failed<S: Surface>(
+    state: &web::Data<AppState>,
+    claim: Claim,
+    failure: Failure,
+) -> HttpResponse {
+    let response = ApiError::<S>::from(failure).error_response();
+    let status = response.status();
     let (head, body) = response.into_parts();
-    let Ok(bytes) = actix_web::body::to_bytes(body).await else {
-        release(&state, scope).await;
-        let failure = Failure::App(AppError::Storage(kedai_core::StorageError::other(
-            "response body could not be read",
-        )));
-        return Ok(ServiceResponse::new(http_req, error::<S>(failure)));
+    let bytes = match actix_web::body::MessageBody::try_into_bytes(body) {
+        Ok(bytes) if keeps(status) => bytes,
+        Ok(bytes) => {
+            release(state, claim).await;
+            return head.set_body(actix_web::body::BoxBody::new(bytes));
+        }
+        Err(body) => {
+            release(state, claim).await;
+            return head.set_body(body);
+        }
     };
     let stored = StoredResponse {
         status: status.as_u16(),
         body: String::from_utf8_lossy(&bytes).into_owned(),
     };
-    let completed = run_store(&state, move |store| {
-        store.write(|tx| idempotency::complete(tx, &scope, &hash, &stored, now))
+    let kept = crate::blocking::<_, S>(state, move |store| {
+        store.write(|tx| idempotency::complete(tx, &claim.scope, &claim.hash, &stored, claim.now))
     })
     .await;
-    if let Err(failure) = completed {
-        // The request itself succeeded; the key stays claimed and answers IN_USE until it
-        // expires, which is safer than running the request twice.
-        tracing::warn!(error = ?failure, "idempotent response not kept");
+    if let Err(e) = kept {
+        // The key stays claimed and answers IN_USE until it expires, which is safer than
+        // running the request twice.
+        tracing::warn!(error = ?e, "idempotent response not kept");
     }
-    let response = head.set_body(BoxBody::new(bytes));
-    Ok(ServiceResponse::new(http_req, response))
+    head.set_body(actix_web::body::BoxBody::new(bytes))
 }
 
-async fn release(state: &web::Data<AppState>, scope: KeyScope) {
-    if let Err(failure) = run_store(state, move |store| {
-        store.write(|tx| idempotency::release(tx, &scope))
+async fn release(state: &web::Data<AppState>, claim: Claim) {
+    let released = crate::blocking::<_, crate::surface::Merchant>(state, move |store| {
+        store.write(|tx| idempotency::release(tx, &claim.scope))
     })
-    .await
-    {
-        tracing::warn!(error = ?failure, "idempotency key not released");
+    .await;
+    if let Err(e) = released {
+        tracing::warn!(error = ?e, "idempotency key not released");
     }
 }
 

@@ -67,7 +67,8 @@ impl AppState {
 
 /// Runs blocking database work on actix's blocking pool, never on the async workers, inside the
 /// request's tracing span: one hop per request, on one connection taken from the pool once
-/// however many transactions the work runs (see [`Store::pinned_work`]).
+/// however many transactions the work runs (see [`Store::pinned_work`]; work that waits on a
+/// payment gateway lets it go first, [`Store::unpin`]).
 async fn blocking<T, S>(
     state: &web::Data<AppState>,
     work: impl FnOnce(&dyn Store) -> Result<T, AppError> + Send + 'static,
@@ -85,19 +86,6 @@ where
         })
     })
     .await
-}
-
-/// Like [`blocking`], but each transaction takes its own connection: for work that calls the
-/// payment gateway between transactions, which must not keep a database connection from
-/// other requests while it waits on the network.
-async fn blocking_per_transaction<T, S>(
-    state: &web::Data<AppState>,
-    work: impl FnOnce(&dyn Store) -> Result<T, AppError> + Send + 'static,
-) -> Result<T, ApiError<S>>
-where
-    T: Send + 'static,
-{
-    hop(state, work).await
 }
 
 async fn hop<T, S>(

@@ -236,19 +236,27 @@ impl DbStore {
 }
 
 /// A [`DbStore`] bound to one connection taken once: every unit of work of one request runs on
-/// it, one transaction after another (see [`Store::pinned_work`]).
+/// it, one transaction after another (see [`Store::pinned_work`]), until the work lets it go
+/// before waiting on something else ([`Store::unpin`]).
 struct Pinned<'a> {
     store: &'a DbStore,
-    conn: std::sync::Mutex<Connection>,
+    conn: std::sync::Mutex<Option<Connection>>,
 }
 
 impl Pinned<'_> {
-    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> T {
-        let mut conn = self
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let mut held = self
             .conn
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        f(&mut conn)
+        let conn = match &mut *held {
+            Some(conn) => conn,
+            empty => empty.insert(self.store.checkout(None)?),
+        };
+        f(conn)
     }
 }
 
@@ -270,6 +278,13 @@ impl Store for Pinned<'_> {
         work: &mut dyn FnMut(&dyn Store) -> Result<(), AppError>,
     ) -> Result<(), AppError> {
         work(self)
+    }
+
+    fn unpin(&self) {
+        self.conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
     }
 
     fn ping(&self) -> Result<(), StorageError> {
@@ -310,7 +325,7 @@ impl Store for DbStore {
     ) -> Result<(), AppError> {
         let pinned = Pinned {
             store: self,
-            conn: std::sync::Mutex::new(self.checkout(None)?),
+            conn: std::sync::Mutex::new(None),
         };
         work(&pinned)
     }

@@ -90,6 +90,8 @@ pub fn open_checkout(
     now: DateTime<Utc>,
 ) -> Result<OpenedIntent, AppError> {
     let tenant = intent.tenant_id;
+    // No connection is held while the gateway answers.
+    store.unpin();
     let opened = gateway.open(&CheckoutRequest {
         tenant,
         amount: intent.amount,
@@ -110,6 +112,7 @@ pub fn open_checkout(
     let attached = store
         .write(|tx| Ok(tx.attach_intent_session(tenant, intent.id, &session.session_id, now)?))?;
     if !attached {
+        store.unpin();
         gateway.cancel(tenant, &session.session_id, now)?;
         return Err(AppError::conflict(
             "PAYMENT_NOT_ALLOWED",
@@ -154,6 +157,9 @@ pub fn open_payment(
             Ok((target, open))
         })?;
         let tenant = target.author.tenant;
+        if !open.is_empty() {
+            store.unpin();
+        }
         for intent in &open {
             let Some(session) = intent.gateway_session.as_deref() else {
                 continue;

@@ -99,6 +99,7 @@ pub fn settle(
     let Some(session) = intent.gateway_session.as_deref() else {
         return Ok(None);
     };
+    store.unpin();
     match gateway.status(author.tenant, session)? {
         GatewayOutcome::Pending => Ok(None),
         outcome => store.write(|tx| record(tx, author, &intent, &outcome, claimed, now)),

@@ -1,6 +1,6 @@
 //! Stock: receiving, adjusting and allocating FIFO (the inventory edge functions).
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use chrono::{DateTime, Utc};
 use kedai_app::inventory;
 use kedai_app::inventory::{AdjustCommand, AdjustTarget, AllocateCommand, StockInCommand};
@@ -16,6 +16,10 @@ use crate::surface::Edge;
 use crate::{AppState, blocking};
 
 use super::Result;
+use crate::auth::staff_principal;
+use crate::body::{RawBody, parse_json};
+use crate::idempotency::{Answer, create};
+use actix_web::http::StatusCode;
 
 /// Receive stock.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -67,42 +71,52 @@ pub struct StockInResponse {
     ),
     security(("bearer" = []))
 )]
-#[post(
-    "/stock-in",
-    wrap = "actix_web::middleware::from_fn(crate::idempotency::replay::<Edge, _>)"
-)]
+#[post("/stock-in")]
 pub async fn stock_in(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Edge>,
-    body: JsonBody<StockInRequest, Edge>,
+    req: HttpRequest,
+    body: RawBody<Edge>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::InventoryWrite)?;
-    let req = body.0;
-    let source = req
-        .source
-        .as_deref()
-        .map(|s| ApiError::parse_field("source", s))
-        .transpose()?;
-    let cmd = StockInCommand {
-        product_id: req.product_id.0,
-        quantity: req.quantity,
-        source,
-        note: req.note,
-        received_at: req.received_at,
-    };
     let now = state.now();
-    let done = blocking(&state, move |store| {
-        store.write(|tx| inventory::stock_in(tx, &actor, &cmd, now))
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(StockInResponse {
-        success: true,
-        inventory_id: done.lot.id.to_string(),
-        product_id: done.lot.product_id.get(),
-        quantity: done.lot.quantity,
-        current_stock: done.current_stock,
-        message: "庫存入庫成功".into(),
-    }))
+    let caller = staff_principal::<Edge>(&req, now)?;
+    create(
+        &state,
+        &req,
+        body.0,
+        caller,
+        move |store, actor, body, finish| {
+            actor.require(Permission::InventoryWrite)?;
+            let request: StockInRequest = parse_json(body)?;
+            let source = request
+                .source
+                .as_deref()
+                .map(|s| ApiError::parse_field("source", s))
+                .transpose()?;
+            let cmd = StockInCommand {
+                product_id: request.product_id.0,
+                quantity: request.quantity,
+                source,
+                note: request.note,
+                received_at: request.received_at,
+            };
+            Ok(store.write(|tx| {
+                let done = inventory::stock_in(tx, &actor, &cmd, now)?;
+                let answer = Answer::json(
+                    StatusCode::OK,
+                    &StockInResponse {
+                        success: true,
+                        inventory_id: done.lot.id.to_string(),
+                        product_id: done.lot.product_id.get(),
+                        quantity: done.lot.quantity,
+                        current_stock: done.current_stock,
+                        message: "庫存入庫成功".into(),
+                    },
+                )?;
+                finish.with(tx, answer)
+            })?)
+        },
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -265,31 +279,41 @@ pub struct AllocateResponse {
     ),
     security(("bearer" = []))
 )]
-#[post(
-    "/allocate-inventory",
-    wrap = "actix_web::middleware::from_fn(crate::idempotency::replay::<Edge, _>)"
-)]
+#[post("/allocate-inventory")]
 pub async fn allocate_inventory(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Edge>,
-    body: JsonBody<AllocateRequest, Edge>,
+    req: HttpRequest,
+    body: RawBody<Edge>,
 ) -> Result<HttpResponse> {
-    let req = body.0;
-    let product_id = req.product_id.0.get();
-    let cmd = AllocateCommand {
-        product_id: req.product_id.0,
-        quantity: req.quantity,
-        source: req.source.unwrap_or_else(|| "order".into()),
-        reference: req.ref_id,
-    };
     let now = state.now();
-    let stock = blocking(&state, move |store| {
-        store.write(|tx| inventory::allocate(tx, &actor, &cmd, now))
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(AllocateResponse {
-        success: true,
-        product_id,
-        current_stock: stock,
-    }))
+    let caller = staff_principal::<Edge>(&req, now)?;
+    create(
+        &state,
+        &req,
+        body.0,
+        caller,
+        move |store, actor, body, finish| {
+            let request: AllocateRequest = parse_json(body)?;
+            let product_id = request.product_id.0.get();
+            let cmd = AllocateCommand {
+                product_id: request.product_id.0,
+                quantity: request.quantity,
+                source: request.source.unwrap_or_else(|| "order".into()),
+                reference: request.ref_id,
+            };
+            Ok(store.write(|tx| {
+                let stock = inventory::allocate(tx, &actor, &cmd, now)?;
+                let answer = Answer::json(
+                    StatusCode::OK,
+                    &AllocateResponse {
+                        success: true,
+                        product_id,
+                        current_stock: stock,
+                    },
+                )?;
+                finish.with(tx, answer)
+            })?)
+        },
+    )
+    .await
 }

@@ -8,14 +8,17 @@ use kedai_orders::{NewOrder, OrderDetails};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::Authed;
-use crate::body::JsonBody;
+use crate::AppState;
 use crate::dto::{Decimal, EdgeErrorBody, IntId};
 use crate::error::ApiError;
 use crate::surface::Edge;
-use crate::{AppState, blocking};
 
 use super::Result;
+use crate::auth::staff_principal;
+use crate::body::{RawBody, parse_json};
+use crate::idempotency::{Answer, create};
+use actix_web::HttpRequest;
+use actix_web::http::StatusCode;
 
 /// Order fields. camelCase names of the order service are accepted too.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -140,76 +143,86 @@ pub struct OrderCreateResponse {
     ),
     security(("bearer" = []))
 )]
-#[post(
-    "/order-create",
-    wrap = "actix_web::middleware::from_fn(crate::idempotency::replay::<Edge, _>)"
-)]
+#[post("/order-create")]
 pub async fn order_create(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Edge>,
-    body: JsonBody<OrderCreateRequest, Edge>,
+    req: HttpRequest,
+    body: RawBody<Edge>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::OrdersWrite)?;
-    let OrderCreateRequest {
-        order_data: d,
-        items,
-    } = body.0;
-    let order = NewOrder {
-        order_type: d
-            .order_type
-            .as_deref()
-            .map(|t| ApiError::parse_field("order_data.order_type", t))
-            .transpose()?
-            .unwrap_or_default(),
-        status: d
-            .status
-            .as_deref()
-            .map(|s| ApiError::parse_field("order_data.status", s))
-            .transpose()?
-            .unwrap_or(kedai_orders::OrderStatus::Pending),
-        details: clean_details(OrderDetails {
-            customer_id: d.customer_id,
-            customer_email: d.customer_email,
-            outlet_id: d.outlet_id,
-            contact_name: d.contact_name,
-            contact_phone: d.contact_phone,
-            contact_email: d.contact_email,
-            shipping_method: d.shipping_method,
-            shipping_address: d.shipping_address,
-            payment_method: d.payment_method,
-            notes: d.notes,
-            special_instructions: d.special_instructions,
-        }),
-    };
-    let cmd = CreateOrderCommand {
-        order,
-        items: items
-            .into_iter()
-            .map(|i| OrderLine {
-                product_id: i.product_id.0,
-                quantity: i.quantity,
-                unit_price: i.unit_price.0,
-                total_price: i.total_price.map(|t| t.0),
-            })
-            .collect(),
-        shipping_fee: d.shipping_fee.map(|v| v.0),
-        tax_amount: d.tax_amount.map(|v| v.0),
-        discount_amount: d.discount_amount.map(|v| v.0),
-        subtotal: d.subtotal.map(|v| v.0),
-        total_amount: d.total_amount.map(|v| v.0),
-    };
     let now = state.now();
-    let view = blocking(&state, move |store| {
-        store.write(|tx| orders::create_order(tx, &actor, &cmd, now))
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(OrderCreateResponse {
-        success: true,
-        order_id: view.order.id.to_string(),
-        order_number: view.order.order_number.to_string(),
-        status: view.order.status.to_string(),
-        total_amount: view.order.total_amount.to_f64(),
-    }))
+    let caller = staff_principal::<Edge>(&req, now)?;
+    create(
+        &state,
+        &req,
+        body.0,
+        caller,
+        move |store, actor, body, finish| {
+            actor.require(Permission::OrdersWrite)?;
+            let OrderCreateRequest {
+                order_data: d,
+                items,
+            } = parse_json::<OrderCreateRequest>(body)?;
+            let order = NewOrder {
+                order_type: d
+                    .order_type
+                    .as_deref()
+                    .map(|t| ApiError::parse_field("order_data.order_type", t))
+                    .transpose()?
+                    .unwrap_or_default(),
+                status: d
+                    .status
+                    .as_deref()
+                    .map(|s| ApiError::parse_field("order_data.status", s))
+                    .transpose()?
+                    .unwrap_or(kedai_orders::OrderStatus::Pending),
+                details: clean_details(OrderDetails {
+                    customer_id: d.customer_id,
+                    customer_email: d.customer_email,
+                    outlet_id: d.outlet_id,
+                    contact_name: d.contact_name,
+                    contact_phone: d.contact_phone,
+                    contact_email: d.contact_email,
+                    shipping_method: d.shipping_method,
+                    shipping_address: d.shipping_address,
+                    payment_method: d.payment_method,
+                    notes: d.notes,
+                    special_instructions: d.special_instructions,
+                }),
+            };
+            let cmd = CreateOrderCommand {
+                order,
+                items: items
+                    .into_iter()
+                    .map(|i| OrderLine {
+                        product_id: i.product_id.0,
+                        quantity: i.quantity,
+                        unit_price: i.unit_price.0,
+                        total_price: i.total_price.map(|t| t.0),
+                    })
+                    .collect(),
+                shipping_fee: d.shipping_fee.map(|v| v.0),
+                tax_amount: d.tax_amount.map(|v| v.0),
+                discount_amount: d.discount_amount.map(|v| v.0),
+                subtotal: d.subtotal.map(|v| v.0),
+                total_amount: d.total_amount.map(|v| v.0),
+            };
+            Ok(store.write(|tx| {
+                let view = orders::create_order(tx, &actor, &cmd, now)?;
+                let answer = Answer::json(
+                    StatusCode::OK,
+                    &OrderCreateResponse {
+                        success: true,
+                        order_id: view.order.id.to_string(),
+                        order_number: view.order.order_number.to_string(),
+                        status: view.order.status.to_string(),
+                        total_amount: view.order.total_amount.to_f64(),
+                    },
+                )?;
+                finish.with(tx, answer)
+            })?)
+        },
+    )
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -262,37 +275,47 @@ pub struct MockPaymentResponse {
     ),
     security(("bearer" = []))
 )]
-#[post(
-    "/mock-payment",
-    wrap = "actix_web::middleware::from_fn(crate::idempotency::replay::<Edge, _>)"
-)]
+#[post("/mock-payment")]
 pub async fn mock_payment(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Edge>,
-    body: JsonBody<MockPaymentRequest, Edge>,
+    req: HttpRequest,
+    body: RawBody<Edge>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::PaymentsWrite)?;
-    let req = body.0;
-    let cmd = PaymentCommand {
-        order_id: req
-            .order_id
-            .parse()
-            .map_err(|_| AppError::not_found("order", &req.order_id))?,
-        method: req.method,
-        amount: req.amount.0,
-        status: ApiError::parse_field("status", &req.status)?,
-        payment_intent_id: None,
-    };
     let now = state.now();
-    let done = blocking(&state, move |store| {
-        store.write(|tx| orders::record_payment(tx, &actor, &cmd, now))
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(MockPaymentResponse {
-        success: true,
-        payment_id: done.payment.id.to_string(),
-        order_id: done.payment.order_id.to_string(),
-        payment_status: done.payment.status.to_string(),
-        order_status: done.order_status.to_string(),
-    }))
+    let caller = staff_principal::<Edge>(&req, now)?;
+    create(
+        &state,
+        &req,
+        body.0,
+        caller,
+        move |store, actor, body, finish| {
+            actor.require(Permission::PaymentsWrite)?;
+            let req = parse_json::<MockPaymentRequest>(body)?;
+            let cmd = PaymentCommand {
+                order_id: req
+                    .order_id
+                    .parse()
+                    .map_err(|_| AppError::not_found("order", &req.order_id))?,
+                method: req.method,
+                amount: req.amount.0,
+                status: ApiError::parse_field("status", &req.status)?,
+                payment_intent_id: None,
+            };
+            Ok(store.write(|tx| {
+                let done = orders::record_payment(tx, &actor, &cmd, now)?;
+                let answer = Answer::json(
+                    StatusCode::OK,
+                    &MockPaymentResponse {
+                        success: true,
+                        payment_id: done.payment.id.to_string(),
+                        order_id: done.payment.order_id.to_string(),
+                        payment_status: done.payment.status.to_string(),
+                        order_status: done.order_status.to_string(),
+                    },
+                )?;
+                finish.with(tx, answer)
+            })?)
+        },
+    )
+    .await
 }

@@ -12,12 +12,16 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::*;
 use crate::auth::Authed;
-use crate::body::JsonBody;
+use crate::auth::staff_principal;
+use crate::body::{RawBody, parse_json};
 use crate::dto::{Decimal, MerchantErrorBody, MerchantList, MerchantOk as Envelope, PageMeta};
 use crate::error::ApiError;
+use crate::idempotency::{Answer, create};
 use crate::query::Query;
 use crate::surface::Merchant;
-use crate::{AppState, blocking, blocking_per_transaction};
+use crate::{AppState, blocking};
+use actix_web::HttpRequest;
+use actix_web::http::StatusCode;
 
 pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(create_payment_intent)
@@ -175,43 +179,51 @@ pub struct PaymentListQuery {
     ),
     security(("bearer" = []))
 )]
-#[post(
-    "/payments/intents",
-    wrap = "actix_web::middleware::from_fn(crate::idempotency::replay::<Merchant, _>)"
-)]
+#[post("/payments/intents")]
 pub async fn create_payment_intent(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
-    body: JsonBody<CreatePaymentIntentRequest, Merchant>,
+    req: HttpRequest,
+    body: RawBody<Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::PaymentsWrite)?;
-    let req = body.0;
-    let cmd = CreateIntent {
-        order_id: req.order_id,
-        method: req.method,
-        amount: req.amount.0,
-        currency: req.currency,
-    };
     let now = state.now();
+    let caller = staff_principal::<Merchant>(&req, now)?;
     let gateway = std::sync::Arc::clone(&state.gateway);
-    let opened = blocking_per_transaction(&state, move |store| {
-        payments::create_intent(store, &actor, gateway.as_ref(), &cmd, now)
-    })
-    .await?;
-    let i = opened.intent;
-    Ok(HttpResponse::Created().json(Envelope::new(
-        "Payment intent created",
-        PaymentIntentResponse {
-            payment_intent_id: i.id.to_string(),
-            status: i.status.to_string(),
-            payment_url: opened.payment_url,
-            order_id: i.order_id.to_string(),
-            amount: i.amount.to_f64(),
-            currency: i.amount.currency().code().to_owned(),
-            method: i.method,
-            created_at: i.created_at,
+    create(
+        &state,
+        &req,
+        body.0,
+        caller,
+        move |store, actor, body, finish| {
+            actor.require(Permission::PaymentsWrite)?;
+            let request: CreatePaymentIntentRequest = parse_json(body)?;
+            let cmd = CreateIntent {
+                order_id: request.order_id,
+                method: request.method,
+                amount: request.amount.0,
+                currency: request.currency,
+            };
+            let opened = payments::create_intent(store, &actor, gateway.as_ref(), &cmd, now)?;
+            let i = opened.intent;
+            let answer = Answer::json(
+                StatusCode::CREATED,
+                &Envelope::new(
+                    "Payment intent created",
+                    PaymentIntentResponse {
+                        payment_intent_id: i.id.to_string(),
+                        status: i.status.to_string(),
+                        payment_url: opened.payment_url,
+                        order_id: i.order_id.to_string(),
+                        amount: i.amount.to_f64(),
+                        currency: i.amount.currency().code().to_owned(),
+                        method: i.method,
+                        created_at: i.created_at,
+                    },
+                ),
+            )?;
+            Ok(finish.after(store, answer)?)
         },
-    )))
+    )
+    .await
 }
 
 /// Verifies a payment intent with the gateway. Approved: the payment is recorded and the order
@@ -233,63 +245,72 @@ pub async fn create_payment_intent(
     ),
     security(("bearer" = []))
 )]
-#[post(
-    "/payments/verify",
-    wrap = "actix_web::middleware::from_fn(crate::idempotency::replay::<Merchant, _>)"
-)]
+#[post("/payments/verify")]
 pub async fn verify_payment(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
-    body: JsonBody<VerifyPaymentRequest, Merchant>,
+    req: HttpRequest,
+    body: RawBody<Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::PaymentsWrite)?;
-    let req = body.0;
-    let id: PaymentIntentId = req
-        .payment_intent_id
-        .parse()
-        .map_err(|_| AppError::not_found("payment intent", &req.payment_intent_id))?;
-    let reference = req.gateway_reference;
     let now = state.now();
+    let caller = staff_principal::<Merchant>(&req, now)?;
     let gateway = std::sync::Arc::clone(&state.gateway);
-    let verified = blocking_per_transaction(&state, move |store| {
-        payments::verify_intent(
-            store,
-            &actor,
-            gateway.as_ref(),
-            id,
-            reference.as_deref(),
-            now,
-        )
-    })
-    .await?;
-    match verified {
-        Verified::Succeeded {
-            intent,
-            order_status,
-            payment_id,
-        } => Ok(HttpResponse::Ok().json(Envelope::new(
-            "Payment verified",
-            VerifiedPaymentResponse {
-                payment_intent_id: intent.id.to_string(),
-                status: intent.status.to_string(),
-                order_id: intent.order_id.to_string(),
-                order_status: order_status.to_string(),
-                payment_id: payment_id.to_string(),
-                gateway_reference: intent.gateway_reference,
-                amount: intent.amount.to_f64(),
-                currency: intent.amount.currency().code().to_owned(),
-            },
-        ))),
-        // The failed intent is committed; the answer is the error.
-        Verified::Declined { reason, .. } => Err(AppError::Validation {
-            code: "PAYMENT_FAILED",
-            errors: vec![FieldError {
-                field: "payment_intent_id".into(),
-                message: reason,
-            }],
-        }
-        .into()),
-    }
+    create(
+        &state,
+        &req,
+        body.0,
+        caller,
+        move |store, actor, body, finish| {
+            actor.require(Permission::PaymentsWrite)?;
+            let request: VerifyPaymentRequest = parse_json(body)?;
+            let id: PaymentIntentId = request
+                .payment_intent_id
+                .parse()
+                .map_err(|_| AppError::not_found("payment intent", &request.payment_intent_id))?;
+            let verified = payments::verify_intent(
+                store,
+                &actor,
+                gateway.as_ref(),
+                id,
+                request.gateway_reference.as_deref(),
+                now,
+            )?;
+            match verified {
+                Verified::Succeeded {
+                    intent,
+                    order_status,
+                    payment_id,
+                } => {
+                    let answer = Answer::json(
+                        StatusCode::OK,
+                        &Envelope::new(
+                            "Payment verified",
+                            VerifiedPaymentResponse {
+                                payment_intent_id: intent.id.to_string(),
+                                status: intent.status.to_string(),
+                                order_id: intent.order_id.to_string(),
+                                order_status: order_status.to_string(),
+                                payment_id: payment_id.to_string(),
+                                gateway_reference: intent.gateway_reference,
+                                amount: intent.amount.to_f64(),
+                                currency: intent.amount.currency().code().to_owned(),
+                            },
+                        ),
+                    )?;
+                    Ok(finish.after(store, answer)?)
+                }
+                // The failed intent is committed; the answer is the error.
+                Verified::Declined { reason, .. } => Err(AppError::Validation {
+                    code: "PAYMENT_FAILED",
+                    errors: vec![FieldError {
+                        field: "payment_intent_id".into(),
+                        message: reason,
+                    }],
+                }
+                .into()),
+            }
+        },
+    )
+    .await
 }
 
 /// Lists payment intents, newest first, with their order numbers.

@@ -22,9 +22,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, Failure};
+use crate::idempotency::{Identify, Principal};
 use crate::surface::Portal;
 use crate::token::bearer;
 use crate::{AppState, blocking};
+use kedai_app::checkout::Shopper;
 
 mod auth;
 mod catalog;
@@ -144,6 +146,37 @@ fn tenant_missing() -> ApiError<Portal> {
     .into()
 }
 
+/// The merchant a request names: its `X-Company-Id`, else the storefront host it was sent to,
+/// else the tenant of its customer token (`None` when it names none).
+///
+/// # Errors
+/// [`AppError::NotFound`] `company` for an unknown or malformed `X-Company-Id`,
+/// [`AppError::Storage`].
+fn find_tenant(
+    store: &dyn kedai_app::Store,
+    header: Option<&str>,
+    host: &str,
+    from_token: Option<TenantId>,
+) -> std::result::Result<Option<Tenant>, AppError> {
+    store.lookup(|tx| {
+        if let Some(raw) = header {
+            let id: TenantId = raw
+                .parse()
+                .map_err(|_| AppError::not_found("company", raw))?;
+            return portal_tenant(tx, id)
+                .map(Some)
+                .map_err(|_| AppError::not_found("company", raw));
+        }
+        if let Some(t) = tenant_by_host(tx, host)? {
+            return Ok(Some(t));
+        }
+        match from_token {
+            Some(id) => portal_tenant(tx, id).map(Some),
+            None => Ok(None),
+        }
+    })
+}
+
 /// Resolves the request's tenant (once per request).
 fn resolve_tenant(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Tenant>> {
     if let Some(ResolvedTenant(kept)) = req.extensions().get::<ResolvedTenant>().cloned() {
@@ -158,23 +191,7 @@ fn resolve_tenant(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Tenant>> 
     let req = req.clone();
     Box::pin(async move {
         let found = blocking::<_, Portal>(&state, move |store| {
-            store.lookup(|tx| {
-                if let Some(raw) = &header {
-                    let id: TenantId = raw
-                        .parse()
-                        .map_err(|_| AppError::not_found("company", raw))?;
-                    return portal_tenant(tx, id)
-                        .map(Some)
-                        .map_err(|_| AppError::not_found("company", raw));
-                }
-                if let Some(t) = tenant_by_host(tx, &host)? {
-                    return Ok(Some(t));
-                }
-                match from_token {
-                    Some(id) => portal_tenant(tx, id).map(Some),
-                    None => Ok(None),
-                }
-            })
+            find_tenant(store, header.as_deref(), &host, from_token)
         })
         .await?;
         match found {
@@ -185,6 +202,41 @@ fn resolve_tenant(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Tenant>> 
             None => Err(tenant_missing()),
         }
     })
+}
+
+/// The shopper of a creating request, for [`crate::idempotency::create`], found inside its
+/// one hop: the shop the request names, and its customer when the request carries a valid,
+/// live token of that shop (anonymous otherwise, as on every public route). Storefront keys
+/// are the signed-in customer's (`customer:<id>`), or the shop's guests' together (`guest`:
+/// keys are random per checkout, and a different request with a used key is refused, not
+/// replayed).
+pub(crate) fn shopper_principal(
+    req: &HttpRequest,
+    now: chrono::DateTime<chrono::Utc>,
+) -> impl Identify<Portal, Shopper> {
+    let header = company_header(req);
+    let host = req.connection_info().host().to_owned();
+    let token = token_caller(req).ok().flatten();
+    move |store: &dyn kedai_app::Store| {
+        let tenant = find_tenant(store, header.as_deref(), &host, token.map(|c| c.tenant))?
+            .ok_or_else(tenant_missing)?;
+        let customer = token
+            .filter(|c| c.tenant == tenant.id)
+            .filter(|c| {
+                store
+                    .lookup(|tx| customer_auth::authenticate(tx, *c, now))
+                    .is_ok()
+            })
+            .map(|c| c.customer);
+        Ok(Principal {
+            caller: Shopper {
+                tenant: tenant.id,
+                customer,
+            },
+            tenant: tenant.id,
+            owner: customer.map_or_else(|| "guest".to_owned(), |c| format!("customer:{c}")),
+        })
+    }
 }
 
 impl FromRequest for PortalTenant {

@@ -10,12 +10,15 @@ use utoipa::ToSchema;
 
 use super::super::*;
 use super::*;
-use crate::auth::Authed;
-use crate::body::JsonBody;
+use crate::AppState;
+use crate::auth::staff_principal;
+use crate::body::{RawBody, parse_json};
 use crate::dto::{Decimal, IntId, MerchantErrorBody, MerchantOk as Envelope};
 use crate::error::ApiError;
+use crate::idempotency::{Answer, create};
 use crate::surface::Merchant;
-use crate::{AppState, blocking};
+use actix_web::HttpRequest;
+use actix_web::http::StatusCode;
 
 /// One line of a new order.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -130,76 +133,86 @@ pub(super) fn merchant_status(s: OrderStatus) -> String {
     ),
     security(("bearer" = []))
 )]
-#[post(
-    "/orders",
-    wrap = "actix_web::middleware::from_fn(crate::idempotency::replay::<Merchant, _>)"
-)]
+#[post("/orders")]
 pub async fn place_order(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
-    body: JsonBody<PlaceOrderRequest, Merchant>,
+    req: HttpRequest,
+    body: RawBody<Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::OrdersWrite)?;
-    let req = body.0;
-    let order_type = ApiError::parse_field("order_type", &req.order_type)?;
-    let cmd = PlaceOrderCommand {
-        customer_id: req
-            .customer_id
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty()),
-        outlet_id: req
-            .outlet_id
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty()),
-        order_type,
-        items: req
-            .items
-            .into_iter()
-            .map(|i| PlaceOrderLine {
-                product_id: i.product_id.0,
-                quantity: i.qty,
-                unit_price: i.unit_price.map(|d| d.0),
-            })
-            .collect(),
-        coupon_code: req
-            .coupon_code
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty()),
-        details: OrderDetails {
-            contact_name: req.contact_name,
-            contact_phone: req.contact_phone,
-            contact_email: req.contact_email,
-            shipping_method: req.shipping_method,
-            shipping_address: req.shipping_address,
-            payment_method: req.payment_method,
-            notes: req.notes,
-            special_instructions: req.special_instructions,
-            ..OrderDetails::default()
-        },
-    };
     let now = state.now();
-    let view = blocking(&state, move |store| {
-        store.write(|tx| orders::place_order(tx, &actor, &cmd, now))
-    })
-    .await?;
-    let o = view.order;
-    let items = item_responses(&o, view.items);
-    Ok(HttpResponse::Created().json(Envelope::new(
-        "Order created",
-        PlacedOrderResponse {
-            order_id: o.id.to_string(),
-            order_number: o.order_number.to_string(),
-            status: merchant_status(o.status),
-            order_type: o.order_type.to_string(),
-            subtotal: o.subtotal.to_f64(),
-            discount: o.discount_amount.to_f64(),
-            total: o.total_amount.to_f64(),
-            currency: o.currency.code().to_owned(),
-            coupon_code: o.coupon.map(|c| c.code),
-            customer_id: o.details.customer_id,
-            outlet_id: o.details.outlet_id,
-            items,
-            created_at: o.created_at,
+    let caller = staff_principal::<Merchant>(&req, now)?;
+    create(
+        &state,
+        &req,
+        body.0,
+        caller,
+        move |store, actor, body, finish| {
+            actor.require(Permission::OrdersWrite)?;
+            let request: PlaceOrderRequest = parse_json(body)?;
+            let order_type = ApiError::parse_field("order_type", &request.order_type)?;
+            let cmd = PlaceOrderCommand {
+                customer_id: request
+                    .customer_id
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty()),
+                outlet_id: request
+                    .outlet_id
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty()),
+                order_type,
+                items: request
+                    .items
+                    .into_iter()
+                    .map(|i| PlaceOrderLine {
+                        product_id: i.product_id.0,
+                        quantity: i.qty,
+                        unit_price: i.unit_price.map(|d| d.0),
+                    })
+                    .collect(),
+                coupon_code: request
+                    .coupon_code
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty()),
+                details: OrderDetails {
+                    contact_name: request.contact_name,
+                    contact_phone: request.contact_phone,
+                    contact_email: request.contact_email,
+                    shipping_method: request.shipping_method,
+                    shipping_address: request.shipping_address,
+                    payment_method: request.payment_method,
+                    notes: request.notes,
+                    special_instructions: request.special_instructions,
+                    ..OrderDetails::default()
+                },
+            };
+            Ok(store.write(|tx| {
+                let view = orders::place_order(tx, &actor, &cmd, now)?;
+                let o = view.order;
+                let items = item_responses(&o, view.items);
+                let answer = Answer::json(
+                    StatusCode::CREATED,
+                    &Envelope::new(
+                        "Order created",
+                        PlacedOrderResponse {
+                            order_id: o.id.to_string(),
+                            order_number: o.order_number.to_string(),
+                            status: merchant_status(o.status),
+                            order_type: o.order_type.to_string(),
+                            subtotal: o.subtotal.to_f64(),
+                            discount: o.discount_amount.to_f64(),
+                            total: o.total_amount.to_f64(),
+                            currency: o.currency.code().to_owned(),
+                            coupon_code: o.coupon.map(|c| c.code),
+                            customer_id: o.details.customer_id,
+                            outlet_id: o.details.outlet_id,
+                            items,
+                            created_at: o.created_at,
+                        },
+                    ),
+                )?;
+                finish.with(tx, answer)
+            })?)
         },
-    )))
+    )
+    .await
 }

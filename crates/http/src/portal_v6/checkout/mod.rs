@@ -9,9 +9,7 @@
 use actix_web::HttpRequest;
 use kedai_app::checkout::Shopper;
 
-use crate::idempotency::KeyOwner;
 use crate::portal_v6::{MaybeCustomer, PortalTenant};
-use crate::surface::Portal;
 
 mod methods;
 mod orders;
@@ -50,27 +48,5 @@ fn shopper(tenant: &PortalTenant, caller: &MaybeCustomer) -> Shopper {
             .as_ref()
             .filter(|c| c.tenant == tenant)
             .map(|c| c.customer),
-    }
-}
-
-/// Whose `Idempotency-Key` a portal request uses: the shop's and the signed-in customer's
-/// (`customer:<id>`), or the shop's guests' together (`guest`: keys are random per checkout,
-/// and a different request with a used key is refused, not replayed). `None` when the shop is
-/// unknown: the handler answers that.
-impl KeyOwner for Portal {
-    fn owner(
-        req: &HttpRequest,
-    ) -> futures_util::future::LocalBoxFuture<'static, Option<(kedai_core::TenantId, String)>> {
-        use actix_web::FromRequest;
-        let req = req.clone();
-        Box::pin(async move {
-            let tenant = PortalTenant::extract(&req).await.ok()?;
-            let caller = MaybeCustomer::extract(&req).await.ok()?;
-            let shopper = shopper(&tenant, &caller);
-            let principal = shopper
-                .customer
-                .map_or_else(|| "guest".to_owned(), |c| format!("customer:{c}"));
-            Some((shopper.tenant, principal))
-        })
     }
 }

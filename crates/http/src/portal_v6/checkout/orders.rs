@@ -15,7 +15,7 @@ use crate::portal_v6::page::{PortalPage, paged};
 use crate::portal_v6::{MaybeCustomer, PortalOk, PortalTenant, Result, SignedInCustomer, ok};
 use crate::query::Query;
 use crate::surface::Portal;
-use crate::{AppState, blocking, blocking_per_transaction};
+use crate::{AppState, blocking};
 
 /// Paging of the order list.
 #[derive(Debug, IntoParams)]
@@ -85,7 +85,7 @@ pub async fn get_shop_order(
     let id = path.into_inner();
     let now = state.now();
     let gateway = std::sync::Arc::clone(&state.gateway);
-    let view = blocking_per_transaction::<_, Portal>(&state, move |store| {
+    let view = blocking::<_, Portal>(&state, move |store| {
         checkout::shop_order_settled(store, shopper, gateway.as_ref(), &id, now)
     })
     .await?;
@@ -128,7 +128,7 @@ pub async fn get_shop_order_payment_status(
     let id = path.into_inner();
     let now = state.now();
     let gateway = std::sync::Arc::clone(&state.gateway);
-    let status = blocking_per_transaction::<_, Portal>(&state, move |store| {
+    let status = blocking::<_, Portal>(&state, move |store| {
         checkout::shop_payment_status(store, shopper, gateway.as_ref(), &id, now)
     })
     .await?;

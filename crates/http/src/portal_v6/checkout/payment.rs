@@ -5,12 +5,15 @@ use kedai_app::checkout::{self, PortalIntent};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::shopper;
-use crate::body::JsonBody;
+use crate::AppState;
+use crate::body::{RawBody, parse_json};
 use crate::dto::{Decimal, PortalErrorBody};
-use crate::portal_v6::{MaybeCustomer, PortalOk, PortalTenant, Result, created, ok};
+use crate::idempotency::{Answer, create};
+use crate::portal_v6::shopper_principal;
+use crate::portal_v6::{PortalOk, PortalTenant, Result, ok};
 use crate::surface::Portal;
-use crate::{AppState, blocking_per_transaction};
+use actix_web::HttpRequest;
+use actix_web::http::StatusCode;
 
 /// The payment gateway the storefront pays through.
 #[derive(Debug, Serialize, ToSchema)]
@@ -106,41 +109,50 @@ fn given(v: Option<serde_json::Value>) -> Option<String> {
     ),
     security((), ("bearer" = []))
 )]
-#[post(
-    "/payment-intents",
-    wrap = "actix_web::middleware::from_fn(crate::idempotency::replay::<Portal, _>)"
-)]
+#[post("/payment-intents")]
 pub async fn portal_create_payment_intent(
     state: web::Data<AppState>,
-    tenant: PortalTenant,
-    caller: MaybeCustomer,
-    body: JsonBody<PortalPaymentIntentRequest, Portal>,
+    req: HttpRequest,
+    body: RawBody<Portal>,
 ) -> Result<HttpResponse> {
-    let shopper = shopper(&tenant, &caller);
-    let r = body.0;
-    let cmd = PortalIntent {
-        amount: r.amount.0,
-        currency: r.currency,
-        order_id: r.order_id,
-        booking_id: given(r.booking_id),
-        tier_id: given(r.tier_id),
-        order_token: r.order_token,
-    };
     let now = state.now();
+    let caller = shopper_principal(&req, now);
     let gateway = std::sync::Arc::clone(&state.gateway);
-    let opened = blocking_per_transaction::<_, Portal>(&state, move |store| {
-        checkout::open_shop_intent(store, shopper, gateway.as_ref(), &cmd, now)
-    })
-    .await?;
-    let info = checkout::gateway_info(state.gateway.as_ref(), tenant.0.id);
-    Ok(created(PortalPaymentIntentResponse {
-        client_secret: format!(
-            "{}_secret_{}",
-            opened.intent.id,
-            opened.intent.gateway_session.unwrap_or_default()
-        ),
-        payment_intent_id: opened.intent.id.to_string(),
-        publishable_key: info.publishable_key,
-        payment_url: opened.payment_url,
-    }))
+    create(
+        &state,
+        &req,
+        body.0,
+        caller,
+        move |store, shopper, body, finish| {
+            let r: PortalPaymentIntentRequest = parse_json(body)?;
+            let cmd = PortalIntent {
+                amount: r.amount.0,
+                currency: r.currency,
+                order_id: r.order_id,
+                booking_id: given(r.booking_id),
+                tier_id: given(r.tier_id),
+                order_token: r.order_token,
+            };
+            let opened = checkout::open_shop_intent(store, shopper, gateway.as_ref(), &cmd, now)?;
+            let info = checkout::gateway_info(gateway.as_ref(), shopper.tenant);
+            let answer = Answer::json(
+                StatusCode::CREATED,
+                &PortalOk {
+                    success: true,
+                    data: PortalPaymentIntentResponse {
+                        client_secret: format!(
+                            "{}_secret_{}",
+                            opened.intent.id,
+                            opened.intent.gateway_session.unwrap_or_default()
+                        ),
+                        payment_intent_id: opened.intent.id.to_string(),
+                        publishable_key: info.publishable_key,
+                        payment_url: opened.payment_url,
+                    },
+                },
+            )?;
+            Ok(finish.after(store, answer)?)
+        },
+    )
+    .await
 }

@@ -10,14 +10,16 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::shapes::shop_order;
-use super::shopper;
 use super::*;
-use crate::body::JsonBody;
+use crate::AppState;
+use crate::body::{RawBody, parse_json};
 use crate::dto::{Decimal, IntId, PortalErrorBody};
 use crate::error::ApiError;
-use crate::portal_v6::{MaybeCustomer, PortalOk, PortalTenant, Result, created};
+use crate::idempotency::{Answer, create};
+use crate::portal_v6::shopper_principal;
+use crate::portal_v6::{PortalOk, Result};
 use crate::surface::Portal;
-use crate::{AppState, blocking_per_transaction};
+use actix_web::http::StatusCode;
 
 /// One requested line: `productId` (or 004's `variantId` alone) and `quantity`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -209,26 +211,37 @@ fn placed(p: PlacedOrder) -> ShopOrder {
     ),
     security((), ("bearer" = []))
 )]
-#[post(
-    "/shop/orders",
-    wrap = "actix_web::middleware::from_fn(crate::idempotency::replay::<Portal, _>)"
-)]
+#[post("/shop/orders")]
 pub async fn create_shop_order(
     state: web::Data<AppState>,
-    tenant: PortalTenant,
-    caller: MaybeCustomer,
-    body: JsonBody<CreateShopOrderRequest, Portal>,
+    req: HttpRequest,
+    body: RawBody<Portal>,
 ) -> Result<HttpResponse> {
-    let shopper = shopper(&tenant, &caller);
-    let cmd = checkout_command(body.0)?;
     let now = state.now();
+    let caller = shopper_principal(&req, now);
     let gateway = std::sync::Arc::clone(&state.gateway);
-    let placed_order = blocking_per_transaction::<_, Portal>(&state, move |store| {
-        checkout::place_shop_order(store, shopper, gateway.as_ref(), &cmd, now)
-    })
-    .await?;
-    if let Some(message) = &placed_order.confirmation {
-        crate::portal_v6::deliver(&state, std::slice::from_ref(message));
-    }
-    Ok(created(placed(placed_order)))
+    let notifier = std::sync::Arc::clone(&state.notifier);
+    create(
+        &state,
+        &req,
+        body.0,
+        caller,
+        move |store, shopper, body, finish| {
+            let cmd = checkout_command(parse_json(body)?)?;
+            let placed_order =
+                checkout::place_shop_order(store, shopper, gateway.as_ref(), &cmd, now)?;
+            if let Some(message) = &placed_order.confirmation {
+                notifier.deliver(message);
+            }
+            let answer = Answer::json(
+                StatusCode::CREATED,
+                &PortalOk {
+                    success: true,
+                    data: placed(placed_order),
+                },
+            )?;
+            Ok(finish.after(store, answer)?)
+        },
+    )
+    .await
 }
