@@ -18,9 +18,9 @@ use kedai_identity::{
     SessionFamily, SessionFamilyId,
 };
 
-use crate::identity::tenant;
 use crate::storefront::settings;
 use crate::{AppError, AuthFailure, UnitOfWork};
+use kedai_identity::Tenant;
 
 /// Delivers messages to customers once the transaction that wrote them has committed.
 pub trait Notifier: Send + Sync {
@@ -125,18 +125,18 @@ pub enum SignInRefused {
 /// `OTP_RATE_LIMITED`.
 pub fn request_otp(
     tx: &mut dyn UnitOfWork,
-    tenant_id: TenantId,
+    merchant: &Tenant,
     phone: Option<&str>,
     email: Option<&str>,
     random: u64,
     now: DateTime<Utc>,
 ) -> Result<OutgoingMessage, AppError> {
-    let merchant = tenant(tx, tenant_id)?;
+    let tenant_id = merchant.id;
     let s = settings(tx, tenant_id, now)?;
     let recipient = Recipient::for_channel(s.login_channel, phone, email)?;
     let code = CodeMessage {
         channel: s.login_channel,
-        brand: s.brand_name.unwrap_or(merchant.name),
+        brand: s.brand_name.unwrap_or_else(|| merchant.name.clone()),
         purpose: "sign-in",
     };
     send_code(tx, tenant_id, &recipient, &code, random, now)
@@ -302,14 +302,14 @@ pub(crate) fn start_session(
 /// [`AppError::Validation`] naming `phone`, `email` or `otp`; [`AppError::Storage`].
 pub fn verify_otp(
     tx: &mut dyn UnitOfWork,
-    tenant_id: TenantId,
+    merchant: &Tenant,
     phone: Option<&str>,
     email: Option<&str>,
     code: &str,
     refresh: RefreshToken,
     now: DateTime<Utc>,
 ) -> Result<Result<CustomerSession, SignInRefused>, AppError> {
-    tenant(tx, tenant_id)?;
+    let tenant_id = merchant.id;
     let s = settings(tx, tenant_id, now)?;
     let recipient = Recipient::for_channel(s.login_channel, phone, email)?;
     let challenge = match prove_code(tx, tenant_id, &recipient, code, now)? {

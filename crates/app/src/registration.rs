@@ -10,10 +10,10 @@ use kedai_identity::{Customer, CustomerId, MemberProfile, NewCustomer, Recipient
 use serde_json::json;
 
 use crate::customer_auth::{CustomerSession, SignInRefused, prove_code, start_session};
-use crate::identity::tenant;
 use crate::members::short;
 use crate::storefront::settings;
 use crate::{AppError, FieldError, OutboxEvent, UnitOfWork};
+use kedai_identity::Tenant;
 
 /// A registration as the customer filled it in.
 #[derive(Debug, Clone, Default)]
@@ -97,12 +97,12 @@ fn proof_required(recipient: &Recipient) -> AppError {
 /// new). A wrong code is a [`SignInRefused`] value, so that the guess stays counted.
 pub fn register(
     tx: &mut dyn UnitOfWork,
-    tenant_id: TenantId,
+    merchant: &Tenant,
     r: &Registration,
     refresh: RefreshToken,
     now: DateTime<Utc>,
 ) -> Result<Result<CustomerSession, SignInRefused>, AppError> {
-    let merchant = tenant(tx, tenant_id)?;
+    let tenant_id = merchant.id;
     let s = settings(tx, tenant_id, now)?;
     let missing: Vec<_> = s
         .registration_form

@@ -108,7 +108,7 @@ pub(super) struct Checked {
 
 pub(super) fn check_details(
     tx: &mut dyn UnitOfWork,
-    shopper: Shopper,
+    shopper: &Shopper,
     cmd: &CheckoutCommand,
 ) -> Result<Checked, AppError> {
     let mut p = Problems::default();
@@ -124,7 +124,9 @@ pub(super) fn check_details(
         }
     }
     let customer = match shopper.customer {
-        Some(id) => tx.order_customers(shopper.tenant, &[id.to_string()])?.pop(),
+        Some(id) => tx
+            .order_customers(shopper.tenant.id, &[id.to_string()])?
+            .pop(),
         None => None,
     };
     let given = cmd.contact.clone().unwrap_or_default();

@@ -7,8 +7,8 @@
 //!
 //! Field names in errors are the storefront's (`lineItems[0].quantity`, `promotionCode`).
 
-use kedai_core::{ProductId, TenantId};
-use kedai_identity::{CustomerId, OutgoingMessage};
+use kedai_core::ProductId;
+use kedai_identity::{CustomerId, OutgoingMessage, Tenant};
 use kedai_orders::checkout::portal_payment_status;
 use kedai_orders::{Order, OrderItem, ShippingMethodId};
 
@@ -32,11 +32,12 @@ pub use promotion::*;
 /// Most units of one line.
 pub const MAX_LINE_QUANTITY: i64 = 10_000;
 
-/// Who places or reads a storefront order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Who places or reads a storefront order: the shop, resolved once at the edge of the request
+/// (its currency and time zone included), and the signed-in customer.
+#[derive(Debug, Clone)]
 pub struct Shopper {
     /// The shop.
-    pub tenant: TenantId,
+    pub tenant: Tenant,
     /// The signed-in customer, `None` for a guest.
     pub customer: Option<CustomerId>,
 }

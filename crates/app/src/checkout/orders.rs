@@ -21,10 +21,10 @@ use crate::{AppError, UnitOfWork};
 /// [`AppError::Storage`].
 pub(super) fn visible_order(
     tx: &mut dyn UnitOfWork,
-    shopper: Shopper,
+    shopper: &Shopper,
     raw_id: &str,
 ) -> Result<Order, AppError> {
-    let (mut order, _) = online_order(tx, shopper.tenant, raw_id)?;
+    let (mut order, _) = online_order(tx, shopper.tenant.id, raw_id)?;
     let mine = shopper
         .customer
         .is_some_and(|me| order.details.customer_id.as_deref() == Some(&me.to_string()));
@@ -67,12 +67,12 @@ pub(super) fn online_order(
 /// As [`visible_order`]: [`AppError::NotFound`], [`AppError::Storage`].
 pub fn shop_order(
     tx: &mut dyn UnitOfWork,
-    shopper: Shopper,
+    shopper: &Shopper,
     id: &str,
 ) -> Result<ShopOrderView, AppError> {
     let order = visible_order(tx, shopper, id)?;
     let items = tx.order_items(&order)?;
-    let latest_payment = latest_intent(tx, shopper.tenant, order.id)?.map(|i| i.status);
+    let latest_payment = latest_intent(tx, shopper.tenant.id, order.id)?.map(|i| i.status);
     Ok(ShopOrderView {
         order,
         items,

@@ -8,7 +8,6 @@ use kedai_orders::{Order, OrderStatus, ShopOrderInfo, ShopPaymentMethod};
 use super::details::{Problems, clean, field_error};
 use super::orders::{latest_intent, online_order, visible_order};
 use super::*;
-use crate::identity::tenant;
 use crate::payments::{IntentStatus, OpenedIntent, PaymentGateway, PaymentTarget};
 use crate::{Amount, AppError, Author, Store, UnitOfWork};
 
@@ -21,11 +20,11 @@ use crate::{Amount, AppError, Author, Store, UnitOfWork};
 /// anyone else; [`AppError::Storage`].
 fn payable_order(
     tx: &mut dyn UnitOfWork,
-    shopper: Shopper,
+    shopper: &Shopper,
     raw_id: &str,
     guest_secret: Option<&str>,
 ) -> Result<(Order, ShopOrderInfo), AppError> {
-    let (order, info) = online_order(tx, shopper.tenant, raw_id)?;
+    let (order, info) = online_order(tx, shopper.tenant.id, raw_id)?;
     let allowed = match order.details.customer_id.as_deref() {
         Some(owner) => shopper.customer.is_some_and(|me| me.to_string() == owner),
         None => match (guest_secret, info.guest_secret_hash.as_deref()) {
@@ -65,7 +64,7 @@ pub struct ShopPaymentStatus {
 /// order; the gateway's error; [`AppError::Storage`].
 pub fn shop_payment_status(
     store: &dyn Store,
-    shopper: Shopper,
+    shopper: &Shopper,
     gateway: &dyn PaymentGateway,
     id: &str,
     now: DateTime<Utc>,
@@ -73,7 +72,7 @@ pub fn shop_payment_status(
     let read = |store: &dyn Store| {
         store.read(|tx| {
             let order = visible_order(tx, shopper, id)?;
-            let intent = latest_intent(tx, shopper.tenant, order.id)?;
+            let intent = latest_intent(tx, shopper.tenant.id, order.id)?;
             Ok((order, intent))
         })
     };
@@ -83,7 +82,7 @@ pub fn shop_payment_status(
         .filter(|i| i.status == IntentStatus::RequiresAction)
         && crate::payments::settle(
             store,
-            Author::storefront(shopper.tenant),
+            Author::storefront(shopper.tenant.id),
             gateway,
             open,
             None,
@@ -107,7 +106,7 @@ pub fn shop_payment_status(
 /// As [`shop_payment_status`].
 pub fn shop_order_settled(
     store: &dyn Store,
-    shopper: Shopper,
+    shopper: &Shopper,
     gateway: &dyn PaymentGateway,
     id: &str,
     now: DateTime<Utc>,
@@ -149,7 +148,7 @@ pub struct PortalIntent {
 /// earlier checkout was approved; [`AppError::Storage`].
 pub fn open_shop_intent(
     store: &dyn Store,
-    shopper: Shopper,
+    shopper: &Shopper,
     gateway: &dyn PaymentGateway,
     cmd: &PortalIntent,
     now: DateTime<Utc>,
@@ -160,10 +159,10 @@ pub fn open_shop_intent(
 /// The storefront order a portal intent pays, checked.
 fn shop_target(
     tx: &mut dyn UnitOfWork,
-    shopper: Shopper,
+    shopper: &Shopper,
     cmd: &PortalIntent,
 ) -> Result<PaymentTarget, AppError> {
-    let tenant = tenant(tx, shopper.tenant)?;
+    let tenant = &shopper.tenant;
     for (field, given) in [("bookingId", &cmd.booking_id), ("tierId", &cmd.tier_id)] {
         if clean(given.as_ref()).is_some() {
             return Err(field_error(
@@ -218,7 +217,7 @@ fn shop_target(
     }
     let method = match info.payment_method_id {
         Some(id) => tx
-            .find_payment_method(shopper.tenant, id)?
+            .find_payment_method(shopper.tenant.id, id)?
             .filter(ShopPaymentMethod::has_gateway)
             .map_or_else(|| "online".to_owned(), |m| m.name),
         None => "online".to_owned(),
@@ -226,7 +225,7 @@ fn shop_target(
     Ok(PaymentTarget {
         order,
         method,
-        author: Author::storefront(shopper.tenant),
+        author: Author::storefront(shopper.tenant.id),
     })
 }
 

@@ -9,7 +9,6 @@ use kedai_orders::{
 
 use super::details::{check_details, clean, field_error};
 use super::*;
-use crate::identity::tenant;
 use crate::orders::{ChargeRule, Discount, PlaceLine, PlaceOrder, Placer};
 use crate::payments::{IntentStatus, PaymentGateway, PaymentIntent, PaymentTarget};
 use crate::{AppError, Author, Store, UnitOfWork};
@@ -76,10 +75,10 @@ fn choose_payment(
 /// `SHIPPING_METHOD_NOT_FOUND`, `PAYMENT_METHOD_NOT_FOUND`; a `PROMOTION_*` code;
 /// `INSUFFICIENT_CREDITS`, `OFFER_NOT_AVAILABLE`. [`AppError::InsufficientStock`].
 /// [`AppError::Storage`].
-#[tracing::instrument(skip_all, fields(tenant.id = %shopper.tenant, order.items = cmd.lines.len()))]
+#[tracing::instrument(skip_all, fields(tenant.id = %shopper.tenant.id, order.items = cmd.lines.len()))]
 pub fn place_shop_order(
     store: &dyn Store,
-    shopper: Shopper,
+    shopper: &Shopper,
     gateway: &dyn PaymentGateway,
     cmd: &CheckoutCommand,
     now: DateTime<Utc>,
@@ -107,12 +106,12 @@ pub fn place_shop_order(
 /// gateway, the intent stored for the checkout still to open.
 fn place(
     tx: &mut dyn UnitOfWork,
-    shopper: Shopper,
+    shopper: &Shopper,
     gateway: &dyn PaymentGateway,
     cmd: &CheckoutCommand,
     now: DateTime<Utc>,
 ) -> Result<(PlacedOrder, Option<PaymentIntent>), AppError> {
-    let tenant = tenant(tx, shopper.tenant)?;
+    let tenant = &shopper.tenant;
     let checked = check_details(tx, shopper, cmd)?;
     if let Some(credits) = &cmd.credits_used {
         // Customers have no store credit yet: spending any is more than the balance.

@@ -1,11 +1,10 @@
 //! Checking a promotion code before checkout.
 
 use chrono::{DateTime, Utc};
-use kedai_core::TenantId;
+use kedai_identity::Tenant;
 use kedai_loyalty::{Coupon, CouponCode, PromotionError, PromotionQuote, check_promotion};
 
 use crate::coupons::find_promotion;
-use crate::identity::tenant;
 use crate::{Amount, AppError, UnitOfWork};
 
 /// The outcome of checking a promotion code.
@@ -18,24 +17,23 @@ pub struct PromotionCheck {
 }
 
 /// Checks a promotion code against an amount (major units, the shop's currency) as an online
-/// purchase, without using it.
+/// purchase, without using it; `tenant` is the shop as the request resolved it.
 ///
 /// # Errors
 /// [`AppError::Validation`] for an amount that is not a decimal or is negative;
 /// [`AppError::Storage`]. An unknown, expired or used-up code is an outcome, not an error.
 pub fn check_promotion_code(
     tx: &mut dyn UnitOfWork,
-    tenant_id: TenantId,
+    tenant: &Tenant,
     code: &str,
     amount: &Amount,
     now: DateTime<Utc>,
 ) -> Result<PromotionCheck, AppError> {
-    let currency = tenant(tx, tenant_id)?.currency;
-    let amount = amount.to_money(currency, "amount")?;
+    let amount = amount.to_money(tenant.currency, "amount")?;
     if amount.is_negative() {
         return Err(AppError::invalid("amount", "must not be negative"));
     }
-    let coupon = find_promotion(tx, tenant_id, code)?;
+    let coupon = find_promotion(tx, tenant.id, code)?;
     let normalised =
         CouponCode::parse(code).map_or_else(|_| code.trim().to_owned(), |c| c.to_string());
     let outcome = match check_promotion(coupon.as_ref(), now, amount) {

@@ -229,11 +229,8 @@ pub(crate) fn shopper_principal(
             })
             .map(|c| c.customer);
         Ok(Principal {
-            caller: Shopper {
-                tenant: tenant.id,
-                customer,
-            },
             tenant: tenant.id,
+            caller: Shopper { tenant, customer },
             owner: customer.map_or_else(|| "guest".to_owned(), |c| format!("customer:{c}")),
         })
     }

@@ -108,7 +108,7 @@ pub async fn request_otp(
         store.write(|tx| {
             customer_auth::request_otp(
                 tx,
-                tenant.id,
+                &tenant,
                 body.phone.as_deref(),
                 body.email.as_deref(),
                 seed,
@@ -176,7 +176,7 @@ pub async fn verify_otp(
         store.write(|tx| {
             customer_auth::verify_otp(
                 tx,
-                tenant.id,
+                &tenant,
                 body.phone.as_deref(),
                 body.email.as_deref(),
                 &code,

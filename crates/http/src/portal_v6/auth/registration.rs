@@ -121,7 +121,7 @@ pub async fn register(
     let fresh = new_refresh_token()?;
     let now = state.now();
     let outcome = blocking::<_, Portal>(&state, move |store| {
-        store.write(|tx| registration::register(tx, tenant.id, &registration, fresh.clone(), now))
+        store.write(|tx| registration::register(tx, &tenant, &registration, fresh.clone(), now))
     })
     .await?;
     let session = outcome.map_err(refused)?;

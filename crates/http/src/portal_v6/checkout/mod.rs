@@ -39,14 +39,14 @@ pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
 
 /// The shopper of a request: the tenant, and the signed-in customer when their token is of
 /// that tenant.
-fn shopper(tenant: &PortalTenant, caller: &MaybeCustomer) -> Shopper {
-    let tenant = tenant.0.id;
+fn shopper(tenant: PortalTenant, caller: &MaybeCustomer) -> Shopper {
+    let tenant = tenant.0;
     Shopper {
-        tenant,
         customer: caller
             .0
             .as_ref()
-            .filter(|c| c.tenant == tenant)
+            .filter(|c| c.tenant == tenant.id)
             .map(|c| c.customer),
+        tenant,
     }
 }

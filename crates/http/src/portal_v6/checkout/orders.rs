@@ -81,12 +81,12 @@ pub async fn get_shop_order(
     caller: MaybeCustomer,
     path: web::Path<String>,
 ) -> Result<HttpResponse> {
-    let shopper = shopper(&tenant, &caller);
+    let shopper = shopper(tenant, &caller);
     let id = path.into_inner();
     let now = state.now();
     let gateway = std::sync::Arc::clone(&state.gateway);
     let view = blocking::<_, Portal>(&state, move |store| {
-        checkout::shop_order_settled(store, shopper, gateway.as_ref(), &id, now)
+        checkout::shop_order_settled(store, &shopper, gateway.as_ref(), &id, now)
     })
     .await?;
     Ok(ok(shop_order(view)))
@@ -124,12 +124,12 @@ pub async fn get_shop_order_payment_status(
     caller: MaybeCustomer,
     path: web::Path<String>,
 ) -> Result<HttpResponse> {
-    let shopper = shopper(&tenant, &caller);
+    let shopper = shopper(tenant, &caller);
     let id = path.into_inner();
     let now = state.now();
     let gateway = std::sync::Arc::clone(&state.gateway);
     let status = blocking::<_, Portal>(&state, move |store| {
-        checkout::shop_payment_status(store, shopper, gateway.as_ref(), &id, now)
+        checkout::shop_payment_status(store, &shopper, gateway.as_ref(), &id, now)
     })
     .await?;
     Ok(ok(PaymentStatusResponse {

@@ -133,8 +133,8 @@ pub async fn portal_create_payment_intent(
                 tier_id: given(r.tier_id),
                 order_token: r.order_token,
             };
-            let opened = checkout::open_shop_intent(store, shopper, gateway.as_ref(), &cmd, now)?;
-            let info = checkout::gateway_info(gateway.as_ref(), shopper.tenant);
+            let opened = checkout::open_shop_intent(store, &shopper, gateway.as_ref(), &cmd, now)?;
+            let info = checkout::gateway_info(gateway.as_ref(), shopper.tenant.id);
             let answer = Answer::json(
                 StatusCode::CREATED,
                 &PortalOk {

@@ -229,7 +229,7 @@ pub async fn create_shop_order(
         move |store, shopper, body, finish| {
             let cmd = checkout_command(parse_json(body)?)?;
             let placed_order =
-                checkout::place_shop_order(store, shopper, gateway.as_ref(), &cmd, now)?;
+                checkout::place_shop_order(store, &shopper, gateway.as_ref(), &cmd, now)?;
             if let Some(message) = &placed_order.confirmation {
                 notifier.deliver(message);
             }

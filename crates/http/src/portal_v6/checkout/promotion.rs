@@ -122,10 +122,10 @@ pub async fn validate_promotion(
         ));
     }
     let amount: Amount = r.amount.0;
-    let tenant_id = tenant.0.id;
+    let tenant = tenant.0;
     let now = state.now();
     let check = blocking::<_, Portal>(&state, move |store| {
-        store.read(|tx| checkout::check_promotion_code(tx, tenant_id, &code, &amount, now))
+        store.read(|tx| checkout::check_promotion_code(tx, &tenant, &code, &amount, now))
     })
     .await?;
     let body = match check.outcome {
