@@ -20,38 +20,99 @@ pub const DEFAULT_BODY_LIMIT: usize = 256 * 1024;
 #[derive(Debug)]
 pub struct JsonBody<T, S>(pub T, pub PhantomData<S>);
 
-/// Turns a serde error into a bad-field or malformed-body failure.
-fn classify(e: serde_path_to_error::Error<serde_json::Error>) -> Failure {
+/// One field a serde error names, and the top-level key of the body it sits under (`None`
+/// for a field that is missing from the body itself, or an error of the whole body).
+struct BadField {
+    error: FieldError,
+    key: Option<String>,
+    missing: bool,
+}
+
+/// Turns a serde error into the field it names, or a malformed-body failure.
+fn classify(e: &serde_path_to_error::Error<serde_json::Error>) -> Result<BadField, Failure> {
     use serde_json::error::Category;
     let inner = e.inner();
     let text = inner.to_string();
     let message = text.split(" at line ").next().unwrap_or(&text).to_owned();
-    match inner.classify() {
-        Category::Syntax | Category::Eof | Category::Io => Failure::Malformed(message),
-        Category::Data => {
-            let path = e.path().to_string();
-            let path = if path == "." { String::new() } else { path };
-            // "missing field `x`" is reported at the parent: name the field itself.
-            let field = match message
-                .strip_prefix("missing field `")
-                .and_then(|m| m.split('`').next())
-            {
-                Some(name) if path.is_empty() => name.to_owned(),
-                Some(name) => format!("{path}.{name}"),
-                None if path.is_empty() => "body".to_owned(),
-                None => path,
-            };
-            let message = if message.starts_with("missing field") {
+    if matches!(
+        inner.classify(),
+        Category::Syntax | Category::Eof | Category::Io
+    ) {
+        return Err(Failure::Malformed(message));
+    }
+    let path = e.path().to_string();
+    let path = if path == "." { String::new() } else { path };
+    let named = |prefix: &str| {
+        message
+            .strip_prefix(prefix)
+            .and_then(|m| m.split('`').next())
+            .map(str::to_owned)
+    };
+    // "missing field `x`" and "unknown field `x`" are reported at the parent: name the field.
+    let missing = named("missing field `");
+    let unknown = named("unknown field `");
+    let field = match missing.as_ref().or(unknown.as_ref()) {
+        Some(name) if path.is_empty() => name.clone(),
+        Some(name) => format!("{path}.{name}"),
+        None if path.is_empty() => "body".to_owned(),
+        None => path.clone(),
+    };
+    let key = match e.path().iter().next() {
+        Some(serde_path_to_error::Segment::Map { key }) => Some(key.clone()),
+        _ if path.is_empty() => unknown,
+        _ => None,
+    };
+    Ok(BadField {
+        error: FieldError {
+            field,
+            message: if missing.is_some() {
                 "is required".to_owned()
             } else {
                 message
-            };
-            Failure::App(AppError::Validation {
-                code: "VALIDATION_ERROR",
-                errors: vec![FieldError { field, message }],
-            })
+            },
+        },
+        key,
+        missing: missing.is_some(),
+    })
+}
+
+/// Types `value` as `T`, or names every bad field at once: each field that does not fit is
+/// named and set aside, and typing is tried again on the rest, until it succeeds or an error
+/// cannot be set aside (a missing field). So a body gets, in one answer, every present field
+/// of the wrong type or shape (the first fault within each top-level field), the unknown ones
+/// where they are refused, and the first required field it lacks.
+fn typed<T: DeserializeOwned>(
+    mut value: serde_json::Value,
+    mut errors: Vec<FieldError>,
+) -> Result<T, Failure> {
+    let mut set_aside: Vec<String> = Vec::new();
+    loop {
+        let e = match serde_path_to_error::deserialize::<_, T>(&value) {
+            Ok(typed) if errors.is_empty() => return Ok(typed),
+            Ok(_) => break,
+            Err(e) => classify(&e)?,
+        };
+        // A field set aside is missing now; it was named already.
+        let top = e.error.field.split(['.', '[']).next().unwrap_or_default();
+        if e.missing && set_aside.iter().any(|k| k == top) {
+            break;
+        }
+        if !errors.iter().any(|known| known.field == e.error.field) {
+            errors.push(e.error);
+        }
+        let removed = e
+            .key
+            .filter(|_| !e.missing)
+            .and_then(|k| value.as_object_mut()?.remove(&k).map(|_| k));
+        match removed {
+            Some(k) => set_aside.push(k),
+            None => break,
         }
     }
+    Err(Failure::App(AppError::Validation {
+        code: "VALIDATION_ERROR",
+        errors,
+    }))
 }
 
 /// Deepest nesting of arrays and objects a body may have (real bodies need four levels).
@@ -62,8 +123,14 @@ pub const MAX_STRING_CHARS: usize = 10_000;
 /// Most entries an array in a body may have.
 pub const MAX_ARRAY_LEN: usize = 1_000;
 
-/// What is wrong with one string or array of a body, if anything.
-fn check_value(value: &serde_json::Value, path: &mut String, depth: usize) -> Result<(), Failure> {
+/// What is wrong with the strings and arrays of a body: each bad one is added to `errors`;
+/// nesting deeper than [`MAX_DEPTH`] makes the whole body malformed.
+fn check_value(
+    value: &serde_json::Value,
+    path: &mut String,
+    depth: usize,
+    errors: &mut Vec<FieldError>,
+) -> Result<(), Failure> {
     use serde_json::Value;
     if depth > MAX_DEPTH && matches!(value, Value::Array(_) | Value::Object(_)) {
         return Err(Failure::Malformed(format!(
@@ -78,26 +145,27 @@ fn check_value(value: &serde_json::Value, path: &mut String, depth: usize) -> Re
         }
     };
     match value {
-        Value::String(text) => check_text(text).map_err(|message| {
-            Failure::App(AppError::Validation {
-                code: "VALIDATION_ERROR",
-                errors: vec![FieldError {
+        Value::String(text) => {
+            if let Err(message) = check_text(text) {
+                errors.push(FieldError {
                     field: field(path),
                     message,
-                }],
-            })
-        }),
+                });
+            }
+            Ok(())
+        }
         Value::Array(items) => {
             if items.len() > MAX_ARRAY_LEN {
-                return Err(Failure::App(AppError::invalid(
-                    field(path),
-                    format!("must have at most {MAX_ARRAY_LEN} entries"),
-                )));
+                errors.push(FieldError {
+                    field: field(path),
+                    message: format!("must have at most {MAX_ARRAY_LEN} entries"),
+                });
+                return Ok(());
             }
             for (i, item) in items.iter().enumerate() {
                 let len = path.len();
                 path.push_str(&format!("[{i}]"));
-                check_value(item, path, depth + 1)?;
+                check_value(item, path, depth + 1, errors)?;
                 path.truncate(len);
             }
             Ok(())
@@ -109,13 +177,13 @@ fn check_value(value: &serde_json::Value, path: &mut String, depth: usize) -> Re
                     path.push('.');
                 }
                 path.push_str(key);
-                check_text(key).map_err(|message| {
-                    Failure::App(AppError::invalid(
-                        field(path),
-                        format!("field name {message}"),
-                    ))
-                })?;
-                check_value(item, path, depth + 1)?;
+                match check_text(key) {
+                    Err(message) => errors.push(FieldError {
+                        field: field(path),
+                        message: format!("field name {message}"),
+                    }),
+                    Ok(()) => check_value(item, path, depth + 1, errors)?,
+                }
                 path.truncate(len);
             }
             Ok(())
@@ -143,10 +211,10 @@ fn check_text(text: &str) -> Result<(), String> {
 
 /// Parses a JSON body (for tests and other extractors): well-formed UTF-8 JSON (lone surrogate
 /// escapes are malformed), an object, at most [`MAX_DEPTH`] levels deep, its strings and arrays
-/// within bounds, then typed, naming the field that does not fit.
+/// within bounds, then typed, naming every field that does not fit (see [`typed`]).
 ///
 /// # Errors
-/// [`Failure::Malformed`] or a validation failure naming the field.
+/// [`Failure::Malformed`] or a validation failure naming each bad field.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Failure> {
     match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
         None => return Err(Failure::Malformed("a JSON object body is required".into())),
@@ -164,8 +232,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Failure> {
         let text = e.to_string();
         Failure::Malformed(text.split(" at line ").next().unwrap_or(&text).to_owned())
     })?;
-    check_value(&value, &mut String::new(), 1)?;
-    serde_path_to_error::deserialize(value).map_err(classify)
+    let mut errors = Vec::new();
+    check_value(&value, &mut String::new(), 1, &mut errors)?;
+    typed(value, errors)
 }
 
 /// Reads a request body, refusing more than the configured limit.
@@ -295,6 +364,39 @@ mod tests {
         );
         assert_eq!(field(parse_json(br"[1]")), "body");
         assert_eq!(field(parse_json(br"42")), "body");
+    }
+
+    fn fields(r: Result<Req, Failure>) -> Vec<String> {
+        match r {
+            Err(Failure::App(AppError::Validation { errors, .. })) => {
+                // The envelopes key `errors` by field, so their order does not matter.
+                let mut fields: Vec<String> = errors.into_iter().map(|e| e.field).collect();
+                fields.sort();
+                fields
+            }
+            other => panic!("expected a validation failure, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn names_every_bad_field_at_once() {
+        // Two fields of the wrong type.
+        assert_eq!(
+            fields(parse_json(br#"{"name":7,"items":[{"quantity":"2"}]}"#)),
+            ["items[0].quantity", "name"]
+        );
+        // A bad field and a missing one.
+        assert_eq!(
+            fields(parse_json(br#"{"items":{"quantity":1}}"#)),
+            ["items", "name"]
+        );
+        // Text rules and types together; a field set aside is not also called missing.
+        assert_eq!(
+            fields(parse_json(br#"{"name":"a\u0000","items":"x"}"#)),
+            ["items", "name"]
+        );
+        // Only the missing field when everything present fits.
+        assert_eq!(fields(parse_json(br#"{"name":"a"}"#)), ["items"]);
     }
 
     #[test]
