@@ -5,7 +5,9 @@
 //! outlet or above the cart's reach is `COUPON_INVALID`; one past its `valid_to` is
 //! `COUPON_EXPIRED`. Both are 422 naming the code field.
 
+use crate::Entity;
 use chrono::{DateTime, SubsecRound, Utc};
+use kedai_core::ErrorCode;
 use kedai_core::{Money, Page, TenantId};
 use kedai_identity::Permission;
 use kedai_loyalty::coupon::{RedemptionId, parse_percentage};
@@ -30,7 +32,7 @@ pub struct AppliedCoupon {
     pub discount: Money,
 }
 
-fn rejected(code: &'static str, field: &str, message: impl Into<String>) -> AppError {
+fn rejected(code: ErrorCode, field: &str, message: impl Into<String>) -> AppError {
     AppError::Validation {
         code,
         errors: vec![FieldError {
@@ -42,9 +44,9 @@ fn rejected(code: &'static str, field: &str, message: impl Into<String>) -> AppE
 
 fn rejection(r: &CouponRejection, field: &str) -> AppError {
     let code = if r.is_expiry() {
-        "COUPON_EXPIRED"
+        ErrorCode::CouponExpired
     } else {
-        "COUPON_INVALID"
+        ErrorCode::CouponInvalid
     };
     rejected(code, field, r.to_string())
 }
@@ -59,7 +61,7 @@ fn quote_coupon(
     subtotal: Money,
     now: DateTime<Utc>,
 ) -> Result<(Coupon, Money), AppError> {
-    let unknown = || rejected("COUPON_INVALID", field, "no such coupon");
+    let unknown = || rejected(ErrorCode::CouponInvalid, field, "no such coupon");
     let code = CouponCode::parse(code).map_err(|_| unknown())?;
     let coupon = tx.find_coupon_by_code(tenant, &code)?.ok_or_else(unknown)?;
     let discount = coupon
@@ -157,7 +159,7 @@ pub fn redeem(
             Some(_) => "the coupon has been disabled",
             None => "no such coupon",
         };
-        return Err(rejected("COUPON_INVALID", "coupon_code", why));
+        return Err(rejected(ErrorCode::CouponInvalid, "coupon_code", why));
     }
     tx.record_redemption(&Redemption {
         id: RedemptionId::new(),
@@ -329,14 +331,14 @@ pub fn create_coupon(
         Some(c) if errors.is_empty() => c,
         _ => {
             return Err(AppError::Validation {
-                code: "VALIDATION_ERROR",
+                code: ErrorCode::ValidationError,
                 errors,
             });
         }
     };
     tx.insert_coupon(&coupon)?.map_err(|()| {
         AppError::conflict(
-            "COUPON_CODE_TAKEN",
+            ErrorCode::CouponCodeTaken,
             format!("coupon code {} is already used", coupon.code),
         )
     })?;
@@ -382,7 +384,7 @@ pub fn get_coupon(
 ) -> Result<Coupon, AppError> {
     actor.require(Permission::CouponsRead)?;
     tx.find_coupon(actor.tenant, id)?
-        .ok_or_else(|| AppError::not_found("coupon", id))
+        .ok_or_else(|| AppError::not_found(Entity::Coupon, id))
 }
 
 /// Disables a coupon: it can no longer be used. Disabling a disabled coupon changes nothing.
@@ -399,7 +401,7 @@ pub fn disable_coupon(
     actor.require(Permission::CouponsWrite)?;
     let coupon = tx
         .find_coupon(actor.tenant, id)?
-        .ok_or_else(|| AppError::not_found("coupon", id))?;
+        .ok_or_else(|| AppError::not_found(Entity::Coupon, id))?;
     if coupon.status == CouponStatus::Disabled {
         return Ok(coupon);
     }

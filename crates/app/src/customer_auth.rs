@@ -4,7 +4,9 @@
 //! handed to a [`Notifier`] after commit. Registration is in [`crate::registration`], the
 //! member's own record in [`crate::members`].
 
+use crate::Entity;
 use chrono::{DateTime, Utc};
+use kedai_core::ErrorCode;
 use kedai_core::TenantId;
 use kedai_identity::customer_auth::{
     CUSTOMER_SESSION_TTL, OTP_RESEND_COOLDOWN, OTP_TTL, OTP_WINDOW, check_code_shape, hash_otp,
@@ -167,14 +169,14 @@ pub(crate) fn send_code(
         Ok(()) => {}
         Err(OtpRefusal::Cooldown { retry_after }) => {
             return Err(AppError::Throttled {
-                code: "OTP_COOLDOWN",
+                code: ErrorCode::OtpCooldown,
                 message: format!("a code was sent moments ago; ask again in {retry_after} s"),
                 retry_after,
             });
         }
         Err(OtpRefusal::TooMany { retry_after }) => {
             return Err(AppError::Throttled {
-                code: "OTP_RATE_LIMITED",
+                code: ErrorCode::OtpRateLimited,
                 message: format!(
                     "too many codes were sent to this recipient; ask again in {retry_after} s"
                 ),
@@ -191,7 +193,7 @@ pub(crate) fn send_code(
         now,
     )? {
         return Err(AppError::Throttled {
-            code: "OTP_COOLDOWN",
+            code: ErrorCode::OtpCooldown,
             message: format!(
                 "a code was sent moments ago; ask again in {} s",
                 OTP_RESEND_COOLDOWN.num_seconds()
@@ -322,7 +324,7 @@ pub fn verify_otp(
     };
     let customer = tx
         .find_customer(tenant_id, id)?
-        .ok_or_else(|| AppError::not_found("customer", id))?;
+        .ok_or_else(|| AppError::not_found(Entity::Customer, id))?;
     let mut profile = tx.member_profile(tenant_id, id)?;
     if !profile.proven.proves(&recipient) {
         tx.revoke_customer_sessions(tenant_id, id, "identifier_reclaimed", now)?;
@@ -362,7 +364,7 @@ pub fn refresh(
     }
     let customer = tx
         .find_customer(tenant_id, family.customer_id)?
-        .ok_or_else(|| AppError::not_found("customer", family.customer_id))?;
+        .ok_or_else(|| AppError::not_found(Entity::Customer, family.customer_id))?;
     let profile = tx.member_profile(tenant_id, customer.id)?;
     Ok(Ok(CustomerSession {
         customer,

@@ -1,7 +1,9 @@
 //! Customers (003 §9), with their derived figures: points balance from the points ledger,
 //! total spent and last visit from their orders.
 
+use crate::Entity;
 use chrono::{DateTime, Utc};
+use kedai_core::ErrorCode;
 use kedai_core::{Currency, Money, Page};
 use kedai_identity::{
     Customer, CustomerConflict, CustomerFilter, CustomerId, CustomerStats, CustomerUpdate,
@@ -77,11 +79,11 @@ pub struct UpdateCustomer {
 pub(crate) fn taken(c: CustomerConflict) -> AppError {
     match c {
         CustomerConflict::Phone => AppError::conflict(
-            "CUSTOMER_PHONE_TAKEN",
+            ErrorCode::CustomerPhoneTaken,
             "another customer of this merchant has this phone number",
         ),
         CustomerConflict::Email => AppError::conflict(
-            "CUSTOMER_EMAIL_TAKEN",
+            ErrorCode::CustomerEmailTaken,
             "another customer of this merchant has this e-mail address",
         ),
     }
@@ -128,7 +130,7 @@ fn require_customer(
     id: CustomerId,
 ) -> Result<Customer, AppError> {
     tx.find_customer(actor.tenant, id)?
-        .ok_or_else(|| AppError::not_found("customer", id))
+        .ok_or_else(|| AppError::not_found(Entity::Customer, id))
 }
 
 /// Registers a customer and writes `customer.created` to the outbox.

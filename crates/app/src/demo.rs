@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use kedai_catalog::ProductStatus;
+use kedai_core::ErrorCode;
 use kedai_core::{ProductId, TenantId};
 use kedai_identity::{NewStaff, NewTenant, Role, StaffId};
 use kedai_inventory::StockSource;
@@ -76,7 +77,7 @@ pub fn seed_demo(
     tx.insert_tenant(tenant_id, &tenant, now)?;
     let staff = tx
         .insert_staff(tenant_id, StaffId::new(), owner, now)?
-        .map_err(|()| AppError::conflict("STAFF_EMAIL_TAKEN", "demo owner exists"))?;
+        .map_err(|()| AppError::conflict(ErrorCode::StaffEmailTaken, "demo owner exists"))?;
     let actor = Actor {
         tenant: tenant_id,
         staff: staff.id,

@@ -1,5 +1,6 @@
 //! The one error type every surface renders in its own envelope.
 
+use kedai_core::ErrorCode;
 use kedai_core::{ProductId, StorageError};
 use kedai_identity::{IdentityError, Permission};
 use kedai_inventory::InventoryError;
@@ -34,7 +35,7 @@ pub enum AppError {
     #[error("{}", describe(.errors))]
     Validation {
         /// Stable code (`VALIDATION_ERROR` unless more specific).
-        code: &'static str,
+        code: ErrorCode,
         /// Each bad field.
         errors: Vec<FieldError>,
     },
@@ -44,8 +45,8 @@ pub enum AppError {
     /// No such thing in the caller's tenant.
     #[error("{entity} {id} not found")]
     NotFound {
-        /// What was looked for (`product`, `order`, `inventory record`).
-        entity: &'static str,
+        /// What was looked for.
+        entity: Entity,
         /// The id as given.
         id: String,
     },
@@ -83,7 +84,7 @@ pub enum AppError {
     #[error("{message}")]
     NotAllowed {
         /// Stable code.
-        code: &'static str,
+        code: ErrorCode,
         /// Why.
         message: String,
     },
@@ -91,7 +92,7 @@ pub enum AppError {
     #[error("{message}")]
     Conflict {
         /// Stable code.
-        code: &'static str,
+        code: ErrorCode,
         /// What conflicts.
         message: String,
     },
@@ -99,7 +100,7 @@ pub enum AppError {
     #[error("{message}")]
     Throttled {
         /// Stable code.
-        code: &'static str,
+        code: ErrorCode,
         /// Why.
         message: String,
         /// Seconds until it may be tried again.
@@ -127,11 +128,90 @@ fn describe(errors: &[FieldError]) -> String {
         .join("; ")
 }
 
+kedai_core::text_enum! {
+    /// What an [`AppError::NotFound`] looked for: each kind has its own not-found code
+    /// ([`Entity::not_found_code`]), and its word names it in the message.
+    pub enum Entity ("a kind of record") {
+        /// A product.
+        Product = "product",
+        /// An order.
+        Order = "order",
+        /// An inventory record.
+        InventoryRecord = "inventory record",
+        /// A tenant.
+        Tenant = "tenant",
+        /// An outlet.
+        Outlet = "outlet",
+        /// A customer.
+        Customer = "customer",
+        /// A staff.
+        Staff = "staff",
+        /// A coupon.
+        Coupon = "coupon",
+        /// A category.
+        Category = "category",
+        /// A brand.
+        Brand = "brand",
+        /// A collection.
+        Collection = "collection",
+        /// A variation.
+        Variation = "variation",
+        /// An image.
+        Image = "image",
+        /// An option.
+        VariationOption = "option",
+        /// A membership tier.
+        MembershipTier = "membership tier",
+        /// A payment intent.
+        PaymentIntent = "payment intent",
+        /// A shipping method.
+        ShippingMethod = "shipping method",
+        /// A payment method.
+        PaymentMethod = "payment method",
+        /// A company.
+        Company = "company",
+        /// A storefront domain.
+        StorefrontDomain = "storefront domain",
+        /// A member.
+        Member = "member",
+    }
+}
+
+impl Entity {
+    /// The code a client reads when no such record is found.
+    #[must_use]
+    pub const fn not_found_code(self) -> ErrorCode {
+        match self {
+            Self::Product => ErrorCode::ProductNotFound,
+            Self::Order => ErrorCode::OrderNotFound,
+            Self::InventoryRecord => ErrorCode::InventoryRecordNotFound,
+            Self::Tenant => ErrorCode::MerchantNotFound,
+            Self::Outlet => ErrorCode::OutletNotFound,
+            Self::Customer => ErrorCode::CustomerNotFound,
+            Self::Staff => ErrorCode::StaffNotFound,
+            Self::Coupon => ErrorCode::CouponNotFound,
+            Self::Category => ErrorCode::CategoryNotFound,
+            Self::Brand => ErrorCode::BrandNotFound,
+            Self::Collection => ErrorCode::CollectionNotFound,
+            Self::Variation => ErrorCode::VariationNotFound,
+            Self::Image => ErrorCode::ImageNotFound,
+            Self::VariationOption => ErrorCode::OptionNotFound,
+            Self::MembershipTier => ErrorCode::TierNotFound,
+            Self::PaymentIntent => ErrorCode::PaymentIntentNotFound,
+            Self::ShippingMethod => ErrorCode::ShippingMethodNotFound,
+            Self::PaymentMethod => ErrorCode::PaymentMethodNotFound,
+            Self::Company => ErrorCode::CompanyNotFound,
+            Self::StorefrontDomain => ErrorCode::DomainNotFound,
+            Self::Member => ErrorCode::MemberNotFound,
+        }
+    }
+}
+
 impl AppError {
     /// One bad field.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Validation {
-            code: "VALIDATION_ERROR",
+            code: ErrorCode::ValidationError,
             errors: vec![FieldError {
                 field: field.into(),
                 message: message.into(),
@@ -140,7 +220,7 @@ impl AppError {
     }
 
     /// A missing thing.
-    pub fn not_found(entity: &'static str, id: impl ToString) -> Self {
+    pub fn not_found(entity: Entity, id: impl ToString) -> Self {
         Self::NotFound {
             entity,
             id: id.to_string(),
@@ -148,7 +228,7 @@ impl AppError {
     }
 
     /// A conflict with the current state.
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::Conflict {
             code,
             message: message.into(),
@@ -191,9 +271,11 @@ impl From<OrderError> for AppError {
             }
             OrderError::InvalidInitialStatus(_) => Self::invalid("status", e.to_string()),
             OrderError::PaymentNotAllowed { .. } => {
-                Self::conflict("PAYMENT_NOT_ALLOWED", e.to_string())
+                Self::conflict(ErrorCode::PaymentNotAllowed, e.to_string())
             }
-            OrderError::NothingToRefund => Self::conflict("NOTHING_TO_REFUND", e.to_string()),
+            OrderError::NothingToRefund => {
+                Self::conflict(ErrorCode::NothingToRefund, e.to_string())
+            }
             OrderError::Money(m) => Self::invalid("amount", m.to_string()),
         }
     }
@@ -219,7 +301,9 @@ impl From<InventoryError> for AppError {
                 field,
                 format!("must be at most {}", kedai_core::MAX_QUANTITY),
             ),
-            InventoryError::NoStockRecord => Self::conflict("NO_STOCK_RECORD", e.to_string()),
+            InventoryError::NoStockRecord => {
+                Self::conflict(ErrorCode::NoStockRecord, e.to_string())
+            }
             InventoryError::ReasonDirection { .. } => Self::invalid("reason", e.to_string()),
             InventoryError::NoteRequired => {
                 Self::invalid("note", "is required with reason `other`")

@@ -1,6 +1,8 @@
 //! Tenants, staff and sign-in.
 
+use crate::Entity;
 use chrono::{DateTime, Utc};
+use kedai_core::ErrorCode;
 use kedai_core::TenantId;
 use kedai_identity::{
     Email, NewStaff, NewTenant, Role, Staff, StaffId, Tenant, burn_password_check, verify_password,
@@ -27,7 +29,7 @@ pub fn create_tenant(
 /// [`AppError::NotFound`] or [`AppError::Storage`].
 pub fn tenant(tx: &mut dyn UnitOfWork, id: TenantId) -> Result<Tenant, AppError> {
     tx.find_tenant(id)?
-        .ok_or_else(|| AppError::not_found("tenant", id))
+        .ok_or_else(|| AppError::not_found(Entity::Tenant, id))
 }
 
 /// Creates a staff user in a tenant.
@@ -45,7 +47,7 @@ pub fn create_staff(
     tx.insert_staff(tenant_id, StaffId::new(), staff, now)?
         .map_err(|()| {
             AppError::conflict(
-                "STAFF_EMAIL_TAKEN",
+                ErrorCode::StaffEmailTaken,
                 format!(
                     "{} is already a staff e-mail of this merchant",
                     staff.email.as_str()

@@ -1,5 +1,6 @@
 //! Stock-in, adjustments, FIFO allocation and release, each writing the movement ledger.
 
+use crate::Entity;
 use chrono::{DateTime, Utc};
 use kedai_core::{ProductId, TenantId};
 use kedai_identity::Permission;
@@ -205,7 +206,7 @@ pub fn adjust_stock(
         AdjustTarget::Lot(lot_id) => {
             let lot = tx
                 .find_lot(actor.tenant, lot_id)?
-                .ok_or_else(|| AppError::not_found("inventory record", lot_id))?;
+                .ok_or_else(|| AppError::not_found(Entity::InventoryRecord, lot_id))?;
             let product = require_product(tx, actor, lot.product_id)?;
             let plan =
                 plan_lot_adjustment(lot.product_id, &lot.stock(), cmd.quantity, cmd.reason, note)?;

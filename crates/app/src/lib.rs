@@ -29,7 +29,7 @@ pub mod storefront;
 pub mod tiers;
 
 pub use actor::{Actor, Author};
-pub use error::{AppError, AuthFailure, FieldError};
+pub use error::{AppError, AuthFailure, Entity, FieldError};
 pub use outbox::{OutboxEvent, OutboxRepository};
 pub use store::{Store, UnitOfWork};
 

@@ -1,7 +1,9 @@
 //! The signed-in member's own record on the customer portal: reading it, changing it, and the
 //! codes that prove a new phone or e-mail before it is bound to the record.
 
+use crate::Entity;
 use chrono::{DateTime, Utc};
+use kedai_core::ErrorCode;
 use kedai_identity::verification::{check_keeps_sign_in, identifier_change};
 use kedai_identity::{
     Customer, CustomerUpdate, IdentifierChange, IdentifierKind, MemberProfile, OtpCheck,
@@ -54,7 +56,7 @@ fn given(v: Option<&str>) -> Option<&str> {
 pub fn profile(tx: &mut dyn UnitOfWork, caller: CustomerCaller) -> Result<Member, AppError> {
     let customer = tx
         .find_customer(caller.tenant, caller.customer)?
-        .ok_or_else(|| AppError::not_found("customer", caller.customer))?;
+        .ok_or_else(|| AppError::not_found(Entity::Customer, caller.customer))?;
     let profile = tx.member_profile(caller.tenant, caller.customer)?;
     let points = tx
         .customer_stats(caller.tenant, &[caller.customer])?
@@ -208,7 +210,7 @@ pub fn update_profile(
     }
     if !unproven.is_empty() {
         return Err(AppError::Validation {
-            code: "OTP_VERIFICATION_REQUIRED",
+            code: ErrorCode::OtpVerificationRequired,
             errors: unproven,
         });
     }

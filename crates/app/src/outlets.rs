@@ -1,7 +1,9 @@
 //! Outlets (003 §8). Every signed-in staff member may read them, cashiers only the outlets they
 //! are bound to; changing them needs `OutletsWrite`.
 
+use crate::Entity;
 use chrono::{DateTime, Utc};
+use kedai_core::ErrorCode;
 use kedai_core::Page;
 use kedai_identity::outlet::sees_all_outlets;
 use kedai_identity::{NewOutlet, Outlet, OutletId, OutletStatus, OutletUpdate, Permission};
@@ -10,7 +12,7 @@ use crate::{Actor, AppError, UnitOfWork};
 
 fn code_taken(code: &str) -> AppError {
     AppError::conflict(
-        "OUTLET_CODE_TAKEN",
+        ErrorCode::OutletCodeTaken,
         format!("outlet code {code} is already used by another outlet"),
     )
 }
@@ -27,10 +29,10 @@ pub fn require_outlet(
 ) -> Result<Outlet, AppError> {
     if !sees_all_outlets(actor.role) && !tx.staff_outlets(actor.tenant, actor.staff)?.contains(&id)
     {
-        return Err(AppError::not_found("outlet", id));
+        return Err(AppError::not_found(Entity::Outlet, id));
     }
     tx.find_outlet(actor.tenant, id)?
-        .ok_or_else(|| AppError::not_found("outlet", id))
+        .ok_or_else(|| AppError::not_found(Entity::Outlet, id))
 }
 
 /// A page of the outlets the actor may see, oldest first, and their total.
@@ -149,7 +151,7 @@ pub fn delete_outlet(
 ) -> Result<(), AppError> {
     actor.require(Permission::OutletsWrite)?;
     if !tx.delete_outlet(actor.tenant, id, now)? {
-        return Err(AppError::not_found("outlet", id));
+        return Err(AppError::not_found(Entity::Outlet, id));
     }
     Ok(())
 }

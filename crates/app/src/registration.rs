@@ -5,6 +5,7 @@
 //! the number belongs to a member.
 
 use chrono::{DateTime, Utc};
+use kedai_core::ErrorCode;
 use kedai_core::TenantId;
 use kedai_identity::{Customer, CustomerId, MemberProfile, NewCustomer, Recipient, RefreshToken};
 use serde_json::json;
@@ -74,7 +75,7 @@ impl Registration {
 /// The answer to a registration without proof of its sign-in phone or e-mail.
 fn proof_required(recipient: &Recipient) -> AppError {
     AppError::Validation {
-        code: "OTP_VERIFICATION_REQUIRED",
+        code: ErrorCode::OtpVerificationRequired,
         errors: vec![FieldError {
             field: recipient.kind().field().to_owned(),
             message: "must be verified first: ask for a code at /auth/otp and check it at \
@@ -115,7 +116,7 @@ pub fn register(
         .collect();
     if !missing.is_empty() {
         return Err(AppError::Validation {
-            code: "VALIDATION_ERROR",
+            code: ErrorCode::ValidationError,
             errors: missing,
         });
     }

@@ -1,6 +1,7 @@
 //! Staff accounts (003 §7): listing, creating, changing roles and outlet bindings,
 //! deactivating. Sensitive changes are audited.
 
+use crate::Entity;
 use chrono::{DateTime, Utc};
 use kedai_core::{Page, StorageError, TenantId};
 use kedai_identity::{
@@ -114,7 +115,7 @@ fn acting(tx: &mut dyn UnitOfWork, actor: &Actor) -> Result<Staff, AppError> {
 
 fn require_staff(tx: &mut dyn UnitOfWork, actor: &Actor, id: StaffId) -> Result<Staff, AppError> {
     tx.find_staff(actor.tenant, id)?
-        .ok_or_else(|| AppError::not_found("staff", id))
+        .ok_or_else(|| AppError::not_found(Entity::Staff, id))
 }
 
 fn view(tx: &mut dyn UnitOfWork, staff: Staff) -> Result<StaffView, AppError> {

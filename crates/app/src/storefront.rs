@@ -2,7 +2,9 @@
 //! request is for, the host names storefronts answer on, the sign-in channel, the registration
 //! form, the enabled modules and brand; and the outgoing message log owners read.
 
+use crate::Entity;
 use chrono::{DateTime, Utc};
+use kedai_core::ErrorCode;
 use kedai_core::{Page, TenantId};
 use kedai_identity::storefront::{check_url, validate_modules};
 use kedai_identity::{
@@ -21,7 +23,7 @@ use crate::{Actor, AppError, UnitOfWork};
 pub fn portal_tenant(tx: &mut dyn UnitOfWork, id: TenantId) -> Result<Tenant, AppError> {
     match tx.find_tenant(id)? {
         Some(t) if t.status == TenantStatus::Active => Ok(t),
-        _ => Err(AppError::not_found("tenant", id)),
+        _ => Err(AppError::not_found(Entity::Tenant, id)),
     }
 }
 
@@ -188,7 +190,7 @@ pub fn add_domain(
     let host = Hostname::parse(hostname).map_err(AppError::from)?;
     if !tx.insert_hostname(actor.tenant, &host, now)? {
         return Err(AppError::conflict(
-            "DOMAIN_TAKEN",
+            ErrorCode::DomainTaken,
             format!("{} is already registered", host.as_str()),
         ));
     }
@@ -215,7 +217,7 @@ pub fn remove_domain(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     actor.require(Permission::MerchantWrite)?;
-    let missing = || AppError::not_found("storefront domain", hostname);
+    let missing = || AppError::not_found(Entity::StorefrontDomain, hostname);
     let host = Hostname::parse(hostname).map_err(|_| missing())?;
     if !tx.delete_hostname(actor.tenant, &host)? {
         return Err(missing());

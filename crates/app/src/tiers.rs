@@ -1,6 +1,8 @@
 //! Membership tier definitions: managed by the merchant, listed by storefronts.
 
+use crate::Entity;
 use chrono::{DateTime, Utc};
+use kedai_core::ErrorCode;
 use kedai_core::TenantId;
 use kedai_identity::Permission;
 use kedai_loyalty::tier::{TierFieldError, parse_discount};
@@ -40,7 +42,7 @@ fn field(e: TierFieldError) -> AppError {
 
 fn name_taken(name: &str) -> AppError {
     AppError::conflict(
-        "TIER_NAME_TAKEN",
+        ErrorCode::TierNameTaken,
         format!("a membership tier named {name} already exists"),
     )
 }
@@ -117,7 +119,7 @@ pub fn create_tier(
         .insert_tier(actor.tenant, &draft, now)?
         .map_err(|()| name_taken(&draft.name))?;
     tx.find_tier(actor.tenant, id)?
-        .ok_or_else(|| AppError::not_found("membership tier", id))
+        .ok_or_else(|| AppError::not_found(Entity::MembershipTier, id))
 }
 
 /// Changes a tier.
@@ -135,7 +137,7 @@ pub fn update_tier(
     actor.require(Permission::MembershipsWrite)?;
     let mut tier = tx
         .find_tier(actor.tenant, id)?
-        .ok_or_else(|| AppError::not_found("membership tier", id))?;
+        .ok_or_else(|| AppError::not_found(Entity::MembershipTier, id))?;
     tier.draft = apply(tier.draft, input)?;
     tier.updated_at = now;
     tx.update_tier(&tier)?
@@ -152,7 +154,7 @@ pub fn delete_tier(tx: &mut dyn UnitOfWork, actor: &Actor, id: TierId) -> Result
     if tx.delete_tier(actor.tenant, id)? {
         Ok(())
     } else {
-        Err(AppError::not_found("membership tier", id))
+        Err(AppError::not_found(Entity::MembershipTier, id))
     }
 }
 

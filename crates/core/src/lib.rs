@@ -15,6 +15,7 @@
 //! # Ok::<(), kedai_core::MoneyError>(())
 //! ```
 
+pub mod error_code;
 pub mod id;
 pub mod money;
 pub mod page;
@@ -24,6 +25,7 @@ pub mod time;
 
 pub use uuid;
 
+pub use error_code::ErrorCode;
 pub use id::{IdError, ProductId, TenantId, new_uuid_v7};
 pub use money::{Currency, Money, MoneyError};
 pub use page::{Page, PageError};

@@ -1,6 +1,7 @@
 //! The JSON body extractor: a size limit, and errors that name the bad field, in the surface's
 //! envelope (actix's own `Json` answers in plain text and cannot say which field is wrong).
 
+use kedai_core::ErrorCode;
 use std::marker::PhantomData;
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
@@ -110,7 +111,7 @@ fn typed<T: DeserializeOwned>(
         }
     }
     Err(Failure::App(AppError::Validation {
-        code: "VALIDATION_ERROR",
+        code: ErrorCode::ValidationError,
         errors,
     }))
 }

@@ -1,6 +1,7 @@
 //! One error type for every surface, rendered in each surface's own envelope. This file is the
 //! only place that maps failures to HTTP statuses and codes.
 
+use kedai_core::ErrorCode;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
@@ -40,7 +41,7 @@ pub enum Failure {
     /// A request the surface cannot serve as sent (400), with a stable code.
     BadRequest {
         /// Stable code.
-        code: &'static str,
+        code: ErrorCode,
         /// Why.
         message: String,
     },
@@ -147,33 +148,6 @@ fn head_message(part: HeadPart, limit: usize) -> String {
     }
 }
 
-fn not_found_code(entity: &str) -> &'static str {
-    match entity {
-        "product" => "PRODUCT_NOT_FOUND",
-        "order" => "ORDER_NOT_FOUND",
-        "inventory record" => "INVENTORY_RECORD_NOT_FOUND",
-        "tenant" => "MERCHANT_NOT_FOUND",
-        "outlet" => "OUTLET_NOT_FOUND",
-        "customer" => "CUSTOMER_NOT_FOUND",
-        "staff" => "STAFF_NOT_FOUND",
-        "coupon" => "COUPON_NOT_FOUND",
-        "category" => "CATEGORY_NOT_FOUND",
-        "brand" => "BRAND_NOT_FOUND",
-        "collection" => "COLLECTION_NOT_FOUND",
-        "variation" => "VARIATION_NOT_FOUND",
-        "image" => "IMAGE_NOT_FOUND",
-        "option" => "OPTION_NOT_FOUND",
-        "membership tier" => "TIER_NOT_FOUND",
-        "payment intent" => "PAYMENT_INTENT_NOT_FOUND",
-        "shipping method" => "SHIPPING_METHOD_NOT_FOUND",
-        "payment method" => "PAYMENT_METHOD_NOT_FOUND",
-        "company" => "COMPANY_NOT_FOUND",
-        "storefront domain" => "DOMAIN_NOT_FOUND",
-        "member" => "MEMBER_NOT_FOUND",
-        _ => "NOT_FOUND",
-    }
-}
-
 impl Failure {
     /// Maps the failure to status, code, message and details. Validation is 422 here; a
     /// surface whose documents say 400 for bad parameters lowers it.
@@ -189,38 +163,40 @@ impl Failure {
         match self {
             Self::Malformed(m) => plain(
                 StatusCode::BAD_REQUEST,
-                "MALFORMED_REQUEST",
+                ErrorCode::MalformedRequest,
                 format!("malformed request: {m}"),
             ),
             Self::TooLarge { limit } => plain(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
+                ErrorCode::PayloadTooLarge,
                 format!("request body larger than {limit} bytes"),
             ),
             Self::HeadTooLarge { part, limit } => {
                 let (status, code) = match part {
-                    HeadPart::Uri => (StatusCode::URI_TOO_LONG, "URI_TOO_LONG"),
+                    HeadPart::Uri => (StatusCode::URI_TOO_LONG, ErrorCode::UriTooLong),
                     HeadPart::HeaderBytes | HeadPart::HeaderCount => (
                         StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-                        "HEADERS_TOO_LARGE",
+                        ErrorCode::HeadersTooLarge,
                     ),
                 };
                 plain(status, code, head_message(*part, *limit))
             }
             Self::BadRequest { code, message } => {
-                plain(StatusCode::BAD_REQUEST, code, message.clone())
+                plain(StatusCode::BAD_REQUEST, *code, message.clone())
             }
-            Self::RouteNotFound => {
-                plain(StatusCode::NOT_FOUND, "NOT_FOUND", "no such route".into())
-            }
+            Self::RouteNotFound => plain(
+                StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+                "no such route".into(),
+            ),
             Self::MethodNotAllowed => plain(
                 StatusCode::METHOD_NOT_ALLOWED,
-                "METHOD_NOT_ALLOWED",
+                ErrorCode::MethodNotAllowed,
                 "method not allowed on this route".into(),
             ),
             Self::RateLimited { .. } => plain(
                 StatusCode::TOO_MANY_REQUESTS,
-                "RATE_LIMIT_EXCEEDED",
+                ErrorCode::RateLimitExceeded,
                 "Too many requests".into(),
             ),
             Self::App(e) => render_app(e),
@@ -247,7 +223,7 @@ fn render_app(e: &AppError) -> Rendered {
             }
             Rendered {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
-                code,
+                code: *code,
                 message,
                 errors: map,
                 details: None,
@@ -265,24 +241,24 @@ fn render_app(e: &AppError) -> Rendered {
             }
             Rendered {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
-                code: "AMOUNT_MISMATCH",
+                code: ErrorCode::AmountMismatch,
                 message,
                 errors,
                 details: Some(json!({ "expected": expected })),
             }
         }
-        AppError::NotFound { entity, .. } => plain(StatusCode::NOT_FOUND, not_found_code(entity)),
+        AppError::NotFound { entity, .. } => plain(StatusCode::NOT_FOUND, entity.not_found_code()),
         AppError::Unauthenticated(why) => plain(
             StatusCode::UNAUTHORIZED,
             match why {
-                AuthFailure::Missing => "AUTH_REQUIRED",
-                AuthFailure::InvalidToken => "AUTH_TOKEN_INVALID",
-                AuthFailure::Expired => "AUTH_TOKEN_EXPIRED",
-                AuthFailure::InvalidCredentials => "AUTH_INVALID_CREDENTIALS",
+                AuthFailure::Missing => ErrorCode::AuthRequired,
+                AuthFailure::InvalidToken => ErrorCode::AuthTokenInvalid,
+                AuthFailure::Expired => ErrorCode::AuthTokenExpired,
+                AuthFailure::InvalidCredentials => ErrorCode::AuthInvalidCredentials,
             },
         ),
-        AppError::Forbidden(_) => plain(StatusCode::FORBIDDEN, "FORBIDDEN"),
-        AppError::NotAllowed { code, .. } => plain(StatusCode::FORBIDDEN, code),
+        AppError::Forbidden(_) => plain(StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+        AppError::NotAllowed { code, .. } => plain(StatusCode::FORBIDDEN, *code),
         AppError::InsufficientStock {
             product_id,
             requested,
@@ -291,34 +267,40 @@ fn render_app(e: &AppError) -> Rendered {
             details: Some(
                 json!({ "product_id": product_id.get(), "requested": requested, "available": available }),
             ),
-            ..plain(StatusCode::CONFLICT, "INSUFFICIENT_STOCK")
+            ..plain(StatusCode::CONFLICT, ErrorCode::InsufficientStock)
         },
         AppError::InvalidTransition { from, to } => Rendered {
             details: Some(json!({ "from": from.as_str(), "to": to.as_str() })),
-            ..plain(StatusCode::CONFLICT, "INVALID_STATUS_TRANSITION")
+            ..plain(StatusCode::CONFLICT, ErrorCode::InvalidStatusTransition)
         },
         AppError::TrackingNumberRequired => Rendered {
             errors: BTreeMap::from([(
                 "tracking_number".to_owned(),
                 vec!["is required to ship".to_owned()],
             )]),
-            ..plain(StatusCode::UNPROCESSABLE_ENTITY, "TRACKING_NUMBER_REQUIRED")
+            ..plain(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::TrackingNumberRequired,
+            )
         },
-        AppError::Conflict { code, .. } => plain(StatusCode::CONFLICT, code),
+        AppError::Conflict { code, .. } => plain(StatusCode::CONFLICT, *code),
         AppError::Throttled {
             code, retry_after, ..
         } => Rendered {
             details: Some(json!({ "retryAfter": retry_after })),
-            ..plain(StatusCode::TOO_MANY_REQUESTS, code)
+            ..plain(StatusCode::TOO_MANY_REQUESTS, *code)
         },
         AppError::Storage(s) => match s.kind() {
             StorageErrorKind::Unavailable | StorageErrorKind::Retryable => Rendered {
                 message: "the service is busy or the database is unavailable; retry shortly".into(),
-                ..plain(StatusCode::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE")
+                ..plain(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    ErrorCode::ServiceUnavailable,
+                )
             },
             StorageErrorKind::Other => Rendered {
                 message: "internal error".into(),
-                ..plain(StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_ERROR")
+                ..plain(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::InternalError)
             },
         },
     }

@@ -17,6 +17,7 @@ use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use chrono::{DateTime, Utc};
 use kedai_app::idempotency::{self, Decision, KeyScope, StoredResponse, fingerprint, validate_key};
 use kedai_app::{AppError, Store, UnitOfWork};
+use kedai_core::ErrorCode;
 use kedai_core::TenantId;
 use serde::Serialize;
 
@@ -216,7 +217,7 @@ where
                     Decision::InUse => {
                         return Ok(Outcome::Failed(
                             Failure::App(AppError::conflict(
-                                "IDEMPOTENCY_KEY_IN_USE",
+                                ErrorCode::IdempotencyKeyInUse,
                                 "a request with this Idempotency-Key is still being processed; \
                                  retry shortly",
                             )),
@@ -226,7 +227,7 @@ where
                     Decision::Reused => {
                         return Ok(Outcome::Failed(
                             Failure::App(AppError::conflict(
-                                "IDEMPOTENCY_KEY_REUSED",
+                                ErrorCode::IdempotencyKeyReused,
                                 "this Idempotency-Key was used for a different request",
                             )),
                             None,

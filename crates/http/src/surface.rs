@@ -2,6 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, HttpResponseBuilder};
+use kedai_core::ErrorCode;
 use serde_json::json;
 
 use std::collections::BTreeMap;
@@ -16,7 +17,7 @@ pub struct Rendered {
     /// Status for a surface that answers validation failures with 422 (merchant API).
     pub status: StatusCode,
     /// Stable code, e.g. `INSUFFICIENT_STOCK`.
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// Human-readable message.
     pub message: String,
     /// Bad fields and what is wrong with each.
@@ -61,7 +62,7 @@ impl Surface for Edge {
         builder.json(EdgeErrorBody {
             success: false,
             error: r.message.clone(),
-            code: r.code.to_owned(),
+            code: r.code.to_string(),
             errors: (!r.errors.is_empty()).then(|| json!(r.errors)),
             details: r.details.clone(),
         })
@@ -79,7 +80,7 @@ impl Surface for Merchant {
         builder.json(MerchantErrorBody {
             success: false,
             message: r.message.clone(),
-            error_code: r.code.to_owned(),
+            error_code: r.code.to_string(),
             errors: json!(r.errors),
             details: r.details.clone(),
         })
@@ -106,7 +107,7 @@ impl Surface for Portal {
         builder.json(PortalErrorBody {
             success: false,
             error: PortalError {
-                code: r.code.to_owned(),
+                code: r.code.to_string(),
                 message: r.message.clone(),
                 details: (!details.is_empty()).then_some(Value::Object(details)),
             },

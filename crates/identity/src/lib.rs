@@ -12,6 +12,8 @@
 //! # Ok::<(), kedai_identity::IdentityError>(())
 //! ```
 
+use kedai_core::ErrorCode;
+
 pub mod customer;
 pub mod customer_auth;
 pub mod message;
@@ -63,7 +65,7 @@ pub enum IdentityError {
     #[error("{message}")]
     Conflict {
         /// Stable code (`CURRENCY_LOCKED`, `LAST_OWNER`, ...).
-        code: &'static str,
+        code: ErrorCode,
         /// Why.
         message: String,
     },
@@ -71,7 +73,7 @@ pub enum IdentityError {
     #[error("{message}")]
     NotAllowed {
         /// Stable code (`OWNER_ROLE_REQUIRED`).
-        code: &'static str,
+        code: ErrorCode,
         /// Why.
         message: String,
     },

@@ -1,6 +1,7 @@
 //! Staff users: who signs in to the merchant API.
 
 use chrono::{DateTime, Utc};
+use kedai_core::ErrorCode;
 use kedai_core::{TenantId, uuid_id};
 
 use crate::{IdentityError, Role, hash_password, invalid};
@@ -79,14 +80,14 @@ pub struct StaffUpdate {
 
 fn owner_required(what: &str) -> IdentityError {
     IdentityError::NotAllowed {
-        code: "OWNER_ROLE_REQUIRED",
+        code: ErrorCode::OwnerRoleRequired,
         message: format!("only an owner may {what}"),
     }
 }
 
 fn last_owner() -> IdentityError {
     IdentityError::Conflict {
-        code: "LAST_OWNER",
+        code: ErrorCode::LastOwner,
         message: "the merchant's last active owner can be neither demoted nor deactivated".into(),
     }
 }
@@ -169,7 +170,7 @@ impl Staff {
     ) -> Result<bool, IdentityError> {
         if by == self.id {
             return Err(IdentityError::Conflict {
-                code: "CANNOT_DEACTIVATE_SELF",
+                code: ErrorCode::CannotDeactivateSelf,
                 message: "you cannot deactivate your own account".into(),
             });
         }
@@ -299,11 +300,17 @@ mod tests {
         }
     }
 
-    fn code(r: Result<impl std::fmt::Debug, IdentityError>) -> &'static str {
+    fn code(r: Result<impl std::fmt::Debug, IdentityError>) -> ErrorCode {
         match r {
             Err(IdentityError::Conflict { code, .. } | IdentityError::NotAllowed { code, .. }) => {
                 code
             }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn invalid_field(r: Result<impl std::fmt::Debug, IdentityError>) -> &'static str {
+        match r {
             Err(IdentityError::Invalid { field, .. }) => field,
             other => panic!("{other:?}"),
         }
@@ -313,17 +320,20 @@ mod tests {
     fn only_owners_grant_change_or_remove_the_owner_role() {
         assert_eq!(check_new_role(Owner, Owner), Ok(()));
         for by in [Admin, Manager] {
-            assert_eq!(code(check_new_role(by, Owner)), "OWNER_ROLE_REQUIRED");
+            assert_eq!(
+                code(check_new_role(by, Owner)),
+                ErrorCode::OwnerRoleRequired
+            );
             assert_eq!(check_new_role(by, Cashier), Ok(()));
             let mut s = staff(Cashier);
             assert_eq!(
                 code(s.apply(by, &to(Owner), 1, DateTime::UNIX_EPOCH)),
-                "OWNER_ROLE_REQUIRED"
+                ErrorCode::OwnerRoleRequired
             );
             let mut s2 = staff(Owner);
             assert_eq!(
                 code(s2.apply(by, &to(Admin), 3, DateTime::UNIX_EPOCH)),
-                "OWNER_ROLE_REQUIRED"
+                ErrorCode::OwnerRoleRequired
             );
             assert_eq!(s2.role, Owner);
             // Nor may a non-owner rename an owner, or change their outlets.
@@ -333,10 +343,10 @@ mod tests {
             };
             assert_eq!(
                 code(s2.apply(by, &rename, 1, DateTime::UNIX_EPOCH)),
-                "OWNER_ROLE_REQUIRED"
+                ErrorCode::OwnerRoleRequired
             );
             assert_ne!(s2.name, "Boss");
-            assert_eq!(code(s2.check_editable_by(by)), "OWNER_ROLE_REQUIRED");
+            assert_eq!(code(s2.check_editable_by(by)), ErrorCode::OwnerRoleRequired);
             assert_eq!(staff(Manager).check_editable_by(by), Ok(()));
             s.role = Viewer;
         }
@@ -364,12 +374,12 @@ mod tests {
         let mut s = staff(Owner);
         assert_eq!(
             code(s.apply(Owner, &to(Admin), 1, DateTime::UNIX_EPOCH)),
-            "LAST_OWNER"
+            ErrorCode::LastOwner
         );
         let me = StaffId::new();
         assert_eq!(
             code(s.deactivate(me, Owner, 1, DateTime::UNIX_EPOCH)),
-            "LAST_OWNER"
+            ErrorCode::LastOwner
         );
         assert!(s.active);
         assert_eq!(s.role, Owner);
@@ -393,12 +403,12 @@ mod tests {
         let id = s.id;
         assert_eq!(
             code(s.deactivate(id, Owner, 5, DateTime::UNIX_EPOCH)),
-            "CANNOT_DEACTIVATE_SELF"
+            ErrorCode::CannotDeactivateSelf
         );
         let mut owner = staff(Owner);
         assert_eq!(
             code(owner.deactivate(id, Admin, 5, DateTime::UNIX_EPOCH)),
-            "OWNER_ROLE_REQUIRED"
+            ErrorCode::OwnerRoleRequired
         );
         assert_eq!(
             s.deactivate(StaffId::new(), Admin, 1, DateTime::UNIX_EPOCH),
@@ -409,7 +419,7 @@ mod tests {
             Ok(false)
         );
         assert_eq!(
-            code(staff(Agent).apply(
+            invalid_field(staff(Agent).apply(
                 Owner,
                 &StaffUpdate {
                     name: Some(" ".into()),

@@ -1,6 +1,7 @@
 //! Tenants: the merchants Kedai serves. Every business row belongs to one.
 
 use chrono::{DateTime, Utc};
+use kedai_core::ErrorCode;
 use kedai_core::{Currency, TenantId, TimeZone};
 
 use crate::{Email, IdentityError, invalid};
@@ -107,7 +108,7 @@ impl Tenant {
         }
         if next.currency != self.currency && has_priced_records {
             return Err(IdentityError::Conflict {
-                code: "CURRENCY_LOCKED",
+                code: ErrorCode::CurrencyLocked,
                 message: format!(
                     "the currency stays {}: the merchant already has products or orders priced in it",
                     self.currency.code()
@@ -289,7 +290,7 @@ mod tests {
         assert!(matches!(
             t.apply_profile(&update, true, DateTime::UNIX_EPOCH),
             Err(IdentityError::Conflict {
-                code: "CURRENCY_LOCKED",
+                code: ErrorCode::CurrencyLocked,
                 ..
             })
         ));

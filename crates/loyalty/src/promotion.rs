@@ -3,6 +3,7 @@
 //! and the amount after it, or why the code does not apply, as a stable reason code.
 
 use chrono::{DateTime, Utc};
+use kedai_core::ErrorCode;
 use kedai_core::Money;
 
 use crate::{Coupon, CouponRejection};
@@ -36,15 +37,15 @@ pub enum PromotionError {
 impl PromotionError {
     /// The stable reason code a client branches on.
     #[must_use]
-    pub const fn code(&self) -> &'static str {
+    pub const fn code(&self) -> ErrorCode {
         match self {
-            Self::NotFound => "PROMOTION_NOT_FOUND",
-            Self::Disabled => "PROMOTION_DISABLED",
-            Self::NotStarted(_) => "PROMOTION_NOT_STARTED",
-            Self::Expired(_) => "PROMOTION_EXPIRED",
-            Self::UsageLimitReached => "PROMOTION_USAGE_LIMIT_REACHED",
-            Self::MinimumNotMet(_) => "PROMOTION_MIN_AMOUNT_NOT_MET",
-            Self::NotApplicable => "PROMOTION_NOT_APPLICABLE",
+            Self::NotFound => ErrorCode::PromotionNotFound,
+            Self::Disabled => ErrorCode::PromotionDisabled,
+            Self::NotStarted(_) => ErrorCode::PromotionNotStarted,
+            Self::Expired(_) => ErrorCode::PromotionExpired,
+            Self::UsageLimitReached => ErrorCode::PromotionUsageLimitReached,
+            Self::MinimumNotMet(_) => ErrorCode::PromotionMinAmountNotMet,
+            Self::NotApplicable => ErrorCode::PromotionNotApplicable,
         }
     }
 }
@@ -177,13 +178,28 @@ mod tests {
         let mut in_store = c.clone();
         in_store.applicable_outlet_ids = vec!["outlet-1".into()];
         for (coupon, now, amount, code) in [
-            (None, at(15), 20_000, "PROMOTION_NOT_FOUND"),
-            (Some(&disabled), at(15), 20_000, "PROMOTION_DISABLED"),
-            (Some(&c), at(5), 20_000, "PROMOTION_NOT_STARTED"),
-            (Some(&c), at(25), 20_000, "PROMOTION_EXPIRED"),
-            (Some(&used), at(15), 20_000, "PROMOTION_USAGE_LIMIT_REACHED"),
-            (Some(&c), at(15), 9_999, "PROMOTION_MIN_AMOUNT_NOT_MET"),
-            (Some(&in_store), at(15), 20_000, "PROMOTION_NOT_APPLICABLE"),
+            (None, at(15), 20_000, ErrorCode::PromotionNotFound),
+            (
+                Some(&disabled),
+                at(15),
+                20_000,
+                ErrorCode::PromotionDisabled,
+            ),
+            (Some(&c), at(5), 20_000, ErrorCode::PromotionNotStarted),
+            (Some(&c), at(25), 20_000, ErrorCode::PromotionExpired),
+            (
+                Some(&used),
+                at(15),
+                20_000,
+                ErrorCode::PromotionUsageLimitReached,
+            ),
+            (Some(&c), at(15), 9_999, ErrorCode::PromotionMinAmountNotMet),
+            (
+                Some(&in_store),
+                at(15),
+                20_000,
+                ErrorCode::PromotionNotApplicable,
+            ),
         ] {
             let got = check_promotion(coupon, now, hkd(amount));
             assert_eq!(got.err().map(|e| e.code()), Some(code));

@@ -1,5 +1,6 @@
 //! Categories, as the merchant manages them.
 
+use crate::Entity;
 use chrono::{DateTime, Utc};
 use kedai_catalog::*;
 use kedai_core::TenantId;
@@ -64,7 +65,7 @@ pub fn create_category(
         .map_err(|()| category_slug_taken(new.listing.slug.as_ref()))?;
     let category = tx
         .find_category(actor.tenant, id)?
-        .ok_or_else(|| AppError::not_found("category", id))?;
+        .ok_or_else(|| AppError::not_found(Entity::Category, id))?;
     Ok((category, 0))
 }
 
@@ -95,7 +96,7 @@ pub fn update_category(
     actor.require(Permission::CatalogWrite)?;
     let mut category = tx
         .find_category(actor.tenant, id)?
-        .ok_or_else(|| AppError::not_found("category", id))?;
+        .ok_or_else(|| AppError::not_found(Entity::Category, id))?;
     category.listing.apply(input.listing.clone(), false)?;
     if let Some(parent) = input.parent_id {
         if let Some(p) = parent {
@@ -139,7 +140,7 @@ pub fn delete_category(
     if tx.delete_category(actor.tenant, id)? {
         Ok(())
     } else {
-        Err(AppError::not_found("category", id))
+        Err(AppError::not_found(Entity::Category, id))
     }
 }
 

@@ -2,6 +2,7 @@
 //! collections.
 
 use kedai_catalog::*;
+use kedai_core::ErrorCode;
 use kedai_core::{Currency, Money, ProductId};
 
 use crate::{Actor, Amount, AppError, UnitOfWork};
@@ -103,7 +104,10 @@ pub fn check_slug_free(
 }
 
 pub(crate) fn slug_taken(slug: &str) -> AppError {
-    AppError::conflict("SLUG_TAKEN", format!("slug {slug} is already in use"))
+    AppError::conflict(
+        ErrorCode::SlugTaken,
+        format!("slug {slug} is already in use"),
+    )
 }
 
 /// Puts a product in the requested categories and collections, when they are given; each

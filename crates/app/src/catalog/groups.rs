@@ -1,5 +1,6 @@
 //! Brands and collections, as the merchant manages them.
 
+use crate::Entity;
 use chrono::{DateTime, Utc};
 use kedai_catalog::*;
 use kedai_identity::Permission;
@@ -16,10 +17,10 @@ pub struct GroupInput {
     pub online_enabled: Option<bool>,
 }
 
-pub(super) fn group_entity(kind: GroupKind) -> &'static str {
+pub(super) fn group_entity(kind: GroupKind) -> Entity {
     match kind {
-        GroupKind::Brand => "brand",
-        GroupKind::Collection => "collection",
+        GroupKind::Brand => Entity::Brand,
+        GroupKind::Collection => Entity::Collection,
     }
 }
 

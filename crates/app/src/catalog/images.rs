@@ -1,5 +1,6 @@
 //! Product images.
 
+use crate::Entity;
 use chrono::{DateTime, Utc};
 use kedai_catalog::*;
 use kedai_core::ProductId;
@@ -56,7 +57,7 @@ pub fn add_image(
     tx.images_of(actor.tenant, &[product])?
         .into_iter()
         .find(|i| i.id == id)
-        .ok_or_else(|| AppError::not_found("image", id))
+        .ok_or_else(|| AppError::not_found(Entity::Image, id))
 }
 
 /// Removes an image of a product.
@@ -74,7 +75,7 @@ pub fn delete_image(
     if tx.delete_image(actor.tenant, product, image)? {
         Ok(())
     } else {
-        Err(AppError::not_found("image", image))
+        Err(AppError::not_found(Entity::Image, image))
     }
 }
 

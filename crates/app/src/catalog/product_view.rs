@@ -1,7 +1,9 @@
 //! A product as the merchant API shows it (with its stock), and the checks every catalogue
 //! change shares: the product exists, its SKU and slug are free.
 
+use crate::Entity;
 use kedai_catalog::*;
+use kedai_core::ErrorCode;
 use kedai_core::ProductId;
 
 use crate::{Actor, AppError, UnitOfWork};
@@ -23,7 +25,7 @@ pub struct ProductView {
 
 fn sku_taken(sku: Option<&str>) -> AppError {
     AppError::conflict(
-        "SKU_TAKEN",
+        ErrorCode::SkuTaken,
         format!(
             "SKU {} is already used by another product",
             sku.unwrap_or_default()
@@ -50,7 +52,7 @@ pub fn require_product(
     id: ProductId,
 ) -> Result<Product, AppError> {
     tx.find_product(actor.tenant, id)?
-        .ok_or_else(|| AppError::not_found("product", id))
+        .ok_or_else(|| AppError::not_found(Entity::Product, id))
 }
 
 /// The merchant's view of products: stock, stock status, categories and collections, read

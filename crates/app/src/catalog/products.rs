@@ -1,7 +1,9 @@
 //! Products: create, change, read, list, archive.
 
+use crate::Entity;
 use chrono::{DateTime, Utc};
 use kedai_catalog::*;
+use kedai_core::ErrorCode;
 use kedai_core::{Page, ProductId};
 use kedai_identity::Permission;
 
@@ -144,7 +146,7 @@ pub fn update_product(
         && !tx.variations_of(actor.tenant, &[id])?.is_empty()
     {
         return Err(AppError::conflict(
-            "PRODUCT_HAS_VARIATIONS",
+            ErrorCode::ProductHasVariations,
             format!("product {id} has variations; delete them before changing its type"),
         ));
     }
@@ -203,26 +205,26 @@ pub fn delete_product(
     let stock = stock_of(tx, &product)?;
     if stock > 0 {
         return Err(AppError::conflict(
-            "PRODUCT_IN_USE",
+            ErrorCode::ProductInUse,
             format!("product {id} still has {stock} units in stock"),
         ));
     }
     let variations = tx.variations_of(actor.tenant, &[id])?.len();
     if variations > 0 {
         return Err(AppError::conflict(
-            "PRODUCT_IN_USE",
+            ErrorCode::ProductInUse,
             format!("product {id} has {variations} variations; delete them first"),
         ));
     }
     let open = tx.open_orders_with_product(actor.tenant, id)?;
     if open > 0 {
         return Err(AppError::conflict(
-            "PRODUCT_IN_USE",
+            ErrorCode::ProductInUse,
             format!("product {id} is on {open} open orders"),
         ));
     }
     if !tx.archive_product(actor.tenant, id, now)? {
-        return Err(AppError::not_found("product", id));
+        return Err(AppError::not_found(Entity::Product, id));
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The storefront's reads of the catalogue: listed products, one product with its
 //! variations, related products, categories, brands and collections.
 
+use crate::Entity;
 use kedai_catalog::*;
 use kedai_core::{Page, ProductId, TenantId};
 
@@ -152,7 +153,7 @@ fn shown_product(
     };
     found
         .filter(Product::is_on_sale)
-        .ok_or_else(|| AppError::not_found("product", key))
+        .ok_or_else(|| AppError::not_found(Entity::Product, key))
 }
 
 /// A storefront product page: the list fields, options, active variations with their own
@@ -188,7 +189,7 @@ pub fn shop_product(
     };
     let item = items(tx, tenant, vec![product])?
         .pop()
-        .ok_or_else(|| AppError::not_found("product", key))?;
+        .ok_or_else(|| AppError::not_found(Entity::Product, key))?;
     Ok(ShopDetail {
         item,
         options,

@@ -1,8 +1,10 @@
 //! Variations and their options. A variation is a product (own lots, price and stock) whose
 //! parent is a `variable` product.
 
+use crate::Entity;
 use chrono::{DateTime, Utc};
 use kedai_catalog::*;
+use kedai_core::ErrorCode;
 use kedai_core::{ProductId, TenantId};
 use kedai_identity::Permission;
 
@@ -40,20 +42,20 @@ pub struct VariationInput {
 fn variation_error(e: VariationError, parent: ProductId) -> AppError {
     match e {
         VariationError::ParentIsVariation => {
-            AppError::conflict("PRODUCT_IS_VARIATION", e.to_string())
+            AppError::conflict(ErrorCode::ProductIsVariation, e.to_string())
         }
         VariationError::ParentNotVariable => {
-            AppError::conflict("PRODUCT_NOT_VARIABLE", e.to_string())
+            AppError::conflict(ErrorCode::ProductNotVariable, e.to_string())
         }
-        VariationError::OtherTenant => AppError::not_found("product", parent),
+        VariationError::OtherTenant => AppError::not_found(Entity::Product, parent),
         VariationError::ForeignValue(_)
         | VariationError::TwoValues(_)
         | VariationError::MissingRequired(_) => {
             AppError::invalid("option_value_ids", e.to_string())
         }
-        VariationError::Duplicate => AppError::conflict("VARIATION_EXISTS", e.to_string()),
+        VariationError::Duplicate => AppError::conflict(ErrorCode::VariationExists, e.to_string()),
         VariationError::HasVariations => {
-            AppError::conflict("PRODUCT_HAS_VARIATIONS", e.to_string())
+            AppError::conflict(ErrorCode::ProductHasVariations, e.to_string())
         }
     }
 }
@@ -122,7 +124,7 @@ fn require_variation(
     let v = tx
         .find_product(actor.tenant, id)?
         .filter(|v| v.storefront.parent_id == Some(parent))
-        .ok_or_else(|| AppError::not_found("variation", id))?;
+        .ok_or_else(|| AppError::not_found(Entity::Variation, id))?;
     Ok(v)
 }
 
@@ -176,7 +178,7 @@ fn one_variation(
     variation_views(tx, actor.tenant, parent, &options)?
         .into_iter()
         .find(|v| v.view.product.id == id)
-        .ok_or_else(|| AppError::not_found("variation", id))
+        .ok_or_else(|| AppError::not_found(Entity::Variation, id))
 }
 
 /// Adds a variation to a `variable` product: a product of its own (own lots, price, stock)
@@ -342,7 +344,7 @@ pub fn add_option(
     let p = require_product(tx, actor, product)?;
     if p.storefront.parent_id.is_some() {
         return Err(AppError::conflict(
-            "PRODUCT_IS_VARIATION",
+            ErrorCode::ProductIsVariation,
             "options belong to the parent product, not to a variation",
         ));
     }
@@ -350,12 +352,12 @@ pub fn add_option(
         .insert_option(actor.tenant, product, option, now)?
         .map_err(|()| {
             AppError::conflict(
-                "OPTION_EXISTS",
+                ErrorCode::OptionExists,
                 format!("the product already has an option named {}", option.name),
             )
         })?;
     tx.options_of(actor.tenant, product)?
         .into_iter()
         .find(|o| o.id == id)
-        .ok_or_else(|| AppError::not_found("option", id))
+        .ok_or_else(|| AppError::not_found(Entity::VariationOption, id))
 }

@@ -1,5 +1,6 @@
 //! Checking a checkout request: every bad field named at once, in the storefront's words.
 
+use kedai_core::ErrorCode;
 use kedai_identity::Email;
 use kedai_orders::OrderDetails;
 
@@ -7,7 +8,7 @@ use super::*;
 use crate::{AppError, FieldError, UnitOfWork};
 
 pub(super) fn field_error(
-    code: &'static str,
+    code: ErrorCode,
     field: impl Into<String>,
     message: impl Into<String>,
 ) -> AppError {
@@ -60,7 +61,7 @@ impl Problems {
             Ok(())
         } else {
             Err(AppError::Validation {
-                code: "VALIDATION_ERROR",
+                code: ErrorCode::ValidationError,
                 errors: self.0,
             })
         }
@@ -186,7 +187,7 @@ pub(super) fn check_details(
     p.finish()?;
     if cmd.accepted_offers > 0 {
         return Err(field_error(
-            "OFFER_NOT_AVAILABLE",
+            ErrorCode::OfferNotAvailable,
             "acceptedOffers",
             "the shop has no offers to accept",
         ));

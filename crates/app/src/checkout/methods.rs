@@ -2,7 +2,9 @@
 //! merchant (`catalog:read` to read, `merchant:write` to change, like the merchant profile)
 //! and listed to the storefront (active ones only).
 
+use crate::Entity;
 use chrono::{DateTime, SubsecRound, Utc};
+use kedai_core::ErrorCode;
 use kedai_core::{Money, TenantId};
 use kedai_identity::Permission;
 use kedai_orders::checkout::{
@@ -18,7 +20,7 @@ use crate::{Actor, Amount, AppError, FieldError, UnitOfWork, audit};
 
 fn invalid(errors: Vec<InvalidField>) -> AppError {
     AppError::Validation {
-        code: "VALIDATION_ERROR",
+        code: ErrorCode::ValidationError,
         errors: errors
             .into_iter()
             .map(|e| FieldError {
@@ -74,7 +76,7 @@ impl Amounts {
             Ok(())
         } else {
             Err(AppError::Validation {
-                code: "VALIDATION_ERROR",
+                code: ErrorCode::ValidationError,
                 errors,
             })
         }
@@ -137,7 +139,7 @@ fn require_shipping_method(
     id: ShippingMethodId,
 ) -> Result<ShippingMethod, AppError> {
     tx.find_shipping_method(tenant, id)?
-        .ok_or_else(|| AppError::not_found("shipping method", id))
+        .ok_or_else(|| AppError::not_found(Entity::ShippingMethod, id))
 }
 
 fn shipping_details(m: &ShippingMethod) -> serde_json::Value {
@@ -243,7 +245,7 @@ pub fn update_shipping_method(
     amounts.finish(next.as_ref().err())?;
     let next = next.map_err(invalid)?;
     if !tx.update_shipping_method(&next)? {
-        return Err(AppError::not_found("shipping method", id));
+        return Err(AppError::not_found(Entity::ShippingMethod, id));
     }
     audit::record(
         tx,
@@ -271,7 +273,7 @@ pub fn delete_shipping_method(
     actor.require(Permission::MerchantWrite)?;
     let current = require_shipping_method(tx, actor.tenant, id)?;
     if !tx.delete_shipping_method(actor.tenant, id, now)? {
-        return Err(AppError::not_found("shipping method", id));
+        return Err(AppError::not_found(Entity::ShippingMethod, id));
     }
     audit::record(
         tx,
@@ -338,7 +340,7 @@ fn require_payment_method(
     id: ShopPaymentMethodId,
 ) -> Result<ShopPaymentMethod, AppError> {
     tx.find_payment_method(tenant, id)?
-        .ok_or_else(|| AppError::not_found("payment method", id))
+        .ok_or_else(|| AppError::not_found(Entity::PaymentMethod, id))
 }
 
 fn payment_details(m: &ShopPaymentMethod) -> serde_json::Value {
@@ -414,7 +416,7 @@ pub fn update_payment_method(
     };
     let next = current.patched(patch, now).map_err(invalid)?;
     if !tx.update_payment_method(&next)? {
-        return Err(AppError::not_found("payment method", id));
+        return Err(AppError::not_found(Entity::PaymentMethod, id));
     }
     audit::record(
         tx,
@@ -441,7 +443,7 @@ pub fn delete_payment_method(
     actor.require(Permission::MerchantWrite)?;
     let current = require_payment_method(tx, actor.tenant, id)?;
     if !tx.delete_payment_method(actor.tenant, id, now)? {
-        return Err(AppError::not_found("payment method", id));
+        return Err(AppError::not_found(Entity::PaymentMethod, id));
     }
     audit::record(
         tx,

@@ -1,5 +1,6 @@
 //! The storefront's reads of its orders.
 
+use crate::Entity;
 use std::collections::BTreeMap;
 
 use kedai_core::{Page, TenantId};
@@ -51,7 +52,7 @@ pub(super) fn online_order(
     tenant: TenantId,
     raw_id: &str,
 ) -> Result<(Order, ShopOrderInfo), AppError> {
-    let not_found = || AppError::not_found("order", raw_id);
+    let not_found = || AppError::not_found(Entity::Order, raw_id);
     let id: OrderId = raw_id.parse().map_err(|_| not_found())?;
     let order = tx.find_order(tenant, id)?.ok_or_else(not_found)?;
     let info = tx

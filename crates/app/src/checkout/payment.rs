@@ -1,6 +1,7 @@
 //! Paying a storefront order at the gateway, and where its payment stands.
 
 use chrono::{DateTime, Utc};
+use kedai_core::ErrorCode;
 use kedai_core::{Currency, TenantId};
 use kedai_orders::checkout::portal_payment_status;
 use kedai_orders::{Order, OrderStatus, ShopOrderInfo, ShopPaymentMethod};
@@ -37,7 +38,7 @@ fn payable_order(
     };
     if !allowed {
         return Err(AppError::NotAllowed {
-            code: "FORBIDDEN",
+            code: ErrorCode::Forbidden,
             message: "only the customer who placed this order may pay it: sign in as them, or \
                       send the orderToken the guest checkout answered"
                 .into(),
@@ -166,7 +167,7 @@ fn shop_target(
     for (field, given) in [("bookingId", &cmd.booking_id), ("tierId", &cmd.tier_id)] {
         if clean(given.as_ref()).is_some() {
             return Err(field_error(
-                "PAYMENT_TARGET_NOT_SUPPORTED",
+                ErrorCode::PaymentTargetNotSupported,
                 field,
                 "only shop orders can be paid here",
             ));
@@ -204,7 +205,7 @@ fn shop_target(
     let (order, info) = payable_order(tx, shopper, &order_id, cmd.order_token.as_deref())?;
     if !matches!(order.status, OrderStatus::Pending | OrderStatus::Confirmed) {
         return Err(AppError::conflict(
-            "PAYMENT_NOT_ALLOWED",
+            ErrorCode::PaymentNotAllowed,
             format!("an order in status {} does not await payment", order.status),
         ));
     }

@@ -1,6 +1,7 @@
 //! Placing a storefront order.
 
 use chrono::{DateTime, Utc};
+use kedai_core::ErrorCode;
 use kedai_core::TenantId;
 use kedai_orders::{
     Channel, Claimed, OrderStatus, OrderType, PriceSource, ShippingMethod, ShippingMethodId,
@@ -23,7 +24,7 @@ fn choose_shipping(
             return Ok(None);
         }
         return Err(field_error(
-            "SHIPPING_METHOD_REQUIRED",
+            ErrorCode::ShippingMethodRequired,
             "shippingMethodId",
             "choose one of the shop's shipping methods",
         ));
@@ -31,7 +32,7 @@ fn choose_shipping(
     match tx.find_shipping_method(tenant, id)? {
         Some(m) if m.active => Ok(Some(m)),
         _ => Err(field_error(
-            "SHIPPING_METHOD_NOT_FOUND",
+            ErrorCode::ShippingMethodNotFound,
             "shippingMethodId",
             format!("no shipping method {id} is offered"),
         )),
@@ -48,7 +49,7 @@ fn choose_payment(
     };
     let unknown = || {
         field_error(
-            "PAYMENT_METHOD_NOT_FOUND",
+            ErrorCode::PaymentMethodNotFound,
             "paymentMethodId",
             format!("no payment method {raw} is offered"),
         )
@@ -121,7 +122,7 @@ fn place(
         }
         if wanted.is_positive() {
             return Err(field_error(
-                "INSUFFICIENT_CREDITS",
+                ErrorCode::InsufficientCredits,
                 "creditsUsed",
                 "the credit balance is 0",
             ));
@@ -134,7 +135,7 @@ fn place(
     details.payment_method = payment.as_ref().map(|m| m.name.clone());
     let view = crate::orders::place(
         tx,
-        &tenant,
+        tenant,
         &PlaceOrder {
             placer: Placer::Storefront {
                 tenant: tenant.id,

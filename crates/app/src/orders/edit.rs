@@ -1,6 +1,7 @@
 //! Changing an order's fields other than its status.
 
 use chrono::{DateTime, Utc};
+use kedai_core::ErrorCode;
 use kedai_identity::Permission;
 use kedai_orders::OrderId;
 use serde_json::json;
@@ -47,7 +48,7 @@ pub fn update_order_fields(
         kedai_orders::EditError::DiscountWithoutCode => {
             AppError::invalid("coupon_discount", e.to_string())
         }
-        other => AppError::conflict("ORDER_NOT_EDITABLE", other.to_string()),
+        other => AppError::conflict(ErrorCode::OrderNotEditable, other.to_string()),
     })?;
     next.updated_at = now;
     if !tx.update_order_fields(&next, order.status)? {

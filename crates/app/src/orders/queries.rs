@@ -1,6 +1,7 @@
 //! Reading orders the way the back office does (002's OrderApiService): filtered, searched and
 //! sorted pages, by number, a customer's orders, items, and the overview and trend.
 
+use crate::Entity;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use kedai_core::{Currency, Page};
 use kedai_identity::Permission;
@@ -126,7 +127,7 @@ pub fn customer_orders(
         .order_customers(actor.tenant, &[customer_id.to_owned()])?
         .is_empty()
     {
-        return Err(AppError::not_found("customer", customer_id));
+        return Err(AppError::not_found(Entity::Customer, customer_id));
     }
     let query = OrderListQuery {
         customer_id: Some(customer_id.to_owned()),
@@ -147,7 +148,7 @@ pub fn order_by_number(
     actor.require(Permission::OrdersRead)?;
     let order = tx
         .find_order_by_number(actor.tenant, number.trim())?
-        .ok_or_else(|| AppError::not_found("order", number))?;
+        .ok_or_else(|| AppError::not_found(Entity::Order, number))?;
     let order = visible(tx, actor, order)?;
     load_view(tx, actor, order)
 }

@@ -1,5 +1,6 @@
 //! Reading one order: the caller's view of it, confined to their outlets.
 
+use crate::Entity;
 use kedai_identity::Permission;
 use kedai_orders::{Order, OrderId};
 
@@ -15,7 +16,7 @@ pub(crate) fn require_order(
 ) -> Result<Order, AppError> {
     let order = tx
         .find_order(actor.tenant, id)?
-        .ok_or_else(|| AppError::not_found("order", id))?;
+        .ok_or_else(|| AppError::not_found(Entity::Order, id))?;
     visible(tx, actor, order)
 }
 
@@ -30,7 +31,7 @@ pub(crate) fn visible(
         crate::orders::scope::outlet_scope(tx, actor)?,
     ) && !scope.contains(outlet)
     {
-        return Err(AppError::not_found("order", order.id));
+        return Err(AppError::not_found(Entity::Order, order.id));
     }
     Ok(order)
 }

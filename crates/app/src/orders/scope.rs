@@ -4,13 +4,14 @@
 //! every outlet.
 
 use kedai_catalog::Product;
+use kedai_core::ErrorCode;
 use kedai_identity::outlet::sees_all_outlets;
 use kedai_identity::{OutletId, OutletStatus};
 use kedai_orders::OrderCustomer;
 
 use crate::{Actor, AppError, FieldError, UnitOfWork};
 
-fn field_error(code: &'static str, field: String, message: String) -> AppError {
+fn field_error(code: ErrorCode, field: String, message: String) -> AppError {
     AppError::Validation {
         code,
         errors: vec![FieldError { field, message }],
@@ -45,7 +46,7 @@ pub fn check_parties(
                 .pop()
                 .ok_or_else(|| {
                     field_error(
-                        "CUSTOMER_NOT_FOUND",
+                        ErrorCode::CustomerNotFound,
                         format!("{prefix}customer_id"),
                         format!("no customer {id}"),
                     )
@@ -87,7 +88,7 @@ pub fn check_sold_at(
             || outlet_id.is_some_and(|o| product.outlet_ids.iter().any(|p| p == o));
         if !sold_here {
             return Err(field_error(
-                "PRODUCT_NOT_AVAILABLE",
+                ErrorCode::ProductNotAvailable,
                 format!("items[{i}].product_id"),
                 format!("product {} is not sold at this outlet", product.id),
             ));
@@ -118,7 +119,7 @@ fn require_sellable_outlet_as(
 ) -> Result<String, AppError> {
     let missing = || {
         field_error(
-            "OUTLET_NOT_FOUND",
+            ErrorCode::OutletNotFound,
             field.to_owned(),
             format!("no outlet {outlet}"),
         )
@@ -131,7 +132,7 @@ fn require_sellable_outlet_as(
     };
     if found.status != OutletStatus::Active {
         return Err(field_error(
-            "OUTLET_INACTIVE",
+            ErrorCode::OutletInactive,
             field.to_owned(),
             format!("outlet {outlet} is not trading"),
         ));

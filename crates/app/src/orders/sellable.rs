@@ -2,6 +2,8 @@
 //! sells (000, 003 §13.1); the storefront sells products on sale online, and a variable product
 //! only through one of its variations (004).
 
+use crate::Entity;
+use kedai_core::ErrorCode;
 use std::collections::BTreeMap;
 
 use kedai_catalog::{Product, ProductRepository, ProductType};
@@ -74,10 +76,10 @@ pub(crate) fn staff_lines(
     let products = tx.find_products(tenant, &ids)?;
     for id in &ids {
         match products.iter().find(|p| p.id == *id) {
-            None => return Err(AppError::not_found("product", id)),
+            None => return Err(AppError::not_found(Entity::Product, id)),
             Some(p) if !p.is_on_sale() => {
                 return Err(AppError::conflict(
-                    "PRODUCT_INACTIVE",
+                    ErrorCode::ProductInactive,
                     format!("product {id} is not on sale"),
                 ));
             }
@@ -94,11 +96,7 @@ pub(crate) fn staff_lines(
     })
 }
 
-fn field_error(
-    code: &'static str,
-    field: impl Into<String>,
-    message: impl Into<String>,
-) -> AppError {
+fn field_error(code: ErrorCode, field: impl Into<String>, message: impl Into<String>) -> AppError {
     AppError::Validation {
         code,
         errors: vec![FieldError {
@@ -170,7 +168,7 @@ fn product_to_sell(
     let find = |id: ProductId| products.iter().find(|p| p.id == id);
     let product = find(line.product_id).ok_or_else(|| {
         field_error(
-            "PRODUCT_NOT_FOUND",
+            ErrorCode::ProductNotFound,
             &field,
             format!("no product {}", line.product_id),
         )
@@ -180,17 +178,17 @@ fn product_to_sell(
             .filter(|variation| variation.storefront.parent_id == Some(product.id))
             .ok_or_else(|| {
                 field_error(
-                    "VARIATION_NOT_FOUND",
+                    ErrorCode::VariationNotFound,
                     format!("lineItems[{index}].variationId"),
                     format!("product {} has no variation {v}", product.id),
                 )
             })?,
         _ => product,
     };
-    let unavailable = |why: String| field_error("PRODUCT_NOT_AVAILABLE", &field, why);
+    let unavailable = |why: String| field_error(ErrorCode::ProductNotAvailable, &field, why);
     if sold.storefront.product_type == ProductType::Variable {
         return Err(field_error(
-            "VARIATION_REQUIRED",
+            ErrorCode::VariationRequired,
             format!("lineItems[{index}].variationId"),
             format!(
                 "product {} is sold through its variations: name one",

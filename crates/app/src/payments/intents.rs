@@ -1,7 +1,9 @@
 //! Payment intents opened by staff (003 §14).
 
+use crate::Entity;
 use chrono::{DateTime, Utc};
 use kedai_core::Currency;
+use kedai_core::ErrorCode;
 use kedai_identity::Permission;
 use kedai_orders::OrderId;
 
@@ -24,7 +26,7 @@ pub struct CreateIntent {
 
 pub(super) fn payment_failed(field: &str, message: impl Into<String>) -> AppError {
     AppError::Validation {
-        code: "PAYMENT_FAILED",
+        code: ErrorCode::PaymentFailed,
         errors: vec![FieldError {
             field: field.to_owned(),
             message: message.into(),
@@ -91,18 +93,18 @@ fn target(
     };
     let (Some(amount), true) = (amount, errors.is_empty()) else {
         return Err(AppError::Validation {
-            code: "VALIDATION_ERROR",
+            code: ErrorCode::ValidationError,
             errors,
         });
     };
     let order_id: OrderId = cmd
         .order_id
         .parse()
-        .map_err(|_| AppError::not_found("order", &cmd.order_id))?;
+        .map_err(|_| AppError::not_found(Entity::Order, &cmd.order_id))?;
     let order = crate::orders::require_order(tx, actor, order_id)?;
     if !awaits_payment(order.status) {
         return Err(AppError::conflict(
-            "PAYMENT_NOT_ALLOWED",
+            ErrorCode::PaymentNotAllowed,
             format!("an order in status {} does not await payment", order.status),
         ));
     }

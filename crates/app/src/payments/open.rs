@@ -1,7 +1,9 @@
 //! Opening a payment at the gateway for an order awaiting payment: the one path both the
 //! merchant API and the storefront take. No transaction is held while the gateway is called.
 
+use crate::Entity;
 use chrono::{DateTime, Utc};
+use kedai_core::ErrorCode;
 use kedai_orders::{Order, OrderStatus};
 
 use super::{
@@ -115,7 +117,7 @@ pub fn open_checkout(
         store.unpin();
         gateway.cancel(tenant, &session.session_id, now)?;
         return Err(AppError::conflict(
-            "PAYMENT_NOT_ALLOWED",
+            ErrorCode::PaymentNotAllowed,
             "the payment was cancelled while it was being opened: the order was cancelled, its \
              total changed, or a newer payment intent replaced it",
         ));
@@ -171,7 +173,7 @@ pub fn open_payment(
                 gateway.cancel(tenant, session, now)?
             {
                 return Err(AppError::conflict(
-                    "PAYMENT_ALREADY_APPROVED",
+                    ErrorCode::PaymentAlreadyApproved,
                     "the customer already approved a payment of this order at the gateway; it \
                      is recorded when the payment is verified or its status is read",
                 ));
@@ -181,10 +183,10 @@ pub fn open_payment(
         let stored = store.write(|tx| {
             let order = tx
                 .find_order(tenant, target.order.id)?
-                .ok_or_else(|| AppError::not_found("order", target.order.id))?;
+                .ok_or_else(|| AppError::not_found(Entity::Order, target.order.id))?;
             if !awaits_payment(order.status) || order.total_amount != target.order.total_amount {
                 return Err(AppError::conflict(
-                    "PAYMENT_NOT_ALLOWED",
+                    ErrorCode::PaymentNotAllowed,
                     format!(
                         "the order changed while its payment was being opened: it is {} with \
                          a total of {}",

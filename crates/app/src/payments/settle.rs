@@ -1,7 +1,9 @@
 //! Settling a payment intent: asking the gateway where its checkout stands (outside any
 //! transaction) and recording the answer in a transaction of its own.
 
+use crate::Entity;
 use chrono::{DateTime, Utc};
+use kedai_core::ErrorCode;
 use kedai_core::StorageError;
 use kedai_identity::Permission;
 use kedai_orders::{Order, OrderStatus, PaymentId, PaymentStatus};
@@ -36,7 +38,7 @@ pub enum Verified {
 
 fn order_of(tx: &mut dyn UnitOfWork, intent: &PaymentIntent) -> Result<Order, AppError> {
     tx.find_order(intent.tenant_id, intent.order_id)?
-        .ok_or_else(|| AppError::not_found("order", intent.order_id))
+        .ok_or_else(|| AppError::not_found(Entity::Order, intent.order_id))
 }
 
 /// Asks the gateway about an intent and applies the answer (see [`settle`]). Staff confined to
@@ -60,15 +62,15 @@ pub fn verify_intent(
     let intent = store.read(|tx| {
         let intent = tx
             .find_intent(actor.tenant, id)?
-            .ok_or_else(|| AppError::not_found("payment intent", id))?;
+            .ok_or_else(|| AppError::not_found(Entity::PaymentIntent, id))?;
         if crate::orders::require_order(tx, actor, intent.order_id).is_err() {
-            return Err(AppError::not_found("payment intent", id));
+            return Err(AppError::not_found(Entity::PaymentIntent, id));
         }
         Ok(intent)
     })?;
     settle(store, actor.into(), gateway, intent, gateway_reference, now)?.ok_or_else(|| {
         AppError::conflict(
-            "PAYMENT_PENDING",
+            ErrorCode::PaymentPending,
             "the customer has not completed the payment yet",
         )
     })
@@ -136,7 +138,7 @@ fn decided(
             }))
         }
         IntentStatus::Cancelled => Err(AppError::conflict(
-            "PAYMENT_NOT_ALLOWED",
+            ErrorCode::PaymentNotAllowed,
             "the payment was cancelled: the order was cancelled, its total changed, or a newer \
              payment intent replaced it",
         )),
@@ -170,7 +172,7 @@ fn record(
     if !tx.complete_intent(author.tenant, id, status, reference, now)? {
         let fresh = tx
             .find_intent(author.tenant, id)?
-            .ok_or_else(|| AppError::not_found("payment intent", id))?;
+            .ok_or_else(|| AppError::not_found(Entity::PaymentIntent, id))?;
         return decided(tx, &fresh, claimed);
     }
     let order = order_of(tx, intent)?;

@@ -1,6 +1,7 @@
 //! `order-create` and `mock-payment`: orders and their payments.
 
 use actix_web::{HttpResponse, post, web};
+use kedai_app::Entity;
 use kedai_app::orders::{CreateOrderCommand, OrderLine, PaymentCommand, clean_details};
 use kedai_app::{AppError, orders};
 use kedai_identity::Permission;
@@ -295,7 +296,7 @@ pub async fn mock_payment(
                 order_id: req
                     .order_id
                     .parse()
-                    .map_err(|_| AppError::not_found("order", &req.order_id))?,
+                    .map_err(|_| AppError::not_found(Entity::Order, &req.order_id))?,
                 method: req.method,
                 amount: req.amount.0,
                 status: ApiError::parse_field("status", &req.status)?,

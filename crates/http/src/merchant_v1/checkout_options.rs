@@ -3,6 +3,7 @@
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, Utc};
+use kedai_app::Entity;
 use kedai_app::checkout::methods::{
     self as shop_methods, PaymentMethodChange, PaymentMethodInput, ShippingMethodChange,
     ShippingMethodInput,
@@ -32,12 +33,12 @@ pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
 
 fn shipping_method_id(raw: &str) -> Result<ShippingMethodId> {
     raw.parse()
-        .map_err(|_| AppError::not_found("shipping method", raw).into())
+        .map_err(|_| AppError::not_found(Entity::ShippingMethod, raw).into())
 }
 
 fn payment_method_id(raw: &str) -> Result<ShopPaymentMethodId> {
     raw.parse()
-        .map_err(|_| AppError::not_found("payment method", raw).into())
+        .map_err(|_| AppError::not_found(Entity::PaymentMethod, raw).into())
 }
 
 /// A shipping method.

@@ -2,6 +2,7 @@
 
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
+use kedai_app::Entity;
 use kedai_app::coupons::{self, CouponQuote, CreateCoupon, ValidateCoupon};
 use kedai_identity::Permission;
 use kedai_loyalty::coupon::percentage_to_f64;
@@ -29,7 +30,7 @@ pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
 
 fn coupon_id(raw: &str) -> Result<CouponId> {
     raw.parse()
-        .map_err(|_| AppError::not_found("coupon", raw).into())
+        .map_err(|_| AppError::not_found(Entity::Coupon, raw).into())
 }
 
 /// A coupon.

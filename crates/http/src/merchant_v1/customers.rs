@@ -2,6 +2,7 @@
 
 use actix_web::{HttpResponse, get, patch, post, put, web};
 use chrono::{DateTime, Utc};
+use kedai_app::Entity;
 use kedai_app::customers::{self, CreateCustomer, CustomerView, UpdateCustomer};
 use kedai_identity::{CustomerFilter, CustomerId, Email, OutletId, Permission, Phone};
 use serde::{Deserialize, Serialize};
@@ -27,7 +28,7 @@ pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
 
 fn customer_id(raw: &str) -> Result<CustomerId> {
     raw.parse()
-        .map_err(|_| AppError::not_found("customer", raw).into())
+        .map_err(|_| AppError::not_found(Entity::Customer, raw).into())
 }
 
 /// A customer with figures derived from the points ledger and their orders.

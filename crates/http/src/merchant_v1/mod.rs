@@ -2,6 +2,7 @@
 //! the id parsers and the query-string reader below.
 
 use kedai_app::AppError;
+use kedai_app::Entity;
 use kedai_core::ProductId;
 use kedai_orders::OrderId;
 
@@ -57,10 +58,10 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 fn product_id(raw: &str) -> Result<ProductId> {
     raw.parse()
-        .map_err(|_| AppError::not_found("product", raw).into())
+        .map_err(|_| AppError::not_found(Entity::Product, raw).into())
 }
 
 fn order_id(raw: &str) -> Result<OrderId> {
     raw.parse()
-        .map_err(|_| AppError::not_found("order", raw).into())
+        .map_err(|_| AppError::not_found(Entity::Order, raw).into())
 }

@@ -2,6 +2,7 @@
 
 use actix_web::{HttpResponse, delete, get, post, put, web};
 use chrono::{DateTime, Utc};
+use kedai_app::Entity;
 use kedai_app::outlets::{self, CreateOutlet};
 use kedai_identity::{Outlet, OutletId, OutletUpdate, Permission};
 use serde::{Deserialize, Serialize};
@@ -28,7 +29,7 @@ pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
 
 fn outlet_id(raw: &str) -> Result<OutletId> {
     raw.parse()
-        .map_err(|_| AppError::not_found("outlet", raw).into())
+        .map_err(|_| AppError::not_found(Entity::Outlet, raw).into())
 }
 
 /// An outlet.

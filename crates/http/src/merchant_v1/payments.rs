@@ -2,10 +2,12 @@
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
+use kedai_app::Entity;
 use kedai_app::payments::{
     self, CreateIntent, IntentFilter, IntentRow, IntentStatus, PaymentIntentId, Verified,
 };
 use kedai_app::{AppError, FieldError};
+use kedai_core::ErrorCode;
 use kedai_identity::Permission;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -262,10 +264,9 @@ pub async fn verify_payment(
         move |store, actor, body, finish| {
             actor.require(Permission::PaymentsWrite)?;
             let request: VerifyPaymentRequest = parse_json(body)?;
-            let id: PaymentIntentId = request
-                .payment_intent_id
-                .parse()
-                .map_err(|_| AppError::not_found("payment intent", &request.payment_intent_id))?;
+            let id: PaymentIntentId = request.payment_intent_id.parse().map_err(|_| {
+                AppError::not_found(Entity::PaymentIntent, &request.payment_intent_id)
+            })?;
             let verified = payments::verify_intent(
                 store,
                 &actor,
@@ -300,7 +301,7 @@ pub async fn verify_payment(
                 }
                 // The failed intent is committed; the answer is the error.
                 Verified::Declined { reason, .. } => Err(AppError::Validation {
-                    code: "PAYMENT_FAILED",
+                    code: ErrorCode::PaymentFailed,
                     errors: vec![FieldError {
                         field: "payment_intent_id".into(),
                         message: reason,

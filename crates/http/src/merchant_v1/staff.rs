@@ -2,6 +2,7 @@
 
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use chrono::{DateTime, Utc};
+use kedai_app::Entity;
 use kedai_app::staff::{self, CreateStaff, StaffView, UpdateStaff};
 use kedai_identity::{Permission, Role, StaffId};
 use serde::{Deserialize, Serialize};
@@ -28,7 +29,7 @@ pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
 
 fn staff_id(raw: &str) -> Result<StaffId> {
     raw.parse()
-        .map_err(|_| AppError::not_found("staff", raw).into())
+        .map_err(|_| AppError::not_found(Entity::Staff, raw).into())
 }
 
 /// A staff account (never its password hash).

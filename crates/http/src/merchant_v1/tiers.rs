@@ -3,6 +3,7 @@
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use chrono::{DateTime, Utc};
+use kedai_app::Entity;
 use kedai_app::tiers::{self, TierInput};
 use kedai_identity::Permission;
 use kedai_loyalty::coupon::percentage_to_f64;
@@ -27,7 +28,7 @@ pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
 
 fn tier_id(raw: &str) -> Result<TierId> {
     raw.parse()
-        .map_err(|_| AppError::not_found("membership tier", raw).into())
+        .map_err(|_| AppError::not_found(Entity::MembershipTier, raw).into())
 }
 
 /// A membership tier.

@@ -7,6 +7,8 @@
 //! The tenant comes from `X-Company-Id`, else from the storefront host name the request was
 //! sent to, else from a valid customer token.
 
+use kedai_app::Entity;
+use kedai_core::ErrorCode;
 use std::future::ready;
 
 use actix_web::dev::Payload;
@@ -138,7 +140,7 @@ fn token_caller(req: &HttpRequest) -> std::result::Result<Option<CustomerCaller>
 
 fn tenant_missing() -> ApiError<Portal> {
     Failure::BadRequest {
-        code: "TENANT_REQUIRED",
+        code: ErrorCode::TenantRequired,
         message: "name the merchant with the X-Company-Id header (its company id) or call \
                   from one of its storefront domains"
             .into(),
@@ -162,10 +164,10 @@ fn find_tenant(
         if let Some(raw) = header {
             let id: TenantId = raw
                 .parse()
-                .map_err(|_| AppError::not_found("company", raw))?;
+                .map_err(|_| AppError::not_found(Entity::Company, raw))?;
             return portal_tenant(tx, id)
                 .map(Some)
-                .map_err(|_| AppError::not_found("company", raw));
+                .map_err(|_| AppError::not_found(Entity::Company, raw));
         }
         if let Some(t) = tenant_by_host(tx, host)? {
             return Ok(Some(t));
@@ -254,7 +256,7 @@ async fn checked_caller(
     let tenant = resolve_tenant(&req).await?;
     if tenant.id != caller.tenant {
         return Ok(Err(AppError::NotAllowed {
-            code: "FORBIDDEN_TENANT",
+            code: ErrorCode::ForbiddenTenant,
             message: "this token belongs to another merchant".into(),
         }
         .into()));

@@ -2,6 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use kedai_app::AppError;
+use kedai_app::Entity;
 use kedai_app::storefront::{settings, tenant_by_host};
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
@@ -54,7 +55,7 @@ pub async fn resolve_domain(state: web::Data<AppState>, req: HttpRequest) -> Res
     let tenant = blocking::<_, Portal>(&state, move |store| {
         store.lookup(|tx| {
             tenant_by_host(tx, &host)?
-                .ok_or_else(|| AppError::not_found("storefront domain", &host))
+                .ok_or_else(|| AppError::not_found(Entity::StorefrontDomain, &host))
         })
     })
     .await?;

@@ -156,7 +156,7 @@ fn a_coupon_discounts_the_subtotal_and_its_use_is_claimed_with_the_order() {
     let refused = place(&mut db, &shop, &cmd, day(3, 2));
     assert_eq!(
         invalid(refused),
-        ("COUPON_INVALID", vec!["coupon_code".into()])
+        (ErrorCode::CouponInvalid, vec!["coupon_code".into()])
     );
     assert_eq!(db.orders.len(), 1);
     assert_eq!(db.coupon(lunch_id).map(|c| c.used_count), Some(1));
@@ -207,7 +207,7 @@ fn a_promotion_on_a_members_order_comes_off_the_member_price() {
     let refused = place(&mut db, &shop, &unknown, day(3, 1));
     assert_eq!(
         invalid(refused),
-        ("PROMOTION_NOT_FOUND", vec!["promotionCode".into()])
+        (ErrorCode::PromotionNotFound, vec!["promotionCode".into()])
     );
     assert_eq!(db.orders.len(), 2);
 }

@@ -7,7 +7,7 @@ mod storing;
 
 use chrono::{DateTime, TimeZone as _, Utc};
 use kedai_catalog::{Product, ProductStatus, StorefrontFields};
-use kedai_core::{Currency, Money, ProductId, TenantId};
+use kedai_core::{Currency, ErrorCode, Money, ProductId, TenantId};
 use kedai_identity::{CustomerId, Role, StaffId, Tenant, TenantStatus};
 use kedai_inventory::{Lot, LotId, StockSource};
 use kedai_loyalty::{Coupon, CouponCode, CouponId, CouponStatus, DiscountType};
@@ -181,7 +181,7 @@ fn placed(db: &mut InMemory, tenant: &Tenant, cmd: &PlaceOrder, now: DateTime<Ut
 }
 
 /// The code and the fields of a validation error.
-fn invalid(result: Result<OrderView, AppError>) -> (&'static str, Vec<String>) {
+fn invalid(result: Result<OrderView, AppError>) -> (ErrorCode, Vec<String>) {
     match result {
         Err(AppError::Validation { code, errors }) => {
             (code, errors.into_iter().map(|e| e.field).collect())

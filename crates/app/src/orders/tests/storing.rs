@@ -6,6 +6,7 @@ use kedai_inventory::MovementKind;
 use serde_json::json;
 
 use super::*;
+use crate::Entity;
 
 #[test]
 fn short_stock_refuses_the_order_and_takes_nothing_from_the_short_product() {
@@ -119,7 +120,7 @@ fn a_variation_sells_as_its_parents_line() {
     assert_eq!(
         invalid(refused),
         (
-            "VARIATION_REQUIRED",
+            ErrorCode::VariationRequired,
             vec!["lineItems[0].variationId".into()]
         )
     );
@@ -182,7 +183,7 @@ fn order_numbers_increase_per_tenant_and_local_year() {
         matches!(
             refused,
             Err(AppError::NotFound {
-                entity: "product",
+                entity: Entity::Product,
                 ..
             })
         ),

@@ -1,6 +1,7 @@
 //! Product images (003 §12).
 
 use actix_web::{HttpResponse, delete, post, web};
+use kedai_app::Entity;
 use kedai_app::catalog::{self, ImageInput};
 use kedai_catalog::{ImageId, ProductImage};
 use kedai_identity::Permission;
@@ -141,7 +142,7 @@ pub async fn delete_product_image(
     let product = product_id(&product)?;
     let image: ImageId = image
         .parse()
-        .map_err(|_| AppError::not_found("image", &image))?;
+        .map_err(|_| AppError::not_found(Entity::Image, &image))?;
     blocking(&state, move |store| {
         store.write(|tx| catalog::delete_image(tx, &actor, product, image))
     })

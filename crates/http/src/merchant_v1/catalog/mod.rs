@@ -1,6 +1,7 @@
 //! The catalogue, managed by the merchant: products and their storefront fields, categories,
 //! brands, collections, variations, options and images (003 §12).
 
+use kedai_app::Entity;
 use kedai_catalog::{CategoryId, GroupId, GroupKind, ListingUpdate};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -54,15 +55,15 @@ pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
 
 fn category_id(raw: &str) -> Result<CategoryId> {
     raw.parse()
-        .map_err(|_| AppError::not_found("category", raw).into())
+        .map_err(|_| AppError::not_found(Entity::Category, raw).into())
 }
 
 fn group_id(kind: GroupKind, raw: &str) -> Result<GroupId> {
     raw.parse().map_err(|_| {
         AppError::not_found(
             match kind {
-                GroupKind::Brand => "brand",
-                GroupKind::Collection => "collection",
+                GroupKind::Brand => Entity::Brand,
+                GroupKind::Collection => Entity::Collection,
             },
             raw,
         )

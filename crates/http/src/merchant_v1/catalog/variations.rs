@@ -1,6 +1,7 @@
 //! Variations of a variable product (003 §12).
 
 use actix_web::{HttpResponse, delete, get, patch, post, web};
+use kedai_app::Entity;
 use kedai_app::catalog::{self, StorefrontInput, VariationInput, VariationView};
 use kedai_catalog::OptionValueId;
 use kedai_identity::Permission;
@@ -192,7 +193,7 @@ pub async fn create_variation(
 
 fn variation_id(raw: &str) -> Result<kedai_core::ProductId> {
     raw.parse()
-        .map_err(|_| AppError::not_found("variation", raw).into())
+        .map_err(|_| AppError::not_found(Entity::Variation, raw).into())
 }
 
 /// Changes a variation.

@@ -2,9 +2,11 @@
 //! validation, refresh with rotation, sign-out, and the registration form.
 
 use actix_web::{HttpRequest, web};
+use kedai_app::Entity;
 use kedai_app::customer_auth::{CustomerSession, SignInRefused};
 use kedai_app::storefront::portal_tenant;
 use kedai_app::{AppError, FieldError};
+use kedai_core::ErrorCode;
 use kedai_core::TenantId;
 use kedai_identity::customer_auth::CUSTOMER_ACCESS_TTL_SECONDS;
 use kedai_identity::{OtpCheck, Tenant};
@@ -43,7 +45,7 @@ async fn tenant_with(req: &HttpRequest, company_id: Option<String>) -> Result<Te
         .filter(|c| !c.is_empty());
     match (company_header(req), company_id) {
         (Some(h), Some(c)) if !h.eq_ignore_ascii_case(&c) => Err(Failure::BadRequest {
-            code: "COMPANY_MISMATCH",
+            code: ErrorCode::CompanyMismatch,
             message: "companyId differs from the X-Company-Id header".into(),
         }
         .into()),
@@ -51,11 +53,13 @@ async fn tenant_with(req: &HttpRequest, company_id: Option<String>) -> Result<Te
             let state = req
                 .app_data::<web::Data<AppState>>()
                 .cloned()
-                .ok_or_else(|| AppError::not_found("company", &c))?;
+                .ok_or_else(|| AppError::not_found(Entity::Company, &c))?;
             blocking::<_, Portal>(&state, move |store| {
                 store.lookup(|tx| {
-                    let id: TenantId = c.parse().map_err(|_| AppError::not_found("company", &c))?;
-                    portal_tenant(tx, id).map_err(|_| AppError::not_found("company", &c))
+                    let id: TenantId = c
+                        .parse()
+                        .map_err(|_| AppError::not_found(Entity::Company, &c))?;
+                    portal_tenant(tx, id).map_err(|_| AppError::not_found(Entity::Company, &c))
                 })
             })
             .await
@@ -115,21 +119,24 @@ pub(super) fn refused(why: SignInRefused) -> ApiError<Portal> {
         }],
     };
     match why {
-        SignInRefused::NotRegistered => AppError::not_found("member", "with this phone or e-mail"),
+        SignInRefused::NotRegistered => {
+            AppError::not_found(Entity::Member, "with this phone or e-mail")
+        }
         SignInRefused::Code(OtpCheck::Wrong { remaining }) => invalid(
-            "OTP_INVALID",
+            ErrorCode::OtpInvalid,
             format!("is not the code that was sent; {remaining} attempts left"),
         ),
-        SignInRefused::Code(OtpCheck::Expired) => {
-            invalid("OTP_EXPIRED", "has expired; ask for a new code".into())
-        }
+        SignInRefused::Code(OtpCheck::Expired) => invalid(
+            ErrorCode::OtpExpired,
+            "has expired; ask for a new code".into(),
+        ),
         SignInRefused::Code(OtpCheck::Locked) => AppError::Throttled {
-            code: "OTP_LOCKED",
+            code: ErrorCode::OtpLocked,
             message: "too many wrong codes; ask for a new code".into(),
             retry_after: 60,
         },
         SignInRefused::Code(OtpCheck::NoChallenge | OtpCheck::Verified) => invalid(
-            "OTP_NOT_REQUESTED",
+            ErrorCode::OtpNotRequested,
             "no code is outstanding for this recipient; ask for one first".into(),
         ),
     }

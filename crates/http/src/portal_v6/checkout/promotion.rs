@@ -162,7 +162,7 @@ pub async fn validate_promotion(
             final_price: None,
             savings_percentage: None,
             error_message: Some(why.to_string()),
-            error_code: Some(why.code().to_owned()),
+            error_code: Some(why.code().to_string()),
         },
     };
     Ok(ok(body))
