@@ -71,5 +71,9 @@ fn every_bad_field_is_named_in_one_answer(b: Backend) {
         ["customerInfo", "lineItems", "shippingMethodId"]
     );
 
-    assert_eq!(fingerprint(&app, &db), before, "a refused body changed something");
+    assert_eq!(
+        fingerprint(&app, &db),
+        before,
+        "a refused body changed something"
+    );
 }
