@@ -195,8 +195,14 @@ fn placing_an_order_takes_one_trip_to_the_pool(b: Backend) {
     // key's claim, and one transaction placing the order and keeping its answer.
     assert_eq!(merchant.checkouts, 1, "{merchant:?}");
     assert_eq!(storefront.checkouts, 1, "{storefront:?}");
-    assert!(merchant.statements <= 27, "{merchant:?}");
-    assert!(storefront.statements <= 32, "{storefront:?}");
+    // PostgreSQL reads and takes every product's lots in one statement each (a round trip
+    // saved per product and lot); SQLite, in process, runs a statement per product and lot.
+    let (merchant_budget, storefront_budget) = match b {
+        Backend::Postgres => (21, 26),
+        Backend::Sqlite => (27, 32),
+    };
+    assert!(merchant.statements <= merchant_budget, "{merchant:?}");
+    assert!(storefront.statements <= storefront_budget, "{storefront:?}");
     // The merchant is read once per request, wherever it is resolved.
     assert_eq!(merchant.tenant_reads, 1, "{merchant:?}");
     assert_eq!(storefront.tenant_reads, 1, "{storefront:?}");

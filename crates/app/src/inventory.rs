@@ -294,8 +294,8 @@ pub fn adjust_stock(
 /// order, before the whole unit of work is retried instead.
 const MAX_FIFO_READS: u32 = 8;
 
-/// Allocates `quantity` units of a product FIFO to `reference`, all or nothing. Shared by the
-/// allocation endpoint and order creation.
+/// Allocates `quantity` units of a product FIFO to `reference`, all or nothing. The
+/// allocation endpoint's case of [`allocate_many`].
 ///
 /// # Errors
 /// [`AppError::InsufficientStock`] when short (nothing taken), [`AppError::Storage`].
@@ -308,38 +308,77 @@ pub(crate) fn allocate_fifo(
     reference: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<Allocation>, AppError> {
-    if quantity <= 0 {
+    allocate_many(tx, actor, &[(product_id, quantity)], source, reference, now)
+}
+
+/// Allocates each `(product, quantity)` FIFO to `reference`, all or nothing, in a fixed number
+/// of statements whatever the number of products and lots: one read of the oldest open lots
+/// of every product, one guarded update taking from all the lots planned, one insert of the
+/// allocations and one of the ledger rows. Products are taken in the order given (order
+/// placement gives them in id order, so concurrent orders lock lots in the same order).
+///
+/// # Errors
+/// [`AppError::Validation`] for a quantity below one; [`AppError::InsufficientStock`] naming
+/// the first product that is short (nothing taken); [`AppError::Storage`].
+pub(crate) fn allocate_many(
+    tx: &mut dyn InventoryRepository,
+    actor: Author,
+    wanted: &[(ProductId, i64)],
+    source: &str,
+    reference: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<Allocation>, AppError> {
+    if wanted.iter().any(|&(_, quantity)| quantity <= 0) {
         return Err(AppError::invalid("quantity", "must be a positive integer"));
     }
+    let mut needed: Vec<(ProductId, i64)> = wanted.to_vec();
     let mut allocations = Vec::new();
-    let mut movements = Vec::new();
-    let mut needed = quantity;
     let mut reads = 0;
-    while needed > 0 {
+    while needed.iter().any(|&(_, n)| n > 0) {
         reads += 1;
-        // Each open lot holds at least one unit: the oldest `needed` of them are enough, and
-        // when they fall short they are all there is, so the shortfall reported is exact.
-        let lots = tx.open_lots(actor.tenant, product_id, needed)?;
-        let plan = plan_fifo(&lot_stock(&lots), needed).map_err(|available| {
-            AppError::InsufficientStock {
-                product_id,
-                requested: quantity,
-                available: available + (quantity - needed),
-            }
-        })?;
-        for take in plan {
-            if !tx.change_lot(actor.tenant, take.lot, -take.quantity)? {
-                // A concurrent order emptied this lot after we read it. The guarded update
-                // waited for that order to commit, so a fresh read (PostgreSQL writes run at
-                // READ COMMITTED) sees what is left: plan the rest again rather than start
-                // the whole order over. SQLite writes one at a time and never gets here.
-                if reads >= MAX_FIFO_READS {
-                    return Err(AppError::lost_race("stock changed concurrently"));
+        // Each open lot holds at least one unit: the oldest `n` of a product's lots are enough,
+        // and when they fall short they are all there is, so the shortfall reported is exact.
+        let open: Vec<(ProductId, i64)> = needed.iter().copied().filter(|&(_, n)| n > 0).collect();
+        let lots = tx.open_lots_of(actor.tenant, &open)?;
+        let mut takes = Vec::new();
+        for &(product_id, n) in &open {
+            let of_product: Vec<Lot> = lots
+                .iter()
+                .filter(|l| l.product_id == product_id)
+                .cloned()
+                .collect();
+            let plan = plan_fifo(&lot_stock(&of_product), n).map_err(|available| {
+                let requested = wanted
+                    .iter()
+                    .find(|(p, _)| *p == product_id)
+                    .map_or(n, |&(_, q)| q);
+                AppError::InsufficientStock {
+                    product_id,
+                    requested,
+                    available: available + (requested - n),
                 }
-                break;
+            })?;
+            takes.extend(plan.into_iter().map(|take| (product_id, take)));
+        }
+        let planned: Vec<(LotId, i64)> = takes.iter().map(|(_, t)| (t.lot, t.quantity)).collect();
+        let taken = tx.take_from_lots(actor.tenant, &planned)?;
+        if taken.len() < planned.len() {
+            // A concurrent order emptied a lot after we read it. The guarded update waited for
+            // that order to commit, so a fresh read (PostgreSQL writes run at READ COMMITTED)
+            // sees what is left: plan the rest again rather than start the whole order over.
+            // SQLite writes one at a time and never gets here.
+            if reads >= MAX_FIFO_READS {
+                return Err(AppError::lost_race("stock changed concurrently"));
             }
-            needed -= take.quantity;
-            let allocation = Allocation {
+        }
+        for (product_id, take) in takes {
+            if !taken.contains(&take.lot) {
+                continue;
+            }
+            if let Some(entry) = needed.iter_mut().find(|(p, _)| *p == product_id) {
+                entry.1 -= take.quantity;
+            }
+            allocations.push(Allocation {
                 id: AllocationId::new(),
                 tenant_id: actor.tenant,
                 product_id,
@@ -349,25 +388,27 @@ pub(crate) fn allocate_fifo(
                 reference: reference.to_owned(),
                 created_at: now,
                 released_at: None,
-            };
-            tx.insert_allocation(&allocation)?;
-            movements.push(Movement {
-                id: MovementId::new(),
-                tenant_id: actor.tenant,
-                product_id,
-                lot_id: take.lot,
-                kind: MovementKind::Allocate,
-                quantity: -take.quantity,
-                reason: None,
-                source: Some(source.to_owned()),
-                reference: Some(reference.to_owned()),
-                note: None,
-                actor: actor.id_string(),
-                created_at: now,
             });
-            allocations.push(allocation);
         }
     }
+    let movements: Vec<Movement> = allocations
+        .iter()
+        .map(|a| Movement {
+            id: MovementId::new(),
+            tenant_id: actor.tenant,
+            product_id: a.product_id,
+            lot_id: a.lot_id,
+            kind: MovementKind::Allocate,
+            quantity: -a.quantity,
+            reason: None,
+            source: Some(source.to_owned()),
+            reference: Some(reference.to_owned()),
+            note: None,
+            actor: actor.id_string(),
+            created_at: now,
+        })
+        .collect();
+    tx.insert_allocations(&allocations)?;
     tx.append_movements(&movements)?;
     Ok(allocations)
 }

@@ -37,6 +37,24 @@ pub trait InventoryRepository {
         limit: i64,
     ) -> Result<Vec<Lot>, StorageError>;
 
+    /// [`open_lots`](Self::open_lots) of several products at once: for each `(product,
+    /// limit)`, its oldest `limit` open lots, oldest first within the product. A backend that
+    /// pays a round trip per statement reads them all in one.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn open_lots_of(
+        &mut self,
+        tenant: TenantId,
+        wanted: &[(ProductId, i64)],
+    ) -> Result<Vec<Lot>, StorageError> {
+        let mut lots = Vec::new();
+        for &(product, limit) in wanted {
+            lots.extend(self.open_lots(tenant, product, limit)?);
+        }
+        Ok(lots)
+    }
+
     /// One lot of the tenant.
     ///
     /// # Errors
@@ -66,6 +84,37 @@ pub trait InventoryRepository {
     /// # Errors
     /// [`StorageError`] on backend failure.
     fn insert_allocation(&mut self, allocation: &Allocation) -> Result<(), StorageError>;
+
+    /// Takes `quantity` units from each `(lot, quantity)`, each with the guard of
+    /// [`change_lot`](Self::change_lot) (never below zero), locking the lots in the order
+    /// given. Returns the lots taken from; a lot that would go below zero is left unchanged and
+    /// left out. A backend that pays a round trip per statement takes them all in one.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn take_from_lots(
+        &mut self,
+        tenant: TenantId,
+        takes: &[(LotId, i64)],
+    ) -> Result<Vec<LotId>, StorageError> {
+        let mut taken = Vec::new();
+        for &(lot, quantity) in takes {
+            if self.change_lot(tenant, lot, -quantity)? {
+                taken.push(lot);
+            }
+        }
+        Ok(taken)
+    }
+
+    /// Stores allocations (in one statement where that saves round trips).
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn insert_allocations(&mut self, allocations: &[Allocation]) -> Result<(), StorageError> {
+        allocations
+            .iter()
+            .try_for_each(|a| self.insert_allocation(a))
+    }
 
     /// The unreleased allocations of a reference.
     ///

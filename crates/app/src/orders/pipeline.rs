@@ -18,7 +18,7 @@ pub use super::sellable::PlaceLine;
 use super::sellable::{Lines, staff_lines, storefront_lines};
 use super::{OrderView, event};
 use crate::coupons::{self, AppliedCoupon};
-use crate::inventory::allocate_fifo;
+use crate::inventory::allocate_many;
 use crate::store::PlacementPorts;
 use crate::{Actor, AppError, Author};
 
@@ -316,24 +316,20 @@ fn insert_new_order(
     let order_id = OrderId::new();
     // Products in id order, so concurrent orders lock lots in the same order. Products whose
     // stock is not counted are always in stock: nothing to allocate.
-    for (product_id, quantity) in &lines.wanted {
-        let counted = lines
-            .products
-            .iter()
-            .find(|p| p.id == *product_id)
-            .is_none_or(|p| p.storefront.track_inventory);
-        if !counted {
-            continue;
-        }
-        allocate_fifo(
-            tx,
-            author,
-            *product_id,
-            *quantity,
-            "order",
-            &order_id.to_string(),
-            now,
-        )?;
+    let counted: Vec<(ProductId, i64)> = lines
+        .wanted
+        .iter()
+        .filter(|(product_id, _)| {
+            lines
+                .products
+                .iter()
+                .find(|p| p.id == **product_id)
+                .is_none_or(|p| p.storefront.track_inventory)
+        })
+        .map(|(product_id, quantity)| (*product_id, *quantity))
+        .collect();
+    if !counted.is_empty() {
+        allocate_many(tx, author, &counted, "order", &order_id.to_string(), now)?;
     }
 
     let year = tenant.time_zone.local_year(now);

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::{Array, BigInt, Text};
 use kedai_core::{ProductId, StorageError, TenantId};
 use kedai_inventory::{
     Allocation, AllocationId, InventoryRepository, Lot, LotId, Movement, StockSource,
@@ -13,7 +13,7 @@ use crate::convert::{corrupt, opt_utc, parse, product_id, storage_error, ts, utc
 use crate::db::DbConnection;
 use crate::schema::{inventory_lots, stock_allocations, stock_movements};
 
-#[derive(Queryable, Insertable)]
+#[derive(Queryable, QueryableByName, Insertable)]
 #[diesel(table_name = inventory_lots)]
 struct LotRow {
     id: String,
@@ -97,6 +97,27 @@ struct MovementRow<'a> {
     created_at: NaiveDateTime,
 }
 
+fn allocation_row(a: &Allocation) -> AllocationRow {
+    AllocationRow {
+        id: a.id.to_string(),
+        tenant_id: a.tenant_id.to_string(),
+        product_id: a.product_id.get(),
+        lot_id: a.lot_id.to_string(),
+        quantity: a.quantity,
+        source: a.source.clone(),
+        reference: a.reference.clone(),
+        created_at: ts(a.created_at),
+        released_at: a.released_at.map(ts),
+    }
+}
+
+/// A lot a batch take took from.
+#[derive(QueryableByName)]
+struct TakenLot {
+    #[diesel(sql_type = Text)]
+    id: String,
+}
+
 impl InventoryRepository for Tx<'_> {
     fn lots(&mut self, tenant: TenantId, product: ProductId) -> Result<Vec<Lot>, StorageError> {
         inventory_lots::table
@@ -139,6 +160,113 @@ impl InventoryRepository for Tx<'_> {
             .into_iter()
             .map(Lot::try_from)
             .collect()
+    }
+
+    fn open_lots_of(
+        &mut self,
+        tenant: TenantId,
+        wanted: &[(ProductId, i64)],
+    ) -> Result<Vec<Lot>, StorageError> {
+        let DbConnection::Pg(pg) = &mut *self.conn else {
+            // SQLite runs in process: a statement per product costs no round trip.
+            let mut lots = Vec::new();
+            for &(product, limit) in wanted {
+                lots.extend(self.open_lots(tenant, product, limit)?);
+            }
+            return Ok(lots);
+        };
+        // One statement: each product's oldest open lots through the partial index
+        // `inventory_lots_open`, as `open_lots` reads them one product at a time.
+        let products: Vec<i64> = wanted.iter().map(|(p, _)| p.get()).collect();
+        let limits: Vec<i64> = wanted.iter().map(|&(_, l)| l).collect();
+        let mut lots = diesel::sql_query(
+            "SELECT l.id, l.tenant_id, l.product_id, l.quantity, l.remaining, l.source, l.note, \
+                    l.received_at, l.created_at, l.created_by \
+             FROM unnest($2::bigint[], $3::bigint[]) AS w(product_id, lim) \
+             CROSS JOIN LATERAL ( \
+                 SELECT * FROM inventory_lots \
+                 WHERE inventory_lots.tenant_id = $1 AND inventory_lots.product_id = w.product_id \
+                   AND inventory_lots.remaining > 0 \
+                 ORDER BY inventory_lots.received_at, inventory_lots.created_at, inventory_lots.id \
+                 LIMIT w.lim) l",
+        )
+        .bind::<Text, _>(tenant.to_string())
+        .bind::<Array<BigInt>, _>(products)
+        .bind::<Array<BigInt>, _>(limits)
+        .load::<LotRow>(pg)
+        .map_err(storage_error)?
+        .into_iter()
+        .map(Lot::try_from)
+        .collect::<Result<Vec<Lot>, StorageError>>()?;
+        // Oldest first within each product, products in the order asked.
+        let rank = |l: &Lot| wanted.iter().position(|(p, _)| *p == l.product_id);
+        lots.sort_by(|a, b| {
+            (rank(a), a.received_at, a.created_at, a.id.to_string()).cmp(&(
+                rank(b),
+                b.received_at,
+                b.created_at,
+                b.id.to_string(),
+            ))
+        });
+        Ok(lots)
+    }
+
+    fn take_from_lots(
+        &mut self,
+        tenant: TenantId,
+        takes: &[(LotId, i64)],
+    ) -> Result<Vec<LotId>, StorageError> {
+        let DbConnection::Pg(pg) = &mut *self.conn else {
+            let mut taken = Vec::new();
+            for &(lot, quantity) in takes {
+                if self.change_lot(tenant, lot, -quantity)? {
+                    taken.push(lot);
+                }
+            }
+            return Ok(taken);
+        };
+        if takes.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One statement: lock the lots in the order given (so that concurrent orders, which
+        // give theirs in product-id and FIFO order, queue instead of deadlocking), then take
+        // from each with the guard of `change_lot`.
+        let ids: Vec<String> = takes.iter().map(|(l, _)| l.to_string()).collect();
+        let quantities: Vec<i64> = takes.iter().map(|&(_, q)| q).collect();
+        let rows = diesel::sql_query(
+            "WITH v AS ( \
+                 SELECT * FROM unnest($2::text[], $3::bigint[]) WITH ORDINALITY AS v(id, q, ord)), \
+             locked AS MATERIALIZED ( \
+                 SELECT l.id FROM inventory_lots l JOIN v ON v.id = l.id \
+                 WHERE l.tenant_id = $1 ORDER BY v.ord FOR UPDATE OF l) \
+             UPDATE inventory_lots l SET remaining = l.remaining - v.q FROM v \
+             WHERE l.tenant_id = $1 AND l.id = v.id AND l.id IN (SELECT id FROM locked) \
+               AND l.remaining - v.q >= 0 \
+             RETURNING l.id",
+        )
+        .bind::<Text, _>(tenant.to_string())
+        .bind::<Array<Text>, _>(ids)
+        .bind::<Array<BigInt>, _>(quantities)
+        .load::<TakenLot>(pg)
+        .map_err(storage_error)?;
+        rows.into_iter().map(|r| parse("lot id", &r.id)).collect()
+    }
+
+    fn insert_allocations(&mut self, allocations: &[Allocation]) -> Result<(), StorageError> {
+        let DbConnection::Pg(pg) = &mut *self.conn else {
+            return allocations
+                .iter()
+                .try_for_each(|a| self.insert_allocation(a));
+        };
+        if allocations.is_empty() {
+            return Ok(());
+        }
+        let rows: Vec<AllocationRow> = allocations.iter().map(allocation_row).collect();
+        diesel::insert_into(stock_allocations::table)
+            .values(&rows)
+            .execute(pg)
+            .map(drop)
+            .map_err(storage_error)
     }
 
     fn find_lot(&mut self, tenant: TenantId, id: LotId) -> Result<Option<Lot>, StorageError> {
@@ -193,17 +321,7 @@ impl InventoryRepository for Tx<'_> {
 
     fn insert_allocation(&mut self, a: &Allocation) -> Result<(), StorageError> {
         diesel::insert_into(stock_allocations::table)
-            .values(AllocationRow {
-                id: a.id.to_string(),
-                tenant_id: a.tenant_id.to_string(),
-                product_id: a.product_id.get(),
-                lot_id: a.lot_id.to_string(),
-                quantity: a.quantity,
-                source: a.source.clone(),
-                reference: a.reference.clone(),
-                created_at: ts(a.created_at),
-                released_at: a.released_at.map(ts),
-            })
+            .values(allocation_row(a))
             .execute(self.conn)
             .map(drop)
             .map_err(storage_error)

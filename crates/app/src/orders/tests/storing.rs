@@ -34,10 +34,9 @@ fn short_stock_refuses_the_order_and_takes_nothing_from_the_short_product() {
     assert!(db.allocations.is_empty() && db.movements.is_empty());
     assert!(db.orders.is_empty() && db.events.is_empty());
 
-    // Products are allocated in id order, so the latte is taken before the cookie falls
-    // short. Giving the latte back is the store's rollback of the failed unit of work, not
-    // the pipeline's: with the fake, which never rolls back, the take stays visible. What the
-    // pipeline guarantees is the error, nothing from the short lot, and no order.
+    // Every product's lots are planned before any is taken, so a short cookie leaves the
+    // latte untouched too, even on the fake, which never rolls back: the error names the
+    // first short product in id order, and nothing is taken or stored.
     let cmd = staff_order(
         owner,
         PriceSource::Catalogue,
@@ -53,11 +52,7 @@ fn short_stock_refuses_the_order_and_takes_nothing_from_the_short_product() {
         "{refused:?}"
     );
     assert_eq!(db.remaining(cookie_lot), Some(1));
-    assert_eq!(
-        db.remaining(latte_lot),
-        Some(1),
-        "left for the store to roll back"
-    );
+    assert_eq!(db.remaining(latte_lot), Some(3));
     assert!(db.orders.is_empty() && db.events.is_empty());
 }
 
