@@ -313,9 +313,10 @@ pub(crate) fn allocate_fifo(
 
 /// Allocates each `(product, quantity)` FIFO to `reference`, all or nothing, in a fixed number
 /// of statements whatever the number of products and lots: one read of the oldest open lots
-/// of every product, one guarded update taking from all the lots planned, one insert of the
-/// allocations and one of the ledger rows. Products are taken in the order given (order
-/// placement gives them in id order, so concurrent orders lock lots in the same order).
+/// of every product (locking them, where the store has row locks), one guarded update taking
+/// from all the lots planned, one insert of the allocations and one of the ledger rows.
+/// Products are read in the order given (order placement gives them in id order, so
+/// concurrent orders lock lots in the same order).
 ///
 /// # Errors
 /// [`AppError::Validation`] for a quantity below one; [`AppError::InsufficientStock`] naming
@@ -363,10 +364,10 @@ pub(crate) fn allocate_many(
         let planned: Vec<(LotId, i64)> = takes.iter().map(|(_, t)| (t.lot, t.quantity)).collect();
         let taken = tx.take_from_lots(actor.tenant, &planned)?;
         if taken.len() < planned.len() {
-            // A concurrent order emptied a lot after we read it. The guarded update waited for
-            // that order to commit, so a fresh read (PostgreSQL writes run at READ COMMITTED)
-            // sees what is left: plan the rest again rather than start the whole order over.
-            // SQLite writes one at a time and never gets here.
+            // A concurrent order emptied a lot after we read it: a store without row locks
+            // that does not write one unit of work at a time. Plan the rest from a fresh read
+            // rather than start the whole order over. PostgreSQL locks the lots as it reads
+            // them and SQLite writes one unit at a time: neither gets here.
             if reads >= MAX_FIFO_READS {
                 return Err(AppError::lost_race("stock changed concurrently"));
             }

@@ -39,7 +39,9 @@ pub trait InventoryRepository {
 
     /// [`open_lots`](Self::open_lots) of several products at once: for each `(product,
     /// limit)`, its oldest `limit` open lots, oldest first within the product. A backend that
-    /// pays a round trip per statement reads them all in one.
+    /// pays a round trip per statement reads them all in one; a backend with row locks locks
+    /// them as it reads them, in the order given and FIFO within each product, for the rest of
+    /// the unit of work (so that takes planned from them are not lost to a concurrent order).
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
@@ -86,9 +88,9 @@ pub trait InventoryRepository {
     fn insert_allocation(&mut self, allocation: &Allocation) -> Result<(), StorageError>;
 
     /// Takes `quantity` units from each `(lot, quantity)`, each with the guard of
-    /// [`change_lot`](Self::change_lot) (never below zero), locking the lots in the order
-    /// given. Returns the lots taken from; a lot that would go below zero is left unchanged and
-    /// left out. A backend that pays a round trip per statement takes them all in one.
+    /// [`change_lot`](Self::change_lot) (never below zero). Returns the lots taken from; a lot
+    /// that would go below zero is left unchanged and left out. A backend that pays a round
+    /// trip per statement takes them all in one.
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.

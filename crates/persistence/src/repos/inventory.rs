@@ -176,7 +176,12 @@ impl InventoryRepository for Tx<'_> {
             return Ok(lots);
         };
         // One statement: each product's oldest open lots through the partial index
-        // `inventory_lots_open`, as `open_lots` reads them one product at a time.
+        // `inventory_lots_open`, as `open_lots` reads them one product at a time, locked as
+        // they are read, product by product in the order given and FIFO within each. A lot
+        // a concurrent order is taking is waited for and read as that order left it; one it
+        // emptied is skipped and the next one read (LIMIT counts the lots locked). So the
+        // takes planned from these lots cannot be lost, and every order locks lots in the same
+        // order: no deadlock, no second read.
         let products: Vec<i64> = wanted.iter().map(|(p, _)| p.get()).collect();
         let limits: Vec<i64> = wanted.iter().map(|&(_, l)| l).collect();
         let mut lots = diesel::sql_query(
@@ -188,7 +193,7 @@ impl InventoryRepository for Tx<'_> {
                  WHERE inventory_lots.tenant_id = $1 AND inventory_lots.product_id = w.product_id \
                    AND inventory_lots.remaining > 0 \
                  ORDER BY inventory_lots.received_at, inventory_lots.created_at, inventory_lots.id \
-                 LIMIT w.lim) l",
+                 LIMIT w.lim FOR NO KEY UPDATE) l",
         )
         .bind::<Text, _>(tenant.to_string())
         .bind::<Array<BigInt>, _>(products)
@@ -228,20 +233,14 @@ impl InventoryRepository for Tx<'_> {
         if takes.is_empty() {
             return Ok(Vec::new());
         }
-        // One statement: lock the lots in the order given (so that concurrent orders, which
-        // give theirs in product-id and FIFO order, queue instead of deadlocking), then take
-        // from each with the guard of `change_lot`.
+        // One statement, each take guarded as in `change_lot`. The lots were locked when
+        // `open_lots_of` read them, so no other order holds them now.
         let ids: Vec<String> = takes.iter().map(|(l, _)| l.to_string()).collect();
         let quantities: Vec<i64> = takes.iter().map(|&(_, q)| q).collect();
         let rows = diesel::sql_query(
-            "WITH v AS ( \
-                 SELECT * FROM unnest($2::text[], $3::bigint[]) WITH ORDINALITY AS v(id, q, ord)), \
-             locked AS MATERIALIZED ( \
-                 SELECT l.id FROM inventory_lots l JOIN v ON v.id = l.id \
-                 WHERE l.tenant_id = $1 ORDER BY v.ord FOR UPDATE OF l) \
-             UPDATE inventory_lots l SET remaining = l.remaining - v.q FROM v \
-             WHERE l.tenant_id = $1 AND l.id = v.id AND l.id IN (SELECT id FROM locked) \
-               AND l.remaining - v.q >= 0 \
+            "UPDATE inventory_lots l SET remaining = l.remaining - v.q \
+             FROM unnest($2::text[], $3::bigint[]) AS v(id, q) \
+             WHERE l.tenant_id = $1 AND l.id = v.id AND l.remaining - v.q >= 0 \
              RETURNING l.id",
         )
         .bind::<Text, _>(tenant.to_string())
