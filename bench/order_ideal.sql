@@ -57,7 +57,7 @@ WITH want (position, product_id, qty) AS (
     INSERT INTO orders (id, tenant_id, order_number, order_type, status, currency, subtotal_minor, shipping_fee_minor, tax_amount_minor, discount_amount_minor, total_amount_minor, created_by, created_at, updated_at, confirmed_at, coupon_discount_minor)
     SELECT 'o-' || :oid, :tenant,
            CASE WHEN (SELECT sum(n) FROM taken) = s.units  -- always; else NULL fails the statement
-                THEN 'ORD-2099-' || lpad(kedai_next_order_number(:tenant, 2099)::text, 4, '0') END, 'pickup', 'confirmed',
+                THEN (SELECT 'ORD-2099-' || lpad(n::text, greatest(4, length(n::text)), '0') FROM kedai_next_order_number(:tenant, 2099) AS n) END, 'pickup', 'confirmed',
            (SELECT currency FROM tenants WHERE id = :tenant), s.total, 0, 0, 0, s.total, :staff, now()::timestamp, now()::timestamp, now()::timestamp, 0
     FROM ok, (SELECT sum(price_minor * qty) AS total, sum(qty) AS units FROM line) s WHERE ok.go
     RETURNING id, order_number, currency, total_amount_minor
