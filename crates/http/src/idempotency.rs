@@ -111,7 +111,7 @@ impl Finish<'_> {
     ///
     /// # Errors
     /// [`AppError::Storage`].
-    pub(crate) fn with(&self, tx: &mut dyn UnitOfWork, answer: Answer) -> Result<Answer, AppError> {
+    fn with(&self, tx: &mut dyn UnitOfWork, answer: Answer) -> Result<Answer, AppError> {
         if let Some(claim) = self.0 {
             let stored = StoredResponse {
                 status: answer.status.as_u16(),
@@ -120,6 +120,24 @@ impl Finish<'_> {
             idempotency::complete(tx, &claim.scope, &claim.hash, &stored, claim.now)?;
         }
         Ok(answer)
+    }
+
+    /// Runs `work` in one write transaction and answers `status` with the JSON of what it
+    /// returns, kept as the key's response in that same transaction: the usual finish of a
+    /// creating request whose work is one transaction.
+    ///
+    /// # Errors
+    /// The work's failure (nothing is kept then), [`AppError::Storage`].
+    pub(crate) fn write<T: Serialize>(
+        &self,
+        store: &dyn Store,
+        status: StatusCode,
+        mut work: impl FnMut(&mut dyn UnitOfWork) -> Result<T, AppError>,
+    ) -> Result<Answer, AppError> {
+        store.write(|tx| {
+            let value = work(tx)?;
+            self.with(tx, Answer::json(status, &value)?)
+        })
     }
 
     /// Keeps `answer` as the key's response in a transaction of its own, for work that is not
@@ -165,7 +183,7 @@ enum Outcome {
 /// Runs a creating request in one blocking hop. `identify` finds the caller (checking the
 /// session, or the shop and customer) and answers in the surface's envelope when it cannot;
 /// then the `Idempotency-Key`, when sent, is claimed (or its answer replayed, or refused); then
-/// `work` parses the body and runs the use case, finishing its answer with [`Finish::with`]
+/// `work` parses the body and runs the use case, finishing its answer with [`Finish::write`]
 /// inside its transaction. A failed request's key is kept with its error when the error is one
 /// a retry would meet again ([`keeps`]), and released otherwise.
 ///

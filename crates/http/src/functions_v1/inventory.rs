@@ -18,7 +18,7 @@ use crate::{AppState, blocking};
 use super::Result;
 use crate::auth::staff_principal;
 use crate::body::{RawBody, parse_json};
-use crate::idempotency::{Answer, create};
+use crate::idempotency::create;
 use actix_web::http::StatusCode;
 
 /// Receive stock.
@@ -99,20 +99,16 @@ pub async fn stock_in(
                 note: request.note,
                 received_at: request.received_at,
             };
-            Ok(store.write(|tx| {
+            Ok(finish.write(store, StatusCode::OK, |tx| {
                 let done = inventory::stock_in(tx, &actor, &cmd, now)?;
-                let answer = Answer::json(
-                    StatusCode::OK,
-                    &StockInResponse {
-                        success: true,
-                        inventory_id: done.lot.id.to_string(),
-                        product_id: done.lot.product_id.get(),
-                        quantity: done.lot.quantity,
-                        current_stock: done.current_stock,
-                        message: "庫存入庫成功".into(),
-                    },
-                )?;
-                finish.with(tx, answer)
+                Ok(StockInResponse {
+                    success: true,
+                    inventory_id: done.lot.id.to_string(),
+                    product_id: done.lot.product_id.get(),
+                    quantity: done.lot.quantity,
+                    current_stock: done.current_stock,
+                    message: "庫存入庫成功".into(),
+                })
             })?)
         },
     )
@@ -301,17 +297,13 @@ pub async fn allocate_inventory(
                 source: request.source.unwrap_or_else(|| "order".into()),
                 reference: request.ref_id,
             };
-            Ok(store.write(|tx| {
+            Ok(finish.write(store, StatusCode::OK, |tx| {
                 let stock = inventory::allocate(tx, &actor, &cmd, now)?;
-                let answer = Answer::json(
-                    StatusCode::OK,
-                    &AllocateResponse {
-                        success: true,
-                        product_id,
-                        current_stock: stock,
-                    },
-                )?;
-                finish.with(tx, answer)
+                Ok(AllocateResponse {
+                    success: true,
+                    product_id,
+                    current_stock: stock,
+                })
             })?)
         },
     )

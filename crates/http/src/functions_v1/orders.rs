@@ -17,7 +17,7 @@ use crate::surface::Edge;
 use super::Result;
 use crate::auth::staff_principal;
 use crate::body::{RawBody, parse_json};
-use crate::idempotency::{Answer, create};
+use crate::idempotency::create;
 use actix_web::HttpRequest;
 use actix_web::http::StatusCode;
 
@@ -207,19 +207,15 @@ pub async fn order_create(
                 subtotal: d.subtotal.map(|v| v.0),
                 total_amount: d.total_amount.map(|v| v.0),
             };
-            Ok(store.write(|tx| {
+            Ok(finish.write(store, StatusCode::OK, |tx| {
                 let view = orders::create_order(tx, &actor, &cmd, now)?;
-                let answer = Answer::json(
-                    StatusCode::OK,
-                    &OrderCreateResponse {
-                        success: true,
-                        order_id: view.order.id.to_string(),
-                        order_number: view.order.order_number.to_string(),
-                        status: view.order.status.to_string(),
-                        total_amount: view.order.total_amount.to_f64(),
-                    },
-                )?;
-                finish.with(tx, answer)
+                Ok(OrderCreateResponse {
+                    success: true,
+                    order_id: view.order.id.to_string(),
+                    order_number: view.order.order_number.to_string(),
+                    status: view.order.status.to_string(),
+                    total_amount: view.order.total_amount.to_f64(),
+                })
             })?)
         },
     )
@@ -302,19 +298,15 @@ pub async fn mock_payment(
                 status: ApiError::parse_field("status", &req.status)?,
                 payment_intent_id: None,
             };
-            Ok(store.write(|tx| {
+            Ok(finish.write(store, StatusCode::OK, |tx| {
                 let done = orders::record_payment(tx, &actor, &cmd, now)?;
-                let answer = Answer::json(
-                    StatusCode::OK,
-                    &MockPaymentResponse {
-                        success: true,
-                        payment_id: done.payment.id.to_string(),
-                        order_id: done.payment.order_id.to_string(),
-                        payment_status: done.payment.status.to_string(),
-                        order_status: done.order_status.to_string(),
-                    },
-                )?;
-                finish.with(tx, answer)
+                Ok(MockPaymentResponse {
+                    success: true,
+                    payment_id: done.payment.id.to_string(),
+                    order_id: done.payment.order_id.to_string(),
+                    payment_status: done.payment.status.to_string(),
+                    order_status: done.order_status.to_string(),
+                })
             })?)
         },
     )

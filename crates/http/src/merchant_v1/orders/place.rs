@@ -15,7 +15,7 @@ use crate::auth::staff_principal;
 use crate::body::{RawBody, parse_json};
 use crate::dto::{Decimal, IntId, MerchantErrorBody, MerchantOk as Envelope};
 use crate::error::ApiError;
-use crate::idempotency::{Answer, create};
+use crate::idempotency::create;
 use crate::surface::Merchant;
 use actix_web::HttpRequest;
 use actix_web::http::StatusCode;
@@ -185,32 +185,28 @@ pub async fn place_order(
                     ..OrderDetails::default()
                 },
             };
-            Ok(store.write(|tx| {
+            Ok(finish.write(store, StatusCode::CREATED, |tx| {
                 let view = orders::place_order(tx, &actor, &cmd, now)?;
                 let o = view.order;
                 let items = item_responses(&o, view.items);
-                let answer = Answer::json(
-                    StatusCode::CREATED,
-                    &Envelope::new(
-                        "Order created",
-                        PlacedOrderResponse {
-                            order_id: o.id.to_string(),
-                            order_number: o.order_number.to_string(),
-                            status: merchant_status(o.status),
-                            order_type: o.order_type.to_string(),
-                            subtotal: o.subtotal.to_f64(),
-                            discount: o.discount_amount.to_f64(),
-                            total: o.total_amount.to_f64(),
-                            currency: o.currency.code().to_owned(),
-                            coupon_code: o.coupon.map(|c| c.code),
-                            customer_id: o.details.customer_id,
-                            outlet_id: o.details.outlet_id,
-                            items,
-                            created_at: o.created_at,
-                        },
-                    ),
-                )?;
-                finish.with(tx, answer)
+                Ok(Envelope::new(
+                    "Order created",
+                    PlacedOrderResponse {
+                        order_id: o.id.to_string(),
+                        order_number: o.order_number.to_string(),
+                        status: merchant_status(o.status),
+                        order_type: o.order_type.to_string(),
+                        subtotal: o.subtotal.to_f64(),
+                        discount: o.discount_amount.to_f64(),
+                        total: o.total_amount.to_f64(),
+                        currency: o.currency.code().to_owned(),
+                        coupon_code: o.coupon.map(|c| c.code),
+                        customer_id: o.details.customer_id,
+                        outlet_id: o.details.outlet_id,
+                        items,
+                        created_at: o.created_at,
+                    },
+                ))
             })?)
         },
     )
