@@ -212,7 +212,7 @@ fn check_text(text: &str) -> Result<(), String> {
 
 /// Parses a JSON body (for tests and other extractors): well-formed UTF-8 JSON (lone surrogate
 /// escapes are malformed), an object, at most [`MAX_DEPTH`] levels deep, its strings and arrays
-/// within bounds, then typed, naming every field that does not fit (see [`typed`]).
+/// within bounds, then typed, naming every field that does not fit (see `typed`).
 ///
 /// # Errors
 /// [`Failure::Malformed`] or a validation failure naming each bad field.
@@ -286,7 +286,7 @@ impl<T: DeserializeOwned + 'static, S: Surface> FromRequest for JsonBody<T, S> {
 
 /// A request body as bytes, read up to the size limit: creating requests parse it in their
 /// one blocking hop, after the caller and the idempotency key (see
-/// [`crate::idempotency::create`]).
+/// `idempotency::create`).
 #[derive(Debug)]
 pub struct RawBody<S>(pub web::Bytes, pub PhantomData<S>);
 

@@ -6,10 +6,10 @@
 //! request with a used key is 409 `IDEMPOTENCY_KEY_REUSED`; the same request while the first
 //! still runs is 409 `IDEMPOTENCY_KEY_IN_USE`.
 //!
-//! A creating route runs in one blocking hop on one pooled connection ([`create`]): who calls
+//! A creating route runs in one blocking hop on one pooled connection (`create`): who calls
 //! (the staff session, or the storefront's shop and customer), the key's claim (committed by
 //! itself, so that a racing duplicate sees it), then the body, the use case and the stored
-//! answer in one transaction. Its routes document the header with [`IdempotencyKey`].
+//! answer in one transaction. Its routes document the header with `IdempotencyKey`.
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderName, HeaderValue};

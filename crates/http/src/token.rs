@@ -107,7 +107,7 @@ impl TokenService {
     }
 
     /// A customer access token for `caller`, valid for
-    /// [`CUSTOMER_ACCESS_TTL_SECONDS`](kedai_identity::customer_auth::CUSTOMER_ACCESS_TTL_SECONDS).
+    /// [`CUSTOMER_ACCESS_TTL_SECONDS`].
     ///
     /// # Errors
     /// [`AppError::Storage`] if signing fails (never with an HMAC key).

@@ -8,7 +8,7 @@ use crate::dto::{Decimal, IntId};
 use crate::error::ApiError;
 
 /// The storefront fields of a product request, taken out of it by the struct that
-/// [`with_storefront_fields`] declares.
+/// `with_storefront_fields!` declares.
 #[derive(Debug, Default)]
 pub struct StorefrontFieldsRequest {
     slug: Option<Option<String>>,
