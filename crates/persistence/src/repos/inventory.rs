@@ -205,14 +205,7 @@ impl InventoryRepository for Tx<'_> {
         .collect::<Result<Vec<Lot>, StorageError>>()?;
         // Oldest first within each product, products in the order asked.
         let rank = |l: &Lot| wanted.iter().position(|(p, _)| *p == l.product_id);
-        lots.sort_by(|a, b| {
-            (rank(a), a.received_at, a.created_at, a.id.to_string()).cmp(&(
-                rank(b),
-                b.received_at,
-                b.created_at,
-                b.id.to_string(),
-            ))
-        });
+        lots.sort_by_key(|l| (rank(l), l.received_at, l.created_at, l.id));
         Ok(lots)
     }
 
