@@ -6,7 +6,7 @@ DOMAIN_CRATES := kedai-core kedai-catalog kedai-orders kedai-inventory kedai-ide
 NEXTEST := $(shell $(CARGO) nextest --version >/dev/null 2>&1 && echo yes)
 NEXTEST_PROFILE ?= default
 
-.PHONY: run test test-sqlite test-postgres lint fmt fmt-check clippy purity openapi openapi-check ci build bench
+.PHONY: run test test-sqlite test-postgres lint fmt fmt-check clippy docs purity openapi openapi-check ci build bench
 
 ## First run on a fresh machine: builds, migrates, seeds the demo merchant and serves.
 run:
@@ -49,7 +49,11 @@ fmt-check:
 clippy:
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-lint: fmt-check clippy
+## API documentation builds without broken links or links from public items to private ones.
+docs:
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps
+
+lint: fmt-check clippy docs
 
 ## Domain crates stay pure: no diesel, actix, utoipa or tokio among their dependencies.
 purity:

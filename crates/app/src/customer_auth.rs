@@ -295,7 +295,7 @@ pub(crate) fn start_session(
 }
 
 /// Checks a code and, when it is right, starts a session for the customer with that phone or
-/// e-mail (see [`prove_code`]). A right code for someone who is not a member lets them
+/// e-mail (see `prove_code`). A right code for someone who is not a member lets them
 /// register within [`REGISTRATION_WINDOW`]. A right code for a member whose record holds that
 /// identifier without proof (typed in by someone else) claims it: every session of the record
 /// issued before ends.

@@ -62,10 +62,10 @@ pub(super) fn online_order(
     Ok((order, info))
 }
 
-/// One storefront order with its lines, as [`visible_order`] shows it.
+/// One storefront order with its lines, as `visible_order` shows it.
 ///
 /// # Errors
-/// As [`visible_order`]: [`AppError::NotFound`], [`AppError::Storage`].
+/// As `visible_order`: [`AppError::NotFound`], [`AppError::Storage`].
 pub fn shop_order(
     tx: &mut dyn UnitOfWork,
     shopper: &Shopper,

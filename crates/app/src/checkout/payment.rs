@@ -139,12 +139,12 @@ pub struct PortalIntent {
 
 /// Opens a payment at the gateway for a storefront order awaiting payment, for exactly its
 /// total, superseding any payment of it still awaiting the customer (see
-/// [`crate::payments::open_for_order`]). Only its customer may: see [`payable_order`].
+/// [`crate::payments::open_payment`]). Only its customer may: see `payable_order`.
 ///
 /// # Errors
 /// [`AppError::Validation`] for a bad amount or currency, a missing `orderId`, or
 /// `PAYMENT_TARGET_NOT_SUPPORTED` for a booking or tier; [`AppError::AmountMismatch`] when the
-/// amount is not the total; as [`payable_order`] for the order; [`AppError::Conflict`]
+/// amount is not the total; as `payable_order` for the order; [`AppError::Conflict`]
 /// `PAYMENT_NOT_ALLOWED` when it does not await payment, `PAYMENT_ALREADY_APPROVED` when an
 /// earlier checkout was approved; [`AppError::Storage`].
 pub fn open_shop_intent(

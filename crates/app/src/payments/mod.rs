@@ -9,7 +9,7 @@
 //! The gateway is never called inside a transaction: its network call would hold SQLite's
 //! write lock or a PostgreSQL transaction open. An intent is committed before its checkout is
 //! opened, and what the gateway answers is recorded in a transaction of its own
-//! ([`open`], [`settle`]).
+//! (`open`, [`settle`]).
 
 use chrono::{DateTime, Utc};
 use kedai_core::{Money, TenantId, uuid_id};
