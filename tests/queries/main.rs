@@ -54,7 +54,8 @@ fn queries_of(f: impl FnOnce()) -> usize {
 
 crate::on_both_backends!(
     order_list_queries_do_not_grow_with_the_page,
-    placing_an_order_takes_one_trip_to_the_pool
+    placing_an_order_takes_one_trip_to_the_pool,
+    every_request_takes_one_trip_to_the_pool
 );
 
 fn order_list_queries_do_not_grow_with_the_page(b: Backend) {
@@ -206,4 +207,83 @@ fn placing_an_order_takes_one_trip_to_the_pool(b: Backend) {
     // The merchant is read once per request, wherever it is resolved.
     assert_eq!(merchant.tenant_reads, 1, "{merchant:?}");
     assert_eq!(storefront.tenant_reads, 1, "{storefront:?}");
+}
+
+/// Reads and writes of every surface check their caller (staff session, merchant, customer
+/// session) in the same trip to the pool as their work, and read the merchant once. A request
+/// that fails before its work (here a bad path or query) takes one trip too: the caller's
+/// check, so that a signed-out caller still hears 401 first.
+fn every_request_takes_one_trip_to_the_pool(b: Backend) {
+    count_queries();
+    let app = TestApp::start(b);
+    let tea = app.product(&app.owner, "Tea", 2.0);
+    let _ = app.stock_in(&app.owner, tea, 100, None);
+    let order = app
+        .post(
+            "/v1/orders",
+            Some(&app.owner),
+            &json!({ "order_type": "pickup", "items": [{ "product_id": tea, "qty": 1 }] }),
+        )
+        .expect(201)
+        .body["data"]["order_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("an order id"))
+        .to_owned();
+    let customer = app.customer_token("+85291234567");
+    let cashier = app.staff_token(app.tenant, Role::Cashier);
+    let product = format!("/v1/products/{tea}");
+    let staff_reads: [(&str, &str); 4] = [
+        ("/v1/products", &app.owner),
+        (&format!("/v1/orders/{order}"), &app.owner),
+        ("/v1/staff", &app.owner),
+        ("/functions/v1/order-summary", &app.owner),
+    ];
+    let _ = app.get("/v1/products", Some(&app.owner)).expect(200);
+    let _ = app.portal_get("/shop/products", None).expect(200);
+    for (path, token) in staff_reads {
+        let cost = cost_of(|| {
+            let _ = app.get(path, Some(token)).expect(200);
+        });
+        assert_eq!(cost.checkouts, 1, "GET {path}: {cost:?}");
+        assert!(cost.statements > 1, "GET {path}: {cost:?}");
+    }
+    let write = cost_of(|| {
+        let _ = app
+            .patch(&product, Some(&app.owner), &json!({ "name": "Green tea" }))
+            .expect(200);
+    });
+    assert_eq!(write.checkouts, 1, "PATCH {product}: {write:?}");
+    let portal_reads: [(&str, Option<&str>); 4] = [
+        ("/shop/products", None),
+        ("/company/modules", None),
+        ("/profile", Some(&customer)),
+        ("/shop/orders", Some(&customer)),
+    ];
+    for (path, token) in portal_reads {
+        let cost = cost_of(|| {
+            let _ = app.portal_get(path, token).expect(200);
+        });
+        assert_eq!(cost.checkouts, 1, "GET {path}: {cost:?}");
+        assert_eq!(cost.tenant_reads, 1, "GET {path}: {cost:?}");
+    }
+    // Early errors: the caller is checked after all, in one trip, and the error stands.
+    let bad_id = cost_of(|| {
+        let _ = app
+            .get("/v1/orders/not-an-id", Some(&app.owner))
+            .merchant_error(404, "ORDER_NOT_FOUND");
+    });
+    assert_eq!(bad_id.checkouts, 1, "{bad_id:?}");
+    let forbidden = cost_of(|| {
+        let _ = app
+            .get("/v1/staff", Some(&cashier))
+            .merchant_error(403, "FORBIDDEN");
+    });
+    assert_eq!(forbidden.checkouts, 1, "{forbidden:?}");
+    let bad_page = cost_of(|| {
+        let _ = app
+            .portal_get("/shop/orders?page=0", Some(&customer))
+            .expect(422);
+    });
+    assert_eq!(bad_page.checkouts, 1, "{bad_page:?}");
+    assert_eq!(bad_page.tenant_reads, 1, "{bad_page:?}");
 }

@@ -1,22 +1,28 @@
-//! The extractors that turn a staff bearer token (see [`crate::token`]) into an [`Actor`] after
-//! checking, per request, that the session is live and the staff member active (taking the
-//! role from the database).
+//! The staff caller of a request. Its bearer token (see [`crate::token`]) is checked against
+//! its signature and expiry as the request arrives, without the database; its session (live,
+//! the staff member active, the role as stored now) is checked as the first step of the
+//! request's one blocking hop ([`Staff::run`]), together with the permissions the handler
+//! requires ([`Staff::require`]).
+//!
+//! An error answered before that hop (a bad path, query or body) is held back by
+//! `caller_first` until the caller has been checked, so a request from a signed-out or
+//! forbidden caller still gets its 401 or 403 first, whatever else is wrong with it.
 
 use std::marker::PhantomData;
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
-use futures_util::FutureExt;
-use futures_util::future::{LocalBoxFuture, Shared};
-use kedai_app::{Actor, AppError, AuthFailure, session};
-use kedai_core::StorageError;
-use kedai_core::storage::StorageErrorKind;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, ResponseError, web};
+use chrono::{DateTime, Utc};
+use futures_util::future::{Ready, ready};
+use kedai_app::{Actor, AppError, AuthFailure, Store, session};
+use kedai_identity::{Permission, SessionId};
 
-use crate::error::{ApiError, Failure};
+use crate::error::ApiError;
 use crate::idempotency::{Identify, Principal};
-use crate::surface::{Merchant, Surface};
+use crate::surface::Surface;
 use crate::token::{Verified, bearer};
 use crate::{AppState, blocking};
 
@@ -42,9 +48,9 @@ pub(crate) fn unchecked(req: &HttpRequest) -> Result<Option<Verified>, AuthFailu
 /// # Errors
 /// [`AppError::Unauthenticated`], [`AppError::Storage`].
 pub(crate) fn check_session(
-    store: &dyn kedai_app::Store,
+    store: &dyn Store,
     token: Verified,
-    now: chrono::DateTime<chrono::Utc>,
+    now: DateTime<Utc>,
 ) -> Result<Verified, AppError> {
     let actor = store.lookup(|tx| {
         session::authenticate(
@@ -61,154 +67,209 @@ pub(crate) fn check_session(
     })
 }
 
-/// The request's token checked against its signature and then its session (see
-/// [`check_session`]), in a blocking hop of its own.
-fn signed_in(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Option<Verified>, Failure>> {
-    let checked = unchecked(req).and_then(|token| {
-        let state = req
-            .app_data::<web::Data<AppState>>()
-            .ok_or(AuthFailure::InvalidToken)?;
-        Ok(token.map(|t| (t, state.clone())))
-    });
-    Box::pin(async move {
-        let Some((token, state)) =
-            checked.map_err(|e| Failure::App(AppError::Unauthenticated(e)))?
-        else {
-            return Ok(None);
-        };
-        let now = state.now();
-        blocking::<_, Merchant>(&state, move |store| check_session(store, token, now))
-            .await
-            .map(Some)
-            .map_err(ApiError::into_failure)
-    })
+/// The caller of a token, checked ([`check_session`]) and holding every permission asked.
+///
+/// # Errors
+/// [`AppError::Unauthenticated`], [`AppError::Forbidden`], [`AppError::Storage`].
+fn allowed(
+    store: &dyn Store,
+    token: Verified,
+    permissions: &[Permission],
+    now: DateTime<Utc>,
+) -> Result<Actor, AppError> {
+    let actor = check_session(store, token, now)?.actor;
+    for p in permissions {
+        actor.require(*p)?;
+    }
+    Ok(actor)
 }
 
-/// A failure of [`signed_in`] in a form that can be kept in the request and copied.
+/// A caller not checked yet, kept in the request until the request's hop has checked it;
+/// what [`caller_first`] checks when the request fails before its hop.
 #[derive(Debug, Clone)]
-enum Kept {
-    Auth(AuthFailure),
-    Storage(StorageErrorKind, String),
+struct Pending {
+    token: Verified,
+    permissions: Vec<Permission>,
 }
 
-impl Kept {
-    fn keep(failure: Failure) -> Self {
-        match failure {
-            Failure::App(AppError::Unauthenticated(why)) => Self::Auth(why),
-            Failure::App(AppError::Storage(e)) => Self::Storage(e.kind(), e.to_string()),
-            other => Self::Storage(StorageErrorKind::Other, format!("{other:?}")),
+/// A staff member signed in with a token that is well signed and unexpired (else 401 in
+/// surface `S`'s envelope at once); the session behind it is checked by [`Staff::run`].
+#[derive(Debug)]
+pub struct Staff<S> {
+    token: Verified,
+    permissions: Vec<Permission>,
+    req: HttpRequest,
+    surface: PhantomData<S>,
+}
+
+impl<S: Surface> FromRequest for Staff<S> {
+    type Error = ApiError<S>;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(match unchecked(req) {
+            Ok(Some(token)) => Ok(Self::pending(req, token)),
+            Ok(None) => Err(AppError::Unauthenticated(AuthFailure::Missing).into()),
+            Err(why) => Err(AppError::Unauthenticated(why).into()),
+        })
+    }
+}
+
+impl<S: Surface> Staff<S> {
+    fn pending(req: &HttpRequest, token: Verified) -> Self {
+        req.extensions_mut().insert(Pending {
+            token,
+            permissions: Vec::new(),
+        });
+        Self {
+            token,
+            permissions: Vec::new(),
+            req: req.clone(),
+            surface: PhantomData,
         }
     }
 
-    fn failure(self) -> Failure {
-        match self {
-            Self::Auth(why) => Failure::App(AppError::Unauthenticated(why)),
-            Self::Storage(kind, message) => {
-                Failure::App(AppError::Storage(StorageError::new(kind, message)))
-            }
+    /// Asks that the caller's role grant `permission`: checked in [`Staff::run`] right after
+    /// the session (403 otherwise), and before any error the handler finds after asking.
+    pub fn require(&mut self, permission: Permission) {
+        self.permissions.push(permission);
+        if let Some(p) = self.req.extensions_mut().get_mut::<Pending>() {
+            p.permissions.push(permission);
         }
+    }
+
+    /// The session the token names (the one [`Staff::run`] checks).
+    #[must_use]
+    pub const fn session(&self) -> SessionId {
+        self.token.session
+    }
+
+    /// Runs the request's one blocking hop: the session and the permissions asked are checked
+    /// first, then `work` runs on the same connection with the caller as stored now.
+    ///
+    /// # Errors
+    /// 401 for a session that has ended or a staff member no longer active, 403 for a missing
+    /// permission, and whatever `work` fails with, in surface `S`'s envelope.
+    pub async fn run<T: Send + 'static>(
+        self,
+        work: impl FnOnce(&dyn Store, Actor) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, ApiError<S>> {
+        let Self {
+            token,
+            permissions,
+            req,
+            ..
+        } = self;
+        run_checked(&req, Some(token), permissions, move |store, actor| {
+            work(
+                store,
+                actor.ok_or(AppError::Unauthenticated(AuthFailure::Missing))?,
+            )
+        })
+        .await
     }
 }
 
-/// The request's session check, run at most once, when an extractor first needs it.
-type Check = Shared<LocalBoxFuture<'static, Result<Option<Verified>, Kept>>>;
+/// Runs `work` in the request's hop after checking the caller, if any; the request no longer
+/// holds a pending check afterwards.
+async fn run_checked<T: Send + 'static, S: Surface>(
+    req: &HttpRequest,
+    token: Option<Verified>,
+    permissions: Vec<Permission>,
+    work: impl FnOnce(&dyn Store, Option<Actor>) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, ApiError<S>> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or(AppError::Unauthenticated(AuthFailure::InvalidToken))?;
+    let now = state.now();
+    let out = blocking::<_, S>(&state, move |store| {
+        let actor = token
+            .map(|t| allowed(store, t, &permissions, now))
+            .transpose()?;
+        work(store, actor)
+    })
+    .await;
+    req.extensions_mut().remove::<Pending>();
+    out
+}
 
-/// The caller's check, kept in the request by [`resolve`].
-#[derive(Clone)]
-struct Resolved(Check);
+/// A staff member if the request carries a token (checked as [`Staff`] checks it: a bad one is
+/// still a 401); anonymous without one.
+#[derive(Debug)]
+pub struct MaybeStaff<S>(Option<Staff<S>>, HttpRequest);
 
-/// Middleware of the staff surfaces (edge functions, merchant API): prepares the request's
-/// session check, which the extractors that need the caller share (one database read at
-/// most). Body extractors wait until it has settled ([`settled`]), and actix answers with the
-/// first extractor that fails in parameter order, so a 401 still comes before any body error.
-/// Keyed creating routes check the session inside their one blocking hop instead
-/// ([`check_session`]), and never start this one. The portal's customer tokens are checked by
-/// its own extractors, which know the tenant.
-pub(crate) async fn resolve(
+impl<S: Surface> FromRequest for MaybeStaff<S> {
+    type Error = ApiError<S>;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(match unchecked(req) {
+            Ok(token) => Ok(Self(token.map(|t| Staff::pending(req, t)), req.clone())),
+            Err(why) => Err(AppError::Unauthenticated(why).into()),
+        })
+    }
+}
+
+impl<S: Surface> MaybeStaff<S> {
+    /// Whether the request carries no token.
+    #[must_use]
+    pub const fn is_anonymous(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// As [`Staff::run`], with `None` for an anonymous caller.
+    ///
+    /// # Errors
+    /// As [`Staff::run`].
+    pub async fn run<T: Send + 'static>(
+        self,
+        work: impl FnOnce(&dyn Store, Option<Actor>) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, ApiError<S>> {
+        let (token, permissions) = self
+            .0
+            .map_or((None, Vec::new()), |s| (Some(s.token), s.permissions));
+        run_checked(&self.1, token, permissions, work).await
+    }
+}
+
+/// Middleware of the staff surfaces: when a request that named a caller fails before its hop
+/// checked them (a bad path, query or body, a 4xx other than 401), the caller is checked now,
+/// and a session that has ended answers 401, a permission asked and missing 403, instead of
+/// the error found. The success path pays nothing; an early error pays one read.
+pub(crate) async fn caller_first<S: Surface, B: MessageBody + 'static>(
     req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let check: LocalBoxFuture<'static, Result<Option<Verified>, Kept>> =
-        Box::pin(signed_in(req.request()).map(|outcome| outcome.map_err(Kept::keep)));
-    req.extensions_mut().insert(Resolved(check.shared()));
-    next.call(req).await
-}
-
-/// The caller, from the shared check, or checked now where [`resolve`] does not run.
-fn caller(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Option<Verified>, Failure>> {
-    let kept = req.extensions().get::<Resolved>().cloned();
-    match kept {
-        Some(Resolved(check)) => Box::pin(async move { check.await.map_err(Kept::failure) }),
-        None => signed_in(req),
+    next: Next<B>,
+) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
+    // The request is read back from the response: a copy held across the call would keep the
+    // router from writing the path's match info.
+    let res = next.call(req).await?;
+    let pending = res.request().extensions_mut().remove::<Pending>();
+    let status = res.status();
+    let Some(Pending { token, permissions }) = pending else {
+        return Ok(res.map_into_left_body());
+    };
+    if !status.is_client_error() || status == StatusCode::UNAUTHORIZED {
+        return Ok(res.map_into_left_body());
     }
-}
-
-/// Settles once the request's session check has, whatever it found (at once where there is
-/// none): what body extractors wait for, so that a 401 is answered before any body error.
-pub(crate) fn settled(req: &HttpRequest) -> LocalBoxFuture<'static, ()> {
-    let kept = req.extensions().get::<Resolved>().cloned();
-    match kept {
-        Some(Resolved(check)) => Box::pin(check.map(drop)),
-        None => Box::pin(std::future::ready(())),
-    }
-}
-
-/// A signed-in staff member; answers 401 in surface `S`'s envelope otherwise.
-#[derive(Debug)]
-pub struct Authed<S>(pub Actor, pub PhantomData<S>);
-
-impl<S: Surface> FromRequest for Authed<S> {
-    type Error = ApiError<S>;
-    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let check = caller(req);
-        Box::pin(async move {
-            match check.await {
-                Ok(Some(v)) => Ok(Self(v.actor, PhantomData)),
-                Ok(None) => Err(AppError::Unauthenticated(AuthFailure::Missing).into()),
-                Err(e) => Err(e.into()),
-            }
-        })
-    }
-}
-
-/// A signed-in staff member and their session (for signing out).
-#[derive(Debug)]
-pub struct AuthedSession<S>(pub Verified, pub PhantomData<S>);
-
-impl<S: Surface> FromRequest for AuthedSession<S> {
-    type Error = ApiError<S>;
-    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let check = caller(req);
-        Box::pin(async move {
-            match check.await {
-                Ok(Some(v)) => Ok(Self(v, PhantomData)),
-                Ok(None) => Err(AppError::Unauthenticated(AuthFailure::Missing).into()),
-                Err(e) => Err(e.into()),
-            }
-        })
-    }
-}
-
-/// A staff member if a token is given; a bad token is still a 401.
-#[derive(Debug)]
-pub struct MaybeAuthed<S>(pub Option<Actor>, pub PhantomData<S>);
-
-impl<S: Surface> FromRequest for MaybeAuthed<S> {
-    type Error = ApiError<S>;
-    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let check = caller(req);
-        Box::pin(async move {
-            check
-                .await
-                .map(|v| Self(v.map(|v| v.actor), PhantomData))
-                .map_err(ApiError::from)
-        })
+    let Some(state) = res.request().app_data::<web::Data<AppState>>().cloned() else {
+        return Ok(res.map_into_left_body());
+    };
+    let now = state.now();
+    let verdict = blocking::<_, S>(&state, move |store| {
+        allowed(store, token, &permissions, now).map(drop)
+    })
+    .await;
+    match verdict {
+        Err(e)
+            if matches!(
+                e.status_code(),
+                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+            ) =>
+        {
+            Ok(res.into_response(e.error_response()).map_into_right_body())
+        }
+        _ => Ok(res.map_into_left_body()),
     }
 }
 
@@ -220,12 +281,12 @@ impl<S: Surface> FromRequest for MaybeAuthed<S> {
 /// [`AppError::Unauthenticated`] in surface `S`'s envelope.
 pub(crate) fn staff_principal<S: Surface>(
     req: &HttpRequest,
-    now: chrono::DateTime<chrono::Utc>,
+    now: DateTime<Utc>,
 ) -> Result<impl Identify<S, Actor>, ApiError<S>> {
     let token = unchecked(req)
         .map_err(AppError::Unauthenticated)?
         .ok_or(AppError::Unauthenticated(AuthFailure::Missing))?;
-    Ok(move |store: &dyn kedai_app::Store| {
+    Ok(move |store: &dyn Store| {
         let checked = check_session(store, token, now)?;
         Ok(Principal {
             caller: checked.actor,

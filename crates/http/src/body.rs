@@ -274,9 +274,7 @@ impl<T: DeserializeOwned + 'static, S: Surface> FromRequest for JsonBody<T, S> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let body = read_limited(req, payload);
-        let auth = crate::auth::settled(req);
         Box::pin(async move {
-            auth.await;
             parse_json(&body.await?)
                 .map(|v| Self(v, PhantomData))
                 .map_err(ApiError::from)
@@ -311,9 +309,7 @@ impl<T: DeserializeOwned + 'static, S: Surface> FromRequest for LenientBody<T, S
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let body = read_limited(req, payload);
-        let auth = crate::auth::settled(req);
         Box::pin(async move {
-            auth.await;
             let body = body.await?;
             let bytes: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
                 b"{}"

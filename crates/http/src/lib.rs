@@ -139,18 +139,19 @@ where
             "/functions/v1",
             Edge,
             functions_v1::routes,
-            wrap = actix_web::middleware::from_fn(auth::resolve)
+            wrap = actix_web::middleware::from_fn(auth::caller_first::<Edge, _>)
         ))
         .service(surface_scope!(
             "/v1",
             Merchant,
             merchant_v1::routes,
-            wrap = actix_web::middleware::from_fn(auth::resolve)
+            wrap = actix_web::middleware::from_fn(auth::caller_first::<Merchant, _>)
         ))
         .service(surface_scope!(
             "/v6/customer-portal",
             Portal,
             portal_v6::routes,
+            wrap = actix_web::middleware::from_fn(portal_v6::shop_first),
             wrap = portal_v6::cors()
         ))
         .service(

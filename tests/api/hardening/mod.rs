@@ -5,6 +5,7 @@
 //! zero-width characters, SQL) is kept exactly as sent. The README's security section has the
 //! table of what is tried here.
 
+mod caller_first;
 mod fields;
 mod injection;
 mod ready;

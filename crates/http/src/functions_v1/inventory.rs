@@ -8,12 +8,12 @@ use kedai_identity::Permission;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::Authed;
+use crate::AppState;
+use crate::auth::Staff;
 use crate::body::JsonBody;
 use crate::dto::{EdgeErrorBody, IntId};
 use crate::error::ApiError;
 use crate::surface::Edge;
-use crate::{AppState, blocking};
 
 use super::Result;
 use crate::auth::staff_principal;
@@ -180,10 +180,10 @@ pub struct StockAdjustResponse {
 #[post("/stock-adjust")]
 pub async fn stock_adjust(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Edge>,
+    mut staff: Staff<Edge>,
     body: JsonBody<StockAdjustRequest, Edge>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::InventoryWrite)?;
+    staff.require(Permission::InventoryWrite);
     let req = body.0;
     let target = match (req.product_id, req.inventory_id.as_deref()) {
         (Some(p), None) => AdjustTarget::Product(p.0),
@@ -212,10 +212,9 @@ pub async fn stock_adjust(
         note: req.note,
     };
     let now = state.now();
-    let done = blocking(&state, move |store| {
-        store.write(|tx| inventory::adjust_stock(tx, &actor, &cmd, now))
-    })
-    .await?;
+    let done = staff
+        .run(move |store, actor| store.write(|tx| inventory::adjust_stock(tx, &actor, &cmd, now)))
+        .await?;
     Ok(HttpResponse::Ok().json(StockAdjustResponse {
         success: true,
         inventory_id: done.lot_id.to_string(),

@@ -9,11 +9,11 @@ use kedai_orders::{Period, PeriodSummary};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::auth::MaybeAuthed;
+use crate::AppState;
+use crate::auth::MaybeStaff;
 use crate::dto::EdgeErrorBody;
 use crate::error::ApiError;
 use crate::surface::Edge;
-use crate::{AppState, blocking};
 
 use super::Result;
 
@@ -127,26 +127,31 @@ fn periods(query: &str) -> Result<Vec<Period>> {
 pub async fn edge_order_summary(
     state: web::Data<AppState>,
     req: HttpRequest,
-    MaybeAuthed(actor, ..): MaybeAuthed<Edge>,
+    staff: MaybeStaff<Edge>,
 ) -> Result<HttpResponse> {
     let periods = periods(req.query_string())?;
-    let caller = match actor {
-        Some(a) => SummaryCaller::Staff(a),
-        None => {
-            let company = req
-                .headers()
-                .get("x-company-id")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse().ok())
-                .ok_or(AppError::Unauthenticated(AuthFailure::Missing))?;
-            SummaryCaller::Public(company)
-        }
+    let company = if staff.is_anonymous() {
+        let company = req
+            .headers()
+            .get("x-company-id")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse().ok())
+            .ok_or(AppError::Unauthenticated(AuthFailure::Missing))?;
+        Some(company)
+    } else {
+        None
     };
     let now = state.now();
-    let summary = blocking(&state, move |store| {
-        store.read(|tx| orders::order_summary(tx, caller, &periods, now))
-    })
-    .await?;
+    let summary = staff
+        .run(move |store, actor| {
+            let caller = match (actor, company) {
+                (Some(a), _) => SummaryCaller::Staff(a),
+                (None, Some(company)) => SummaryCaller::Public(company),
+                (None, None) => return Err(AppError::Unauthenticated(AuthFailure::Missing)),
+            };
+            store.read(|tx| orders::order_summary(tx, caller, &periods, now))
+        })
+        .await?;
     let data = summary
         .periods
         .iter()

@@ -1,18 +1,17 @@
 //! The audit log of sensitive staff actions (003 §21).
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get};
 use chrono::{DateTime, NaiveDate, Utc};
 use kedai_app::audit::{self, AuditQuery, AuditRecord};
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::*;
-use crate::auth::Authed;
+use crate::auth::Staff;
 use crate::dto::{MerchantErrorBody, MerchantList, PageMeta};
 use crate::error::ApiError;
 use crate::query::Query;
 use crate::surface::Merchant;
-use crate::{AppState, blocking};
 
 pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_audit_log);
@@ -110,11 +109,7 @@ fn bound(q: &Query, name: &str, end_of_day: bool) -> Result<Option<DateTime<Utc>
     security(("bearer" = []))
 )]
 #[get("/audit-log")]
-pub async fn list_audit_log(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
-    req: HttpRequest,
-) -> Result<HttpResponse> {
+pub async fn list_audit_log(staff: Staff<Merchant>, req: HttpRequest) -> Result<HttpResponse> {
     let q = Query::of(&req)?;
     let query = AuditQuery {
         page: q.page(&["limit"])?,
@@ -126,10 +121,9 @@ pub async fn list_audit_log(
         to: bound(&q, "date_to", true)?,
     };
     let page = query.page;
-    let (entries, total) = blocking(&state, move |store| {
-        store.read(|tx| audit::list(tx, &actor, &query))
-    })
-    .await?;
+    let (entries, total) = staff
+        .run(move |store, actor| store.read(|tx| audit::list(tx, &actor, &query)))
+        .await?;
     Ok(HttpResponse::Ok().json(MerchantList {
         success: true,
         message: "Audit log".into(),

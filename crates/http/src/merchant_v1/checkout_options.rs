@@ -14,11 +14,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::*;
-use crate::auth::Authed;
+use crate::AppState;
+use crate::auth::Staff;
 use crate::body::JsonBody;
 use crate::dto::{Decimal, MerchantErrorBody, MerchantOk as Envelope, double_option};
 use crate::surface::Merchant;
-use crate::{AppState, blocking};
 
 pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_shipping_methods)
@@ -238,15 +238,11 @@ pub struct DeletedPaymentMethod {
     security(("bearer" = []))
 )]
 #[get("/shipping-methods")]
-pub async fn list_shipping_methods(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
-) -> Result<HttpResponse> {
-    actor.require(Permission::CatalogRead)?;
-    let list = blocking(&state, move |store| {
-        store.read(|tx| shop_methods::list_shipping_methods(tx, &actor))
-    })
-    .await?;
+pub async fn list_shipping_methods(mut staff: Staff<Merchant>) -> Result<HttpResponse> {
+    staff.require(Permission::CatalogRead);
+    let list = staff
+        .run(move |store, actor| store.read(|tx| shop_methods::list_shipping_methods(tx, &actor)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Shipping methods",
         list.into_iter()
@@ -271,10 +267,10 @@ pub async fn list_shipping_methods(
 #[post("/shipping-methods")]
 pub async fn create_shipping_method(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     body: JsonBody<CreateShippingMethodRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::MerchantWrite)?;
+    staff.require(Permission::MerchantWrite);
     let r = body.0;
     let input = ShippingMethodInput {
         name: r.name,
@@ -286,10 +282,11 @@ pub async fn create_shipping_method(
         sort_order: r.sort_order,
     };
     let now = state.now();
-    let method = blocking(&state, move |store| {
-        store.write(|tx| shop_methods::create_shipping_method(tx, &actor, &input, now))
-    })
-    .await?;
+    let method = staff
+        .run(move |store, actor| {
+            store.write(|tx| shop_methods::create_shipping_method(tx, &actor, &input, now))
+        })
+        .await?;
     Ok(HttpResponse::Created().json(Envelope::new(
         "Shipping method created",
         ShippingMethodResponse::from(method),
@@ -314,11 +311,11 @@ pub async fn create_shipping_method(
 #[patch("/shipping-methods/{id}")]
 pub async fn update_shipping_method(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<String>,
     body: JsonBody<UpdateShippingMethodRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::MerchantWrite)?;
+    staff.require(Permission::MerchantWrite);
     let id = shipping_method_id(&path)?;
     let r = body.0;
     let change = ShippingMethodChange {
@@ -331,10 +328,11 @@ pub async fn update_shipping_method(
         sort_order: r.sort_order,
     };
     let now = state.now();
-    let method = blocking(&state, move |store| {
-        store.write(|tx| shop_methods::update_shipping_method(tx, &actor, id, &change, now))
-    })
-    .await?;
+    let method = staff
+        .run(move |store, actor| {
+            store.write(|tx| shop_methods::update_shipping_method(tx, &actor, id, &change, now))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Shipping method updated",
         ShippingMethodResponse::from(method),
@@ -357,16 +355,17 @@ pub async fn update_shipping_method(
 #[delete("/shipping-methods/{id}")]
 pub async fn delete_shipping_method(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<String>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::MerchantWrite)?;
+    staff.require(Permission::MerchantWrite);
     let id = shipping_method_id(&path)?;
     let now = state.now();
-    blocking(&state, move |store| {
-        store.write(|tx| shop_methods::delete_shipping_method(tx, &actor, id, now))
-    })
-    .await?;
+    staff
+        .run(move |store, actor| {
+            store.write(|tx| shop_methods::delete_shipping_method(tx, &actor, id, now))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Shipping method deleted",
         DeletedShippingMethod {
@@ -386,15 +385,11 @@ pub async fn delete_shipping_method(
     security(("bearer" = []))
 )]
 #[get("/payment-methods")]
-pub async fn list_payment_methods(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
-) -> Result<HttpResponse> {
-    actor.require(Permission::CatalogRead)?;
-    let list = blocking(&state, move |store| {
-        store.read(|tx| shop_methods::list_payment_methods(tx, &actor))
-    })
-    .await?;
+pub async fn list_payment_methods(mut staff: Staff<Merchant>) -> Result<HttpResponse> {
+    staff.require(Permission::CatalogRead);
+    let list = staff
+        .run(move |store, actor| store.read(|tx| shop_methods::list_payment_methods(tx, &actor)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Payment methods",
         list.into_iter()
@@ -419,10 +414,10 @@ pub async fn list_payment_methods(
 #[post("/payment-methods")]
 pub async fn create_payment_method(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     body: JsonBody<CreatePaymentMethodRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::MerchantWrite)?;
+    staff.require(Permission::MerchantWrite);
     let r = body.0;
     let input = PaymentMethodInput {
         name: r.name,
@@ -432,10 +427,11 @@ pub async fn create_payment_method(
         active: r.active,
     };
     let now = state.now();
-    let method = blocking(&state, move |store| {
-        store.write(|tx| shop_methods::create_payment_method(tx, &actor, &input, now))
-    })
-    .await?;
+    let method = staff
+        .run(move |store, actor| {
+            store.write(|tx| shop_methods::create_payment_method(tx, &actor, &input, now))
+        })
+        .await?;
     Ok(HttpResponse::Created().json(Envelope::new(
         "Payment method created",
         PaymentMethodResponse::from(method),
@@ -460,11 +456,11 @@ pub async fn create_payment_method(
 #[patch("/payment-methods/{id}")]
 pub async fn update_payment_method(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<String>,
     body: JsonBody<UpdatePaymentMethodRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::MerchantWrite)?;
+    staff.require(Permission::MerchantWrite);
     let id = payment_method_id(&path)?;
     let r = body.0;
     let change = PaymentMethodChange {
@@ -475,10 +471,11 @@ pub async fn update_payment_method(
         active: r.active,
     };
     let now = state.now();
-    let method = blocking(&state, move |store| {
-        store.write(|tx| shop_methods::update_payment_method(tx, &actor, id, &change, now))
-    })
-    .await?;
+    let method = staff
+        .run(move |store, actor| {
+            store.write(|tx| shop_methods::update_payment_method(tx, &actor, id, &change, now))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Payment method updated",
         PaymentMethodResponse::from(method),
@@ -500,16 +497,17 @@ pub async fn update_payment_method(
 #[delete("/payment-methods/{id}")]
 pub async fn delete_payment_method(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<String>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::MerchantWrite)?;
+    staff.require(Permission::MerchantWrite);
     let id = payment_method_id(&path)?;
     let now = state.now();
-    blocking(&state, move |store| {
-        store.write(|tx| shop_methods::delete_payment_method(tx, &actor, id, now))
-    })
-    .await?;
+    staff
+        .run(move |store, actor| {
+            store.write(|tx| shop_methods::delete_payment_method(tx, &actor, id, now))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Payment method deleted",
         DeletedPaymentMethod {

@@ -11,13 +11,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::*;
-use crate::auth::Authed;
+use crate::AppState;
+use crate::auth::Staff;
 use crate::body::JsonBody;
 use crate::dto::{Decimal, MerchantErrorBody, MerchantList, MerchantOk as Envelope, PageMeta};
 use crate::error::ApiError;
 use crate::query::Query;
 use crate::surface::Merchant;
-use crate::{AppState, blocking};
 
 pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     // `validate` before `{id}` so the literal path wins.
@@ -217,21 +217,19 @@ pub struct CouponListQuery {
 )]
 #[get("/coupons")]
 pub async fn list_coupons(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::CouponsRead)?;
+    staff.require(Permission::CouponsRead);
     let query = Query::of(&req)?;
     let page = query.page(&["limit"])?;
     let status = query
         .text("status")
         .map(|s| ApiError::parse_field::<CouponStatus>("status", &s))
         .transpose()?;
-    let (list, total) = blocking(&state, move |store| {
-        store.read(|tx| coupons::list_coupons(tx, &actor, status, page))
-    })
-    .await?;
+    let (list, total) = staff
+        .run(move |store, actor| store.read(|tx| coupons::list_coupons(tx, &actor, status, page)))
+        .await?;
     Ok(HttpResponse::Ok().json(MerchantList {
         success: true,
         message: "Coupons".into(),
@@ -261,10 +259,10 @@ pub async fn list_coupons(
 #[post("/coupons")]
 pub async fn create_coupon(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     body: JsonBody<CreateCouponRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::CouponsWrite)?;
+    staff.require(Permission::CouponsWrite);
     let req = body.0;
     let cmd = CreateCoupon {
         title: req.title,
@@ -279,10 +277,9 @@ pub async fn create_coupon(
         max_discount: req.max_discount.map(|d| d.0),
     };
     let now = state.now();
-    let coupon = blocking(&state, move |store| {
-        store.write(|tx| coupons::create_coupon(tx, &actor, &cmd, now))
-    })
-    .await?;
+    let coupon = staff
+        .run(move |store, actor| store.write(|tx| coupons::create_coupon(tx, &actor, &cmd, now)))
+        .await?;
     Ok(HttpResponse::Created().json(Envelope::new(
         "Coupon created",
         CouponResponse::from(coupon),
@@ -305,10 +302,10 @@ pub async fn create_coupon(
 #[post("/coupons/validate")]
 pub async fn validate_coupon(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     body: JsonBody<ValidateCouponRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::CouponsRead)?;
+    staff.require(Permission::CouponsRead);
     let req = body.0;
     let cmd = ValidateCoupon {
         code: req.code,
@@ -317,10 +314,9 @@ pub async fn validate_coupon(
         outlet_id: req.outlet_id,
     };
     let now = state.now();
-    let quote = blocking(&state, move |store| {
-        store.read(|tx| coupons::validate_coupon(tx, &actor, &cmd, now))
-    })
-    .await?;
+    let quote = staff
+        .run(move |store, actor| store.read(|tx| coupons::validate_coupon(tx, &actor, &cmd, now)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Coupon is valid",
         CouponValidationResponse::from(quote),
@@ -340,16 +336,14 @@ pub async fn validate_coupon(
 )]
 #[get("/coupons/{id}")]
 pub async fn get_coupon(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<String>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::CouponsRead)?;
+    staff.require(Permission::CouponsRead);
     let id = coupon_id(&path)?;
-    let coupon = blocking(&state, move |store| {
-        store.read(|tx| coupons::get_coupon(tx, &actor, id))
-    })
-    .await?;
+    let coupon = staff
+        .run(move |store, actor| store.read(|tx| coupons::get_coupon(tx, &actor, id)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new("Coupon", CouponResponse::from(coupon))))
 }
 
@@ -368,16 +362,15 @@ pub async fn get_coupon(
 #[patch("/coupons/{id}/disable")]
 pub async fn disable_coupon(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<String>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::CouponsWrite)?;
+    staff.require(Permission::CouponsWrite);
     let id = coupon_id(&path)?;
     let now = state.now();
-    let coupon = blocking(&state, move |store| {
-        store.write(|tx| coupons::disable_coupon(tx, &actor, id, now))
-    })
-    .await?;
+    let coupon = staff
+        .run(move |store, actor| store.write(|tx| coupons::disable_coupon(tx, &actor, id, now)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Coupon disabled",
         CouponResponse::from(coupon),

@@ -9,14 +9,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::*;
-use crate::auth::Authed;
+use crate::AppState;
+use crate::auth::Staff;
 use crate::body::JsonBody;
 use crate::dto::{
     MerchantErrorBody, MerchantList, MerchantOk as Envelope, PageMeta, double_option,
 };
 use crate::query::Query;
 use crate::surface::Merchant;
-use crate::{AppState, blocking};
 
 pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_customers)
@@ -177,22 +177,22 @@ pub struct CustomerQuery {
 )]
 #[get("/customers")]
 pub async fn list_customers(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse> {
     let q = Query::of(&req)?;
     let page = q.page(&["limit"])?;
-    actor.require(Permission::CustomersRead)?;
+    staff.require(Permission::CustomersRead);
     let filter = CustomerFilter {
         keyword: q.text("keyword"),
         membership_tier: q.text("membership_tier"),
         outlet_id: q.parsed::<OutletId>("outlet_id", "an outlet id")?,
     };
-    let (views, total) = blocking(&state, move |store| {
-        store.read(|tx| customers::list_customers(tx, &actor, &filter, page))
-    })
-    .await?;
+    let (views, total) = staff
+        .run(move |store, actor| {
+            store.read(|tx| customers::list_customers(tx, &actor, &filter, page))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(MerchantList {
         success: true,
         message: "Customers".into(),
@@ -222,10 +222,10 @@ pub async fn list_customers(
 #[post("/customers")]
 pub async fn create_customer(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     body: JsonBody<CreateCustomerRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::CustomersWrite)?;
+    staff.require(Permission::CustomersWrite);
     let req = body.0;
     let cmd = CreateCustomer {
         name: req.name,
@@ -237,10 +237,11 @@ pub async fn create_customer(
         outlet_id: req.outlet_id,
     };
     let now = state.now();
-    let v = blocking(&state, move |store| {
-        store.write(|tx| customers::create_customer(tx, &actor, &cmd, now))
-    })
-    .await?;
+    let v = staff
+        .run(move |store, actor| {
+            store.write(|tx| customers::create_customer(tx, &actor, &cmd, now))
+        })
+        .await?;
     Ok(HttpResponse::Created().json(Envelope::new("Customer created", CustomerResponse::from(v))))
 }
 
@@ -257,26 +258,24 @@ pub async fn create_customer(
 )]
 #[get("/customers/{id}")]
 pub async fn get_customer(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<String>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::CustomersRead)?;
+    staff.require(Permission::CustomersRead);
     let id = customer_id(&path)?;
-    let v = blocking(&state, move |store| {
-        store.read(|tx| customers::get_customer(tx, &actor, id))
-    })
-    .await?;
+    let v = staff
+        .run(move |store, actor| store.read(|tx| customers::get_customer(tx, &actor, id)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new("Customer", CustomerResponse::from(v))))
 }
 
 async fn change_customer(
     state: web::Data<AppState>,
-    actor: kedai_app::Actor,
+    mut staff: Staff<Merchant>,
     raw_id: &str,
     req: UpdateCustomerRequest,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::CustomersWrite)?;
+    staff.require(Permission::CustomersWrite);
     let id = customer_id(raw_id)?;
     let cmd = UpdateCustomer {
         name: req.name,
@@ -288,10 +287,11 @@ async fn change_customer(
         outlet_id: req.outlet_id,
     };
     let now = state.now();
-    let v = blocking(&state, move |store| {
-        store.write(|tx| customers::update_customer(tx, &actor, id, &cmd, now))
-    })
-    .await?;
+    let v = staff
+        .run(move |store, actor| {
+            store.write(|tx| customers::update_customer(tx, &actor, id, &cmd, now))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new("Customer updated", CustomerResponse::from(v))))
 }
 
@@ -314,11 +314,11 @@ async fn change_customer(
 #[put("/customers/{id}")]
 pub async fn update_customer(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    staff: Staff<Merchant>,
     path: web::Path<String>,
     body: JsonBody<UpdateCustomerRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    change_customer(state, actor, &path, body.0).await
+    change_customer(state, staff, &path, body.0).await
 }
 
 /// Changes a customer (same as PUT).
@@ -340,9 +340,9 @@ pub async fn update_customer(
 #[patch("/customers/{id}")]
 pub async fn patch_customer(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    staff: Staff<Merchant>,
     path: web::Path<String>,
     body: JsonBody<UpdateCustomerRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    change_customer(state, actor, &path, body.0).await
+    change_customer(state, staff, &path, body.0).await
 }

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::*;
-use crate::auth::Authed;
+use crate::AppState;
+use crate::auth::Staff;
 use crate::body::JsonBody;
 use crate::dto::{
     MerchantErrorBody, MerchantList, MerchantOk as Envelope, PageMeta, double_option,
@@ -17,7 +18,6 @@ use crate::dto::{
 use crate::error::ApiError;
 use crate::query::Query;
 use crate::surface::Merchant;
-use crate::{AppState, blocking};
 
 pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_outlets)
@@ -121,15 +121,13 @@ pub struct UpdateOutletRequest {
 )]
 #[get("/outlets")]
 pub async fn list_outlets(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    staff: Staff<Merchant>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse> {
     let page = Query::of(&req)?.page(&["limit"])?;
-    let (list, total) = blocking(&state, move |store| {
-        store.read(|tx| outlets::list_outlets(tx, &actor, page))
-    })
-    .await?;
+    let (list, total) = staff
+        .run(move |store, actor| store.read(|tx| outlets::list_outlets(tx, &actor, page)))
+        .await?;
     Ok(HttpResponse::Ok().json(MerchantList {
         success: true,
         message: "Outlets".into(),
@@ -159,10 +157,10 @@ pub async fn list_outlets(
 #[post("/outlets")]
 pub async fn create_outlet(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     body: JsonBody<CreateOutletRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::OutletsWrite)?;
+    staff.require(Permission::OutletsWrite);
     let req = body.0;
     let cmd = CreateOutlet {
         name: req.name,
@@ -176,10 +174,9 @@ pub async fn create_outlet(
             .transpose()?,
     };
     let now = state.now();
-    let o = blocking(&state, move |store| {
-        store.write(|tx| outlets::create_outlet(tx, &actor, &cmd, now))
-    })
-    .await?;
+    let o = staff
+        .run(move |store, actor| store.write(|tx| outlets::create_outlet(tx, &actor, &cmd, now)))
+        .await?;
     Ok(HttpResponse::Created().json(Envelope::new("Outlet created", OutletResponse::from(o))))
 }
 
@@ -195,16 +192,11 @@ pub async fn create_outlet(
     security(("bearer" = []))
 )]
 #[get("/outlets/{id}")]
-pub async fn get_outlet(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
-    path: web::Path<String>,
-) -> Result<HttpResponse> {
+pub async fn get_outlet(staff: Staff<Merchant>, path: web::Path<String>) -> Result<HttpResponse> {
     let id = outlet_id(&path)?;
-    let o = blocking(&state, move |store| {
-        store.read(|tx| outlets::get_outlet(tx, &actor, id))
-    })
-    .await?;
+    let o = staff
+        .run(move |store, actor| store.read(|tx| outlets::get_outlet(tx, &actor, id)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new("Outlet", OutletResponse::from(o))))
 }
 
@@ -227,11 +219,11 @@ pub async fn get_outlet(
 #[put("/outlets/{id}")]
 pub async fn update_outlet(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<String>,
     body: JsonBody<UpdateOutletRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::OutletsWrite)?;
+    staff.require(Permission::OutletsWrite);
     let id = outlet_id(&path)?;
     let req = body.0;
     let update = OutletUpdate {
@@ -246,10 +238,11 @@ pub async fn update_outlet(
             .transpose()?,
     };
     let now = state.now();
-    let o = blocking(&state, move |store| {
-        store.write(|tx| outlets::update_outlet(tx, &actor, id, &update, now))
-    })
-    .await?;
+    let o = staff
+        .run(move |store, actor| {
+            store.write(|tx| outlets::update_outlet(tx, &actor, id, &update, now))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new("Outlet updated", OutletResponse::from(o))))
 }
 
@@ -278,16 +271,15 @@ pub struct DeletedOutlet {
 #[delete("/outlets/{id}")]
 pub async fn delete_outlet(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<String>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::OutletsWrite)?;
+    staff.require(Permission::OutletsWrite);
     let id = outlet_id(&path)?;
     let now = state.now();
-    blocking(&state, move |store| {
-        store.write(|tx| outlets::delete_outlet(tx, &actor, id, now))
-    })
-    .await?;
+    staff
+        .run(move |store, actor| store.write(|tx| outlets::delete_outlet(tx, &actor, id, now)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Outlet deleted",
         DeletedOutlet {

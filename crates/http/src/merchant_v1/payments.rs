@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::*;
-use crate::auth::Authed;
+use crate::AppState;
+use crate::auth::Staff;
 use crate::auth::staff_principal;
 use crate::body::{RawBody, parse_json};
 use crate::dto::{Decimal, MerchantErrorBody, MerchantList, MerchantOk as Envelope, PageMeta};
@@ -21,7 +22,6 @@ use crate::error::ApiError;
 use crate::idempotency::{Answer, create};
 use crate::query::Query;
 use crate::surface::Merchant;
-use crate::{AppState, blocking};
 use actix_web::HttpRequest;
 use actix_web::http::StatusCode;
 
@@ -327,11 +327,10 @@ pub async fn verify_payment(
 )]
 #[get("/payments")]
 pub async fn list_payments(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::OrdersRead)?;
+    staff.require(Permission::OrdersRead);
     let query = Query::of(&req)?;
     let page = query.page(&["limit"])?;
     let filter = IntentFilter {
@@ -342,10 +341,9 @@ pub async fn list_payments(
             .transpose()?,
         outlet_scope: None,
     };
-    let (rows, total) = blocking(&state, move |store| {
-        store.read(|tx| payments::list_intents(tx, &actor, &filter, page))
-    })
-    .await?;
+    let (rows, total) = staff
+        .run(move |store, actor| store.read(|tx| payments::list_intents(tx, &actor, &filter, page)))
+        .await?;
     Ok(HttpResponse::Ok().json(MerchantList {
         success: true,
         message: "Payments".into(),

@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::*;
-use crate::auth::Authed;
+use crate::AppState;
+use crate::auth::Staff;
 use crate::body::JsonBody;
 use crate::dto::{MerchantErrorBody, MerchantOk as Envelope, double_option};
 use crate::surface::Merchant;
-use crate::{AppState, blocking};
 
 pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_merchant_profile)
@@ -100,14 +100,10 @@ pub struct UpdateProfileRequest {
     security(("bearer" = []))
 )]
 #[get("/merchant/profile")]
-pub async fn get_merchant_profile(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
-) -> Result<HttpResponse> {
-    let t = blocking(&state, move |store| {
-        store.read(|tx| merchant::get_profile(tx, &actor))
-    })
-    .await?;
+pub async fn get_merchant_profile(staff: Staff<Merchant>) -> Result<HttpResponse> {
+    let t = staff
+        .run(move |store, actor| store.read(|tx| merchant::get_profile(tx, &actor)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new("Merchant profile", ProfileResponse::from(t))))
 }
 
@@ -128,10 +124,10 @@ pub async fn get_merchant_profile(
 #[put("/merchant/profile")]
 pub async fn update_merchant_profile(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     body: JsonBody<UpdateProfileRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::MerchantWrite)?;
+    staff.require(Permission::MerchantWrite);
     let req = body.0;
     let update = ProfileUpdate {
         brand_name: req.brand_name,
@@ -142,10 +138,11 @@ pub async fn update_merchant_profile(
         time_zone: req.time_zone,
     };
     let now = state.now();
-    let t = blocking(&state, move |store| {
-        store.write(|tx| merchant::update_profile(tx, &actor, &update, now))
-    })
-    .await?;
+    let t = staff
+        .run(move |store, actor| {
+            store.write(|tx| merchant::update_profile(tx, &actor, &update, now))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Merchant profile updated",
         ProfileResponse::from(t),

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::*;
-use crate::auth::AuthedSession;
+use crate::auth::Staff;
 use crate::body::JsonBody;
 use crate::dto::{MerchantErrorBody, MerchantOk as Envelope};
 use crate::error::{ApiError, Failure};
@@ -238,13 +238,15 @@ pub struct LogoutData {
 pub async fn logout(
     state: web::Data<AppState>,
     req: HttpRequest,
-    AuthedSession(verified, ..): AuthedSession<Merchant>,
+    staff: Staff<Merchant>,
 ) -> Result<HttpResponse> {
     let ip = client_ip(&req, state.limits.config().trust_forwarded_for);
     let now = state.now();
-    blocking(&state, move |store| {
-        store.write(|tx| session::logout(tx, &verified.actor, verified.session, Some(&ip), now))
-    })
-    .await?;
+    let signed_in = staff.session();
+    staff
+        .run(move |store, actor| {
+            store.write(|tx| session::logout(tx, &actor, signed_in, Some(&ip), now))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new("Signed out", LogoutData { signed_out: true })))
 }

@@ -9,13 +9,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::*;
-use crate::auth::Authed;
+use crate::AppState;
+use crate::auth::Staff;
 use crate::body::JsonBody;
 use crate::dto::{MerchantErrorBody, MerchantList, MerchantOk as Envelope, PageMeta};
 use crate::error::ApiError;
 use crate::query::Query;
 use crate::surface::Merchant;
-use crate::{AppState, blocking};
 
 pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_staff)
@@ -143,21 +143,19 @@ pub struct StaffQuery {
 )]
 #[get("/staff")]
 pub async fn list_staff(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse> {
     let q = Query::of(&req)?;
     let page = q.page(&["limit"])?;
-    actor.require(Permission::StaffRead)?;
+    staff.require(Permission::StaffRead);
     let role = q
         .text("role")
         .map(|r| ApiError::parse_field::<Role>("role", &r))
         .transpose()?;
-    let (views, total) = blocking(&state, move |store| {
-        store.read(|tx| staff::list_staff(tx, &actor, role, page))
-    })
-    .await?;
+    let (views, total) = staff
+        .run(move |store, actor| store.read(|tx| staff::list_staff(tx, &actor, role, page)))
+        .await?;
     Ok(HttpResponse::Ok().json(MerchantList {
         success: true,
         message: "Staff".into(),
@@ -188,10 +186,10 @@ pub async fn list_staff(
 #[post("/staff")]
 pub async fn create_staff(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     body: JsonBody<CreateStaffRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::StaffWrite)?;
+    staff.require(Permission::StaffWrite);
     let req = body.0;
     let cmd = CreateStaff {
         name: req.name,
@@ -202,11 +200,12 @@ pub async fn create_staff(
         password: req.password,
     };
     let now = state.now();
-    let created = blocking(&state, move |store| {
-        let prepared = staff::prepare_staff(&actor, &cmd)?;
-        store.write(|tx| staff::create_staff(tx, &actor, &prepared, now))
-    })
-    .await?;
+    let created = staff
+        .run(move |store, actor| {
+            let prepared = staff::prepare_staff(&actor, &cmd)?;
+            store.write(|tx| staff::create_staff(tx, &actor, &prepared, now))
+        })
+        .await?;
     Ok(HttpResponse::Created().json(Envelope::new(
         "Staff created",
         CreatedStaffResponse {
@@ -230,26 +229,24 @@ pub async fn create_staff(
 )]
 #[get("/staff/{id}")]
 pub async fn get_staff(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<String>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::StaffRead)?;
+    staff.require(Permission::StaffRead);
     let id = staff_id(&path)?;
-    let v = blocking(&state, move |store| {
-        store.read(|tx| staff::get_staff(tx, &actor, id))
-    })
-    .await?;
+    let v = staff
+        .run(move |store, actor| store.read(|tx| staff::get_staff(tx, &actor, id)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new("Staff", StaffResponse::from(v))))
 }
 
 async fn change_staff(
     state: web::Data<AppState>,
-    actor: kedai_app::Actor,
+    mut staff: Staff<Merchant>,
     raw_id: &str,
     req: UpdateStaffRequest,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::StaffWrite)?;
+    staff.require(Permission::StaffWrite);
     let id = staff_id(raw_id)?;
     let cmd = UpdateStaff {
         name: req.name,
@@ -261,10 +258,9 @@ async fn change_staff(
         outlet_ids: req.outlet_ids,
     };
     let now = state.now();
-    let v = blocking(&state, move |store| {
-        store.write(|tx| staff::update_staff(tx, &actor, id, &cmd, now))
-    })
-    .await?;
+    let v = staff
+        .run(move |store, actor| store.write(|tx| staff::update_staff(tx, &actor, id, &cmd, now)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new("Staff updated", StaffResponse::from(v))))
 }
 
@@ -287,11 +283,11 @@ async fn change_staff(
 #[put("/staff/{id}")]
 pub async fn update_staff(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    staff: Staff<Merchant>,
     path: web::Path<String>,
     body: JsonBody<UpdateStaffRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    change_staff(state, actor, &path, body.0).await
+    change_staff(state, staff, &path, body.0).await
 }
 
 /// Changes a staff account's name, role or outlets (same as PUT).
@@ -313,25 +309,24 @@ pub async fn update_staff(
 #[patch("/staff/{id}")]
 pub async fn patch_staff(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    staff: Staff<Merchant>,
     path: web::Path<String>,
     body: JsonBody<UpdateStaffRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    change_staff(state, actor, &path, body.0).await
+    change_staff(state, staff, &path, body.0).await
 }
 
 async fn deactivate(
     state: web::Data<AppState>,
-    actor: kedai_app::Actor,
+    mut staff: Staff<Merchant>,
     raw_id: &str,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::StaffWrite)?;
+    staff.require(Permission::StaffWrite);
     let id = staff_id(raw_id)?;
     let now = state.now();
-    let v = blocking(&state, move |store| {
-        store.write(|tx| staff::deactivate_staff(tx, &actor, id, now))
-    })
-    .await?;
+    let v = staff
+        .run(move |store, actor| store.write(|tx| staff::deactivate_staff(tx, &actor, id, now)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new("Staff deactivated", StaffResponse::from(v))))
 }
 
@@ -351,10 +346,10 @@ async fn deactivate(
 #[post("/staff/{id}/deactivate")]
 pub async fn deactivate_staff(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    staff: Staff<Merchant>,
     path: web::Path<String>,
 ) -> Result<HttpResponse> {
-    deactivate(state, actor, &path).await
+    deactivate(state, staff, &path).await
 }
 
 /// Deactivates a staff account (same as `POST /staff/{id}/deactivate`; accounts are never
@@ -374,8 +369,8 @@ pub async fn deactivate_staff(
 #[delete("/staff/{id}")]
 pub async fn delete_staff(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    staff: Staff<Merchant>,
     path: web::Path<String>,
 ) -> Result<HttpResponse> {
-    deactivate(state, actor, &path).await
+    deactivate(state, staff, &path).await
 }

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::*;
-use crate::auth::Authed;
+use crate::AppState;
+use crate::auth::Staff;
 use crate::body::JsonBody;
 use crate::dto::{
     MerchantErrorBody, MerchantList, MerchantOk as Envelope, PageMeta, double_option,
@@ -21,7 +22,6 @@ use crate::error::ApiError;
 use crate::query::Query;
 use crate::registration_form::{RegistrationField, RegistrationFormConfig};
 use crate::surface::Merchant;
-use crate::{AppState, blocking};
 
 pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_domains)
@@ -54,14 +54,10 @@ pub struct DomainResponse {
     security(("bearer" = []))
 )]
 #[get("/storefront/domains")]
-pub async fn list_domains(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
-) -> Result<HttpResponse> {
-    let list = blocking(&state, move |store| {
-        store.read(|tx| storefront::domains(tx, &actor))
-    })
-    .await?;
+pub async fn list_domains(staff: Staff<Merchant>) -> Result<HttpResponse> {
+    let list = staff
+        .run(move |store, actor| store.read(|tx| storefront::domains(tx, &actor)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Storefront domains",
         list.into_iter()
@@ -98,15 +94,16 @@ pub struct AddDomainRequest {
 #[post("/storefront/domains")]
 pub async fn add_domain(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    staff: Staff<Merchant>,
     body: JsonBody<AddDomainRequest, Merchant>,
 ) -> Result<HttpResponse> {
     let JsonBody(body, ..) = body;
     let now = state.now();
-    let (host, at) = blocking(&state, move |store| {
-        store.write(|tx| storefront::add_domain(tx, &actor, &body.hostname, now))
-    })
-    .await?;
+    let (host, at) = staff
+        .run(move |store, actor| {
+            store.write(|tx| storefront::add_domain(tx, &actor, &body.hostname, now))
+        })
+        .await?;
     Ok(HttpResponse::Created().json(Envelope::new(
         "Storefront domain registered",
         DomainResponse {
@@ -131,15 +128,16 @@ pub async fn add_domain(
 #[delete("/storefront/domains/{hostname}")]
 pub async fn remove_domain(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    staff: Staff<Merchant>,
     path: web::Path<String>,
 ) -> Result<HttpResponse> {
     let host = path.into_inner();
     let now = state.now();
-    blocking(&state, move |store| {
-        store.write(|tx| storefront::remove_domain(tx, &actor, &host, now))
-    })
-    .await?;
+    staff
+        .run(move |store, actor| {
+            store.write(|tx| storefront::remove_domain(tx, &actor, &host, now))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Storefront domain removed",
         serde_json::json!({}),
@@ -211,14 +209,13 @@ impl From<PortalSettings> for SettingsResponse {
 #[get("/storefront/settings")]
 pub async fn get_settings(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(kedai_identity::Permission::MerchantWrite)?;
+    staff.require(kedai_identity::Permission::MerchantWrite);
     let now = state.now();
-    let s = blocking(&state, move |store| {
-        store.read(|tx| storefront::settings(tx, actor.tenant, now))
-    })
-    .await?;
+    let s = staff
+        .run(move |store, actor| store.read(|tx| storefront::settings(tx, actor.tenant, now)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Storefront settings",
         SettingsResponse::from(s),
@@ -267,7 +264,7 @@ pub struct SettingsPatch {
 #[patch("/storefront/settings")]
 pub async fn update_settings(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    staff: Staff<Merchant>,
     body: JsonBody<SettingsPatch, Merchant>,
 ) -> Result<HttpResponse> {
     let JsonBody(p, ..) = body;
@@ -287,10 +284,11 @@ pub async fn update_settings(
         registration_form: None,
     };
     let now = state.now();
-    let s = blocking(&state, move |store| {
-        store.write(|tx| storefront::update_settings(tx, &actor, &update, now))
-    })
-    .await?;
+    let s = staff
+        .run(move |store, actor| {
+            store.write(|tx| storefront::update_settings(tx, &actor, &update, now))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Storefront settings updated",
         SettingsResponse::from(s),
@@ -310,14 +308,13 @@ pub async fn update_settings(
 #[get("/storefront/registration-form")]
 pub async fn get_registration_form(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(kedai_identity::Permission::MerchantWrite)?;
+    staff.require(kedai_identity::Permission::MerchantWrite);
     let now = state.now();
-    let s = blocking(&state, move |store| {
-        store.read(|tx| storefront::settings(tx, actor.tenant, now))
-    })
-    .await?;
+    let s = staff
+        .run(move |store, actor| store.read(|tx| storefront::settings(tx, actor.tenant, now)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Registration form",
         RegistrationFormConfig::from(s.registration_form),
@@ -352,7 +349,7 @@ pub struct RegistrationFormRequest {
 #[put("/storefront/registration-form")]
 pub async fn put_registration_form(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    staff: Staff<Merchant>,
     body: JsonBody<RegistrationFormRequest, Merchant>,
 ) -> Result<HttpResponse> {
     let JsonBody(f, ..) = body;
@@ -379,10 +376,11 @@ pub async fn put_registration_form(
         ..SettingsUpdate::default()
     };
     let now = state.now();
-    let s = blocking(&state, move |store| {
-        store.write(|tx| storefront::update_settings(tx, &actor, &update, now))
-    })
-    .await?;
+    let s = staff
+        .run(move |store, actor| {
+            store.write(|tx| storefront::update_settings(tx, &actor, &update, now))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Registration form updated",
         RegistrationFormConfig::from(s.registration_form),
@@ -455,11 +453,10 @@ pub struct NotificationQuery {
 )]
 #[get("/notifications")]
 pub async fn list_notifications(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse> {
-    actor.require(kedai_identity::Permission::NotificationsRead)?;
+    staff.require(kedai_identity::Permission::NotificationsRead);
     let query = Query::of(&req)?;
     let page = query.page(&["limit"])?;
     let kind = query
@@ -472,10 +469,9 @@ pub async fn list_notifications(
             .unwrap_or_else(|_| r.trim().to_lowercase())
     });
     let filter = MessageFilter { kind, recipient };
-    let (list, total) = blocking(&state, move |store| {
-        store.read(|tx| storefront::messages(tx, &actor, &filter, page))
-    })
-    .await?;
+    let (list, total) = staff
+        .run(move |store, actor| store.read(|tx| storefront::messages(tx, &actor, &filter, page)))
+        .await?;
     Ok(HttpResponse::Ok().json(MerchantList {
         success: true,
         message: "Notifications".into(),

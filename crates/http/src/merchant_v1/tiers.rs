@@ -12,12 +12,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::*;
-use crate::auth::Authed;
+use crate::AppState;
+use crate::auth::Staff;
 use crate::body::JsonBody;
 use crate::dto::{Decimal, MerchantErrorBody, MerchantOk as Envelope, double_option};
 use crate::error::ApiError;
 use crate::surface::Merchant;
-use crate::{AppState, blocking};
 
 pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(list_membership_tiers)
@@ -164,14 +164,10 @@ pub struct DeletedTier {
     security(("bearer" = []))
 )]
 #[get("/memberships/tiers")]
-pub async fn list_membership_tiers(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
-) -> Result<HttpResponse> {
-    let list = blocking(&state, move |store| {
-        store.read(|tx| tiers::list_tiers(tx, &actor))
-    })
-    .await?;
+pub async fn list_membership_tiers(staff: Staff<Merchant>) -> Result<HttpResponse> {
+    let list = staff
+        .run(move |store, actor| store.read(|tx| tiers::list_tiers(tx, &actor)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Membership tiers",
         list.into_iter().map(TierResponse::from).collect::<Vec<_>>(),
@@ -195,16 +191,15 @@ pub async fn list_membership_tiers(
 #[post("/memberships/tiers")]
 pub async fn create_membership_tier(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     body: JsonBody<TierRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::MembershipsWrite)?;
+    staff.require(Permission::MembershipsWrite);
     let input = body.0.into_input()?;
     let now = state.now();
-    let tier = blocking(&state, move |store| {
-        store.write(|tx| tiers::create_tier(tx, &actor, &input, now))
-    })
-    .await?;
+    let tier = staff
+        .run(move |store, actor| store.write(|tx| tiers::create_tier(tx, &actor, &input, now)))
+        .await?;
     Ok(HttpResponse::Created().json(Envelope::new(
         "Membership tier created",
         TierResponse::from(tier),
@@ -230,18 +225,17 @@ pub async fn create_membership_tier(
 #[patch("/memberships/tiers/{id}")]
 pub async fn update_membership_tier(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<String>,
     body: JsonBody<TierRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::MembershipsWrite)?;
+    staff.require(Permission::MembershipsWrite);
     let id = tier_id(&path)?;
     let input = body.0.into_input()?;
     let now = state.now();
-    let tier = blocking(&state, move |store| {
-        store.write(|tx| tiers::update_tier(tx, &actor, id, &input, now))
-    })
-    .await?;
+    let tier = staff
+        .run(move |store, actor| store.write(|tx| tiers::update_tier(tx, &actor, id, &input, now)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Membership tier updated",
         TierResponse::from(tier),
@@ -262,16 +256,14 @@ pub async fn update_membership_tier(
 )]
 #[delete("/memberships/tiers/{id}")]
 pub async fn delete_membership_tier(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<String>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::MembershipsWrite)?;
+    staff.require(Permission::MembershipsWrite);
     let id = tier_id(&path)?;
-    blocking(&state, move |store| {
-        store.write(|tx| tiers::delete_tier(tx, &actor, id))
-    })
-    .await?;
+    staff
+        .run(move |store, actor| store.write(|tx| tiers::delete_tier(tx, &actor, id)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Membership tier deleted",
         DeletedTier {

@@ -7,34 +7,26 @@
 //! The tenant comes from `X-Company-Id`, else from the storefront host name the request was
 //! sent to, else from a valid customer token.
 
-use kedai_app::Entity;
 use kedai_core::ErrorCode;
-use std::future::ready;
 
-use actix_web::dev::Payload;
 use actix_web::http::header::{self, HeaderName};
-use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
-use futures_util::future::LocalBoxFuture;
-use kedai_app::customer_auth::{self, CustomerCaller};
-use kedai_app::storefront::{portal_tenant, tenant_by_host};
-use kedai_app::{AppError, AuthFailure};
-use kedai_core::TenantId;
-use kedai_identity::Tenant;
+use actix_web::{HttpRequest, HttpResponse, web};
+use kedai_app::AuthFailure;
+use kedai_app::customer_auth::CustomerCaller;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::AppState;
 use crate::error::{ApiError, Failure};
-use crate::idempotency::{Identify, Principal};
 use crate::surface::Portal;
 use crate::token::bearer;
-use crate::{AppState, blocking};
-use kedai_app::checkout::Shopper;
 
 mod auth;
 mod catalog;
 mod checkout;
 mod page;
 mod profile;
+mod shop;
 mod tenant;
 mod tiers;
 
@@ -43,6 +35,8 @@ pub use catalog::*;
 pub use checkout::*;
 pub use page::{ListMeta, Pagination, PortalPage};
 pub use profile::*;
+pub(crate) use shop::shop_first;
+pub use shop::{Shop, SignedIn};
 pub use tenant::*;
 pub use tiers::*;
 
@@ -111,14 +105,6 @@ pub fn created<T: Serialize>(data: T) -> HttpResponse {
     })
 }
 
-/// The tenant (merchant) a portal request is for.
-#[derive(Debug, Clone)]
-pub struct PortalTenant(pub Tenant);
-
-/// What the request says about its tenant, read once and kept in the request.
-#[derive(Debug, Clone)]
-struct ResolvedTenant(std::result::Result<Tenant, (u16, &'static str)>);
-
 pub(crate) fn company_header(req: &HttpRequest) -> Option<String> {
     req.headers()
         .get(COMPANY_HEADER)
@@ -146,180 +132,6 @@ fn tenant_missing() -> ApiError<Portal> {
             .into(),
     }
     .into()
-}
-
-/// The merchant a request names: its `X-Company-Id`, else the storefront host it was sent to,
-/// else the tenant of its customer token (`None` when it names none).
-///
-/// # Errors
-/// [`AppError::NotFound`] `company` for an unknown or malformed `X-Company-Id`,
-/// [`AppError::Storage`].
-fn find_tenant(
-    store: &dyn kedai_app::Store,
-    header: Option<&str>,
-    host: &str,
-    from_token: Option<TenantId>,
-) -> std::result::Result<Option<Tenant>, AppError> {
-    store.lookup(|tx| {
-        if let Some(raw) = header {
-            let id: TenantId = raw
-                .parse()
-                .map_err(|_| AppError::not_found(Entity::Company, raw))?;
-            return portal_tenant(tx, id)
-                .map(Some)
-                .map_err(|_| AppError::not_found(Entity::Company, raw));
-        }
-        if let Some(t) = tenant_by_host(tx, host)? {
-            return Ok(Some(t));
-        }
-        match from_token {
-            Some(id) => portal_tenant(tx, id).map(Some),
-            None => Ok(None),
-        }
-    })
-}
-
-/// Resolves the request's tenant (once per request).
-fn resolve_tenant(req: &HttpRequest) -> LocalBoxFuture<'static, Result<Tenant>> {
-    if let Some(ResolvedTenant(kept)) = req.extensions().get::<ResolvedTenant>().cloned() {
-        return Box::pin(ready(kept.map_err(|_| tenant_missing())));
-    }
-    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-        return Box::pin(ready(Err(tenant_missing())));
-    };
-    let header = company_header(req);
-    let host = req.connection_info().host().to_owned();
-    let from_token = token_caller(req).ok().flatten().map(|c| c.tenant);
-    let req = req.clone();
-    Box::pin(async move {
-        let found = blocking::<_, Portal>(&state, move |store| {
-            find_tenant(store, header.as_deref(), &host, from_token)
-        })
-        .await?;
-        match found {
-            Some(t) => {
-                req.extensions_mut().insert(ResolvedTenant(Ok(t.clone())));
-                Ok(t)
-            }
-            None => Err(tenant_missing()),
-        }
-    })
-}
-
-/// The shopper of a creating request, for [`crate::idempotency::create`], found inside its
-/// one hop: the shop the request names, and its customer when the request carries a valid,
-/// live token of that shop (anonymous otherwise, as on every public route). Storefront keys
-/// are the signed-in customer's (`customer:<id>`), or the shop's guests' together (`guest`:
-/// keys are random per checkout, and a different request with a used key is refused, not
-/// replayed).
-pub(crate) fn shopper_principal(
-    req: &HttpRequest,
-    now: chrono::DateTime<chrono::Utc>,
-) -> impl Identify<Portal, Shopper> {
-    let header = company_header(req);
-    let host = req.connection_info().host().to_owned();
-    let token = token_caller(req).ok().flatten();
-    move |store: &dyn kedai_app::Store| {
-        let tenant = find_tenant(store, header.as_deref(), &host, token.map(|c| c.tenant))?
-            .ok_or_else(tenant_missing)?;
-        let customer = token
-            .filter(|c| c.tenant == tenant.id)
-            .filter(|c| {
-                store
-                    .lookup(|tx| customer_auth::authenticate(tx, *c, now))
-                    .is_ok()
-            })
-            .map(|c| c.customer);
-        Ok(Principal {
-            tenant: tenant.id,
-            caller: Shopper { tenant, customer },
-            owner: customer.map_or_else(|| "guest".to_owned(), |c| format!("customer:{c}")),
-        })
-    }
-}
-
-impl FromRequest for PortalTenant {
-    type Error = ApiError<Portal>;
-    type Future = LocalBoxFuture<'static, Result<Self>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let tenant = resolve_tenant(req);
-        Box::pin(async move { tenant.await.map(Self) })
-    }
-}
-
-/// Checks a token's customer against the request's tenant and the session store.
-async fn checked_caller(
-    req: HttpRequest,
-    caller: CustomerCaller,
-) -> Result<std::result::Result<CustomerCaller, ApiError<Portal>>> {
-    let tenant = resolve_tenant(&req).await?;
-    if tenant.id != caller.tenant {
-        return Ok(Err(AppError::NotAllowed {
-            code: ErrorCode::ForbiddenTenant,
-            message: "this token belongs to another merchant".into(),
-        }
-        .into()));
-    }
-    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-        return Ok(Err(
-            AppError::Unauthenticated(AuthFailure::InvalidToken).into()
-        ));
-    };
-    let now = state.now();
-    let live = blocking::<_, Portal>(&state, move |store| {
-        store.lookup(|tx| customer_auth::authenticate(tx, caller, now))
-    })
-    .await;
-    Ok(live.map(|()| caller))
-}
-
-/// A signed-in customer of the request's tenant; 401 without a valid, live customer token,
-/// 403 `FORBIDDEN_TENANT` for a token of another merchant.
-#[derive(Debug, Clone, Copy)]
-pub struct SignedInCustomer(pub CustomerCaller);
-
-impl FromRequest for SignedInCustomer {
-    type Error = ApiError<Portal>;
-    type Future = LocalBoxFuture<'static, Result<Self>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = token_caller(req);
-        let req = req.clone();
-        Box::pin(async move {
-            let caller = match token {
-                Ok(Some(c)) => c,
-                Ok(None) => return Err(AppError::Unauthenticated(AuthFailure::Missing).into()),
-                Err(why) => return Err(AppError::Unauthenticated(why).into()),
-            };
-            checked_caller(req, caller).await?.map(Self)
-        })
-    }
-}
-
-/// The signed-in customer when the request carries a valid, live token of this tenant;
-/// anonymous otherwise (a missing, bad, expired or foreign token is not an error on a public
-/// route).
-#[derive(Debug, Clone, Copy)]
-pub struct MaybeCustomer(pub Option<CustomerCaller>);
-
-impl FromRequest for MaybeCustomer {
-    type Error = ApiError<Portal>;
-    type Future = LocalBoxFuture<'static, Result<Self>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = token_caller(req).ok().flatten();
-        let req = req.clone();
-        Box::pin(async move {
-            let Some(caller) = token else {
-                return Ok(Self(None));
-            };
-            match checked_caller(req, caller).await? {
-                Ok(c) => Ok(Self(Some(c))),
-                Err(_) => Ok(Self(None)),
-            }
-        })
-    }
 }
 
 /// The request's client address, for per-address limits.

@@ -12,11 +12,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::{OtpSent, refused};
-use super::{PortalOk, Result, SignedInCustomer, client_ip, deliver, ok};
+use super::{PortalOk, Result, SignedIn, client_ip, deliver, ok};
+use crate::AppState;
 use crate::body::LenientBody;
 use crate::dto::{PortalErrorBody, double_option};
 use crate::surface::Portal;
-use crate::{AppState, blocking};
 
 pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(get_profile)
@@ -129,14 +129,10 @@ impl From<Member> for ApiMember {
     security(("bearer" = []))
 )]
 #[get("/profile")]
-pub async fn get_profile(
-    state: web::Data<AppState>,
-    SignedInCustomer(caller): SignedInCustomer,
-) -> Result<HttpResponse> {
-    let member = blocking::<_, Portal>(&state, move |store| {
-        store.read(|tx| members::profile(tx, caller))
-    })
-    .await?;
+pub async fn get_profile(member: SignedIn) -> Result<HttpResponse> {
+    let member = member
+        .run(move |store, _tenant, caller| store.read(|tx| members::profile(tx, caller)))
+        .await?;
     Ok(ok(ApiMember::from(member)))
 }
 
@@ -205,7 +201,7 @@ pub struct ProfilePatch {
 #[patch("/profile")]
 pub async fn update_profile(
     state: web::Data<AppState>,
-    SignedInCustomer(caller): SignedInCustomer,
+    member: SignedIn,
     body: LenientBody<ProfilePatch, Portal>,
 ) -> Result<HttpResponse> {
     let LenientBody(p, PhantomData) = body;
@@ -223,10 +219,11 @@ pub async fn update_profile(
         email_code: p.email_otp.or(p.otp),
     };
     let now = state.now();
-    let outcome = blocking::<_, Portal>(&state, move |store| {
-        store.write(|tx| members::update_profile(tx, caller, &change, now))
-    })
-    .await?;
+    let outcome = member
+        .run(move |store, _tenant, caller| {
+            store.write(|tx| members::update_profile(tx, caller, &change, now))
+        })
+        .await?;
     let member = outcome.map_err(|check: OtpCheck| refused(SignInRefused::Code(check)))?;
     Ok(ok(ApiMember::from(member)))
 }
@@ -263,7 +260,7 @@ pub struct VerificationCodeRequest {
 pub async fn request_verification_code(
     state: web::Data<AppState>,
     req: HttpRequest,
-    SignedInCustomer(caller): SignedInCustomer,
+    member: SignedIn,
     body: LenientBody<VerificationCodeRequest, Portal>,
 ) -> Result<HttpResponse> {
     let LenientBody(body, PhantomData) = body;
@@ -273,19 +270,20 @@ pub async fn request_verification_code(
     }
     let now = state.now();
     let seed = random_seed()?;
-    let message = blocking::<_, Portal>(&state, move |store| {
-        store.write(|tx| {
-            members::request_identifier_code(
-                tx,
-                caller,
-                body.phone.as_deref(),
-                body.email.as_deref(),
-                seed,
-                now,
-            )
+    let message = member
+        .run(move |store, _tenant, caller| {
+            store.write(|tx| {
+                members::request_identifier_code(
+                    tx,
+                    caller,
+                    body.phone.as_deref(),
+                    body.email.as_deref(),
+                    seed,
+                    now,
+                )
+            })
         })
-    })
-    .await?;
+        .await?;
     deliver(&state, std::slice::from_ref(&message));
     Ok(ok(OtpSent {
         message: format!("a verification code was sent by {}", message.channel),

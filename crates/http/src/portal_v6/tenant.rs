@@ -7,7 +7,7 @@ use kedai_app::storefront::{settings, tenant_by_host};
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{PortalOk, PortalTenant, Result, ok};
+use super::{PortalOk, Result, Shop, ok};
 use crate::dto::PortalErrorBody;
 use crate::query::Query;
 use crate::surface::Portal;
@@ -119,14 +119,14 @@ pub struct CompanyModules {
     )
 )]
 #[get("/company/modules")]
-pub async fn company_modules(
-    state: web::Data<AppState>,
-    PortalTenant(tenant): PortalTenant,
-) -> Result<HttpResponse> {
+pub async fn company_modules(state: web::Data<AppState>, shop: Shop) -> Result<HttpResponse> {
     let now = state.now();
-    let id = tenant.id;
-    let s =
-        blocking::<_, Portal>(&state, move |store| store.read(|tx| settings(tx, id, now))).await?;
+    let (tenant, s) = shop
+        .run(move |store, tenant| {
+            let s = store.read(|tx| settings(tx, tenant.id, now))?;
+            Ok((tenant, s))
+        })
+        .await?;
     let brand = s.brand_name.clone().unwrap_or_else(|| tenant.name.clone());
     let email = s
         .brand_email

@@ -1,16 +1,14 @@
 //! Membership tiers as storefronts list them (contract §8).
 
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get};
 use kedai_app::tiers::public_tiers;
 use kedai_loyalty::Tier;
 use kedai_loyalty::coupon::percentage_to_f64;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{PortalOk, PortalTenant, Result, ok};
+use super::{PortalOk, Result, Shop, ok};
 use crate::dto::PortalErrorBody;
-use crate::surface::Portal;
-use crate::{AppState, blocking};
 
 pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(portal_list_membership_tiers);
@@ -70,14 +68,10 @@ impl From<Tier> for PortalTier {
     )
 )]
 #[get("/membership-tiers")]
-pub async fn portal_list_membership_tiers(
-    state: web::Data<AppState>,
-    PortalTenant(tenant): PortalTenant,
-) -> Result<HttpResponse> {
-    let tiers = blocking::<_, Portal>(&state, move |store| {
-        store.read(|tx| public_tiers(tx, tenant.id))
-    })
-    .await?;
+pub async fn portal_list_membership_tiers(shop: Shop) -> Result<HttpResponse> {
+    let tiers = shop
+        .run(move |store, tenant| store.read(|tx| public_tiers(tx, tenant.id)))
+        .await?;
     Ok(ok(tiers
         .into_iter()
         .map(PortalTier::from)

@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::*;
-use crate::auth::Authed;
+use crate::AppState;
+use crate::auth::Staff;
 use crate::body::JsonBody;
 use crate::dto::{IntId, MerchantErrorBody, MerchantOk as Envelope, double_option};
 use crate::surface::Merchant;
-use crate::{AppState, blocking};
 
 /// A product category.
 #[derive(Debug, Serialize, ToSchema)]
@@ -117,14 +117,10 @@ impl CategoryRequest {
     security(("bearer" = []))
 )]
 #[get("/product-categories")]
-pub async fn list_product_categories(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
-) -> Result<HttpResponse> {
-    let list = blocking(&state, move |store| {
-        store.read(|tx| catalog::list_categories(tx, &actor))
-    })
-    .await?;
+pub async fn list_product_categories(staff: Staff<Merchant>) -> Result<HttpResponse> {
+    let list = staff
+        .run(move |store, actor| store.read(|tx| catalog::list_categories(tx, &actor)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Product categories",
         list.into_iter()
@@ -150,16 +146,17 @@ pub async fn list_product_categories(
 #[post("/product-categories")]
 pub async fn create_product_category(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     body: JsonBody<CategoryRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::CatalogWrite)?;
+    staff.require(Permission::CatalogWrite);
     let input = body.0.into_input()?;
     let now = state.now();
-    let c = blocking(&state, move |store| {
-        store.write(|tx| catalog::create_category(tx, &actor, &input, now))
-    })
-    .await?;
+    let c = staff
+        .run(move |store, actor| {
+            store.write(|tx| catalog::create_category(tx, &actor, &input, now))
+        })
+        .await?;
     Ok(HttpResponse::Created().json(Envelope::new(
         "Product category created",
         CategoryResponse::from(c),
@@ -185,18 +182,19 @@ pub async fn create_product_category(
 #[patch("/product-categories/{id}")]
 pub async fn update_product_category(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<String>,
     body: JsonBody<CategoryRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::CatalogWrite)?;
+    staff.require(Permission::CatalogWrite);
     let id = category_id(&path)?;
     let input = body.0.into_input()?;
     let now = state.now();
-    let c = blocking(&state, move |store| {
-        store.write(|tx| catalog::update_category(tx, &actor, id, &input, now))
-    })
-    .await?;
+    let c = staff
+        .run(move |store, actor| {
+            store.write(|tx| catalog::update_category(tx, &actor, id, &input, now))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Product category updated",
         CategoryResponse::from(c),
@@ -217,16 +215,14 @@ pub async fn update_product_category(
 )]
 #[delete("/product-categories/{id}")]
 pub async fn delete_product_category(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<String>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::CatalogWrite)?;
+    staff.require(Permission::CatalogWrite);
     let id = category_id(&path)?;
-    blocking(&state, move |store| {
-        store.write(|tx| catalog::delete_category(tx, &actor, id))
-    })
-    .await?;
+    staff
+        .run(move |store, actor| store.write(|tx| catalog::delete_category(tx, &actor, id)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Product category deleted",
         DeletedInt {

@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::*;
-use crate::auth::Authed;
+use crate::AppState;
+use crate::auth::Staff;
 use crate::body::JsonBody;
 use crate::dto::{MerchantErrorBody, MerchantOk as Envelope, double_option};
 use crate::surface::Merchant;
-use crate::{AppState, blocking};
 
 /// A brand or a collection.
 #[derive(Debug, Serialize, ToSchema)]
@@ -91,15 +91,10 @@ impl From<GroupRequest> for GroupInput {
     }
 }
 
-async fn list_groups(
-    state: web::Data<AppState>,
-    actor: kedai_app::Actor,
-    kind: GroupKind,
-) -> Result<HttpResponse> {
-    let list = blocking(&state, move |store| {
-        store.read(|tx| catalog::list_groups(tx, &actor, kind))
-    })
-    .await?;
+async fn list_groups(staff: Staff<Merchant>, kind: GroupKind) -> Result<HttpResponse> {
+    let list = staff
+        .run(move |store, actor| store.read(|tx| catalog::list_groups(tx, &actor, kind)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         match kind {
             GroupKind::Brand => "Brands",
@@ -113,17 +108,18 @@ async fn list_groups(
 
 async fn create_group(
     state: web::Data<AppState>,
-    actor: kedai_app::Actor,
+    mut staff: Staff<Merchant>,
     kind: GroupKind,
     req: GroupRequest,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::CatalogWrite)?;
+    staff.require(Permission::CatalogWrite);
     let input = GroupInput::from(req);
     let now = state.now();
-    let g = blocking(&state, move |store| {
-        store.write(|tx| catalog::create_group(tx, &actor, kind, &input, now))
-    })
-    .await?;
+    let g = staff
+        .run(move |store, actor| {
+            store.write(|tx| catalog::create_group(tx, &actor, kind, &input, now))
+        })
+        .await?;
     Ok(HttpResponse::Created().json(Envelope::new(
         match kind {
             GroupKind::Brand => "Brand created",
@@ -135,19 +131,20 @@ async fn create_group(
 
 async fn update_group(
     state: web::Data<AppState>,
-    actor: kedai_app::Actor,
+    mut staff: Staff<Merchant>,
     kind: GroupKind,
     raw: &str,
     req: GroupRequest,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::CatalogWrite)?;
+    staff.require(Permission::CatalogWrite);
     let id = group_id(kind, raw)?;
     let input = GroupInput::from(req);
     let now = state.now();
-    let g = blocking(&state, move |store| {
-        store.write(|tx| catalog::update_group(tx, &actor, kind, id, &input, now))
-    })
-    .await?;
+    let g = staff
+        .run(move |store, actor| {
+            store.write(|tx| catalog::update_group(tx, &actor, kind, id, &input, now))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         match kind {
             GroupKind::Brand => "Brand updated",
@@ -158,17 +155,15 @@ async fn update_group(
 }
 
 async fn delete_group(
-    state: web::Data<AppState>,
-    actor: kedai_app::Actor,
+    mut staff: Staff<Merchant>,
     kind: GroupKind,
     raw: &str,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::CatalogWrite)?;
+    staff.require(Permission::CatalogWrite);
     let id = group_id(kind, raw)?;
-    blocking(&state, move |store| {
-        store.write(|tx| catalog::delete_group(tx, &actor, kind, id))
-    })
-    .await?;
+    staff
+        .run(move |store, actor| store.write(|tx| catalog::delete_group(tx, &actor, kind, id)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         match kind {
             GroupKind::Brand => "Brand deleted",
@@ -191,11 +186,8 @@ async fn delete_group(
     security(("bearer" = []))
 )]
 #[get("/brands")]
-pub async fn list_brands(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
-) -> Result<HttpResponse> {
-    list_groups(state, actor, GroupKind::Brand).await
+pub async fn list_brands(staff: Staff<Merchant>) -> Result<HttpResponse> {
+    list_groups(staff, GroupKind::Brand).await
 }
 
 /// Creates a brand.
@@ -215,10 +207,10 @@ pub async fn list_brands(
 #[post("/brands")]
 pub async fn create_brand(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    staff: Staff<Merchant>,
     body: JsonBody<GroupRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    create_group(state, actor, GroupKind::Brand, body.0).await
+    create_group(state, staff, GroupKind::Brand, body.0).await
 }
 
 /// Changes a brand.
@@ -240,11 +232,11 @@ pub async fn create_brand(
 #[patch("/brands/{id}")]
 pub async fn update_brand(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    staff: Staff<Merchant>,
     path: web::Path<String>,
     body: JsonBody<GroupRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    update_group(state, actor, GroupKind::Brand, &path, body.0).await
+    update_group(state, staff, GroupKind::Brand, &path, body.0).await
 }
 
 /// Deletes a brand; its products keep selling without one.
@@ -260,12 +252,8 @@ pub async fn update_brand(
     security(("bearer" = []))
 )]
 #[delete("/brands/{id}")]
-pub async fn delete_brand(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
-    path: web::Path<String>,
-) -> Result<HttpResponse> {
-    delete_group(state, actor, GroupKind::Brand, &path).await
+pub async fn delete_brand(staff: Staff<Merchant>, path: web::Path<String>) -> Result<HttpResponse> {
+    delete_group(staff, GroupKind::Brand, &path).await
 }
 
 /// The merchant's collections in display order (online or not), with product counts.
@@ -278,11 +266,8 @@ pub async fn delete_brand(
     security(("bearer" = []))
 )]
 #[get("/collections")]
-pub async fn list_collections(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
-) -> Result<HttpResponse> {
-    list_groups(state, actor, GroupKind::Collection).await
+pub async fn list_collections(staff: Staff<Merchant>) -> Result<HttpResponse> {
+    list_groups(staff, GroupKind::Collection).await
 }
 
 /// Creates a collection.
@@ -302,10 +287,10 @@ pub async fn list_collections(
 #[post("/collections")]
 pub async fn create_collection(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    staff: Staff<Merchant>,
     body: JsonBody<GroupRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    create_group(state, actor, GroupKind::Collection, body.0).await
+    create_group(state, staff, GroupKind::Collection, body.0).await
 }
 
 /// Changes a collection.
@@ -327,11 +312,11 @@ pub async fn create_collection(
 #[patch("/collections/{id}")]
 pub async fn update_collection(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    staff: Staff<Merchant>,
     path: web::Path<String>,
     body: JsonBody<GroupRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    update_group(state, actor, GroupKind::Collection, &path, body.0).await
+    update_group(state, staff, GroupKind::Collection, &path, body.0).await
 }
 
 /// Deletes a collection; its products leave it.
@@ -348,9 +333,8 @@ pub async fn update_collection(
 )]
 #[delete("/collections/{id}")]
 pub async fn delete_collection(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    staff: Staff<Merchant>,
     path: web::Path<String>,
 ) -> Result<HttpResponse> {
-    delete_group(state, actor, GroupKind::Collection, &path).await
+    delete_group(staff, GroupKind::Collection, &path).await
 }

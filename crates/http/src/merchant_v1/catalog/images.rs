@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::*;
-use crate::auth::Authed;
+use crate::AppState;
+use crate::auth::Staff;
 use crate::body::JsonBody;
 use crate::dto::{MerchantErrorBody, MerchantOk as Envelope};
 use crate::surface::Merchant;
-use crate::{AppState, blocking};
 
 /// A product image.
 #[derive(Debug, Serialize, ToSchema)]
@@ -92,11 +92,11 @@ pub struct ImageRequest {
 #[post("/products/{id}/images")]
 pub async fn create_product_image(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<String>,
     body: JsonBody<ImageRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::CatalogWrite)?;
+    staff.require(Permission::CatalogWrite);
     let id = product_id(&path)?;
     let r = body.0;
     let input = ImageInput {
@@ -109,10 +109,9 @@ pub async fn create_product_image(
         position: r.position,
     };
     let now = state.now();
-    let image = blocking(&state, move |store| {
-        store.write(|tx| catalog::add_image(tx, &actor, id, &input, now))
-    })
-    .await?;
+    let image = staff
+        .run(move |store, actor| store.write(|tx| catalog::add_image(tx, &actor, id, &input, now)))
+        .await?;
     Ok(HttpResponse::Created().json(Envelope::new("Image added", ImageResponse::from(image))))
 }
 
@@ -133,20 +132,20 @@ pub async fn create_product_image(
 )]
 #[delete("/products/{id}/images/{imageId}")]
 pub async fn delete_product_image(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::CatalogWrite)?;
+    staff.require(Permission::CatalogWrite);
     let (product, image) = path.into_inner();
     let product = product_id(&product)?;
     let image: ImageId = image
         .parse()
         .map_err(|_| AppError::not_found(Entity::Image, &image))?;
-    blocking(&state, move |store| {
-        store.write(|tx| catalog::delete_image(tx, &actor, product, image))
-    })
-    .await?;
+    staff
+        .run(move |store, actor| {
+            store.write(|tx| catalog::delete_image(tx, &actor, product, image))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Image deleted",
         DeletedInt {

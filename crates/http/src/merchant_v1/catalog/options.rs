@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::*;
-use crate::auth::Authed;
+use crate::AppState;
+use crate::auth::Staff;
 use crate::body::JsonBody;
 use crate::dto::{MerchantErrorBody, MerchantOk as Envelope};
 use crate::surface::Merchant;
-use crate::{AppState, blocking};
 
 /// One value of an option.
 #[derive(Debug, Serialize, ToSchema)]
@@ -108,11 +108,11 @@ pub struct OptionRequest {
 #[post("/products/{id}/options")]
 pub async fn create_product_option(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<String>,
     body: JsonBody<OptionRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::CatalogWrite)?;
+    staff.require(Permission::CatalogWrite);
     let id = product_id(&path)?;
     let req = body.0;
     let values: Vec<(String, Option<i64>)> = req
@@ -126,9 +126,8 @@ pub async fn create_product_option(
     let draft =
         OptionDraft::new(&req.name, req.position, req.required, &values).map_err(AppError::from)?;
     let now = state.now();
-    let o = blocking(&state, move |store| {
-        store.write(|tx| catalog::add_option(tx, &actor, id, &draft, now))
-    })
-    .await?;
+    let o = staff
+        .run(move |store, actor| store.write(|tx| catalog::add_option(tx, &actor, id, &draft, now)))
+        .await?;
     Ok(HttpResponse::Created().json(Envelope::new("Option created", OptionResponse::from(o))))
 }

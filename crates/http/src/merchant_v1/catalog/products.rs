@@ -10,7 +10,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::with_storefront_fields;
 use super::*;
-use crate::auth::Authed;
+use crate::AppState;
+use crate::auth::Staff;
 use crate::body::JsonBody;
 use crate::dto::{
     Decimal, MerchantErrorBody, MerchantList, MerchantOk as Envelope, PageMeta, double_option,
@@ -18,7 +19,6 @@ use crate::dto::{
 use crate::error::ApiError;
 use crate::query::Query;
 use crate::surface::Merchant;
-use crate::{AppState, blocking};
 
 /// A catalogue product with its current stock.
 #[derive(Debug, Serialize, ToSchema)]
@@ -214,8 +214,7 @@ pub struct ProductQuery {
 )]
 #[get("/products")]
 pub async fn list_products(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    staff: Staff<Merchant>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse> {
     let q = Query::of(&req)?;
@@ -232,10 +231,9 @@ pub async fn list_products(
             .map(|o| o.to_string()),
         keyword: q.text("keyword"),
     };
-    let (views, total) = blocking(&state, move |store| {
-        store.read(|tx| catalog::list_products(tx, &actor, &filter, page))
-    })
-    .await?;
+    let (views, total) = staff
+        .run(move |store, actor| store.read(|tx| catalog::list_products(tx, &actor, &filter, page)))
+        .await?;
     Ok(HttpResponse::Ok().json(MerchantList {
         success: true,
         message: "Products".into(),
@@ -265,10 +263,10 @@ pub async fn list_products(
 #[post("/products")]
 pub async fn create_product(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     body: JsonBody<CreateProductRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::CatalogWrite)?;
+    staff.require(Permission::CatalogWrite);
     let mut req = body.0;
     let storefront = req.take_storefront().into_input()?;
     let cmd = CreateProduct {
@@ -286,10 +284,9 @@ pub async fn create_product(
         storefront,
     };
     let now = state.now();
-    let view = blocking(&state, move |store| {
-        store.write(|tx| catalog::create_product(tx, &actor, &cmd, now))
-    })
-    .await?;
+    let view = staff
+        .run(move |store, actor| store.write(|tx| catalog::create_product(tx, &actor, &cmd, now)))
+        .await?;
     Ok(HttpResponse::Created().json(Envelope::new(
         "Product created",
         ProductResponse::from(view),
@@ -308,16 +305,11 @@ pub async fn create_product(
     security(("bearer" = []))
 )]
 #[get("/products/{id}")]
-pub async fn get_product(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
-    path: web::Path<String>,
-) -> Result<HttpResponse> {
+pub async fn get_product(staff: Staff<Merchant>, path: web::Path<String>) -> Result<HttpResponse> {
     let id = product_id(&path)?;
-    let view = blocking(&state, move |store| {
-        store.read(|tx| catalog::get_product(tx, &actor, id))
-    })
-    .await?;
+    let view = staff
+        .run(move |store, actor| store.read(|tx| catalog::get_product(tx, &actor, id)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new("Product", ProductResponse::from(view))))
 }
 
@@ -340,11 +332,11 @@ pub async fn get_product(
 #[put("/products/{id}")]
 pub async fn update_product(
     state: web::Data<AppState>,
-    authed: Authed<Merchant>,
+    staff: Staff<Merchant>,
     path: web::Path<String>,
     body: JsonBody<UpdateProductRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    change_product(state, authed, path, body).await
+    change_product(state, staff, path, body).await
 }
 
 /// Changes a product; absent fields stay as they are (the same as `PUT`).
@@ -366,20 +358,20 @@ pub async fn update_product(
 #[patch("/products/{id}")]
 pub async fn patch_product(
     state: web::Data<AppState>,
-    authed: Authed<Merchant>,
+    staff: Staff<Merchant>,
     path: web::Path<String>,
     body: JsonBody<UpdateProductRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    change_product(state, authed, path, body).await
+    change_product(state, staff, path, body).await
 }
 
 async fn change_product(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<String>,
     body: JsonBody<UpdateProductRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::CatalogWrite)?;
+    staff.require(Permission::CatalogWrite);
     let id = product_id(&path)?;
     let mut req = body.0;
     let storefront = req.take_storefront().into_input()?;
@@ -398,10 +390,11 @@ async fn change_product(
         storefront,
     };
     let now = state.now();
-    let view = blocking(&state, move |store| {
-        store.write(|tx| catalog::update_product(tx, &actor, id, &cmd, now))
-    })
-    .await?;
+    let view = staff
+        .run(move |store, actor| {
+            store.write(|tx| catalog::update_product(tx, &actor, id, &cmd, now))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Product updated",
         ProductResponse::from(view),
@@ -434,15 +427,14 @@ pub struct DeletedProduct {
 #[delete("/products/{id}")]
 pub async fn delete_product(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    staff: Staff<Merchant>,
     path: web::Path<String>,
 ) -> Result<HttpResponse> {
     let id = product_id(&path)?;
     let now = state.now();
-    blocking(&state, move |store| {
-        store.write(|tx| catalog::delete_product(tx, &actor, id, now))
-    })
-    .await?;
+    staff
+        .run(move |store, actor| store.write(|tx| catalog::delete_product(tx, &actor, id, now)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Product deleted",
         DeletedProduct {

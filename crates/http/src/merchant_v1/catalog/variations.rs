@@ -9,12 +9,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::*;
-use crate::auth::Authed;
+use crate::AppState;
+use crate::auth::Staff;
 use crate::body::JsonBody;
 use crate::dto::{Decimal, IntId, MerchantErrorBody, MerchantOk as Envelope, double_option};
 use crate::error::ApiError;
 use crate::surface::Merchant;
-use crate::{AppState, blocking};
 
 /// An option and its chosen value.
 #[derive(Debug, Serialize, ToSchema)]
@@ -137,15 +137,13 @@ impl VariationRequest {
 )]
 #[get("/products/{id}/variations")]
 pub async fn list_variations(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    staff: Staff<Merchant>,
     path: web::Path<String>,
 ) -> Result<HttpResponse> {
     let id = product_id(&path)?;
-    let list = blocking(&state, move |store| {
-        store.read(|tx| catalog::list_variations(tx, &actor, id))
-    })
-    .await?;
+    let list = staff
+        .run(move |store, actor| store.read(|tx| catalog::list_variations(tx, &actor, id)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Variations",
         list.into_iter()
@@ -173,18 +171,19 @@ pub async fn list_variations(
 #[post("/products/{id}/variations")]
 pub async fn create_variation(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<String>,
     body: JsonBody<VariationRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::CatalogWrite)?;
+    staff.require(Permission::CatalogWrite);
     let id = product_id(&path)?;
     let input = body.0.into_input()?;
     let now = state.now();
-    let v = blocking(&state, move |store| {
-        store.write(|tx| catalog::create_variation(tx, &actor, id, &input, now))
-    })
-    .await?;
+    let v = staff
+        .run(move |store, actor| {
+            store.write(|tx| catalog::create_variation(tx, &actor, id, &input, now))
+        })
+        .await?;
     Ok(HttpResponse::Created().json(Envelope::new(
         "Variation created",
         VariationResponse::from(v),
@@ -218,20 +217,21 @@ fn variation_id(raw: &str) -> Result<kedai_core::ProductId> {
 #[patch("/products/{id}/variations/{variationId}")]
 pub async fn update_variation(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<(String, String)>,
     body: JsonBody<VariationRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::CatalogWrite)?;
+    staff.require(Permission::CatalogWrite);
     let (parent, variation) = path.into_inner();
     let parent = product_id(&parent)?;
     let variation = variation_id(&variation)?;
     let input = body.0.into_input()?;
     let now = state.now();
-    let v = blocking(&state, move |store| {
-        store.write(|tx| catalog::update_variation(tx, &actor, parent, variation, &input, now))
-    })
-    .await?;
+    let v = staff
+        .run(move |store, actor| {
+            store.write(|tx| catalog::update_variation(tx, &actor, parent, variation, &input, now))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Variation updated",
         VariationResponse::from(v),
@@ -258,18 +258,19 @@ pub async fn update_variation(
 #[delete("/products/{id}/variations/{variationId}")]
 pub async fn delete_variation(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::CatalogWrite)?;
+    staff.require(Permission::CatalogWrite);
     let (parent, variation) = path.into_inner();
     let parent = product_id(&parent)?;
     let variation = variation_id(&variation)?;
     let now = state.now();
-    blocking(&state, move |store| {
-        store.write(|tx| catalog::delete_variation(tx, &actor, parent, variation, now))
-    })
-    .await?;
+    staff
+        .run(move |store, actor| {
+            store.write(|tx| catalog::delete_variation(tx, &actor, parent, variation, now))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Variation deleted",
         DeletedInt {

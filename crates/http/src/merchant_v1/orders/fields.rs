@@ -9,12 +9,12 @@ use utoipa::ToSchema;
 
 use super::super::*;
 use super::*;
-use crate::auth::Authed;
+use crate::AppState;
+use crate::auth::Staff;
 use crate::body::JsonBody;
 use crate::dto::{Decimal, MerchantErrorBody, MerchantOk as Envelope, double_option};
 use crate::error::ApiError;
 use crate::surface::Merchant;
-use crate::{AppState, blocking};
 
 /// A status change.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -48,21 +48,22 @@ pub struct UpdateOrderStatusRequest {
 #[patch("/orders/{id}/status")]
 pub async fn update_order_status(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<String>,
     body: JsonBody<UpdateOrderStatusRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::OrdersWrite)?;
+    staff.require(Permission::OrdersWrite);
     let id = order_id(&path)?;
     let req = body.0;
     let to: OrderStatus = ApiError::parse_field("status", &req.status)?;
     let now = state.now();
-    let view = blocking(&state, move |store| {
-        store.write(|tx| {
-            orders::change_status(tx, &actor, id, to, req.tracking_number.as_deref(), now)
+    let view = staff
+        .run(move |store, actor| {
+            store.write(|tx| {
+                orders::change_status(tx, &actor, id, to, req.tracking_number.as_deref(), now)
+            })
         })
-    })
-    .await?;
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Order status updated",
         OrderResponse::from(view),
@@ -163,11 +164,11 @@ pub struct UpdateOrderFieldsRequest {
 #[patch("/orders/{id}")]
 pub async fn update_order_fields(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<String>,
     body: JsonBody<UpdateOrderFieldsRequest, Merchant>,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::OrdersWrite)?;
+    staff.require(Permission::OrdersWrite);
     let id = order_id(&path)?;
     let r = body.0;
     if r.status.is_some() {
@@ -194,9 +195,10 @@ pub async fn update_order_fields(
         total_amount: r.total_amount.map(|d| d.0),
     };
     let now = state.now();
-    let view = blocking(&state, move |store| {
-        store.write(|tx| orders::update_order_fields(tx, &actor, id, cmd.clone(), now))
-    })
-    .await?;
+    let view = staff
+        .run(move |store, actor| {
+            store.write(|tx| orders::update_order_fields(tx, &actor, id, cmd.clone(), now))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new("Order updated", OrderResponse::from(view))))
 }

@@ -12,12 +12,11 @@ use utoipa::IntoParams;
 
 use super::super::*;
 use super::*;
-use crate::auth::Authed;
+use crate::auth::Staff;
 use crate::dto::{MerchantErrorBody, MerchantOk as Envelope, MerchantSearchList, SearchPageMeta};
 use crate::error::ApiError;
 use crate::query::Query;
 use crate::surface::Merchant;
-use crate::{AppState, blocking};
 
 /// One order with its items, payments and status history.
 #[utoipa::path(
@@ -31,16 +30,11 @@ use crate::{AppState, blocking};
     security(("bearer" = []))
 )]
 #[get("/orders/{id}")]
-pub async fn get_order(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
-    path: web::Path<String>,
-) -> Result<HttpResponse> {
+pub async fn get_order(staff: Staff<Merchant>, path: web::Path<String>) -> Result<HttpResponse> {
     let id = order_id(&path)?;
-    let view = blocking(&state, move |store| {
-        store.read(|tx| orders::get_order(tx, &actor, id))
-    })
-    .await?;
+    let view = staff
+        .run(move |store, actor| store.read(|tx| orders::get_order(tx, &actor, id)))
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new("Order", OrderResponse::from(view))))
 }
 
@@ -136,18 +130,18 @@ fn order_page(
 )]
 #[get("/orders")]
 pub async fn list_orders(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::OrdersRead)?;
+    staff.require(Permission::OrdersRead);
     let q = Query::of(&req)?;
     let page = page_of(&q)?;
     let query = list_query(&q)?;
-    let listed = blocking(&state, move |store| {
-        store.read(|tx| order_queries::list_orders(tx, &actor, &query, page))
-    })
-    .await?;
+    let listed = staff
+        .run(move |store, actor| {
+            store.read(|tx| order_queries::list_orders(tx, &actor, &query, page))
+        })
+        .await?;
     Ok(order_page("Orders", page, listed))
 }
 
@@ -169,18 +163,18 @@ pub async fn list_orders(
 )]
 #[get("/customers/{id}/orders")]
 pub async fn customer_orders(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     path: web::Path<String>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::OrdersRead)?;
+    staff.require(Permission::OrdersRead);
     let page = page_of(&Query::of(&req)?)?;
     let customer = path.into_inner();
-    let listed = blocking(&state, move |store| {
-        store.read(|tx| order_queries::customer_orders(tx, &actor, &customer, page))
-    })
-    .await?;
+    let listed = staff
+        .run(move |store, actor| {
+            store.read(|tx| order_queries::customer_orders(tx, &actor, &customer, page))
+        })
+        .await?;
     Ok(order_page("Customer orders", page, listed))
 }
 
@@ -197,15 +191,15 @@ pub async fn customer_orders(
 )]
 #[get("/orders/by-number/{order_number}")]
 pub async fn order_by_number(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    staff: Staff<Merchant>,
     path: web::Path<String>,
 ) -> Result<HttpResponse> {
     let number = path.into_inner();
-    let view = blocking(&state, move |store| {
-        store.read(|tx| order_queries::order_by_number(tx, &actor, &number))
-    })
-    .await?;
+    let view = staff
+        .run(move |store, actor| {
+            store.read(|tx| order_queries::order_by_number(tx, &actor, &number))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(Envelope::new("Order", OrderResponse::from(view))))
 }
 
@@ -221,16 +215,11 @@ pub async fn order_by_number(
     security(("bearer" = []))
 )]
 #[get("/orders/{id}/items")]
-pub async fn order_items(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
-    path: web::Path<String>,
-) -> Result<HttpResponse> {
+pub async fn order_items(staff: Staff<Merchant>, path: web::Path<String>) -> Result<HttpResponse> {
     let id = order_id(&path)?;
-    let items = blocking(&state, move |store| {
-        store.read(|tx| order_queries::order_items(tx, &actor, id))
-    })
-    .await?;
+    let items = staff
+        .run(move |store, actor| store.read(|tx| order_queries::order_items(tx, &actor, id)))
+        .await?;
     let (order, items) = items;
     let items = item_responses(&order, items);
     Ok(HttpResponse::Ok().json(Envelope::new("Order items", items)))

@@ -7,11 +7,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::super::*;
-use crate::auth::Authed;
+use crate::AppState;
+use crate::auth::Staff;
 use crate::dto::{MerchantErrorBody, MerchantOk as Envelope};
 use crate::query::Query;
 use crate::surface::Merchant;
-use crate::{AppState, blocking};
 
 /// 002's `OrderSummary` for orders created in the range.
 #[derive(Debug, Serialize, ToSchema)]
@@ -58,20 +58,20 @@ pub struct OrderSummaryResponse {
 )]
 #[get("/orders/summary")]
 pub async fn order_summary(
-    state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::ReportsRead)?;
+    staff.require(Permission::ReportsRead);
     let q = Query::of(&req)?;
     let (from, to) = (
         q.date(&["date_from", "dateFrom"])?,
         q.date(&["date_to", "dateTo"])?,
     );
-    let o = blocking(&state, move |store| {
-        store.read(|tx| order_queries::order_overview(tx, &actor, from, to))
-    })
-    .await?;
+    let o = staff
+        .run(move |store, actor| {
+            store.read(|tx| order_queries::order_overview(tx, &actor, from, to))
+        })
+        .await?;
     let m = |minor| kedai_core::Money::from_minor(minor, o.currency).to_f64();
     let f = o.figures;
     Ok(HttpResponse::Ok().json(Envelope::new(
@@ -139,20 +139,21 @@ pub struct OrderTrendResponse {
 #[get("/orders/trend")]
 pub async fn order_trend(
     state: web::Data<AppState>,
-    Authed(actor, ..): Authed<Merchant>,
+    mut staff: Staff<Merchant>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse> {
-    actor.require(Permission::ReportsRead)?;
+    staff.require(Permission::ReportsRead);
     let q = Query::of(&req)?;
     let (from, to) = (
         q.date(&["date_from", "dateFrom"])?,
         q.date(&["date_to", "dateTo"])?,
     );
     let now = state.now();
-    let t = blocking(&state, move |store| {
-        store.read(|tx| order_queries::order_trend(tx, &actor, from, to, now))
-    })
-    .await?;
+    let t = staff
+        .run(move |store, actor| {
+            store.read(|tx| order_queries::order_trend(tx, &actor, from, to, now))
+        })
+        .await?;
     let c = t.currency;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Order trend",

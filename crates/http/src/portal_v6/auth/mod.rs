@@ -1,22 +1,19 @@
 //! Customer sign-in (`/auth/*`): the login channel, one-time codes, registration, token
 //! validation, refresh with rotation, sign-out, and the registration form.
 
-use actix_web::{HttpRequest, web};
 use kedai_app::Entity;
 use kedai_app::customer_auth::{CustomerSession, SignInRefused};
-use kedai_app::storefront::portal_tenant;
 use kedai_app::{AppError, FieldError};
 use kedai_core::ErrorCode;
-use kedai_core::TenantId;
+use kedai_identity::OtpCheck;
 use kedai_identity::customer_auth::CUSTOMER_ACCESS_TTL_SECONDS;
-use kedai_identity::{OtpCheck, Tenant};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, Failure};
-use crate::portal_v6::{Result, company_header, resolve_tenant};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::portal_v6::Result;
 use crate::surface::Portal;
-use crate::{AppState, blocking};
 
 mod otp;
 mod registration;
@@ -35,37 +32,6 @@ pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
         .service(portal_refresh)
         .service(portal_logout)
         .service(registration_form);
-}
-
-/// The tenant of an auth call, which may also name it as `companyId` in the body or query:
-/// the header wins, and both given and different is a 400.
-async fn tenant_with(req: &HttpRequest, company_id: Option<String>) -> Result<Tenant> {
-    let company_id = company_id
-        .map(|c| c.trim().to_owned())
-        .filter(|c| !c.is_empty());
-    match (company_header(req), company_id) {
-        (Some(h), Some(c)) if !h.eq_ignore_ascii_case(&c) => Err(Failure::BadRequest {
-            code: ErrorCode::CompanyMismatch,
-            message: "companyId differs from the X-Company-Id header".into(),
-        }
-        .into()),
-        (None, Some(c)) => {
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .cloned()
-                .ok_or_else(|| AppError::not_found(Entity::Company, &c))?;
-            blocking::<_, Portal>(&state, move |store| {
-                store.lookup(|tx| {
-                    let id: TenantId = c
-                        .parse()
-                        .map_err(|_| AppError::not_found(Entity::Company, &c))?;
-                    portal_tenant(tx, id).map_err(|_| AppError::not_found(Entity::Company, &c))
-                })
-            })
-            .await
-        }
-        _ => resolve_tenant(req).await,
-    }
 }
 
 /// A signed-in customer's tokens.

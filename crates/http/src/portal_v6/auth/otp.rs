@@ -11,13 +11,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::*;
+use crate::AppState;
 use crate::body::LenientBody;
 use crate::dto::PortalErrorBody;
 use crate::error::Failure;
-use crate::portal_v6::{PortalOk, Result, client_ip, deliver, ok};
+use crate::portal_v6::{PortalOk, Result, Shop, client_ip, deliver, ok};
 use crate::query::Query;
 use crate::surface::Portal;
-use crate::{AppState, blocking};
 
 /// How the merchant's customers receive sign-in codes.
 #[derive(Debug, Serialize, ToSchema)]
@@ -41,14 +41,17 @@ pub struct LoginChannelResponse {
     )
 )]
 #[get("/auth/login-channel")]
-pub async fn login_channel(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse> {
+pub async fn login_channel(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    shop: Shop,
+) -> Result<HttpResponse> {
     let company = Query::of(&req)?.text("companyId");
-    let tenant = tenant_with(&req, company).await?;
+    let shop = shop.with_company(company)?;
     let now = state.now();
-    let s = blocking::<_, Portal>(&state, move |store| {
-        store.read(|tx| settings(tx, tenant.id, now))
-    })
-    .await?;
+    let s = shop
+        .run(move |store, tenant| store.read(|tx| settings(tx, tenant.id, now)))
+        .await?;
     Ok(ok(LoginChannelResponse {
         channel: s.login_channel.as_str().to_owned(),
     }))
@@ -94,29 +97,31 @@ pub struct OtpSent {
 pub async fn request_otp(
     state: web::Data<AppState>,
     req: HttpRequest,
+    shop: Shop,
     body: LenientBody<OtpRequest, Portal>,
 ) -> Result<HttpResponse> {
     let LenientBody(body, PhantomData) = body;
-    let tenant = tenant_with(&req, body.company_id.clone()).await?;
+    let shop = shop.with_company(body.company_id.clone())?;
     let decision = state.limits.check_otp_ip(&client_ip(&req));
     if let Some(retry_after) = decision.retry_after {
         return Err(Failure::RateLimited { retry_after }.into());
     }
     let now = state.now();
     let seed = random_seed()?;
-    let message = blocking::<_, Portal>(&state, move |store| {
-        store.write(|tx| {
-            customer_auth::request_otp(
-                tx,
-                &tenant,
-                body.phone.as_deref(),
-                body.email.as_deref(),
-                seed,
-                now,
-            )
+    let message = shop
+        .run(move |store, tenant| {
+            store.write(|tx| {
+                customer_auth::request_otp(
+                    tx,
+                    &tenant,
+                    body.phone.as_deref(),
+                    body.email.as_deref(),
+                    seed,
+                    now,
+                )
+            })
         })
-    })
-    .await?;
+        .await?;
     deliver(&state, std::slice::from_ref(&message));
     Ok(ok(OtpSent {
         message: format!("a sign-in code was sent by {}", message.channel),
@@ -160,11 +165,11 @@ pub struct VerifyOtpRequest {
 #[post("/auth/otp/verify")]
 pub async fn verify_otp(
     state: web::Data<AppState>,
-    req: HttpRequest,
+    shop: Shop,
     body: LenientBody<VerifyOtpRequest, Portal>,
 ) -> Result<HttpResponse> {
     let LenientBody(body, PhantomData) = body;
-    let tenant = tenant_with(&req, body.company_id.clone()).await?;
+    let shop = shop.with_company(body.company_id.clone())?;
     let code = body
         .otp
         .clone()
@@ -172,20 +177,21 @@ pub async fn verify_otp(
         .ok_or_else(|| AppError::invalid("otp", "is required"))?;
     let fresh = new_refresh_token()?;
     let now = state.now();
-    let outcome = blocking::<_, Portal>(&state, move |store| {
-        store.write(|tx| {
-            customer_auth::verify_otp(
-                tx,
-                &tenant,
-                body.phone.as_deref(),
-                body.email.as_deref(),
-                &code,
-                fresh.clone(),
-                now,
-            )
+    let outcome = shop
+        .run(move |store, tenant| {
+            store.write(|tx| {
+                customer_auth::verify_otp(
+                    tx,
+                    &tenant,
+                    body.phone.as_deref(),
+                    body.email.as_deref(),
+                    &code,
+                    fresh.clone(),
+                    now,
+                )
+            })
         })
-    })
-    .await?;
+        .await?;
     let session = outcome.map_err(refused)?;
     Ok(ok(tokens(&state, &session)?))
 }

@@ -2,7 +2,7 @@
 
 use std::marker::PhantomData;
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use kedai_app::registration::{self, Registration};
 use kedai_app::session::new_refresh_token;
 use kedai_app::storefront::settings;
@@ -10,13 +10,13 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::*;
+use crate::AppState;
 use crate::body::LenientBody;
 use crate::dto::PortalErrorBody;
 use crate::error::ApiError;
-use crate::portal_v6::{PortalOk, PortalTenant, Result, created, ok};
+use crate::portal_v6::{PortalOk, Result, Shop, created, ok};
 use crate::registration_form::RegistrationFormConfig;
 use crate::surface::Portal;
-use crate::{AppState, blocking};
 
 /// A registration, as the FavCRM client sends it.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -91,11 +91,11 @@ pub struct RegisterRequest {
 #[post("/auth/register")]
 pub async fn register(
     state: web::Data<AppState>,
-    req: HttpRequest,
+    shop: Shop,
     body: LenientBody<RegisterRequest, Portal>,
 ) -> Result<HttpResponse> {
     let LenientBody(b, PhantomData) = body;
-    let tenant = tenant_with(&req, b.company_id.clone()).await?;
+    let shop = shop.with_company(b.company_id.clone())?;
     let utm_data = match b.utm_data {
         None | Some(serde_json::Value::Null) => None,
         Some(v @ serde_json::Value::Object(_)) => Some(v.to_string()),
@@ -120,10 +120,11 @@ pub async fn register(
     };
     let fresh = new_refresh_token()?;
     let now = state.now();
-    let outcome = blocking::<_, Portal>(&state, move |store| {
-        store.write(|tx| registration::register(tx, &tenant, &registration, fresh.clone(), now))
-    })
-    .await?;
+    let outcome = shop
+        .run(move |store, tenant| {
+            store.write(|tx| registration::register(tx, &tenant, &registration, fresh.clone(), now))
+        })
+        .await?;
     let session = outcome.map_err(refused)?;
     Ok(created(tokens(&state, &session)?))
 }
@@ -139,14 +140,10 @@ pub async fn register(
     )
 )]
 #[get("/auth/registration-form")]
-pub async fn registration_form(
-    state: web::Data<AppState>,
-    PortalTenant(tenant): PortalTenant,
-) -> Result<HttpResponse> {
+pub async fn registration_form(state: web::Data<AppState>, shop: Shop) -> Result<HttpResponse> {
     let now = state.now();
-    let s = blocking::<_, Portal>(&state, move |store| {
-        store.read(|tx| settings(tx, tenant.id, now))
-    })
-    .await?;
+    let s = shop
+        .run(move |store, tenant| store.read(|tx| settings(tx, tenant.id, now)))
+        .await?;
     Ok(ok(RegistrationFormConfig::from(s.registration_form)))
 }

@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::*;
+use crate::AppState;
 use crate::body::LenientBody;
 use crate::dto::PortalErrorBody;
-use crate::portal_v6::{PortalOk, PortalTenant, Result, SignedInCustomer, ok};
+use crate::portal_v6::{PortalOk, Result, Shop, SignedIn, ok};
 use crate::surface::Portal;
-use crate::{AppState, blocking};
 
 /// The token is good.
 #[derive(Debug, Serialize, ToSchema)]
@@ -41,14 +41,10 @@ pub struct TokenValidity {
     security(("bearer" = []))
 )]
 #[post("/auth/validate-token")]
-pub async fn validate_token(
-    state: web::Data<AppState>,
-    SignedInCustomer(caller): SignedInCustomer,
-) -> Result<HttpResponse> {
-    let member = blocking::<_, Portal>(&state, move |store| {
-        store.read(|tx| kedai_app::members::profile(tx, caller))
-    })
-    .await?;
+pub async fn validate_token(member: SignedIn) -> Result<HttpResponse> {
+    let member = member
+        .run(move |store, _tenant, caller| store.read(|tx| kedai_app::members::profile(tx, caller)))
+        .await?;
     Ok(ok(TokenValidity {
         valid: true,
         member_uuid: member.customer.id.to_string(),
@@ -86,7 +82,7 @@ pub struct PortalRefreshRequest {
 pub async fn portal_refresh(
     state: web::Data<AppState>,
     req: HttpRequest,
-    PortalTenant(tenant): PortalTenant,
+    shop: Shop,
     body: LenientBody<PortalRefreshRequest, Portal>,
 ) -> Result<HttpResponse> {
     let LenientBody(body, PhantomData) = body;
@@ -96,26 +92,30 @@ pub async fn portal_refresh(
             .contains_key(actix_web::http::header::AUTHORIZATION)
         {
             use actix_web::FromRequest;
-            let SignedInCustomer(caller) = SignedInCustomer::extract(&req).await?;
             let now = state.now();
-            let session = blocking::<_, Portal>(&state, move |store| {
-                store.read(|tx| customer_auth::renew(tx, caller, now))
-            })
-            .await?;
+            let session = SignedIn::extract(&req)
+                .await?
+                .run(move |store, _tenant, caller| {
+                    store.read(|tx| customer_auth::renew(tx, caller, now))
+                })
+                .await?;
             return Ok(ok(tokens(&state, &session)?));
         }
         return Err(AppError::invalid("refreshToken", "is required").into());
     };
     let next = new_refresh_token()?;
     let now = state.now();
-    let outcome = blocking::<_, Portal>(&state, move |store| {
-        store.write(|tx| customer_auth::refresh(tx, tenant.id, &token, next.clone(), now))
-    })
-    .await?;
+    let (tenant, outcome) = shop
+        .run(move |store, tenant| {
+            let outcome = store
+                .write(|tx| customer_auth::refresh(tx, tenant.id, &token, next.clone(), now))?;
+            Ok((tenant.id, outcome))
+        })
+        .await?;
     match outcome {
         Ok(session) => Ok(ok(tokens(&state, &session)?)),
         Err(RefreshCheck::Reused) => {
-            tracing::warn!(tenant.id = %tenant.id, "a used refresh token was presented; its session is revoked");
+            tracing::warn!(tenant.id = %tenant, "a used refresh token was presented; its session is revoked");
             Err(AppError::Unauthenticated(AuthFailure::InvalidToken).into())
         }
         Err(_) => Err(AppError::Unauthenticated(AuthFailure::InvalidToken).into()),
@@ -142,14 +142,10 @@ pub struct LoggedOut {
     security(("bearer" = []))
 )]
 #[post("/auth/logout")]
-pub async fn portal_logout(
-    state: web::Data<AppState>,
-    SignedInCustomer(caller): SignedInCustomer,
-) -> Result<HttpResponse> {
+pub async fn portal_logout(state: web::Data<AppState>, member: SignedIn) -> Result<HttpResponse> {
     let now = state.now();
-    blocking::<_, Portal>(&state, move |store| {
-        store.write(|tx| customer_auth::logout(tx, caller, now))
-    })
-    .await?;
+    member
+        .run(move |store, _tenant, caller| store.write(|tx| customer_auth::logout(tx, caller, now)))
+        .await?;
     Ok(ok(LoggedOut { logged_out: true }))
 }

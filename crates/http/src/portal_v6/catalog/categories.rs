@@ -1,16 +1,14 @@
 //! Storefront categories (contract §6).
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get};
 use kedai_app::catalog::{self as usecase};
 use kedai_catalog::CategoryId;
 use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::dto::PortalErrorBody;
-use crate::portal_v6::{PortalOk, PortalTenant, Result, ok};
+use crate::portal_v6::{PortalOk, Result, Shop, ok};
 use crate::query::Query;
-use crate::surface::Portal;
-use crate::{AppState, blocking};
 
 /// A storefront category.
 #[derive(Debug, Serialize, ToSchema)]
@@ -54,17 +52,14 @@ pub struct CategoryQuery {
     )
 )]
 #[get("/shop/categories")]
-pub async fn list_shop_categories(
-    state: web::Data<AppState>,
-    PortalTenant(tenant): PortalTenant,
-    req: HttpRequest,
-) -> Result<HttpResponse> {
+pub async fn list_shop_categories(shop: Shop, req: HttpRequest) -> Result<HttpResponse> {
     let q = Query::of(&req)?;
     let featured = q.flag("featured")?;
-    let list = blocking::<_, Portal>(&state, move |store| {
-        store.read(|tx| usecase::shop_categories(tx, tenant.id, featured))
-    })
-    .await?;
+    let list = shop
+        .run(move |store, tenant| {
+            store.read(|tx| usecase::shop_categories(tx, tenant.id, featured))
+        })
+        .await?;
     Ok(ok(list
         .into_iter()
         .map(|(c, product_count)| ShopCategory {

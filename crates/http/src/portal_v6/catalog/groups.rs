@@ -7,9 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::dto::PortalErrorBody;
-use crate::portal_v6::{PortalOk, PortalTenant, Result, ok};
-use crate::surface::Portal;
-use crate::{AppState, blocking};
+use crate::portal_v6::{PortalOk, Result, Shop, ok};
 
 /// A storefront brand or collection (the client's ShopBrand / ShopCollection).
 #[derive(Debug, Serialize, ToSchema)]
@@ -48,31 +46,20 @@ impl From<(ProductGroup, i64)> for ShopGroup {
     }
 }
 
-async fn groups(
-    state: web::Data<AppState>,
-    tenant: kedai_core::TenantId,
-    kind: GroupKind,
-) -> Result<HttpResponse> {
-    let list = blocking::<_, Portal>(&state, move |store| {
-        store.read(|tx| usecase::shop_groups(tx, tenant, kind))
-    })
-    .await?;
+async fn groups(shop: Shop, kind: GroupKind) -> Result<HttpResponse> {
+    let list = shop
+        .run(move |store, tenant| store.read(|tx| usecase::shop_groups(tx, tenant.id, kind)))
+        .await?;
     Ok(ok(list
         .into_iter()
         .map(ShopGroup::from)
         .collect::<Vec<_>>()))
 }
 
-async fn group(
-    state: web::Data<AppState>,
-    tenant: kedai_core::TenantId,
-    kind: GroupKind,
-    slug: String,
-) -> Result<HttpResponse> {
-    let g = blocking::<_, Portal>(&state, move |store| {
-        store.read(|tx| usecase::shop_group(tx, tenant, kind, &slug))
-    })
-    .await?;
+async fn group(shop: Shop, kind: GroupKind, slug: String) -> Result<HttpResponse> {
+    let g = shop
+        .run(move |store, tenant| store.read(|tx| usecase::shop_group(tx, tenant.id, kind, &slug)))
+        .await?;
     Ok(ok(ShopGroup::from(g)))
 }
 
@@ -86,11 +73,8 @@ async fn group(
     )
 )]
 #[get("/shop/brands")]
-pub async fn list_shop_brands(
-    state: web::Data<AppState>,
-    PortalTenant(tenant): PortalTenant,
-) -> Result<HttpResponse> {
-    groups(state, tenant.id, GroupKind::Brand).await
+pub async fn list_shop_brands(shop: Shop) -> Result<HttpResponse> {
+    groups(shop, GroupKind::Brand).await
 }
 
 /// One brand shown online, by slug.
@@ -104,12 +88,8 @@ pub async fn list_shop_brands(
     )
 )]
 #[get("/shop/brands/{slug}")]
-pub async fn get_shop_brand(
-    state: web::Data<AppState>,
-    PortalTenant(tenant): PortalTenant,
-    path: web::Path<String>,
-) -> Result<HttpResponse> {
-    group(state, tenant.id, GroupKind::Brand, path.into_inner()).await
+pub async fn get_shop_brand(shop: Shop, path: web::Path<String>) -> Result<HttpResponse> {
+    group(shop, GroupKind::Brand, path.into_inner()).await
 }
 
 /// The merchant's collections shown online, in display order, with listed-product counts.
@@ -122,11 +102,8 @@ pub async fn get_shop_brand(
     )
 )]
 #[get("/shop/collections")]
-pub async fn list_shop_collections(
-    state: web::Data<AppState>,
-    PortalTenant(tenant): PortalTenant,
-) -> Result<HttpResponse> {
-    groups(state, tenant.id, GroupKind::Collection).await
+pub async fn list_shop_collections(shop: Shop) -> Result<HttpResponse> {
+    groups(shop, GroupKind::Collection).await
 }
 
 /// One collection shown online, by slug.
@@ -140,10 +117,6 @@ pub async fn list_shop_collections(
     )
 )]
 #[get("/shop/collections/{slug}")]
-pub async fn get_shop_collection(
-    state: web::Data<AppState>,
-    PortalTenant(tenant): PortalTenant,
-    path: web::Path<String>,
-) -> Result<HttpResponse> {
-    group(state, tenant.id, GroupKind::Collection, path.into_inner()).await
+pub async fn get_shop_collection(shop: Shop, path: web::Path<String>) -> Result<HttpResponse> {
+    group(shop, GroupKind::Collection, path.into_inner()).await
 }

@@ -10,10 +10,9 @@ use super::*;
 use crate::dto::PortalErrorBody;
 use crate::error::ApiError;
 use crate::portal_v6::page::{PortalPage, paged};
-use crate::portal_v6::{PortalOk, PortalTenant, Result, ok};
+use crate::portal_v6::{PortalOk, Result, Shop, ok};
 use crate::query::Query;
 use crate::surface::Portal;
-use crate::{AppState, blocking};
 
 /// Filters, order and paging of the storefront product list.
 #[derive(Debug, IntoParams)]
@@ -55,11 +54,7 @@ pub struct ShopProductQuery {
     )
 )]
 #[get("/shop/products")]
-pub async fn list_shop_products(
-    state: web::Data<AppState>,
-    PortalTenant(tenant): PortalTenant,
-    req: HttpRequest,
-) -> Result<HttpResponse> {
+pub async fn list_shop_products(shop: Shop, req: HttpRequest) -> Result<HttpResponse> {
     let q = Query::of(&req)?;
     let page = q.page(&["limit"])?;
     let category_id = q
@@ -89,10 +84,11 @@ pub async fn list_shop_products(
             .transpose()?
             .unwrap_or_default(),
     };
-    let (items, total) = blocking::<_, Portal>(&state, move |store| {
-        store.read(|tx| usecase::storefront_products(tx, tenant.id, &filter, page))
-    })
-    .await?;
+    let (items, total) = shop
+        .run(move |store, tenant| {
+            store.read(|tx| usecase::storefront_products(tx, tenant.id, &filter, page))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(paged(
         items.into_iter().map(ProductListItem::from).collect(),
         page,
@@ -112,16 +108,11 @@ pub async fn list_shop_products(
     )
 )]
 #[get("/shop/products/{slug}")]
-pub async fn get_shop_product(
-    state: web::Data<AppState>,
-    PortalTenant(tenant): PortalTenant,
-    path: web::Path<String>,
-) -> Result<HttpResponse> {
+pub async fn get_shop_product(shop: Shop, path: web::Path<String>) -> Result<HttpResponse> {
     let key = path.into_inner();
-    let detail = blocking::<_, Portal>(&state, move |store| {
-        store.read(|tx| usecase::shop_product(tx, tenant.id, &key))
-    })
-    .await?;
+    let detail = shop
+        .run(move |store, tenant| store.read(|tx| usecase::shop_product(tx, tenant.id, &key)))
+        .await?;
     Ok(ok(ShopProduct::from(detail)))
 }
 
@@ -148,8 +139,7 @@ pub struct RelatedQuery {
 )]
 #[get("/shop/products/{slug}/related")]
 pub async fn list_related_products(
-    state: web::Data<AppState>,
-    PortalTenant(tenant): PortalTenant,
+    shop: Shop,
     path: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse> {
@@ -162,10 +152,11 @@ pub async fn list_related_products(
         ));
     }
     let key = path.into_inner();
-    let items = blocking::<_, Portal>(&state, move |store| {
-        store.read(|tx| usecase::shop_related(tx, tenant.id, &key, limit))
-    })
-    .await?;
+    let items = shop
+        .run(move |store, tenant| {
+            store.read(|tx| usecase::shop_related(tx, tenant.id, &key, limit))
+        })
+        .await?;
     Ok(ok(items
         .into_iter()
         .map(ProductListItem::from)

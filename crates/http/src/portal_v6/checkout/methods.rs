@@ -1,6 +1,6 @@
 //! The shop's shipping and payment methods, as the storefront lists them.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpRequest, HttpResponse, get};
 use kedai_app::checkout::methods as shop_methods;
 use kedai_core::Money;
 use kedai_orders::{ShippingMethod, ShopPaymentMethod};
@@ -8,11 +8,8 @@ use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::dto::PortalErrorBody;
-use crate::error::ApiError;
-use crate::portal_v6::{PortalOk, PortalTenant, Result, ok};
+use crate::portal_v6::{PortalOk, Result, Shop, ok};
 use crate::query::Query;
-use crate::surface::Portal;
-use crate::{AppState, blocking};
 
 /// A shipping method as the storefront reads it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -66,27 +63,23 @@ pub struct ShippingMethodsQuery {
     )
 )]
 #[get("/shop/shipping-methods")]
-pub async fn list_shop_shipping_methods(
-    state: web::Data<AppState>,
-    tenant: PortalTenant,
-    req: HttpRequest,
-) -> Result<HttpResponse> {
-    let currency = tenant.0.currency;
-    let amount = Query::of(&req)?
-        .text_any(&["order_amount", "orderAmount"])
-        .map(|v| match Money::parse_decimal(&v, currency) {
-            Ok(m) if !m.is_negative() => Ok(m),
-            _ => Err(ApiError::<Portal>::invalid(
-                "order_amount",
-                "must be an amount of at least 0",
-            )),
+pub async fn list_shop_shipping_methods(shop: Shop, req: HttpRequest) -> Result<HttpResponse> {
+    let amount = Query::of(&req)?.text_any(&["order_amount", "orderAmount"]);
+    let (list, amount) = shop
+        .run(move |store, tenant| {
+            let amount = amount
+                .map(|v| match Money::parse_decimal(&v, tenant.currency) {
+                    Ok(m) if !m.is_negative() => Ok(m),
+                    _ => Err(kedai_app::AppError::invalid(
+                        "order_amount",
+                        "must be an amount of at least 0",
+                    )),
+                })
+                .transpose()?;
+            let list = store.read(|tx| shop_methods::shop_shipping_methods(tx, tenant.id))?;
+            Ok((list, amount))
         })
-        .transpose()?;
-    let id = tenant.0.id;
-    let list = blocking::<_, Portal>(&state, move |store| {
-        store.read(|tx| shop_methods::shop_shipping_methods(tx, id))
-    })
-    .await?;
+        .await?;
     Ok(ok(list
         .into_iter()
         .map(|m| shop_shipping_method(m, amount))
@@ -135,15 +128,12 @@ impl From<ShopPaymentMethod> for ShopPaymentMethodResponse {
     )
 )]
 #[get("/shop/payment-methods")]
-pub async fn list_shop_payment_methods(
-    state: web::Data<AppState>,
-    tenant: PortalTenant,
-) -> Result<HttpResponse> {
-    let id = tenant.0.id;
-    let list = blocking::<_, Portal>(&state, move |store| {
-        store.read(|tx| shop_methods::shop_payment_methods(tx, id))
-    })
-    .await?;
+pub async fn list_shop_payment_methods(shop: Shop) -> Result<HttpResponse> {
+    let list = shop
+        .run(move |store, tenant| {
+            store.read(|tx| shop_methods::shop_payment_methods(tx, tenant.id))
+        })
+        .await?;
     Ok(ok(list
         .into_iter()
         .map(ShopPaymentMethodResponse::from)

@@ -7,9 +7,6 @@
 //! known values (`confirmed` also for paid, `processing` also for shipped, `completed` also for
 //! delivered); payment statuses are `pending`, `completed`, `failed`, `refunded`, `voided`.
 use actix_web::HttpRequest;
-use kedai_app::checkout::Shopper;
-
-use crate::portal_v6::{MaybeCustomer, PortalTenant};
 
 mod methods;
 mod orders;
@@ -35,18 +32,4 @@ pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
         .service(validate_promotion)
         .service(get_payment_gateway)
         .service(portal_create_payment_intent);
-}
-
-/// The shopper of a request: the tenant, and the signed-in customer when their token is of
-/// that tenant.
-fn shopper(tenant: PortalTenant, caller: &MaybeCustomer) -> Shopper {
-    let tenant = tenant.0;
-    Shopper {
-        customer: caller
-            .0
-            .as_ref()
-            .filter(|c| c.tenant == tenant.id)
-            .map(|c| c.customer),
-        tenant,
-    }
 }

@@ -8,14 +8,12 @@ use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::shapes::shop_order;
-use super::shopper;
 use super::*;
+use crate::AppState;
 use crate::dto::PortalErrorBody;
 use crate::portal_v6::page::{PortalPage, paged};
-use crate::portal_v6::{MaybeCustomer, PortalOk, PortalTenant, Result, SignedInCustomer, ok};
+use crate::portal_v6::{PortalOk, Result, Shop, SignedIn, ok};
 use crate::query::Query;
-use crate::surface::Portal;
-use crate::{AppState, blocking};
 
 /// Paging of the order list.
 #[derive(Debug, IntoParams)]
@@ -42,19 +40,13 @@ pub struct ShopOrdersQuery {
     security(("bearer" = []))
 )]
 #[get("/shop/orders")]
-pub async fn list_shop_orders(
-    state: web::Data<AppState>,
-    tenant: PortalTenant,
-    SignedInCustomer(caller): SignedInCustomer,
-    req: HttpRequest,
-) -> Result<HttpResponse> {
+pub async fn list_shop_orders(member: SignedIn, req: HttpRequest) -> Result<HttpResponse> {
     let page = Query::of(&req)?.page(&["limit"])?;
-    let tenant_id = tenant.0.id;
-    let customer = caller.customer;
-    let (views, total) = blocking::<_, Portal>(&state, move |store| {
-        store.read(|tx| checkout::my_shop_orders(tx, tenant_id, customer, page))
-    })
-    .await?;
+    let (views, total) = member
+        .run(move |store, tenant, caller| {
+            store.read(|tx| checkout::my_shop_orders(tx, tenant.id, caller.customer, page))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(paged(
         views.into_iter().map(shop_order).collect(),
         page,
@@ -77,18 +69,17 @@ pub async fn list_shop_orders(
 #[get("/shop/orders/{orderId}")]
 pub async fn get_shop_order(
     state: web::Data<AppState>,
-    tenant: PortalTenant,
-    caller: MaybeCustomer,
+    shop: Shop,
     path: web::Path<String>,
 ) -> Result<HttpResponse> {
-    let shopper = shopper(tenant, &caller);
     let id = path.into_inner();
     let now = state.now();
     let gateway = std::sync::Arc::clone(&state.gateway);
-    let view = blocking::<_, Portal>(&state, move |store| {
-        checkout::shop_order_settled(store, &shopper, gateway.as_ref(), &id, now)
-    })
-    .await?;
+    let view = shop
+        .shopper(move |store, shopper| {
+            checkout::shop_order_settled(store, &shopper, gateway.as_ref(), &id, now)
+        })
+        .await?;
     Ok(ok(shop_order(view)))
 }
 
@@ -120,18 +111,17 @@ pub struct PaymentStatusResponse {
 #[get("/shop/orders/{orderId}/payment-status")]
 pub async fn get_shop_order_payment_status(
     state: web::Data<AppState>,
-    tenant: PortalTenant,
-    caller: MaybeCustomer,
+    shop: Shop,
     path: web::Path<String>,
 ) -> Result<HttpResponse> {
-    let shopper = shopper(tenant, &caller);
     let id = path.into_inner();
     let now = state.now();
     let gateway = std::sync::Arc::clone(&state.gateway);
-    let status = blocking::<_, Portal>(&state, move |store| {
-        checkout::shop_payment_status(store, &shopper, gateway.as_ref(), &id, now)
-    })
-    .await?;
+    let status = shop
+        .shopper(move |store, shopper| {
+            checkout::shop_payment_status(store, &shopper, gateway.as_ref(), &id, now)
+        })
+        .await?;
     Ok(ok(PaymentStatusResponse {
         order_id: status.order.id.to_string(),
         order_status: portal_order_status(status.order.status).to_owned(),

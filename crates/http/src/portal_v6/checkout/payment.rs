@@ -9,8 +9,7 @@ use crate::AppState;
 use crate::body::{RawBody, parse_json};
 use crate::dto::{Decimal, PortalErrorBody};
 use crate::idempotency::{Answer, create};
-use crate::portal_v6::shopper_principal;
-use crate::portal_v6::{PortalOk, PortalTenant, Result, ok};
+use crate::portal_v6::{PortalOk, Result, Shop, ok};
 use crate::surface::Portal;
 use actix_web::HttpRequest;
 use actix_web::http::StatusCode;
@@ -35,11 +34,9 @@ pub struct PaymentGatewayResponse {
     )
 )]
 #[get("/payment-gateway")]
-pub async fn get_payment_gateway(
-    state: web::Data<AppState>,
-    tenant: PortalTenant,
-) -> Result<HttpResponse> {
-    let info = checkout::gateway_info(state.gateway.as_ref(), tenant.0.id);
+pub async fn get_payment_gateway(state: web::Data<AppState>, shop: Shop) -> Result<HttpResponse> {
+    let tenant = shop.run(move |_, tenant| Ok(tenant.id)).await?;
+    let info = checkout::gateway_info(state.gateway.as_ref(), tenant);
     Ok(ok(PaymentGatewayResponse {
         publishable_key: info.publishable_key,
         gateway: info.gateway,
@@ -116,7 +113,7 @@ pub async fn portal_create_payment_intent(
     body: RawBody<Portal>,
 ) -> Result<HttpResponse> {
     let now = state.now();
-    let caller = shopper_principal(&req, now);
+    let caller = Shop::principal(&req, now);
     let gateway = std::sync::Arc::clone(&state.gateway);
     create(
         &state,

@@ -16,7 +16,7 @@ use crate::body::{RawBody, parse_json};
 use crate::dto::{Decimal, IntId, PortalErrorBody};
 use crate::error::ApiError;
 use crate::idempotency::{Answer, create};
-use crate::portal_v6::shopper_principal;
+use crate::portal_v6::Shop;
 use crate::portal_v6::{PortalOk, Result};
 use crate::surface::Portal;
 use actix_web::http::StatusCode;
@@ -218,7 +218,7 @@ pub async fn create_shop_order(
     body: RawBody<Portal>,
 ) -> Result<HttpResponse> {
     let now = state.now();
-    let caller = shopper_principal(&req, now);
+    let caller = Shop::principal(&req, now);
     let gateway = std::sync::Arc::clone(&state.gateway);
     let notifier = std::sync::Arc::clone(&state.notifier);
     create(

@@ -9,12 +9,12 @@ use kedai_loyalty::coupon::percentage_to_f64;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::AppState;
 use crate::body::JsonBody;
 use crate::dto::{Decimal, PortalErrorBody};
 use crate::error::ApiError;
-use crate::portal_v6::{PortalOk, PortalTenant, Result, ok};
+use crate::portal_v6::{PortalOk, Result, Shop, ok};
 use crate::surface::Portal;
-use crate::{AppState, blocking};
 
 /// A promotion code to check.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -100,7 +100,7 @@ pub struct PromotionValidation {
 #[post("/validate-promotion")]
 pub async fn validate_promotion(
     state: web::Data<AppState>,
-    tenant: PortalTenant,
+    shop: Shop,
     body: JsonBody<ValidatePromotionRequest, Portal>,
 ) -> Result<HttpResponse> {
     let r = body.0;
@@ -122,12 +122,12 @@ pub async fn validate_promotion(
         ));
     }
     let amount: Amount = r.amount.0;
-    let tenant = tenant.0;
     let now = state.now();
-    let check = blocking::<_, Portal>(&state, move |store| {
-        store.read(|tx| checkout::check_promotion_code(tx, &tenant, &code, &amount, now))
-    })
-    .await?;
+    let check = shop
+        .run(move |store, tenant| {
+            store.read(|tx| checkout::check_promotion_code(tx, &tenant, &code, &amount, now))
+        })
+        .await?;
     let body = match check.outcome {
         Ok((coupon, quote)) => PromotionValidation {
             is_valid: true,
