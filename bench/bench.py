@@ -66,8 +66,13 @@ def run(cmd: list[str], env: dict | None = None, capture: bool = True, check: bo
     return p.stdout if capture else ""
 
 
+# The baselines reach PostgreSQL as Kedai does: without TLS to a server on this machine (Kedai
+# adds sslmode=disable to a loopback URL that does not name its sslmode).
+LIBPQ_ENV = {"PGSSLMODE": "disable"}
+
+
 def psql(db: str, sql: str, *extra: str) -> str:
-    return run(["psql", f"{PG}/{db}", "-qAtX", "-v", "ON_ERROR_STOP=1", *extra, "-c", sql])
+    return run(["psql", f"{PG}/{db}", "-qAtX", "-v", "ON_ERROR_STOP=1", *extra, "-c", sql], env=LIBPQ_ENV)
 
 
 def recreate_db(name: str, template: str | None = None) -> None:
@@ -193,7 +198,7 @@ def pgbench(db: str, script: Path, clients: int, seconds: int, defines: dict, en
                 "-T", str(seconds), "-f", str(script), "--max-tries", "10", "-l", "--log-prefix", f"{logdir}/tx"]
         for k, v in defines.items():
             args += ["-D", f"{k}={v}"]
-        out = run(args + [f"{PG}/{db}"], env=env, cwd=logdir)  # an aborted client fails the run
+        out = run(args + [f"{PG}/{db}"], env={**LIBPQ_ENV, **(env or {})}, cwd=logdir)  # an aborted client fails the run
         failed = re.search(r"number of failed transactions: (\d+)", out)
         retried = re.search(r"number of transactions retried: (\d+)", out)
         lat: list[int] = []
@@ -477,7 +482,7 @@ def bench_bulk() -> None:
             p_times = []
             for attempt in range(9):
                 out = run(["psql", f"{PG}/{db}", "-qAtX", "-c", f"SET jit = {jit}", "-c", "\\timing on",
-                           "-c", sql])
+                           "-c", sql], env=LIBPQ_ENV)
                 ms = [float(m) for m in re.findall(r"Time: ([\d.]+) ms", out)]
                 if attempt >= 2:  # two warm-ups
                     p_times.append(sum(ms) / 1000)

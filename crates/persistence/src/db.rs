@@ -70,7 +70,7 @@ impl DatabaseUrl {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             return Ok(Self {
                 backend: Backend::Postgres,
-                target: url.to_owned(),
+                target: without_loopback_tls(url, std::env::var_os("PGSSLMODE").is_some()),
             });
         }
         let path = url
@@ -293,9 +293,67 @@ pub fn migration_versions() -> (Vec<String>, Vec<String>) {
     (names(&SQLITE_MIGRATIONS), names(&PG_MIGRATIONS))
 }
 
+/// `url` with `sslmode=disable` added when it names a server on this machine (`localhost` or a
+/// loopback address) and says nothing of TLS itself (no `sslmode` in the URL, no `PGSSLMODE`):
+/// encrypting traffic that never leaves the machine protects nothing, and libpq's default
+/// (`prefer`) spends a quarter of a short read's time on it. Any URL that names its `sslmode`,
+/// or another host, is kept as written.
+fn without_loopback_tls(url: &str, sslmode_from_env: bool) -> String {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return url.to_owned();
+    };
+    // `postgres:` is not a scheme the URL standard knows, so an IPv4 host reads as a name.
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(d)) => {
+            d.eq_ignore_ascii_case("localhost")
+                || d.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    let says_tls_or_host = parsed
+        .query_pairs()
+        .any(|(k, _)| k == "sslmode" || k == "host" || k == "hostaddr");
+    if !loopback || says_tls_or_host || sslmode_from_env {
+        return url.to_owned();
+    }
+    let joiner = if parsed.query().is_some() { '&' } else { '?' };
+    format!("{url}{joiner}sslmode=disable")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_database_on_this_machine_is_reached_without_tls_unless_the_url_says() {
+        let t = |u: &str| without_loopback_tls(u, false);
+        assert_eq!(
+            t("postgres://postgres@127.0.0.1:5432/kedai"),
+            "postgres://postgres@127.0.0.1:5432/kedai?sslmode=disable"
+        );
+        assert_eq!(
+            t("postgresql://k:p@localhost/kedai?application_name=kedai"),
+            "postgresql://k:p@localhost/kedai?application_name=kedai&sslmode=disable"
+        );
+        assert_eq!(
+            t("postgres://k@[::1]/kedai"),
+            "postgres://k@[::1]/kedai?sslmode=disable"
+        );
+        for kept in [
+            "postgres://k@db.internal:5432/kedai",
+            "postgres://k@10.0.0.5/kedai",
+            "postgres://k@127.0.0.1/kedai?sslmode=require",
+            "postgres://k@localhost/kedai?host=/var/run/postgresql",
+        ] {
+            assert_eq!(t(kept), kept);
+        }
+        assert_eq!(
+            without_loopback_tls("postgres://k@127.0.0.1/kedai", true),
+            "postgres://k@127.0.0.1/kedai"
+        );
+    }
 
     #[test]
     fn urls_choose_their_backend() {
