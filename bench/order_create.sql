@@ -1,7 +1,7 @@
 -- pgbench: the database work of one POST /v1/orders (3 products, 2 units each), statement for
 -- statement as Kedai issues it on PostgreSQL (the transcript; see bench/order_ideal.sql for the
--- least SQL that does the same work): the session check, then one transaction that reads the
--- tenant and the products, then allocates FIFO for all the products at once
+-- least SQL that does the same work): the session check, which reads the merchant too, then one
+-- transaction that reads the products, then allocates FIFO for all the products at once
 -- (crates/app/src/inventory.rs, allocate_many): one read locking each product's oldest open lots
 -- (in product and FIFO order), one guarded UPDATE taking from every lot planned, one INSERT of
 -- the allocations and one of the ledger rows; then the order number (`kedai_next_order_number`, a
@@ -20,9 +20,8 @@
 \set p3 :first + greatest(:a, :b, :c)
 \set p2 :first + :a + :b + :c - least(:a, :b, :c) - greatest(:a, :b, :c)
 \set oid random(1, 9000000000000000000)
-SELECT s.id, s.tenant_id, s.staff_id, st.role, st.active FROM staff_sessions s JOIN staff st ON st.id = s.staff_id AND st.tenant_id = s.tenant_id WHERE s.id = :sid AND s.tenant_id = :tenant AND s.staff_id = :staff AND s.revoked_at IS NULL AND s.expires_at > now()::timestamp LIMIT 1;
+SELECT s.id, s.tenant_id, s.staff_id, st.role, st.active, t.id, t.name, t.currency, t.time_zone, t.public_order_summary, t.created_at, t.business_type, t.email, t.phone, t.status, t.updated_at FROM staff_sessions s JOIN staff st ON st.id = s.staff_id AND st.tenant_id = s.tenant_id JOIN tenants t ON t.id = s.tenant_id WHERE s.id = :sid AND s.tenant_id = :tenant AND s.staff_id = :staff AND s.revoked_at IS NULL AND s.expires_at > now()::timestamp LIMIT 1;
 BEGIN;
-SELECT id, name, currency, time_zone, public_order_summary, created_at, business_type, email, phone, status, updated_at FROM tenants WHERE id = :tenant LIMIT 1;
 SELECT id, tenant_id, name, sku, category, description, price_minor, currency, status, outlet_ids, created_at, updated_at, deleted_at, slug, short_name, parent_id, product_type, is_featured, discount_price_minor, member_price_minor, seo_title, seo_description, shipping_weight, brand_id, track_inventory, low_stock_threshold FROM products WHERE tenant_id = :tenant AND id IN (:p1, :p2, :p3) AND deleted_at IS NULL;
 SELECT l.id, l.tenant_id, l.product_id, l.quantity, l.remaining, l.source, l.note, l.received_at, l.created_at, l.created_by FROM unnest(ARRAY[:p1, :p2, :p3]::bigint[], ARRAY[2, 2, 2]::bigint[]) AS w(product_id, lim) CROSS JOIN LATERAL (SELECT * FROM inventory_lots WHERE inventory_lots.tenant_id = :tenant AND inventory_lots.product_id = w.product_id AND inventory_lots.remaining > 0 ORDER BY inventory_lots.received_at, inventory_lots.created_at, inventory_lots.id LIMIT w.lim FOR NO KEY UPDATE) l;
 WITH lot AS (SELECT w.ord, l.id, l.remaining, w.need, sum(l.remaining) OVER (PARTITION BY w.product_id ORDER BY l.received_at, l.created_at, l.id) AS upto, l.received_at, l.created_at FROM unnest(ARRAY[:p1, :p2, :p3]::bigint[], ARRAY[2, 2, 2]::bigint[]) WITH ORDINALITY AS w(product_id, need, ord) CROSS JOIN LATERAL (SELECT * FROM inventory_lots WHERE inventory_lots.tenant_id = :tenant AND inventory_lots.product_id = w.product_id AND inventory_lots.remaining > 0 ORDER BY inventory_lots.received_at, inventory_lots.created_at, inventory_lots.id LIMIT w.need) l), v AS (SELECT id, least(remaining, need - (upto - remaining)) AS q, row_number() OVER (ORDER BY ord, received_at, created_at, id) AS ord FROM lot WHERE upto - remaining < need), u AS (UPDATE inventory_lots l SET remaining = l.remaining - v.q FROM v WHERE l.tenant_id = :tenant AND l.id = v.id AND l.remaining - v.q >= 0 RETURNING l.id, l.product_id, v.q) SELECT (SELECT count(*) FROM v) AS planned, count(*) AS taken, coalesce(sum(u.q), 0) AS units, coalesce(string_agg(u.id, ','), '') AS ids, coalesce(string_agg(u.product_id::text, ','), '') AS pids, coalesce(string_agg(u.q::text, ','), '') AS qs FROM u \gset

@@ -10,6 +10,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use kedai_core::ErrorCode;
 use kedai_core::{Money, Page, TenantId};
 use kedai_identity::Permission;
+use kedai_identity::Tenant;
 use kedai_loyalty::coupon::{RedemptionId, parse_percentage};
 use kedai_loyalty::{
     Coupon, CouponCode, CouponDraft, CouponId, CouponRejection, CouponRepository, CouponStatus,
@@ -17,7 +18,6 @@ use kedai_loyalty::{
 };
 use serde_json::json;
 
-use crate::identity::tenant;
 use crate::store::PlacementPorts;
 use crate::{Actor, Amount, AppError, FieldError, OutboxEvent, UnitOfWork, audit};
 
@@ -238,11 +238,12 @@ pub struct CreateCoupon {
 pub fn create_coupon(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
+    tenant: &Tenant,
     cmd: &CreateCoupon,
     now: DateTime<Utc>,
 ) -> Result<Coupon, AppError> {
     actor.require(Permission::CouponsWrite)?;
-    let currency = tenant(tx, actor.tenant)?.currency;
+    let currency = tenant.currency;
     let mut errors = Vec::new();
     let mut field = |field: &str, message: String| {
         errors.push(FieldError {
@@ -458,11 +459,12 @@ pub struct CouponQuote {
 pub fn validate_coupon(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
+    tenant: &Tenant,
     cmd: &ValidateCoupon,
     now: DateTime<Utc>,
 ) -> Result<CouponQuote, AppError> {
     actor.require(Permission::CouponsRead)?;
-    let currency = tenant(tx, actor.tenant)?.currency;
+    let currency = tenant.currency;
     let cart_total = cmd.cart_total.to_money(currency, "cart_total")?;
     if cart_total.is_negative() {
         return Err(AppError::invalid("cart_total", "must not be negative"));

@@ -5,13 +5,13 @@ use crate::Entity;
 use chrono::{DateTime, Utc};
 use kedai_core::ErrorCode;
 use kedai_core::{Currency, Money, Page};
+use kedai_identity::Tenant;
 use kedai_identity::{
     Customer, CustomerConflict, CustomerFilter, CustomerId, CustomerStats, CustomerUpdate,
     NewCustomer, OutletId, Permission,
 };
 use serde_json::json;
 
-use crate::identity::tenant;
 use crate::{Actor, AppError, OutboxEvent, UnitOfWork};
 
 /// A customer with the figures derived from ledgers and orders.
@@ -142,11 +142,12 @@ fn require_customer(
 pub fn create_customer(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
+    tenant: &Tenant,
     cmd: &CreateCustomer,
     now: DateTime<Utc>,
 ) -> Result<CustomerView, AppError> {
     actor.require(Permission::CustomersWrite)?;
-    let merchant = tenant(tx, actor.tenant)?;
+    let merchant = tenant;
     let new = NewCustomer {
         name: cmd.name.clone(),
         phone: cmd.phone.clone(),
@@ -190,10 +191,11 @@ pub fn create_customer(
 pub fn get_customer(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
+    tenant: &Tenant,
     id: CustomerId,
 ) -> Result<CustomerView, AppError> {
     actor.require(Permission::CustomersRead)?;
-    let currency = tenant(tx, actor.tenant)?.currency;
+    let currency = tenant.currency;
     let customer = require_customer(tx, actor, id)?;
     view(tx, customer, currency)
 }
@@ -207,13 +209,14 @@ pub fn get_customer(
 pub fn update_customer(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
+    tenant: &Tenant,
     id: CustomerId,
     cmd: &UpdateCustomer,
     now: DateTime<Utc>,
 ) -> Result<CustomerView, AppError> {
     actor.require(Permission::CustomersWrite)?;
     tx.lock_tenant_changes(actor.tenant)?;
-    let merchant = tenant(tx, actor.tenant)?;
+    let merchant = tenant;
     let mut customer = require_customer(tx, actor, id)?;
     let outlet_id = match &cmd.outlet_id {
         Some(raw) => Some(outlet(tx, actor, raw.as_deref())?),
@@ -241,11 +244,12 @@ pub fn update_customer(
 pub fn list_customers(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
+    tenant: &Tenant,
     filter: &CustomerFilter,
     page: Page,
 ) -> Result<(Vec<CustomerView>, i64), AppError> {
     actor.require(Permission::CustomersRead)?;
-    let currency = tenant(tx, actor.tenant)?.currency;
+    let currency = tenant.currency;
     let (customers, total) = tx.list_customers(actor.tenant, filter, page)?;
     let ids: Vec<CustomerId> = customers.iter().map(|c| c.id).collect();
     let stats = tx.customer_stats(actor.tenant, &ids)?;

@@ -83,6 +83,7 @@ pub fn seed_demo(
         staff: staff.id,
         role: Role::Owner,
     };
+    let merchant = crate::identity::tenant(tx, tenant_id)?;
     let catalogue = [
         ("Iced Latte", "DRINK-001", "Beverage", "14.90", [40, 30, 30]),
         ("Flat White", "DRINK-002", "Beverage", "12.50", [20, 20, 20]),
@@ -99,6 +100,7 @@ pub fn seed_demo(
         let view = create_product(
             tx,
             &actor,
+            &merchant,
             &CreateProduct {
                 name: name.into(),
                 sku: Some(sku.into()),
@@ -142,6 +144,7 @@ pub fn seed_demo(
     create_coupon(
         tx,
         &actor,
+        &merchant,
         &CreateCoupon {
             title: "10% OFF Lunch Promo".into(),
             code: "LUNCH10".into(),

@@ -11,9 +11,9 @@ use kedai_identity::{
 };
 
 use crate::customer_auth::{CodeMessage, CustomerCaller, prove_code, send_code};
-use crate::identity::tenant;
 use crate::storefront::settings;
 use crate::{AppError, FieldError, UnitOfWork};
+use kedai_identity::Tenant;
 
 /// A member as the portal shows them.
 #[derive(Debug, Clone)]
@@ -88,6 +88,7 @@ pub fn profile(tx: &mut dyn UnitOfWork, caller: CustomerCaller) -> Result<Member
 /// [`AppError::Throttled`] `OTP_COOLDOWN` or `OTP_RATE_LIMITED`.
 pub fn request_identifier_code(
     tx: &mut dyn UnitOfWork,
+    merchant: &Tenant,
     caller: CustomerCaller,
     phone: Option<&str>,
     email: Option<&str>,
@@ -104,11 +105,10 @@ pub fn request_identifier_code(
             ));
         }
     };
-    let merchant = tenant(tx, caller.tenant)?;
     let s = settings(tx, caller.tenant, now)?;
     let how = CodeMessage {
         channel: recipient.kind().channel(s.login_channel),
-        brand: s.brand_name.unwrap_or(merchant.name),
+        brand: s.brand_name.unwrap_or_else(|| merchant.name.clone()),
         purpose: "verification",
     };
     send_code(tx, caller.tenant, &recipient, &how, random, now)
@@ -160,11 +160,11 @@ struct Step<'a> {
 /// [`OtpCheck`] value, so that the guess stays counted.
 pub fn update_profile(
     tx: &mut dyn UnitOfWork,
+    merchant: &Tenant,
     caller: CustomerCaller,
     change: &ProfileChange,
     now: DateTime<Utc>,
 ) -> Result<Result<Member, OtpCheck>, AppError> {
-    let merchant = tenant(tx, caller.tenant)?;
     let s = settings(tx, caller.tenant, now)?;
     let mut member = profile(tx, caller)?;
     let phone = Step {

@@ -7,14 +7,6 @@ use serde_json::{Value, json};
 use crate::identity::tenant;
 use crate::{Actor, AppError, UnitOfWork, audit};
 
-/// The caller's merchant profile; any signed-in staff member may read it.
-///
-/// # Errors
-/// [`AppError::NotFound`] or [`AppError::Storage`].
-pub fn get_profile(tx: &mut dyn UnitOfWork, actor: &Actor) -> Result<Tenant, AppError> {
-    tenant(tx, actor.tenant)
-}
-
 fn field_value(t: &Tenant, field: &str) -> Value {
     match field {
         "brand_name" => json!(t.name),

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use kedai_core::TenantId;
 use kedai_identity::session::{REFRESH_TOKEN_BYTES, hash_refresh_token, refresh_expiry};
-use kedai_identity::{Email, NewSession, RefreshToken, SessionId, StaffId};
+use kedai_identity::{Email, NewSession, RefreshToken, SessionId, StaffId, Tenant};
 use serde_json::json;
 
 use crate::audit::AuditEntry;
@@ -294,8 +294,9 @@ pub fn logout(
     Ok(())
 }
 
-/// The caller a signed token stands for, as the database sees them now: the session must be
-/// live and the staff member active; the role is the current one, not the token's.
+/// The caller a signed token stands for, as the database sees them now, with their merchant
+/// (read in the same statement, so no use case of the request reads it again): the session
+/// must be live and the staff member active; the role is the current one, not the token's.
 ///
 /// # Errors
 /// [`AppError::Unauthenticated`] with [`AuthFailure::InvalidToken`] otherwise;
@@ -306,14 +307,15 @@ pub fn authenticate(
     staff: StaffId,
     session: SessionId,
     now: DateTime<Utc>,
-) -> Result<Actor, AppError> {
-    let holder = tx
+) -> Result<(Actor, Tenant), AppError> {
+    let (holder, merchant) = tx
         .live_session(tenant, staff, session, now)?
-        .filter(|h| h.active)
+        .filter(|(h, _)| h.active)
         .ok_or(AppError::Unauthenticated(AuthFailure::InvalidToken))?;
-    Ok(Actor {
+    let actor = Actor {
         tenant: holder.tenant_id,
         staff: holder.staff_id,
         role: holder.role,
-    })
+    };
+    Ok((actor, merchant))
 }

@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 use kedai_core::ErrorCode;
 use kedai_core::TenantId;
 use kedai_identity::Permission;
+use kedai_identity::Tenant;
 use kedai_loyalty::tier::{TierFieldError, parse_discount};
 use kedai_loyalty::{PeriodUnit, Tier, TierDraft, TierId};
 
-use crate::identity::tenant;
 use crate::{Actor, Amount, AppError, UnitOfWork};
 
 /// A tier as requested; on update, `None` leaves a field as it is.
@@ -91,6 +91,7 @@ fn apply(mut d: TierDraft, input: &TierInput) -> Result<TierDraft, AppError> {
 pub fn create_tier(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
+    tenant: &Tenant,
     input: &TierInput,
     now: DateTime<Utc>,
 ) -> Result<Tier, AppError> {
@@ -98,7 +99,7 @@ pub fn create_tier(
     if input.name.is_none() {
         return Err(AppError::invalid("name", "is required"));
     }
-    let currency = tenant(tx, actor.tenant)?.currency;
+    let currency = tenant.currency;
     let zero = kedai_core::Money::zero(currency);
     let draft = apply(
         TierDraft {

@@ -18,7 +18,7 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, ResponseError, web};
 use chrono::{DateTime, Utc};
 use futures_util::future::{Ready, ready};
 use kedai_app::{Actor, AppError, AuthFailure, Store, session};
-use kedai_identity::{Permission, SessionId};
+use kedai_identity::{Permission, SessionId, Tenant};
 
 use crate::error::ApiError;
 use crate::idempotency::{Identify, Principal};
@@ -43,7 +43,8 @@ pub(crate) fn unchecked(req: &HttpRequest) -> Result<Option<Verified>, AuthFailu
 
 /// Checks a verified token's session in the caller's unit of work: the session must be live
 /// and the staff member active, and the role is the one stored now. One indexed read, no
-/// transaction around it.
+/// transaction around it, that also reads the caller's merchant: the request's use case is
+/// handed it and never reads it again.
 ///
 /// # Errors
 /// [`AppError::Unauthenticated`], [`AppError::Storage`].
@@ -51,8 +52,8 @@ pub(crate) fn check_session(
     store: &dyn Store,
     token: Verified,
     now: DateTime<Utc>,
-) -> Result<Verified, AppError> {
-    let actor = store.lookup(|tx| {
+) -> Result<(Actor, Tenant), AppError> {
+    store.lookup(|tx| {
         session::authenticate(
             tx,
             token.actor.tenant,
@@ -60,14 +61,11 @@ pub(crate) fn check_session(
             token.session,
             now,
         )
-    })?;
-    Ok(Verified {
-        actor,
-        session: token.session,
     })
 }
 
-/// The caller of a token, checked ([`check_session`]) and holding every permission asked.
+/// The caller of a token and their merchant, checked ([`check_session`]) and holding every
+/// permission asked.
 ///
 /// # Errors
 /// [`AppError::Unauthenticated`], [`AppError::Forbidden`], [`AppError::Storage`].
@@ -76,12 +74,12 @@ fn allowed(
     token: Verified,
     permissions: &[Permission],
     now: DateTime<Utc>,
-) -> Result<Actor, AppError> {
-    let actor = check_session(store, token, now)?.actor;
+) -> Result<(Actor, Tenant), AppError> {
+    let (actor, tenant) = check_session(store, token, now)?;
     for p in permissions {
         actor.require(*p)?;
     }
-    Ok(actor)
+    Ok((actor, tenant))
 }
 
 /// A caller not checked yet, kept in the request until the request's hop has checked it;
@@ -154,17 +152,27 @@ impl<S: Surface> Staff<S> {
         self,
         work: impl FnOnce(&dyn Store, Actor) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, ApiError<S>> {
+        self.run_with_tenant(move |store, actor, _| work(store, actor))
+            .await
+    }
+
+    /// As [`Staff::run`], handing `work` the caller's merchant too (read with the session).
+    ///
+    /// # Errors
+    /// As [`Staff::run`].
+    pub async fn run_with_tenant<T: Send + 'static>(
+        self,
+        work: impl FnOnce(&dyn Store, Actor, Tenant) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, ApiError<S>> {
         let Self {
             token,
             permissions,
             req,
             ..
         } = self;
-        run_checked(&req, Some(token), permissions, move |store, actor| {
-            work(
-                store,
-                actor.ok_or(AppError::Unauthenticated(AuthFailure::Missing))?,
-            )
+        run_checked(&req, Some(token), permissions, move |store, caller| {
+            let (actor, tenant) = caller.ok_or(AppError::Unauthenticated(AuthFailure::Missing))?;
+            work(store, actor, tenant)
         })
         .await
     }
@@ -176,7 +184,7 @@ async fn run_checked<T: Send + 'static, S: Surface>(
     req: &HttpRequest,
     token: Option<Verified>,
     permissions: Vec<Permission>,
-    work: impl FnOnce(&dyn Store, Option<Actor>) -> Result<T, AppError> + Send + 'static,
+    work: impl FnOnce(&dyn Store, Option<(Actor, Tenant)>) -> Result<T, AppError> + Send + 'static,
 ) -> Result<T, ApiError<S>> {
     let state = req
         .app_data::<web::Data<AppState>>()
@@ -218,13 +226,13 @@ impl<S: Surface> MaybeStaff<S> {
         self.0.is_none()
     }
 
-    /// As [`Staff::run`], with `None` for an anonymous caller.
+    /// As [`Staff::run_with_tenant`], with `None` for an anonymous caller.
     ///
     /// # Errors
     /// As [`Staff::run`].
     pub async fn run<T: Send + 'static>(
         self,
-        work: impl FnOnce(&dyn Store, Option<Actor>) -> Result<T, AppError> + Send + 'static,
+        work: impl FnOnce(&dyn Store, Option<(Actor, Tenant)>) -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, ApiError<S>> {
         let (token, permissions) = self
             .0
@@ -282,16 +290,16 @@ pub(crate) async fn caller_first<S: Surface, B: MessageBody + 'static>(
 pub(crate) fn staff_principal<S: Surface>(
     req: &HttpRequest,
     now: DateTime<Utc>,
-) -> Result<impl Identify<S, Actor>, ApiError<S>> {
+) -> Result<impl Identify<S, (Actor, Tenant)>, ApiError<S>> {
     let token = unchecked(req)
         .map_err(AppError::Unauthenticated)?
         .ok_or(AppError::Unauthenticated(AuthFailure::Missing))?;
     Ok(move |store: &dyn Store| {
-        let checked = check_session(store, token, now)?;
+        let (actor, tenant) = check_session(store, token, now)?;
         Ok(Principal {
-            caller: checked.actor,
-            tenant: checked.actor.tenant,
-            owner: checked.actor.staff.to_string(),
+            tenant: actor.tenant,
+            owner: actor.staff.to_string(),
+            caller: (actor, tenant),
         })
     })
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use kedai_core::{StorageError, TenantId, uuid_id};
 use sha2::{Digest, Sha256};
 
-use crate::{Role, StaffId};
+use crate::{Role, StaffId, Tenant};
 
 uuid_id!(
     /// A staff session (the `sid` claim of its access tokens).
@@ -159,7 +159,8 @@ pub trait SessionRepository {
     ) -> Result<bool, StorageError>;
 
     /// The live (unrevoked, unexpired) session `id` of `staff` in `tenant`, with the staff
-    /// member's current role and status: one indexed read, made on every request.
+    /// member's current role and status and their merchant: one indexed read, made on every
+    /// request, that hands the request its tenant too.
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
@@ -169,7 +170,7 @@ pub trait SessionRepository {
         staff: StaffId,
         id: SessionId,
         now: DateTime<Utc>,
-    ) -> Result<Option<SessionHolder>, StorageError>;
+    ) -> Result<Option<(SessionHolder, Tenant)>, StorageError>;
 }
 
 #[cfg(test)]

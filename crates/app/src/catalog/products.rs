@@ -6,9 +6,9 @@ use kedai_catalog::*;
 use kedai_core::ErrorCode;
 use kedai_core::{Page, ProductId};
 use kedai_identity::Permission;
+use kedai_identity::Tenant;
 
 use super::*;
-use crate::identity::tenant;
 use crate::{Actor, Amount, AppError, UnitOfWork};
 
 /// A new product as requested; the price is converted in the tenant's currency.
@@ -76,11 +76,12 @@ fn known_outlets(
 pub fn create_product(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
+    tenant: &Tenant,
     cmd: &CreateProduct,
     now: DateTime<Utc>,
 ) -> Result<ProductView, AppError> {
     actor.require(Permission::CatalogWrite)?;
-    let currency = tenant(tx, actor.tenant)?.currency;
+    let currency = tenant.currency;
     let mut new = NewProduct::new(
         &cmd.name,
         cmd.sku.as_deref(),

@@ -7,6 +7,7 @@ use chrono::{DateTime, SubsecRound, Utc};
 use kedai_core::ErrorCode;
 use kedai_core::{Money, TenantId};
 use kedai_identity::Permission;
+use kedai_identity::Tenant;
 use kedai_orders::checkout::{
     InvalidField, PaymentMethodDraft, PaymentMethodPatch, ShippingMethodDraft, ShippingMethodPatch,
 };
@@ -15,7 +16,6 @@ use kedai_orders::{
 };
 use serde_json::json;
 
-use crate::identity::tenant;
 use crate::{Actor, Amount, AppError, FieldError, UnitOfWork, audit};
 
 fn invalid(errors: Vec<InvalidField>) -> AppError {
@@ -158,13 +158,14 @@ fn shipping_details(m: &ShippingMethod) -> serde_json::Value {
 pub fn create_shipping_method(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
+    tenant: &Tenant,
     input: &ShippingMethodInput,
     now: DateTime<Utc>,
 ) -> Result<ShippingMethod, AppError> {
     actor.require(Permission::MerchantWrite)?;
     let now = now.trunc_subsecs(6);
     let mut amounts = Amounts {
-        currency: tenant(tx, actor.tenant)?.currency,
+        currency: tenant.currency,
         errors: Vec::new(),
     };
     let cost = amounts.money("cost", &input.cost);
@@ -218,6 +219,7 @@ pub fn create_shipping_method(
 pub fn update_shipping_method(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
+    tenant: &Tenant,
     id: ShippingMethodId,
     change: &ShippingMethodChange,
     now: DateTime<Utc>,
@@ -226,7 +228,7 @@ pub fn update_shipping_method(
     let now = now.trunc_subsecs(6);
     let current = require_shipping_method(tx, actor.tenant, id)?;
     let mut amounts = Amounts {
-        currency: tenant(tx, actor.tenant)?.currency,
+        currency: tenant.currency,
         errors: Vec::new(),
     };
     let patch = ShippingMethodPatch {

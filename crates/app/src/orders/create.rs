@@ -8,7 +8,6 @@ use kedai_orders::{Charges, Claimed, NewOrder, OrderError, OrderStatus, PriceSou
 
 use super::OrderView;
 use super::pipeline::{ChargeRule, Discount, PlaceLine, PlaceOrder, Placer, place};
-use crate::identity::tenant;
 use crate::{Actor, Amount, AppError, UnitOfWork};
 
 /// One requested line.
@@ -64,6 +63,7 @@ fn money(amount: Option<&Amount>, tenant: &Tenant, field: &str) -> Result<Option
 pub fn create_order(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
+    tenant: &Tenant,
     cmd: &CreateOrderCommand,
     now: DateTime<Utc>,
 ) -> Result<OrderView, AppError> {
@@ -74,7 +74,6 @@ pub fn create_order(
     ) {
         return Err(OrderError::InvalidInitialStatus(cmd.order.status).into());
     }
-    let tenant = tenant(tx, actor.tenant)?;
     let mut lines = Vec::with_capacity(cmd.items.len());
     for (i, item) in cmd.items.iter().enumerate() {
         lines.push(PlaceLine {
@@ -87,21 +86,21 @@ pub fn create_order(
             ),
             claimed_total: money(
                 item.total_price.as_ref(),
-                &tenant,
+                tenant,
                 &format!("items[{i}].total_price"),
             )?,
         });
     }
     let zero = Money::zero(tenant.currency);
     let charges = Charges {
-        shipping_fee: money(cmd.shipping_fee.as_ref(), &tenant, "shipping_fee")?.unwrap_or(zero),
-        tax_amount: money(cmd.tax_amount.as_ref(), &tenant, "tax_amount")?.unwrap_or(zero),
-        discount_amount: money(cmd.discount_amount.as_ref(), &tenant, "discount_amount")?
+        shipping_fee: money(cmd.shipping_fee.as_ref(), tenant, "shipping_fee")?.unwrap_or(zero),
+        tax_amount: money(cmd.tax_amount.as_ref(), tenant, "tax_amount")?.unwrap_or(zero),
+        discount_amount: money(cmd.discount_amount.as_ref(), tenant, "discount_amount")?
             .unwrap_or(zero),
     };
     let claimed = Claimed {
-        subtotal: money(cmd.subtotal.as_ref(), &tenant, "subtotal")?,
-        total: money(cmd.total_amount.as_ref(), &tenant, "total_amount")?,
+        subtotal: money(cmd.subtotal.as_ref(), tenant, "subtotal")?,
+        total: money(cmd.total_amount.as_ref(), tenant, "total_amount")?,
     };
     let mut details = cmd.order.details.clone();
     let parties = super::scope::check_parties(
@@ -114,7 +113,7 @@ pub fn create_order(
     details.outlet_id = parties.outlet_id;
     place(
         tx,
-        &tenant,
+        tenant,
         &PlaceOrder {
             placer: Placer::Staff(*actor),
             order_type: cmd.order.order_type,

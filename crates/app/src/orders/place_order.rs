@@ -4,11 +4,11 @@
 use chrono::{DateTime, Utc};
 use kedai_core::ProductId;
 use kedai_identity::Permission;
+use kedai_identity::Tenant;
 use kedai_orders::{Claimed, OrderDetails, OrderError, OrderStatus, PriceSource};
 
 use super::pipeline::{ChargeRule, Discount, PlaceLine, PlaceOrder, Placer, place};
 use super::{OrderView, clean_details};
-use crate::identity::tenant;
 use crate::{Actor, Amount, AppError, UnitOfWork};
 
 /// One line of a counter or app order (003 §13.1): the price comes from the catalogue.
@@ -52,11 +52,11 @@ pub struct PlaceOrderCommand {
 pub fn place_order(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
+    tenant: &Tenant,
     cmd: &PlaceOrderCommand,
     now: DateTime<Utc>,
 ) -> Result<OrderView, AppError> {
     actor.require(Permission::OrdersWrite)?;
-    let tenant = tenant(tx, actor.tenant)?;
     if cmd.items.is_empty() {
         return Err(OrderError::NoItems.into());
     }
@@ -98,7 +98,7 @@ pub fn place_order(
     }
     let mut view = place(
         tx,
-        &tenant,
+        tenant,
         &PlaceOrder {
             placer: Placer::Staff(*actor),
             order_type: cmd.order_type,

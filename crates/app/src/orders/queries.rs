@@ -5,13 +5,13 @@ use crate::Entity;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use kedai_core::{Currency, Page};
 use kedai_identity::Permission;
+use kedai_identity::Tenant;
 use kedai_orders::query::{ListTotal, list_total};
 use kedai_orders::{
     MAX_TREND_DAYS, Order, OrderCustomer, OrderFilter, OrderItem, OrderOverview, OrderSort,
     OrderStatus, TrendDay, local_date_range, overview, trend,
 };
 
-use crate::identity::tenant;
 use crate::orders::{OrderView, load_view, visible};
 use crate::{Actor, AppError, UnitOfWork};
 
@@ -66,11 +66,11 @@ fn date_range_error(e: kedai_orders::InvertedRange) -> AppError {
 pub fn list_orders(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
+    tenant: &Tenant,
     query: &OrderListQuery,
     page: Page,
 ) -> Result<(Vec<OrderListItem>, ListTotal), AppError> {
     actor.require(Permission::OrdersRead)?;
-    let tenant = tenant(tx, actor.tenant)?;
     let (created_from, created_before) =
         local_date_range(tenant.time_zone, query.date_from, query.date_to)
             .map_err(date_range_error)?;
@@ -119,6 +119,7 @@ pub fn list_orders(
 pub fn customer_orders(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
+    tenant: &Tenant,
     customer_id: &str,
     page: Page,
 ) -> Result<(Vec<OrderListItem>, ListTotal), AppError> {
@@ -133,7 +134,7 @@ pub fn customer_orders(
         customer_id: Some(customer_id.to_owned()),
         ..OrderListQuery::default()
     };
-    list_orders(tx, actor, &query, page)
+    list_orders(tx, actor, tenant, &query, page)
 }
 
 /// One order by its number, with items, payments and history.
@@ -185,11 +186,11 @@ pub struct Overview {
 pub fn order_overview(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
+    tenant: &Tenant,
     date_from: Option<NaiveDate>,
     date_to: Option<NaiveDate>,
 ) -> Result<Overview, AppError> {
     actor.require(Permission::ReportsRead)?;
-    let tenant = tenant(tx, actor.tenant)?;
     let (from, before) =
         local_date_range(tenant.time_zone, date_from, date_to).map_err(date_range_error)?;
     let facts = tx.order_facts(
@@ -228,12 +229,12 @@ pub const DEFAULT_TREND_DAYS: u64 = 30;
 pub fn order_trend(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
+    tenant: &Tenant,
     date_from: Option<NaiveDate>,
     date_to: Option<NaiveDate>,
     now: DateTime<Utc>,
 ) -> Result<Trend, AppError> {
     actor.require(Permission::ReportsRead)?;
-    let tenant = tenant(tx, actor.tenant)?;
     let to = date_to.unwrap_or_else(|| tenant.time_zone.local_date(now));
     let from = match date_from {
         Some(d) => d,

@@ -3,16 +3,16 @@
 use chrono::{DateTime, Utc};
 use kedai_core::TenantId;
 use kedai_identity::Permission;
+use kedai_identity::Tenant;
 use kedai_orders::{Period, PeriodSummary, earliest_start, summarize};
 
-use crate::identity::tenant;
 use crate::{Actor, AppError, AuthFailure, UnitOfWork};
 
 /// Who asks for an order summary.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub enum SummaryCaller {
-    /// A signed-in staff member (needs `reports:read`).
-    Staff(Actor),
+    /// A signed-in staff member (needs `reports:read`), with their merchant.
+    Staff(Actor, Tenant),
     /// Anyone, naming a tenant that has opted in to a public summary.
     Public(TenantId),
 }
@@ -34,17 +34,17 @@ pub struct OrderSummary {
 /// has not opted in (or does not exist).
 pub fn order_summary(
     tx: &mut dyn UnitOfWork,
-    caller: SummaryCaller,
+    caller: &SummaryCaller,
     periods: &[Period],
     now: DateTime<Utc>,
 ) -> Result<OrderSummary, AppError> {
     let tenant = match caller {
-        SummaryCaller::Staff(actor) => {
+        SummaryCaller::Staff(actor, tenant) => {
             actor.require(Permission::ReportsRead)?;
-            tenant(tx, actor.tenant)?
+            tenant.clone()
         }
         SummaryCaller::Public(id) => tx
-            .find_tenant(id)?
+            .find_tenant(*id)?
             .filter(|t| t.public_order_summary)
             .ok_or(AppError::Unauthenticated(AuthFailure::Missing))?,
     };

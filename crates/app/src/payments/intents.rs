@@ -4,11 +4,10 @@ use crate::Entity;
 use chrono::{DateTime, Utc};
 use kedai_core::Currency;
 use kedai_core::ErrorCode;
-use kedai_identity::Permission;
+use kedai_identity::{Permission, Tenant};
 use kedai_orders::OrderId;
 
 use super::{OpenedIntent, PaymentGateway, PaymentTarget, awaits_payment, open_payment};
-use crate::identity::tenant;
 use crate::{Actor, Amount, AppError, FieldError, Store, UnitOfWork};
 
 /// A payment intent as requested.
@@ -46,21 +45,27 @@ pub(super) fn payment_failed(field: &str, message: impl Into<String>) -> AppErro
 pub fn create_intent(
     store: &dyn Store,
     actor: &Actor,
+    tenant: &Tenant,
     gateway: &dyn PaymentGateway,
     cmd: &CreateIntent,
     now: DateTime<Utc>,
 ) -> Result<OpenedIntent, AppError> {
     actor.require(Permission::PaymentsWrite)?;
-    open_payment(store, gateway, &mut |tx| target(tx, actor, cmd), now)
+    open_payment(
+        store,
+        gateway,
+        &mut |tx| target(tx, actor, tenant, cmd),
+        now,
+    )
 }
 
 /// The order a staff member's intent pays, checked.
 fn target(
     tx: &mut dyn UnitOfWork,
     actor: &Actor,
+    tenant: &Tenant,
     cmd: &CreateIntent,
 ) -> Result<PaymentTarget, AppError> {
-    let tenant = tenant(tx, actor.tenant)?;
     let mut errors = Vec::new();
     let method = cmd.method.trim();
     if method.is_empty() || method.chars().count() > 64 {

@@ -84,7 +84,7 @@ pub async fn stock_in(
         &req,
         body.0,
         caller,
-        move |store, actor, body, finish| {
+        move |store, (actor, _), body, finish| {
             actor.require(Permission::InventoryWrite)?;
             let request: StockInRequest = parse_json(body)?;
             let source = request
@@ -287,7 +287,7 @@ pub async fn allocate_inventory(
         &req,
         body.0,
         caller,
-        move |store, actor, body, finish| {
+        move |store, (actor, _), body, finish| {
             let request: AllocateRequest = parse_json(body)?;
             let product_id = request.product_id.0.get();
             let cmd = AllocateCommand {

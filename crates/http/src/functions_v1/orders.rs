@@ -157,7 +157,7 @@ pub async fn order_create(
         &req,
         body.0,
         caller,
-        move |store, actor, body, finish| {
+        move |store, (actor, tenant), body, finish| {
             actor.require(Permission::OrdersWrite)?;
             let OrderCreateRequest {
                 order_data: d,
@@ -208,7 +208,7 @@ pub async fn order_create(
                 total_amount: d.total_amount.map(|v| v.0),
             };
             Ok(finish.write(store, StatusCode::OK, |tx| {
-                let view = orders::create_order(tx, &actor, &cmd, now)?;
+                let view = orders::create_order(tx, &actor, &tenant, &cmd, now)?;
                 Ok(OrderCreateResponse {
                     success: true,
                     order_id: view.order.id.to_string(),
@@ -285,7 +285,7 @@ pub async fn mock_payment(
         &req,
         body.0,
         caller,
-        move |store, actor, body, finish| {
+        move |store, (actor, _), body, finish| {
             actor.require(Permission::PaymentsWrite)?;
             let req = parse_json::<MockPaymentRequest>(body)?;
             let cmd = PaymentCommand {

@@ -145,11 +145,11 @@ pub async fn edge_order_summary(
     let summary = staff
         .run(move |store, actor| {
             let caller = match (actor, company) {
-                (Some(a), _) => SummaryCaller::Staff(a),
+                (Some((actor, tenant)), _) => SummaryCaller::Staff(actor, tenant),
                 (None, Some(company)) => SummaryCaller::Public(company),
                 (None, None) => return Err(AppError::Unauthenticated(AuthFailure::Missing)),
             };
-            store.read(|tx| orders::order_summary(tx, caller, &periods, now))
+            store.read(|tx| orders::order_summary(tx, &caller, &periods, now))
         })
         .await?;
     let data = summary

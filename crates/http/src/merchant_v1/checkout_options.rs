@@ -283,8 +283,8 @@ pub async fn create_shipping_method(
     };
     let now = state.now();
     let method = staff
-        .run(move |store, actor| {
-            store.write(|tx| shop_methods::create_shipping_method(tx, &actor, &input, now))
+        .run_with_tenant(move |store, actor, tenant| {
+            store.write(|tx| shop_methods::create_shipping_method(tx, &actor, &tenant, &input, now))
         })
         .await?;
     Ok(HttpResponse::Created().json(Envelope::new(
@@ -329,8 +329,10 @@ pub async fn update_shipping_method(
     };
     let now = state.now();
     let method = staff
-        .run(move |store, actor| {
-            store.write(|tx| shop_methods::update_shipping_method(tx, &actor, id, &change, now))
+        .run_with_tenant(move |store, actor, tenant| {
+            store.write(|tx| {
+                shop_methods::update_shipping_method(tx, &actor, &tenant, id, &change, now)
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(

@@ -278,7 +278,9 @@ pub async fn create_coupon(
     };
     let now = state.now();
     let coupon = staff
-        .run(move |store, actor| store.write(|tx| coupons::create_coupon(tx, &actor, &cmd, now)))
+        .run_with_tenant(move |store, actor, tenant| {
+            store.write(|tx| coupons::create_coupon(tx, &actor, &tenant, &cmd, now))
+        })
         .await?;
     Ok(HttpResponse::Created().json(Envelope::new(
         "Coupon created",
@@ -315,7 +317,9 @@ pub async fn validate_coupon(
     };
     let now = state.now();
     let quote = staff
-        .run(move |store, actor| store.read(|tx| coupons::validate_coupon(tx, &actor, &cmd, now)))
+        .run_with_tenant(move |store, actor, tenant| {
+            store.read(|tx| coupons::validate_coupon(tx, &actor, &tenant, &cmd, now))
+        })
         .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Coupon is valid",

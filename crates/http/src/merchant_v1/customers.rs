@@ -189,8 +189,8 @@ pub async fn list_customers(
         outlet_id: q.parsed::<OutletId>("outlet_id", "an outlet id")?,
     };
     let (views, total) = staff
-        .run(move |store, actor| {
-            store.read(|tx| customers::list_customers(tx, &actor, &filter, page))
+        .run_with_tenant(move |store, actor, tenant| {
+            store.read(|tx| customers::list_customers(tx, &actor, &tenant, &filter, page))
         })
         .await?;
     Ok(HttpResponse::Ok().json(MerchantList {
@@ -238,8 +238,8 @@ pub async fn create_customer(
     };
     let now = state.now();
     let v = staff
-        .run(move |store, actor| {
-            store.write(|tx| customers::create_customer(tx, &actor, &cmd, now))
+        .run_with_tenant(move |store, actor, tenant| {
+            store.write(|tx| customers::create_customer(tx, &actor, &tenant, &cmd, now))
         })
         .await?;
     Ok(HttpResponse::Created().json(Envelope::new("Customer created", CustomerResponse::from(v))))
@@ -264,7 +264,9 @@ pub async fn get_customer(
     staff.require(Permission::CustomersRead);
     let id = customer_id(&path)?;
     let v = staff
-        .run(move |store, actor| store.read(|tx| customers::get_customer(tx, &actor, id)))
+        .run_with_tenant(move |store, actor, tenant| {
+            store.read(|tx| customers::get_customer(tx, &actor, &tenant, id))
+        })
         .await?;
     Ok(HttpResponse::Ok().json(Envelope::new("Customer", CustomerResponse::from(v))))
 }
@@ -288,8 +290,8 @@ async fn change_customer(
     };
     let now = state.now();
     let v = staff
-        .run(move |store, actor| {
-            store.write(|tx| customers::update_customer(tx, &actor, id, &cmd, now))
+        .run_with_tenant(move |store, actor, tenant| {
+            store.write(|tx| customers::update_customer(tx, &actor, &tenant, id, &cmd, now))
         })
         .await?;
     Ok(HttpResponse::Ok().json(Envelope::new("Customer updated", CustomerResponse::from(v))))

@@ -195,7 +195,7 @@ pub async fn create_payment_intent(
         &req,
         body.0,
         caller,
-        move |store, actor, body, finish| {
+        move |store, (actor, tenant), body, finish| {
             actor.require(Permission::PaymentsWrite)?;
             let request: CreatePaymentIntentRequest = parse_json(body)?;
             let cmd = CreateIntent {
@@ -204,7 +204,8 @@ pub async fn create_payment_intent(
                 amount: request.amount.0,
                 currency: request.currency,
             };
-            let opened = payments::create_intent(store, &actor, gateway.as_ref(), &cmd, now)?;
+            let opened =
+                payments::create_intent(store, &actor, &tenant, gateway.as_ref(), &cmd, now)?;
             let i = opened.intent;
             let answer = Answer::json(
                 StatusCode::CREATED,
@@ -261,7 +262,7 @@ pub async fn verify_payment(
         &req,
         body.0,
         caller,
-        move |store, actor, body, finish| {
+        move |store, (actor, _), body, finish| {
             actor.require(Permission::PaymentsWrite)?;
             let request: VerifyPaymentRequest = parse_json(body)?;
             let id: PaymentIntentId = request.payment_intent_id.parse().map_err(|_| {

@@ -198,7 +198,9 @@ pub async fn create_membership_tier(
     let input = body.0.into_input()?;
     let now = state.now();
     let tier = staff
-        .run(move |store, actor| store.write(|tx| tiers::create_tier(tx, &actor, &input, now)))
+        .run_with_tenant(move |store, actor, tenant| {
+            store.write(|tx| tiers::create_tier(tx, &actor, &tenant, &input, now))
+        })
         .await?;
     Ok(HttpResponse::Created().json(Envelope::new(
         "Membership tier created",

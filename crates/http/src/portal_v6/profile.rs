@@ -220,8 +220,8 @@ pub async fn update_profile(
     };
     let now = state.now();
     let outcome = member
-        .run(move |store, _tenant, caller| {
-            store.write(|tx| members::update_profile(tx, caller, &change, now))
+        .run(move |store, tenant, caller| {
+            store.write(|tx| members::update_profile(tx, &tenant, caller, &change, now))
         })
         .await?;
     let member = outcome.map_err(|check: OtpCheck| refused(SignInRefused::Code(check)))?;
@@ -271,10 +271,11 @@ pub async fn request_verification_code(
     let now = state.now();
     let seed = random_seed()?;
     let message = member
-        .run(move |store, _tenant, caller| {
+        .run(move |store, tenant, caller| {
             store.write(|tx| {
                 members::request_identifier_code(
                     tx,
+                    &tenant,
                     caller,
                     body.phone.as_deref(),
                     body.email.as_deref(),

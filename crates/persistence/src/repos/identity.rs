@@ -16,7 +16,7 @@ use crate::schema::{coupons, orders, products, staff, staff_outlets, tenants};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = tenants)]
-struct TenantRow {
+pub(crate) struct TenantRow {
     id: String,
     name: String,
     currency: String,

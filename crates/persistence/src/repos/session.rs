@@ -3,11 +3,12 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use kedai_core::{StorageError, TenantId};
-use kedai_identity::{NewSession, SessionHolder, SessionId, SessionRepository, StaffId};
+use kedai_identity::{NewSession, SessionHolder, SessionId, SessionRepository, StaffId, Tenant};
 
 use super::Tx;
+use super::identity::TenantRow;
 use crate::convert::{parse, storage_error, ts};
-use crate::schema::{staff, staff_sessions, staff_spent_refresh_tokens};
+use crate::schema::{staff, staff_sessions, staff_spent_refresh_tokens, tenants};
 
 #[derive(Insertable)]
 #[diesel(table_name = staff_sessions)]
@@ -167,30 +168,35 @@ impl SessionRepository for Tx<'_> {
         staff_id: StaffId,
         id: SessionId,
         now: DateTime<Utc>,
-    ) -> Result<Option<SessionHolder>, StorageError> {
-        // By primary key, joined to the staff row by its primary key: one indexed read.
+    ) -> Result<Option<(SessionHolder, Tenant)>, StorageError> {
+        // By primary key, joined to the staff row and the merchant by theirs: one indexed read
+        // that also hands the request its tenant.
         staff_sessions::table
             .inner_join(
                 staff::table.on(staff::id
                     .eq(staff_sessions::staff_id)
                     .and(staff::tenant_id.eq(staff_sessions::tenant_id))),
             )
+            .inner_join(tenants::table.on(tenants::id.eq(staff_sessions::tenant_id)))
             .filter(staff_sessions::id.eq(id.to_string()))
             .filter(staff_sessions::tenant_id.eq(tenant.to_string()))
             .filter(staff_sessions::staff_id.eq(staff_id.to_string()))
             .filter(staff_sessions::revoked_at.is_null())
             .filter(staff_sessions::expires_at.gt(ts(now)))
             .select((
-                staff_sessions::id,
-                staff_sessions::tenant_id,
-                staff_sessions::staff_id,
-                staff::role,
-                staff::active,
+                (
+                    staff_sessions::id,
+                    staff_sessions::tenant_id,
+                    staff_sessions::staff_id,
+                    staff::role,
+                    staff::active,
+                ),
+                TenantRow::as_select(),
             ))
-            .first::<HolderRow>(self.conn)
+            .first::<(HolderRow, TenantRow)>(self.conn)
             .optional()
             .map_err(storage_error)?
-            .map(holder)
+            .map(|(h, t)| Ok((holder(h)?, Tenant::try_from(t)?)))
             .transpose()
     }
 }

@@ -285,7 +285,9 @@ pub async fn create_product(
     };
     let now = state.now();
     let view = staff
-        .run(move |store, actor| store.write(|tx| catalog::create_product(tx, &actor, &cmd, now)))
+        .run_with_tenant(move |store, actor, tenant| {
+            store.write(|tx| catalog::create_product(tx, &actor, &tenant, &cmd, now))
+        })
         .await?;
     Ok(HttpResponse::Created().json(Envelope::new(
         "Product created",

@@ -146,7 +146,7 @@ pub async fn place_order(
         &req,
         body.0,
         caller,
-        move |store, actor, body, finish| {
+        move |store, (actor, tenant), body, finish| {
             actor.require(Permission::OrdersWrite)?;
             let request: PlaceOrderRequest = parse_json(body)?;
             let order_type = ApiError::parse_field("order_type", &request.order_type)?;
@@ -186,7 +186,7 @@ pub async fn place_order(
                 },
             };
             Ok(finish.write(store, StatusCode::CREATED, |tx| {
-                let view = orders::place_order(tx, &actor, &cmd, now)?;
+                let view = orders::place_order(tx, &actor, &tenant, &cmd, now)?;
                 let o = view.order;
                 let items = item_responses(&o, view.items);
                 Ok(Envelope::new(

@@ -138,8 +138,8 @@ pub async fn list_orders(
     let page = page_of(&q)?;
     let query = list_query(&q)?;
     let listed = staff
-        .run(move |store, actor| {
-            store.read(|tx| order_queries::list_orders(tx, &actor, &query, page))
+        .run_with_tenant(move |store, actor, tenant| {
+            store.read(|tx| order_queries::list_orders(tx, &actor, &tenant, &query, page))
         })
         .await?;
     Ok(order_page("Orders", page, listed))
@@ -171,8 +171,8 @@ pub async fn customer_orders(
     let page = page_of(&Query::of(&req)?)?;
     let customer = path.into_inner();
     let listed = staff
-        .run(move |store, actor| {
-            store.read(|tx| order_queries::customer_orders(tx, &actor, &customer, page))
+        .run_with_tenant(move |store, actor, tenant| {
+            store.read(|tx| order_queries::customer_orders(tx, &actor, &tenant, &customer, page))
         })
         .await?;
     Ok(order_page("Customer orders", page, listed))

@@ -68,8 +68,8 @@ pub async fn order_summary(
         q.date(&["date_to", "dateTo"])?,
     );
     let o = staff
-        .run(move |store, actor| {
-            store.read(|tx| order_queries::order_overview(tx, &actor, from, to))
+        .run_with_tenant(move |store, actor, tenant| {
+            store.read(|tx| order_queries::order_overview(tx, &actor, &tenant, from, to))
         })
         .await?;
     let m = |minor| kedai_core::Money::from_minor(minor, o.currency).to_f64();
@@ -150,8 +150,8 @@ pub async fn order_trend(
     );
     let now = state.now();
     let t = staff
-        .run(move |store, actor| {
-            store.read(|tx| order_queries::order_trend(tx, &actor, from, to, now))
+        .run_with_tenant(move |store, actor, tenant| {
+            store.read(|tx| order_queries::order_trend(tx, &actor, &tenant, from, to, now))
         })
         .await?;
     let c = t.currency;

@@ -84,7 +84,11 @@ pub(super) fn order_facts(
             facts.push(fact(true, r.paid_orders, r.paid_total));
         }
         if r.orders > r.paid_orders {
-            facts.push(fact(false, r.orders - r.paid_orders, r.total - r.paid_total));
+            facts.push(fact(
+                false,
+                r.orders - r.paid_orders,
+                r.total - r.paid_total,
+            ));
         }
     }
     Ok(facts)
