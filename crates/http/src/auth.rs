@@ -2,7 +2,8 @@
 //! its signature and expiry as the request arrives, without the database; its session (live,
 //! the staff member active, the role as stored now) is checked as the first step of the
 //! request's one blocking hop ([`Staff::run`]), together with the permissions the handler
-//! requires ([`Staff::require`]).
+//! requires ([`Staff::require`]), in one read that also finds the caller's merchant
+//! ([`Staff::run_with_tenant`] hands it to the use case).
 //!
 //! An error answered before that hop (a bad path, query or body) is held back by
 //! `caller_first` until the caller has been checked, so a request from a signed-out or
