@@ -11,17 +11,15 @@
 
 use std::marker::PhantomData;
 
-use actix_web::body::{EitherBody, MessageBody};
-use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::http::StatusCode;
-use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, ResponseError, web};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use chrono::{DateTime, Utc};
 use futures_util::future::{Ready, ready};
 use kedai_app::{Actor, AppError, AuthFailure, Store, session};
 use kedai_identity::{Permission, SessionId, Tenant};
 
-use crate::error::ApiError;
+use crate::caller_first::Unchecked;
+use crate::error::{ApiError, Failure};
 use crate::idempotency::{Identify, Principal};
 use crate::surface::Surface;
 use crate::token::{Verified, bearer};
@@ -83,12 +81,20 @@ fn allowed(
     Ok((actor, tenant))
 }
 
-/// A caller not checked yet, kept in the request until the request's hop has checked it;
-/// what [`caller_first`] checks when the request fails before its hop.
+/// A staff caller not checked yet, kept in the request until the request's hop has checked
+/// it; what `caller_first` checks when the request fails before its hop.
 #[derive(Debug, Clone)]
-struct Pending {
+pub(crate) struct UncheckedStaff {
     token: Verified,
     permissions: Vec<Permission>,
+}
+
+impl Unchecked for UncheckedStaff {
+    fn check(self, store: &dyn Store, now: DateTime<Utc>) -> Result<(), Failure> {
+        allowed(store, self.token, &self.permissions, now)
+            .map(drop)
+            .map_err(Failure::App)
+    }
 }
 
 /// A staff member signed in with a token that is well signed and unexpired (else 401 in
@@ -116,7 +122,7 @@ impl<S: Surface> FromRequest for Staff<S> {
 
 impl<S: Surface> Staff<S> {
     fn pending(req: &HttpRequest, token: Verified) -> Self {
-        req.extensions_mut().insert(Pending {
+        req.extensions_mut().insert(UncheckedStaff {
             token,
             permissions: Vec::new(),
         });
@@ -132,7 +138,7 @@ impl<S: Surface> Staff<S> {
     /// the session (403 otherwise), and before any error the handler finds after asking.
     pub fn require(&mut self, permission: Permission) {
         self.permissions.push(permission);
-        if let Some(p) = self.req.extensions_mut().get_mut::<Pending>() {
+        if let Some(p) = self.req.extensions_mut().get_mut::<UncheckedStaff>() {
             p.permissions.push(permission);
         }
     }
@@ -199,7 +205,7 @@ async fn run_checked<T: Send + 'static, S: Surface>(
         work(store, actor)
     })
     .await;
-    req.extensions_mut().remove::<Pending>();
+    req.extensions_mut().remove::<UncheckedStaff>();
     out
 }
 
@@ -239,46 +245,6 @@ impl<S: Surface> MaybeStaff<S> {
             .0
             .map_or((None, Vec::new()), |s| (Some(s.token), s.permissions));
         run_checked(&self.1, token, permissions, work).await
-    }
-}
-
-/// Middleware of the staff surfaces: when a request that named a caller fails before its hop
-/// checked them (a bad path, query or body, a 4xx other than 401), the caller is checked now,
-/// and a session that has ended answers 401, a permission asked and missing 403, instead of
-/// the error found. The success path pays nothing; an early error pays one read.
-pub(crate) async fn caller_first<S: Surface, B: MessageBody + 'static>(
-    req: ServiceRequest,
-    next: Next<B>,
-) -> Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
-    // The request is read back from the response: a copy held across the call would keep the
-    // router from writing the path's match info.
-    let res = next.call(req).await?;
-    let pending = res.request().extensions_mut().remove::<Pending>();
-    let status = res.status();
-    let Some(Pending { token, permissions }) = pending else {
-        return Ok(res.map_into_left_body());
-    };
-    if !status.is_client_error() || status == StatusCode::UNAUTHORIZED {
-        return Ok(res.map_into_left_body());
-    }
-    let Some(state) = res.request().app_data::<web::Data<AppState>>().cloned() else {
-        return Ok(res.map_into_left_body());
-    };
-    let now = state.now();
-    let verdict = blocking::<_, S>(&state, move |store| {
-        allowed(store, token, &permissions, now).map(drop)
-    })
-    .await;
-    match verdict {
-        Err(e)
-            if matches!(
-                e.status_code(),
-                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
-            ) =>
-        {
-            Ok(res.into_response(e.error_response()).map_into_right_body())
-        }
-        _ => Ok(res.map_into_left_body()),
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod body;
+mod caller_first;
 pub mod dto;
 pub mod error;
 pub mod functions_v1;
@@ -139,19 +140,25 @@ where
             "/functions/v1",
             Edge,
             functions_v1::routes,
-            wrap = actix_web::middleware::from_fn(auth::caller_first::<Edge, _>)
+            wrap = actix_web::middleware::from_fn(
+                caller_first::caller_first::<Edge, auth::UncheckedStaff, _>
+            )
         ))
         .service(surface_scope!(
             "/v1",
             Merchant,
             merchant_v1::routes,
-            wrap = actix_web::middleware::from_fn(auth::caller_first::<Merchant, _>)
+            wrap = actix_web::middleware::from_fn(
+                caller_first::caller_first::<Merchant, auth::UncheckedStaff, _>
+            )
         ))
         .service(surface_scope!(
             "/v6/customer-portal",
             Portal,
             portal_v6::routes,
-            wrap = actix_web::middleware::from_fn(portal_v6::shop_first),
+            wrap = actix_web::middleware::from_fn(
+                caller_first::caller_first::<Portal, portal_v6::UncheckedShopper, _>
+            ),
             wrap = portal_v6::cors()
         ))
         .service(

@@ -35,7 +35,7 @@ pub use catalog::*;
 pub use checkout::*;
 pub use page::{ListMeta, Pagination, PortalPage};
 pub use profile::*;
-pub(crate) use shop::shop_first;
+pub(crate) use shop::UncheckedShopper;
 pub use shop::{Shop, SignedIn};
 pub use tenant::*;
 pub use tiers::*;

@@ -5,16 +5,14 @@
 //! [`Shop::shopper`], [`SignedIn::run`]).
 //!
 //! An error answered before that hop (a bad path, query or body, a rate limit) is held back by
-//! [`shop_first`] until the merchant, and the customer where the route needs one, have been
+//! `caller_first` until the merchant, and the customer where the route needs one, have been
 //! checked: a request for an unknown merchant, with another merchant's token or with a
 //! signed-out one gets that answer first, whatever else is wrong with it.
 
 use std::future::{Ready, ready};
 
-use actix_web::body::{EitherBody, MessageBody};
-use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, ResponseError, web};
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use chrono::{DateTime, Utc};
 use kedai_app::checkout::Shopper;
 use kedai_app::customer_auth::{self, CustomerCaller};
@@ -24,6 +22,7 @@ use kedai_core::{ErrorCode, TenantId};
 use kedai_identity::Tenant;
 
 use super::{Result, company_header, tenant_missing, token_caller};
+use crate::caller_first::Unchecked;
 use crate::error::{ApiError, Failure};
 use crate::idempotency::{Identify, Principal};
 use crate::surface::Portal;
@@ -108,11 +107,26 @@ fn shopper_of(
 }
 
 /// A request's merchant and customer not checked yet, kept in the request until its hop has
-/// checked them; what [`shop_first`] checks when the request fails before its hop.
+/// checked them; what `caller_first` checks when the request fails before its hop: the
+/// merchant, and the customer on routes that need one.
 #[derive(Debug, Clone)]
-struct Pending {
+pub(crate) struct UncheckedShopper {
     key: TenantKey,
     member: Option<CustomerCaller>,
+}
+
+impl Unchecked for UncheckedShopper {
+    fn check(self, store: &dyn Store, now: DateTime<Utc>) -> std::result::Result<(), Failure> {
+        let tenant = self
+            .key
+            .find(store)
+            .map_err(Failure::App)?
+            .ok_or_else(|| tenant_missing().into_failure())?;
+        match self.member {
+            Some(caller) => check_customer(store, &tenant, caller, now).map_err(Failure::App),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The merchant a portal request names, with the customer token it carries if any (a bad one
@@ -141,7 +155,7 @@ impl Shop {
         member: Option<CustomerCaller>,
     ) -> Self {
         let key = TenantKey::of(req, token);
-        req.extensions_mut().insert(Pending {
+        req.extensions_mut().insert(UncheckedShopper {
             key: key.clone(),
             member,
         });
@@ -169,7 +183,7 @@ impl Shop {
             .into()),
             (None, Some(c)) => {
                 self.key.company = Some(c);
-                if let Some(p) = self.req.extensions_mut().get_mut::<Pending>() {
+                if let Some(p) = self.req.extensions_mut().get_mut::<UncheckedShopper>() {
                     p.key = self.key.clone();
                 }
                 Ok(self)
@@ -302,50 +316,6 @@ async fn in_hop<T: Send + 'static>(
         None => Ok(None),
     })
     .await;
-    req.extensions_mut().remove::<Pending>();
+    req.extensions_mut().remove::<UncheckedShopper>();
     out?.ok_or_else(tenant_missing)
-}
-
-/// Middleware of the portal: when a request fails before its hop found its merchant (a bad
-/// path, query or body, a 4xx other than 401), the merchant — and the customer, on routes
-/// that need one — are checked now, and an unknown merchant, a token of another merchant or a
-/// session that has ended is answered instead of the error found. The success path pays
-/// nothing; an early error pays one read.
-pub(crate) async fn shop_first<B: MessageBody + 'static>(
-    req: ServiceRequest,
-    next: Next<B>,
-) -> std::result::Result<ServiceResponse<EitherBody<B>>, actix_web::Error> {
-    // The request is read back from the response: a copy held across the call would keep the
-    // router from writing the path's match info.
-    let res = next.call(req).await?;
-    let pending = res.request().extensions_mut().remove::<Pending>();
-    let status = res.status();
-    let Some(Pending { key, member }) = pending else {
-        return Ok(res.map_into_left_body());
-    };
-    if !status.is_client_error() || status == actix_web::http::StatusCode::UNAUTHORIZED {
-        return Ok(res.map_into_left_body());
-    }
-    let Ok(state) = state(res.request()) else {
-        return Ok(res.map_into_left_body());
-    };
-    let now = state.now();
-    let verdict = blocking::<_, Portal>(&state, move |store| match key.find(store)? {
-        Some(tenant) => member
-            .map(|caller| check_customer(store, &tenant, caller, now))
-            .transpose()
-            .map(|_| true),
-        None => Ok(false),
-    })
-    .await;
-    let answer = match verdict {
-        Ok(true) => None,
-        Ok(false) => Some(tenant_missing()),
-        Err(e) if e.status_code().is_client_error() => Some(e),
-        Err(_) => None,
-    };
-    Ok(match answer {
-        Some(e) => res.into_response(e.error_response()).map_into_right_body(),
-        None => res.map_into_left_body(),
-    })
 }
