@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 PG_URL_DEFAULT := postgres://postgres@127.0.0.1:5432/postgres
-DOMAIN_CRATES := kedai-core kedai-catalog kedai-orders kedai-inventory kedai-identity kedai-loyalty
+DOMAIN_CRATES := kedai-core kedai-catalog kedai-orders kedai-inventory kedai-identity kedai-loyalty kedai-webhooks
 NEXTEST := $(shell $(CARGO) nextest --version >/dev/null 2>&1 && echo yes)
 NEXTEST_PROFILE ?= default
 

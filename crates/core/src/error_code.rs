@@ -197,6 +197,12 @@ crate::text_enum! {
         VariationNotFound = "VARIATION_NOT_FOUND",
         /// A product with variations is sold as one of them.
         VariationRequired = "VARIATION_REQUIRED",
+        /// No such webhook delivery in the merchant.
+        WebhookDeliveryNotFound = "WEBHOOK_DELIVERY_NOT_FOUND",
+        /// The merchant has as many webhook endpoints as allowed.
+        WebhookLimitReached = "WEBHOOK_LIMIT_REACHED",
+        /// No such webhook endpoint in the merchant.
+        WebhookNotFound = "WEBHOOK_NOT_FOUND",
     }
 }
 

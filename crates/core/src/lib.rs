@@ -19,6 +19,7 @@ pub mod error_code;
 pub mod id;
 pub mod money;
 pub mod page;
+pub mod retry;
 pub mod storage;
 pub mod text_enum;
 pub mod time;
@@ -29,6 +30,7 @@ pub use error_code::ErrorCode;
 pub use id::{IdError, ProductId, TenantId, new_uuid_v7};
 pub use money::{Currency, Money, MoneyError};
 pub use page::{Page, PageError};
+pub use retry::{Backoff, Retry};
 pub use storage::StorageError;
 pub use time::{Clock, SystemClock, TimeZone, TimeZoneError};
 
