@@ -1,7 +1,7 @@
 //! Customer sign-in on the customer portal: one-time codes by the merchant's channel, proof of
 //! a phone or e-mail by its code, sessions with rotating refresh tokens, sign-out and the
-//! per-request session check. Messages go to the message log in the same transaction and are
-//! handed to a [`Notifier`] after commit. Registration is in [`crate::registration`], the
+//! per-request session check. Messages go to the message log in the same transaction, which queues
+//! their sending by the outbox worker ([`crate::jobs`]). Registration is in [`crate::registration`], the
 //! member's own record in [`crate::members`].
 
 use crate::Entity;
@@ -23,42 +23,6 @@ use kedai_identity::{
 use crate::storefront::settings;
 use crate::{AppError, AuthFailure, UnitOfWork};
 use kedai_identity::Tenant;
-
-/// Delivers messages to customers once the transaction that wrote them has committed.
-pub trait Notifier: Send + Sync {
-    /// Sends one message (best effort: the message log already holds it).
-    fn deliver(&self, message: &OutgoingMessage);
-}
-
-/// The built-in notifier: writes a line to the log for each message (kind, channel, masked
-/// recipient, id; never the text, which may hold a sign-in code). The message log that owners
-/// read at `GET /v1/notifications` holds the full message.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct LogNotifier;
-
-/// A recipient with all but the last four characters masked.
-#[must_use]
-pub fn mask(recipient: &str) -> String {
-    let n = recipient.chars().count();
-    recipient
-        .chars()
-        .enumerate()
-        .map(|(i, c)| if i + 4 < n && c != '@' { '*' } else { c })
-        .collect()
-}
-
-impl Notifier for LogNotifier {
-    fn deliver(&self, m: &OutgoingMessage) {
-        tracing::info!(
-            message.id = %m.id,
-            message.kind = m.kind.as_str(),
-            message.channel = m.channel.as_str(),
-            message.recipient = %mask(&m.recipient),
-            tenant.id = %m.tenant_id,
-            "message sent"
-        );
-    }
-}
 
 /// A random seed for a one-time code, from the system's random source.
 ///
@@ -229,7 +193,7 @@ pub(crate) fn send_code(
         reference: Some(id.to_string()),
         created_at: now,
     };
-    tx.record_message(&message)?;
+    crate::jobs::queue_message(tx, &message)?;
     Ok(message)
 }
 
@@ -427,17 +391,5 @@ pub fn authenticate(
     match tx.session_family(caller.tenant, caller.customer, caller.session)? {
         Some(f) if f.is_live(now) => Ok(()),
         _ => Err(AppError::Unauthenticated(AuthFailure::InvalidToken)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::mask;
-
-    #[test]
-    fn recipients_are_masked_but_for_the_last_four() {
-        assert_eq!(mask("+85290001234"), "********1234");
-        assert_eq!(mask("amy@example.com"), "***@*******.com");
-        assert_eq!(mask("abc"), "abc");
     }
 }

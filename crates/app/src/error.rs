@@ -174,6 +174,10 @@ kedai_core::text_enum! {
         StorefrontDomain = "storefront domain",
         /// A member.
         Member = "member",
+        /// A webhook endpoint.
+        WebhookEndpoint = "webhook endpoint",
+        /// A webhook delivery.
+        WebhookDelivery = "webhook delivery",
     }
 }
 
@@ -203,6 +207,8 @@ impl Entity {
             Self::Company => ErrorCode::CompanyNotFound,
             Self::StorefrontDomain => ErrorCode::DomainNotFound,
             Self::Member => ErrorCode::MemberNotFound,
+            Self::WebhookEndpoint => ErrorCode::WebhookNotFound,
+            Self::WebhookDelivery => ErrorCode::WebhookDeliveryNotFound,
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod idempotency;
 pub mod identity;
 pub mod inventory;
+pub mod jobs;
 pub mod members;
 pub mod merchant;
 pub mod mock_gateway;
@@ -27,6 +28,7 @@ pub mod staff;
 pub mod store;
 pub mod storefront;
 pub mod tiers;
+pub mod webhooks;
 
 pub use actor::{Actor, Author};
 pub use error::{AppError, AuthFailure, Entity, FieldError};

@@ -1,8 +1,10 @@
 //! Domain events, written to the outbox in the same transaction as the change they describe,
-//! for delivery (webhooks) after commit.
+//! for delivery (webhooks) after commit by the outbox worker ([`crate::jobs`]).
 
 use chrono::{DateTime, Utc};
 use kedai_core::{StorageError, TenantId};
+
+use crate::jobs::StoredEvent;
 
 /// One event.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,4 +28,16 @@ pub trait OutboxRepository {
     /// # Errors
     /// [`StorageError`] on backend failure.
     fn append_event(&mut self, event: &OutboxEvent) -> Result<(), StorageError>;
+
+    /// Marks up to `limit` undispatched events dispatched at `now`, oldest first, and returns
+    /// them (in the order they happened). Events another transaction is claiming are skipped,
+    /// not waited for.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn claim_events(
+        &mut self,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<StoredEvent>, StorageError>;
 }

@@ -17,9 +17,11 @@ use kedai_orders::{CheckoutRepository, OrderRepository};
 
 use crate::audit::{AuditLogReader, AuditRepository};
 use crate::idempotency::IdempotencyRepository;
+use crate::jobs::JobRepository;
 use crate::mock_gateway::MockGatewayRepository;
 use crate::payments::PaymentIntentRepository;
 use crate::{AppError, OutboxRepository};
+use kedai_webhooks::WebhookRepository;
 
 /// The catalogue: products, categories, brands and collections, images, variations.
 pub trait CatalogPorts:
@@ -97,6 +99,15 @@ impl<T> RecordPorts for T where
 {
 }
 
+/// Work that leaves the process: the outbox, the job queue, webhook endpoints and deliveries,
+/// and the message log the message jobs send from.
+pub trait OutboundPorts: OutboxRepository + JobRepository + WebhookRepository + MessageLog {}
+
+impl<T> OutboundPorts for T where
+    T: OutboxRepository + JobRepository + WebhookRepository + MessageLog + ?Sized
+{
+}
+
 /// What the order pipeline ([`crate::orders::place`]) reads and writes, and nothing more:
 /// products and their images, stock, orders, coupons, the outbox and the audit log. A fake
 /// implementing these alone can place orders.
@@ -137,6 +148,7 @@ pub trait UnitOfWork:
     + IdentityPorts
     + RecordPorts
     + PlacementPorts
+    + OutboundPorts
 {
 }
 

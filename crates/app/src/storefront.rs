@@ -8,8 +8,8 @@ use kedai_core::ErrorCode;
 use kedai_core::{Page, TenantId};
 use kedai_identity::storefront::{check_url, validate_modules};
 use kedai_identity::{
-    Analytics, Hostname, LoginChannel, MessageFilter, OutgoingMessage, Permission, PortalSettings,
-    RegistrationForm, Tenant, TenantStatus,
+    Analytics, Hostname, LoginChannel, MessageDelivery, MessageFilter, OutgoingMessage, Permission,
+    PortalSettings, RegistrationForm, Tenant, TenantStatus,
 };
 use serde_json::json;
 
@@ -241,7 +241,7 @@ pub fn messages(
     actor: &Actor,
     filter: &MessageFilter,
     page: Page,
-) -> Result<(Vec<OutgoingMessage>, i64), AppError> {
+) -> Result<(Vec<(OutgoingMessage, MessageDelivery)>, i64), AppError> {
     actor.require(Permission::NotificationsRead)?;
     Ok(tx.list_messages(actor.tenant, filter, page)?)
 }

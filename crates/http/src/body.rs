@@ -54,6 +54,8 @@ fn classify(e: &serde_path_to_error::Error<serde_json::Error>) -> Result<BadFiel
     let unknown = named("unknown field `");
     let field = match missing.as_ref().or(unknown.as_ref()) {
         Some(name) if path.is_empty() => name.clone(),
+        // serde_path_to_error has already stepped into an unknown key.
+        Some(name) if path == *name || path.ends_with(&format!(".{name}")) => path.clone(),
         Some(name) => format!("{path}.{name}"),
         None if path.is_empty() => "body".to_owned(),
         None => path.clone(),

@@ -54,8 +54,12 @@ pub struct AppState {
     pub gateway: Arc<dyn PaymentGateway>,
     /// This instance's rate limiters, shared by its workers.
     pub limits: Arc<ratelimit::RateLimits>,
-    /// Delivers customer messages (sign-in codes, order confirmations) after commit.
-    pub notifier: Arc<dyn kedai_app::customer_auth::Notifier>,
+    /// What webhook pings reach the outside world with (the outbox worker's own ports).
+    pub outbound: kedai_app::jobs::Outbound,
+    /// Which webhook URLs merchants may register.
+    pub webhook_policy: kedai_webhooks::AddressPolicy,
+    /// Wakes this instance's outbox worker (queued messages go out at once).
+    pub wake: kedai_app::jobs::Wake,
 }
 
 impl AppState {

@@ -36,7 +36,10 @@ pub use customer_auth::{
     CustomerAuthRepository, MemberProfile, OtpChallenge, OtpChallengeId, OtpCheck, OtpRefusal,
     Recipient, RefreshCheck, SessionFamily, SessionFamilyId,
 };
-pub use message::{MessageFilter, MessageId, MessageKind, MessageLog, OutgoingMessage};
+pub use message::{
+    DeliveryState, MessageDelivery, MessageFilter, MessageId, MessageKind, MessageLog,
+    OutgoingMessage,
+};
 pub use outlet::{NewOutlet, Outlet, OutletId, OutletRepository, OutletStatus, OutletUpdate};
 pub use password::{burn_password_check, hash_password, verify_password};
 pub use repository::{StaffRepository, TenantRepository};

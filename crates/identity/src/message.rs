@@ -44,6 +44,52 @@ pub struct OutgoingMessage {
     pub created_at: DateTime<Utc>,
 }
 
+kedai_core::text_enum! {
+    /// How the sending of a message went.
+    pub enum DeliveryState ("a message delivery state") {
+        /// Waiting for the outbox worker.
+        Queued = "queued",
+        /// Handed to the channel's provider (SMTP server, SMS provider).
+        Sent = "sent",
+        /// No provider is configured for the channel: written to the server's log only.
+        Logged = "logged",
+        /// The provider refused it, or every attempt failed.
+        Failed = "failed",
+    }
+}
+
+/// Where a message's sending stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageDelivery {
+    /// State.
+    pub state: DeliveryState,
+    /// Attempts made.
+    pub attempts: u32,
+    /// Which transport took it (`smtp`, `sms`, `log`).
+    pub transport: Option<String>,
+    /// The provider's id for it (an SMS provider's message id, the SMTP server's answer).
+    pub provider_reference: Option<String>,
+    /// Why the last attempt failed.
+    pub error: Option<String>,
+    /// When it was handed over.
+    pub delivered_at: Option<DateTime<Utc>>,
+}
+
+impl MessageDelivery {
+    /// A message not yet sent.
+    #[must_use]
+    pub const fn queued() -> Self {
+        Self {
+            state: DeliveryState::Queued,
+            attempts: 0,
+            transport: None,
+            provider_reference: None,
+            error: None,
+            delivered_at: None,
+        }
+    }
+}
+
 /// Which messages to list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MessageFilter {
@@ -70,5 +116,26 @@ pub trait MessageLog {
         tenant: TenantId,
         filter: &MessageFilter,
         page: Page,
-    ) -> Result<(Vec<OutgoingMessage>, i64), StorageError>;
+    ) -> Result<(Vec<(OutgoingMessage, MessageDelivery)>, i64), StorageError>;
+
+    /// One message of the merchant with where its sending stands.
+    ///
+    /// # Errors
+    /// [`StorageError`] when the database fails.
+    fn find_message(
+        &mut self,
+        tenant: TenantId,
+        id: MessageId,
+    ) -> Result<Option<(OutgoingMessage, MessageDelivery)>, StorageError>;
+
+    /// Records where a message's sending stands.
+    ///
+    /// # Errors
+    /// [`StorageError`] when the database fails.
+    fn record_delivery(
+        &mut self,
+        tenant: TenantId,
+        id: MessageId,
+        delivery: &MessageDelivery,
+    ) -> Result<(), StorageError>;
 }

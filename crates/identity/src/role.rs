@@ -61,6 +61,9 @@ kedai_core::text_enum! {
         AuditRead = "audit:read",
         /// Read the outgoing message log (one-time codes, order confirmations).
         NotificationsRead = "notifications:read",
+        /// Register, change and inspect webhook endpoints and their deliveries (their secrets
+        /// reach the merchant's other systems).
+        WebhooksManage = "webhooks:manage",
     }
 }
 

@@ -366,7 +366,7 @@ diesel::table! {
         aggregate_id -> Text,
         payload -> Text,
         created_at -> Timestamp,
-        delivered_at -> Nullable<Timestamp>,
+        dispatched_at -> Nullable<Timestamp>,
     }
 }
 
@@ -624,6 +624,12 @@ diesel::table! {
         body -> Text,
         reference -> Nullable<Text>,
         created_at -> Timestamp,
+        delivery_status -> Text,
+        delivery_attempts -> BigInt,
+        transport -> Nullable<Text>,
+        provider_reference -> Nullable<Text>,
+        delivery_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
     }
 }
 
@@ -690,6 +696,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     payments,
     order_status_history,
     outbox_events,
+    jobs,
+    webhook_endpoints,
+    webhook_deliveries,
+    webhook_attempts,
     outlets,
     staff_outlets,
     staff_sessions,
@@ -713,3 +723,72 @@ diesel::allow_tables_to_appear_in_same_query!(
     shop_payment_methods,
     staff_spent_refresh_tokens,
 );
+
+diesel::table! {
+    jobs (id) {
+        id -> Text,
+        tenant_id -> Text,
+        kind -> Text,
+        subject_id -> Text,
+        status -> Text,
+        attempts -> BigInt,
+        max_attempts -> BigInt,
+        run_at -> Timestamp,
+        leased_by -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Text,
+        tenant_id -> Text,
+        url -> Text,
+        description -> Nullable<Text>,
+        events -> Text,
+        active -> Bool,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_secret_expires_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        tenant_id -> Text,
+        endpoint_id -> Text,
+        event_id -> Text,
+        event_type -> Text,
+        body -> Text,
+        status -> Text,
+        attempts -> BigInt,
+        response_code -> Nullable<BigInt>,
+        latency_ms -> Nullable<BigInt>,
+        response_excerpt -> Nullable<Text>,
+        error -> Nullable<Text>,
+        next_attempt_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Text,
+        tenant_id -> Text,
+        delivery_id -> Text,
+        number -> BigInt,
+        response_code -> Nullable<BigInt>,
+        latency_ms -> BigInt,
+        response_excerpt -> Nullable<Text>,
+        error -> Nullable<Text>,
+        attempted_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));

@@ -105,6 +105,10 @@ pub struct Settings {
     /// Rate limits (kept in memory by each instance).
     #[command(flatten)]
     pub limits: Limits,
+
+    /// Outgoing work: the outbox worker, webhooks, e-mail and SMS.
+    #[command(flatten)]
+    pub outbound: crate::OutboundSettings,
 }
 
 /// Rate limits, per Kedai instance (each instance counts on its own).

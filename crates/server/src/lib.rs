@@ -3,6 +3,8 @@
 
 pub mod config;
 pub mod logging;
+pub mod outbound;
+pub mod worker;
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -17,6 +19,8 @@ use kedai_http::{AppState, TokenService, build_app};
 use kedai_persistence::{DatabaseUrl, DbStore, PoolOptions, connect_pool, migrate};
 
 pub use config::{ConfigError, Environment, Limits, Settings};
+pub use outbound::{OutboundError, OutboundSettings};
+pub use worker::{Worker, WorkerConfig};
 
 /// A start-up failure.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +31,12 @@ pub enum StartError {
     /// The database could not be reached or migrated.
     #[error(transparent)]
     Database(#[from] kedai_persistence::DbError),
+    /// Outgoing work is misconfigured.
+    #[error(transparent)]
+    Outbound(#[from] OutboundError),
+    /// The outbox worker could not start.
+    #[error("cannot start the outbox worker: {0}")]
+    Worker(std::io::Error),
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -58,7 +68,8 @@ pub fn open_store(settings: &Settings) -> Result<DbStore, StartError> {
 /// The application state for a store.
 ///
 /// # Errors
-/// [`StartError::Config`] for a missing or bad JWT secret.
+/// [`StartError::Config`] for a missing or bad JWT secret; [`StartError::Outbound`] for
+/// unusable e-mail or SMS settings.
 pub fn app_state(settings: &Settings, store: DbStore) -> Result<AppState, StartError> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let store: Arc<dyn Store> = Arc::new(store);
@@ -78,8 +89,27 @@ pub fn app_state(settings: &Settings, store: DbStore) -> Result<AppState, StartE
         limits: Arc::new(kedai_http::ratelimit::RateLimits::new(
             settings.limits.into(),
         )),
-        notifier: Arc::new(kedai_app::customer_auth::LogNotifier),
+        outbound: settings.outbound.ports(settings.environment)?,
+        webhook_policy: settings.outbound.address_policy(settings.environment),
+        // Without a worker in this process there is none to wake; another instance's polls.
+        wake: Arc::new(|| {}),
     })
+}
+
+/// Starts the outbox worker for `state` and points the state's wake-up at it.
+///
+/// # Errors
+/// [`StartError::Worker`].
+pub fn start_worker(settings: &Settings, state: &mut AppState) -> Result<Worker, StartError> {
+    let worker = Worker::start(
+        Arc::clone(&state.store),
+        Arc::clone(&state.clock),
+        state.outbound.clone(),
+        settings.outbound.worker(),
+    )
+    .map_err(StartError::Worker)?;
+    state.wake = worker.waker();
+    Ok(worker)
 }
 
 /// A server bound to its address, not yet running.

@@ -27,6 +27,10 @@ enum Command {
         /// Create the demo merchant first if it does not exist.
         #[arg(long)]
         demo: bool,
+        /// Do not run the outbox worker in this instance (webhooks, e-mail and SMS wait for
+        /// an instance that runs one).
+        #[arg(long, env = "KEDAI_NO_WORKERS")]
+        no_workers: bool,
     },
     /// Apply pending database migrations.
     Migrate,
@@ -268,16 +272,29 @@ fn run(cli: Cli) -> Result<(), CliError> {
             println!("{}", created.id);
             Ok(())
         }
-        Command::Serve { demo } => {
+        Command::Serve { demo, no_workers } => {
             // Refuse a bad configuration before touching the database.
             settings.jwt_secret().map_err(StartError::from)?;
+            settings
+                .outbound
+                .ports(settings.environment)
+                .map_err(StartError::from)?;
             let store = open_store(&settings)?;
             let base = format!("http://{}", settings.bind);
             if demo {
                 let info = seed_demo(&store)?;
                 print_demo(&info, &base);
             }
-            let state = app_state(&settings, store)?;
+            let mut state = app_state(&settings, store)?;
+            // Dropped (stopped, after the jobs in hand) when the server has stopped.
+            let _worker = if no_workers {
+                eprintln!(
+                    "outbox worker off (--no-workers): events and messages wait in the database"
+                );
+                None
+            } else {
+                Some(kedai::start_worker(&settings, &mut state)?)
+            };
             let bound = bind(&settings, state)?;
             eprintln!(
                 "Kedai listening on http://{}  (docs: http://{}/docs)",

@@ -207,7 +207,7 @@ fn place(
         now,
     );
     if let Some(message) = &confirmation {
-        tx.record_message(message)?;
+        crate::jobs::queue_message(tx, message)?;
     }
     Ok((
         PlacedOrder {

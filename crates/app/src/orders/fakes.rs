@@ -489,6 +489,14 @@ impl OutboxRepository for InMemory {
         self.events.push(event.clone());
         Ok(())
     }
+
+    fn claim_events(
+        &mut self,
+        _: u32,
+        _: DateTime<Utc>,
+    ) -> Result<Vec<crate::jobs::StoredEvent>, StorageError> {
+        unused()
+    }
 }
 
 impl AuditRepository for InMemory {

@@ -22,6 +22,7 @@ mod session;
 mod staff;
 mod storefront;
 mod tiers;
+mod webhooks;
 
 pub use audit::*;
 pub use catalog::*;
@@ -36,6 +37,7 @@ pub use session::*;
 pub use staff::*;
 pub use storefront::*;
 pub use tiers::*;
+pub use webhooks::*;
 
 type Result<T> = std::result::Result<T, ApiError<Merchant>>;
 
@@ -53,7 +55,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(outlets::routes)
         .configure(customers::routes)
         .configure(checkout_options::routes)
-        .configure(storefront::routes);
+        .configure(storefront::routes)
+        .configure(webhooks::routes);
 }
 
 fn product_id(raw: &str) -> Result<ProductId> {

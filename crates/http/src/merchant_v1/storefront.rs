@@ -5,8 +5,8 @@ use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use chrono::{DateTime, Utc};
 use kedai_app::storefront::{self, SettingsUpdate};
 use kedai_identity::{
-    Analytics, FieldType, FormField, MessageFilter, MessageKind, OutgoingMessage, PortalSettings,
-    RegistrationForm,
+    Analytics, FieldType, FormField, MessageDelivery, MessageFilter, MessageKind, OutgoingMessage,
+    PortalSettings, RegistrationForm,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -404,13 +404,33 @@ pub struct NotificationResponse {
     pub body: String,
     /// What it is about (an order id, a sign-in challenge id).
     pub reference: Option<String>,
-    /// Sent.
+    /// Recorded.
     pub created_at: DateTime<Utc>,
+    /// How its sending went: `queued` (waiting for the outbox worker), `sent` (handed to the
+    /// channel's provider), `logged` (no provider configured for the channel: written to the
+    /// server log only) or `failed`.
+    pub delivery_status: String,
+    /// Sending attempts made.
+    pub delivery_attempts: u32,
+    /// Which transport took it: `smtp`, `sms` or `log`.
+    pub transport: Option<String>,
+    /// The provider's id for it.
+    pub provider_reference: Option<String>,
+    /// Why the last attempt failed.
+    pub delivery_error: Option<String>,
+    /// When it was handed over.
+    pub delivered_at: Option<DateTime<Utc>>,
 }
 
-impl From<OutgoingMessage> for NotificationResponse {
-    fn from(m: OutgoingMessage) -> Self {
+impl From<(OutgoingMessage, MessageDelivery)> for NotificationResponse {
+    fn from((m, d): (OutgoingMessage, MessageDelivery)) -> Self {
         Self {
+            delivery_status: d.state.as_str().to_owned(),
+            delivery_attempts: d.attempts,
+            transport: d.transport,
+            provider_reference: d.provider_reference,
+            delivery_error: d.error,
+            delivered_at: d.delivered_at,
             id: m.id.to_string(),
             kind: m.kind.as_str().to_owned(),
             channel: m.channel.as_str().to_owned(),

@@ -142,9 +142,8 @@ pub(crate) fn client_ip(req: &HttpRequest) -> String {
     crate::ratelimit::client_ip(req, trust)
 }
 
-/// Hands committed messages to the notifier.
-pub(crate) fn deliver(state: &AppState, messages: &[kedai_identity::OutgoingMessage]) {
-    for m in messages {
-        state.notifier.deliver(m);
-    }
+/// Tells this instance's outbox worker that messages were queued, so that a sign-in code goes
+/// out at once rather than at the worker's next poll.
+pub(crate) fn wake_worker(state: &AppState) {
+    (state.wake)();
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::auth::{OtpSent, refused};
-use super::{PortalOk, Result, SignedIn, client_ip, deliver, ok};
+use super::{PortalOk, Result, SignedIn, client_ip, ok, wake_worker};
 use crate::AppState;
 use crate::body::LenientBody;
 use crate::dto::{PortalErrorBody, double_option};
@@ -285,7 +285,7 @@ pub async fn request_verification_code(
             })
         })
         .await?;
-    deliver(&state, std::slice::from_ref(&message));
+    wake_worker(&state);
     Ok(ok(OtpSent {
         message: format!("a verification code was sent by {}", message.channel),
     }))

@@ -9,6 +9,7 @@ mod idempotency;
 mod identity;
 mod inventory;
 mod orders;
+mod outbound;
 mod outbox;
 mod outlets;
 mod payments;

@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::body::LenientBody;
 use crate::dto::PortalErrorBody;
 use crate::error::Failure;
-use crate::portal_v6::{PortalOk, Result, Shop, client_ip, deliver, ok};
+use crate::portal_v6::{PortalOk, Result, Shop, client_ip, ok, wake_worker};
 use crate::query::Query;
 use crate::surface::Portal;
 
@@ -122,7 +122,7 @@ pub async fn request_otp(
             })
         })
         .await?;
-    deliver(&state, std::slice::from_ref(&message));
+    wake_worker(&state);
     Ok(ok(OtpSent {
         message: format!("a sign-in code was sent by {}", message.channel),
     }))

@@ -220,7 +220,7 @@ pub async fn create_shop_order(
     let now = state.now();
     let caller = Shop::principal(&req, now);
     let gateway = std::sync::Arc::clone(&state.gateway);
-    let notifier = std::sync::Arc::clone(&state.notifier);
+    let wake = std::sync::Arc::clone(&state.wake);
     create(
         &state,
         &req,
@@ -230,8 +230,8 @@ pub async fn create_shop_order(
             let cmd = checkout_command(parse_json(body)?)?;
             let placed_order =
                 checkout::place_shop_order(store, &shopper, gateway.as_ref(), &cmd, now)?;
-            if let Some(message) = &placed_order.confirmation {
-                notifier.deliver(message);
+            if placed_order.confirmation.is_some() {
+                wake();
             }
             let answer = Answer::json(
                 StatusCode::CREATED,

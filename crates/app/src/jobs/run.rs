@@ -1,0 +1,307 @@
+//! Claiming due jobs and running one: the outside call is made with no transaction open, and
+//! what it came to is recorded under the job's lease.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use kedai_core::{Clock, Retry, StorageError};
+use kedai_identity::{DeliveryState, MessageDelivery, MessageId};
+use kedai_webhooks::{
+    Attempt, AttemptId, Delivery, DeliveryId, DeliveryStatus, SIGNATURE_HEADER, excerpt,
+    is_success, signature_header,
+};
+
+use super::{Job, JobEnd, JobKind, Outbound, SendError, WebhookRequest};
+use crate::{AppError, Store};
+
+/// Leases up to `limit` due jobs to `worker` for `lease`.
+///
+/// # Errors
+/// [`AppError::Storage`].
+pub fn claim_jobs(
+    store: &dyn Store,
+    worker: &str,
+    lease: Duration,
+    limit: u32,
+    now: DateTime<Utc>,
+) -> Result<Vec<Job>, AppError> {
+    let until = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::seconds(60));
+    store.write(|tx| Ok(tx.claim_jobs(worker, now, until, limit)?))
+}
+
+/// A uniform draw in `[0, 1)` from the system's random source, for jitter.
+fn random_unit() -> f64 {
+    let mut bytes = [0_u8; 8];
+    if getrandom::fill(&mut bytes).is_err() {
+        return 0.5;
+    }
+    // 53 random bits make every double in [0, 1) of that spacing equally likely.
+    let bits = u64::from_le_bytes(bytes) >> 11;
+    #[allow(clippy::cast_precision_loss)]
+    let unit = bits as f64 / (1_u64 << 53) as f64;
+    unit
+}
+
+/// What follows a failed attempt of `job`.
+fn after_failure(outbound: &Outbound, job: &Job, error: &SendError, now: DateTime<Utc>) -> JobEnd {
+    if error.permanent {
+        return JobEnd::Failed(error.message.clone());
+    }
+    let backoff = kedai_core::Backoff {
+        max_attempts: job.max_attempts,
+        ..outbound.backoff
+    };
+    match backoff.after_failure(job.attempts, random_unit()) {
+        Retry::After(wait) => JobEnd::RetryAt(
+            now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1)),
+            error.message.clone(),
+        ),
+        Retry::GiveUp => JobEnd::Failed(error.message.clone()),
+    }
+}
+
+/// Runs a leased job: makes its outside call and records the outcome (see the module docs).
+/// Returns how it ended. A job whose subject is gone, or already settled, ends done without a
+/// call.
+///
+/// # Errors
+/// [`AppError::Storage`] when its outcome cannot be recorded (the job is taken again after its
+/// lease).
+#[tracing::instrument(skip_all, fields(job.id = %job.id, job.kind = job.kind.as_str(), tenant.id = %job.tenant_id))]
+pub fn run_job(
+    store: &dyn Store,
+    outbound: &Outbound,
+    clock: &dyn Clock,
+    worker: &str,
+    job: &Job,
+) -> Result<JobEnd, AppError> {
+    match job.kind {
+        JobKind::Webhook => run_webhook(store, outbound, clock, worker, job),
+        JobKind::Message => run_message(store, outbound, clock, worker, job),
+    }
+}
+
+fn end_only(
+    store: &dyn Store,
+    worker: &str,
+    job: &Job,
+    end: JobEnd,
+    now: DateTime<Utc>,
+) -> Result<JobEnd, AppError> {
+    store.write(|tx| Ok(tx.end_job(job.id, worker, &end, now)?))?;
+    Ok(end)
+}
+
+fn bad_subject(job: &Job) -> AppError {
+    AppError::Storage(StorageError::other(format!(
+        "job {} names a malformed subject",
+        job.id
+    )))
+}
+
+/// The headers of one attempt: the event, the delivery and the signature over this attempt's
+/// timestamp with every secret in force.
+#[must_use]
+pub fn webhook_headers(
+    delivery: &Delivery,
+    secrets: &[&str],
+    now: DateTime<Utc>,
+) -> Vec<(&'static str, String)> {
+    vec![
+        ("User-Agent", "Kedai-Webhooks/1".to_owned()),
+        ("X-Kedai-Event", delivery.event_type.clone()),
+        ("X-Kedai-Event-Id", delivery.event_id.clone()),
+        ("X-Kedai-Delivery", delivery.id.to_string()),
+        (
+            SIGNATURE_HEADER,
+            signature_header(secrets, now.timestamp(), delivery.body.as_bytes()),
+        ),
+    ]
+}
+
+/// Posts one attempt of `delivery` to `url` and says what it came to: the attempt to log, and
+/// the error when it failed.
+pub(crate) fn attempt_delivery(
+    outbound: &Outbound,
+    delivery: &Delivery,
+    url: &str,
+    secrets: &[&str],
+    number: u32,
+    now: DateTime<Utc>,
+) -> (Attempt, Option<SendError>) {
+    let started = Instant::now();
+    let result = outbound.webhooks.post(&WebhookRequest {
+        url,
+        body: &delivery.body,
+        headers: webhook_headers(delivery, secrets, now),
+        timeout: outbound.webhook_timeout,
+    });
+    let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let (response_code, response_excerpt, error) = match result {
+        Ok(r) if is_success(r.status) => (Some(r.status), Some(excerpt(&r.body_excerpt)), None),
+        Ok(r) => (
+            Some(r.status),
+            Some(excerpt(&r.body_excerpt)),
+            Some(SendError::transient(format!(
+                "the endpoint answered {}",
+                r.status
+            ))),
+        ),
+        Err(e) => (None, None, Some(e)),
+    };
+    (
+        Attempt {
+            id: AttemptId::new(),
+            tenant_id: delivery.tenant_id,
+            delivery_id: delivery.id,
+            number,
+            response_code,
+            latency_ms,
+            response_excerpt,
+            error: error.as_ref().map(|e| e.message.clone()),
+            attempted_at: now,
+        },
+        error,
+    )
+}
+
+/// The delivery after `attempt`, given how its job ended.
+#[must_use]
+pub fn after_attempt(delivery: &Delivery, attempt: &Attempt, end: &JobEnd) -> Delivery {
+    let (status, next, completed) = match end {
+        JobEnd::Done => (DeliveryStatus::Succeeded, None, Some(attempt.attempted_at)),
+        JobEnd::RetryAt(at, _) => (DeliveryStatus::Pending, Some(*at), None),
+        JobEnd::Failed(_) => (DeliveryStatus::Failed, None, Some(attempt.attempted_at)),
+    };
+    Delivery {
+        status,
+        attempts: attempt.number,
+        response_code: attempt.response_code,
+        latency_ms: Some(attempt.latency_ms),
+        response_excerpt: attempt.response_excerpt.clone(),
+        error: attempt.error.clone(),
+        next_attempt_at: next,
+        completed_at: completed,
+        ..delivery.clone()
+    }
+}
+
+fn run_webhook(
+    store: &dyn Store,
+    outbound: &Outbound,
+    clock: &dyn Clock,
+    worker: &str,
+    job: &Job,
+) -> Result<JobEnd, AppError> {
+    let id: DeliveryId = job.subject_id.parse().map_err(|_| bad_subject(job))?;
+    let found = store.read(|tx| {
+        let Some(delivery) = tx.find_delivery(job.tenant_id, id)? else {
+            return Ok(None);
+        };
+        let endpoint = tx.find_endpoint(job.tenant_id, delivery.endpoint_id)?;
+        Ok(endpoint.map(|e| (delivery, e)))
+    })?;
+    let now = clock.now();
+    let Some((delivery, endpoint)) = found else {
+        // Its endpoint was deleted, and the delivery with it.
+        return end_only(store, worker, job, JobEnd::Done, now);
+    };
+    if delivery.status != DeliveryStatus::Pending {
+        return end_only(store, worker, job, JobEnd::Done, now);
+    }
+    let (attempt, end) = if endpoint.active {
+        let secrets = endpoint.signing_secrets(now);
+        let (attempt, error) = attempt_delivery(
+            outbound,
+            &delivery,
+            &endpoint.url,
+            &secrets,
+            job.attempts,
+            now,
+        );
+        let end = error.map_or(JobEnd::Done, |e| {
+            after_failure(outbound, job, &e, clock.now())
+        });
+        (attempt, end)
+    } else {
+        let reason = "the endpoint was switched off".to_owned();
+        let attempt = Attempt {
+            id: AttemptId::new(),
+            tenant_id: delivery.tenant_id,
+            delivery_id: delivery.id,
+            number: job.attempts,
+            response_code: None,
+            latency_ms: 0,
+            response_excerpt: None,
+            error: Some(reason.clone()),
+            attempted_at: now,
+        };
+        (attempt, JobEnd::Failed(reason))
+    };
+    let updated = after_attempt(&delivery, &attempt, &end);
+    store.write(|tx| {
+        tx.end_job(job.id, worker, &end, clock.now())?;
+        tx.record_attempt(&attempt, &updated)?;
+        Ok(())
+    })?;
+    Ok(end)
+}
+
+fn run_message(
+    store: &dyn Store,
+    outbound: &Outbound,
+    clock: &dyn Clock,
+    worker: &str,
+    job: &Job,
+) -> Result<JobEnd, AppError> {
+    let id: MessageId = job.subject_id.parse().map_err(|_| bad_subject(job))?;
+    let found = store.read(|tx| Ok(tx.find_message(job.tenant_id, id)?))?;
+    let now = clock.now();
+    let Some((message, delivery)) = found else {
+        return end_only(store, worker, job, JobEnd::Done, now);
+    };
+    if delivery.state != DeliveryState::Queued {
+        return end_only(store, worker, job, JobEnd::Done, now);
+    }
+    let (end, delivery) = match outbound.notifier.deliver(&message) {
+        Ok(sent) => (
+            JobEnd::Done,
+            MessageDelivery {
+                state: if sent.transport == "log" {
+                    DeliveryState::Logged
+                } else {
+                    DeliveryState::Sent
+                },
+                attempts: job.attempts,
+                transport: Some(sent.transport.to_owned()),
+                provider_reference: sent.provider_reference,
+                error: None,
+                delivered_at: Some(clock.now()),
+            },
+        ),
+        Err(e) => {
+            let end = after_failure(outbound, job, &e, clock.now());
+            let state = if matches!(end, JobEnd::Failed(_)) {
+                DeliveryState::Failed
+            } else {
+                DeliveryState::Queued
+            };
+            (
+                end,
+                MessageDelivery {
+                    state,
+                    attempts: job.attempts,
+                    error: Some(e.message),
+                    ..delivery
+                },
+            )
+        }
+    };
+    store.write(|tx| {
+        if tx.end_job(job.id, worker, &end, clock.now())? {
+            tx.record_delivery(job.tenant_id, id, &delivery)?;
+        }
+        Ok(())
+    })?;
+    Ok(end)
+}

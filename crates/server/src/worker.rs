@@ -1,0 +1,203 @@
+//! The outbox worker: a tokio task on a thread of its own that dispatches recorded events into
+//! webhook deliveries and runs due jobs — claimed with a lease, run off the async thread with
+//! no transaction open, several at a time — until it is stopped. Any number of instances may
+//! run one over the same PostgreSQL (see [`kedai_app::jobs`]).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use kedai_app::Store;
+use kedai_app::jobs::{Outbound, Wake, claim_jobs, dispatch_events, run_job};
+use kedai_core::Clock;
+use tokio::sync::Notify;
+
+/// How the worker paces itself.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkerConfig {
+    /// Sleep when there is nothing to do (a wake-up cuts it short).
+    pub poll: Duration,
+    /// Jobs run at once.
+    pub concurrency: u32,
+    /// How long a claimed job is this worker's.
+    pub lease: Duration,
+    /// Events dispatched per transaction.
+    pub event_batch: u32,
+    /// Attempts of a new delivery.
+    pub max_attempts: u32,
+}
+
+/// A running worker: stopped (after the jobs in hand finish) when dropped.
+pub struct Worker {
+    id: String,
+    wake: Arc<Notify>,
+    stop: Arc<Notify>,
+    stopping: Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Worker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Worker")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Worker {
+    /// Starts a worker on its own thread.
+    ///
+    /// # Errors
+    /// The thread or its runtime could not be made.
+    pub fn start(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        outbound: Outbound,
+        config: WorkerConfig,
+    ) -> std::io::Result<Self> {
+        let id = format!("worker-{}", kedai_core::new_uuid_v7().simple());
+        let wake = Arc::new(Notify::new());
+        let stop = Arc::new(Notify::new());
+        let stopping = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .max_blocking_threads(config.concurrency as usize + 2)
+            .thread_name("kedai-worker")
+            .build()?;
+        let task = Loop {
+            id: id.clone(),
+            store,
+            clock,
+            outbound,
+            config,
+            wake: Arc::clone(&wake),
+            stop: Arc::clone(&stop),
+            stopping: Arc::clone(&stopping),
+        };
+        let thread = std::thread::Builder::new()
+            .name("kedai-worker".into())
+            .spawn(move || runtime.block_on(task.run()))?;
+        tracing::info!(worker.id = %id, "outbox worker started");
+        Ok(Self {
+            id,
+            wake,
+            stop,
+            stopping,
+            thread: Some(thread),
+        })
+    }
+
+    /// This worker's id (the lease holder name on its jobs).
+    #[must_use]
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The function that wakes it, for handlers ([`kedai_http::AppState::wake`]).
+    #[must_use]
+    pub fn waker(&self) -> Wake {
+        let notify = Arc::clone(&self.wake);
+        Arc::new(move || notify.notify_one())
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.stopping
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.stop.notify_one();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+struct Loop {
+    id: String,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    outbound: Outbound,
+    config: WorkerConfig,
+    wake: Arc<Notify>,
+    stop: Arc<Notify>,
+    stopping: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Loop {
+    fn stopping(&self) -> bool {
+        self.stopping.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    async fn run(self) {
+        let mut failures: u32 = 0;
+        while !self.stopping() {
+            match self.round().await {
+                Ok(busy) => {
+                    failures = 0;
+                    if busy {
+                        continue;
+                    }
+                    self.idle(self.config.poll).await;
+                }
+                Err(e) => {
+                    failures = failures.saturating_add(1);
+                    tracing::warn!(worker.id = %self.id, error = %e, "outbox worker round failed");
+                    // The database is away: back off, up to ten polls.
+                    self.idle(self.config.poll * failures.min(10)).await;
+                }
+            }
+        }
+        tracing::info!(worker.id = %self.id, "outbox worker stopped");
+    }
+
+    async fn idle(&self, wait: Duration) {
+        tokio::select! {
+            () = tokio::time::sleep(wait) => {}
+            () = self.wake.notified() => {}
+            () = self.stop.notified() => {}
+        }
+    }
+
+    /// One round: dispatch a batch of events, then run a batch of due jobs. True when there
+    /// was work (so the next round starts at once).
+    async fn round(&self) -> Result<bool, String> {
+        let (store, clock) = (Arc::clone(&self.store), Arc::clone(&self.clock));
+        let (batch, attempts) = (self.config.event_batch, self.config.max_attempts);
+        let dispatched =
+            blocking(move || dispatch_events(store.as_ref(), batch, attempts, clock.now())).await?;
+        let (store, clock, id) = (
+            Arc::clone(&self.store),
+            Arc::clone(&self.clock),
+            self.id.clone(),
+        );
+        let (lease, limit) = (self.config.lease, self.config.concurrency);
+        let jobs =
+            blocking(move || claim_jobs(store.as_ref(), &id, lease, limit, clock.now())).await?;
+        let claimed = jobs.len();
+        let mut running = tokio::task::JoinSet::new();
+        for job in jobs {
+            let (store, clock, id) = (
+                Arc::clone(&self.store),
+                Arc::clone(&self.clock),
+                self.id.clone(),
+            );
+            let outbound = self.outbound.clone();
+            running.spawn_blocking(move || {
+                if let Err(e) = run_job(store.as_ref(), &outbound, clock.as_ref(), &id, &job) {
+                    // Taken again when its lease ends.
+                    tracing::warn!(job.id = %job.id, error = %e, "a job's outcome was not recorded");
+                }
+            });
+        }
+        while running.join_next().await.is_some() {}
+        Ok(dispatched > 0 || claimed > 0)
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, kedai_app::AppError> + Send + 'static,
+) -> Result<T, String> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,12 @@
+ALTER TABLE notifications DROP COLUMN delivered_at;
+ALTER TABLE notifications DROP COLUMN delivery_error;
+ALTER TABLE notifications DROP COLUMN provider_reference;
+ALTER TABLE notifications DROP COLUMN transport;
+ALTER TABLE notifications DROP COLUMN delivery_attempts;
+ALTER TABLE notifications DROP COLUMN delivery_status;
+DROP TABLE webhook_attempts;
+DROP TABLE webhook_deliveries;
+DROP TABLE webhook_endpoints;
+DROP TABLE jobs;
+DROP INDEX outbox_events_undispatched;
+ALTER TABLE outbox_events RENAME COLUMN dispatched_at TO delivered_at;
