@@ -18,6 +18,7 @@ mod merchant_flow;
 mod merchant_orders;
 mod merchant_payments;
 mod migrations;
+mod outbound;
 mod people;
 mod platform;
 mod portal_auth;

@@ -92,6 +92,42 @@ impl TestApp {
     /// As [`TestApp::start_with`], with rate limits.
     #[must_use]
     pub fn start_limited(backend: Backend, body_limit: usize, limits: kedai::Limits) -> Self {
+        Self::start_full(
+            backend,
+            body_limit,
+            limits,
+            kedai::OutboundSettings::default(),
+            false,
+        )
+    }
+
+    /// As [`TestApp::start`], with outgoing-work settings and, when `worker`, the outbox
+    /// worker running in the server's process.
+    #[must_use]
+    pub fn start_outbound(
+        backend: Backend,
+        outbound: kedai::OutboundSettings,
+        worker: bool,
+    ) -> Self {
+        let limits = kedai::Limits {
+            rate_limit_per_minute: 1_000_000,
+            rate_limit_per_ip_per_minute: 1_000_000,
+            trust_forwarded_for: false,
+            login_failures_per_email_and_ip: 1_000,
+            login_failures_per_email: 1_000,
+            login_failures_per_ip: 1_000,
+            otp_per_ip_per_hour: 1_000,
+        };
+        Self::start_full(backend, 64 * 1024, limits, outbound, worker)
+    }
+
+    fn start_full(
+        backend: Backend,
+        body_limit: usize,
+        limits: kedai::Limits,
+        outbound: kedai::OutboundSettings,
+        worker: bool,
+    ) -> Self {
         let (db, url) = TestDb::create(backend);
         let secret = format!("test-secret-{}", uuid::Uuid::new_v4().simple());
         let settings = Settings {
@@ -108,16 +144,21 @@ impl TestApp {
             public_url: None,
             log: "warn".into(),
             limits,
+            outbound,
         };
         let store = kedai::open_store(&settings).unwrap_or_else(|e| panic!("open store: {e}"));
-        let state =
+        let mut state =
             kedai::app_state(&settings, store.clone()).unwrap_or_else(|e| panic!("state: {e}"));
+        let worker = worker.then(|| {
+            kedai::start_worker(&settings, &mut state).unwrap_or_else(|e| panic!("worker: {e}"))
+        });
         let server = kedai::spawn(&settings, state).unwrap_or_else(|e| panic!("spawn: {e}"));
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .build()
             .into();
         let mut app = Self {
+            _worker: worker,
             server,
             store,
             database_url: url,

@@ -62,6 +62,11 @@ impl TestApp {
             "SELECT 'session ' || id || ' ' || COALESCE(CAST(revoked_at AS TEXT), '-') AS line FROM customer_session_families ORDER BY id",
             "SELECT 'refresh ' || id || ' ' || COALESCE(CAST(used_at AS TEXT), '-') AS line FROM customer_refresh_tokens ORDER BY id",
             "SELECT 'messages ' || COUNT(*) AS line FROM notifications",
+            "SELECT 'webhook ' || id || ' ' || url || ' ' || events || ' ' || \
+             CASE WHEN active THEN 'on' ELSE 'off' END || ' ' || secret || ' ' || CAST(updated_at AS TEXT) AS line \
+             FROM webhook_endpoints ORDER BY id",
+            "SELECT 'deliveries ' || COUNT(*) AS line FROM webhook_deliveries",
+            "SELECT 'jobs ' || COUNT(*) AS line FROM jobs",
             "SELECT 'member ' || id || ' ' || COALESCE(CAST(member_no AS TEXT), '-') AS line FROM customers ORDER BY id",
         ];
         self.with_conn(|conn| {

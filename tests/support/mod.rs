@@ -12,6 +12,7 @@ mod http;
 mod identity;
 mod inspect;
 mod racing;
+pub mod standins;
 
 use kedai::Running;
 use kedai_core::TenantId;
@@ -37,7 +38,8 @@ pub const PASSWORD: &str = "correct-horse-battery";
 
 /// A running Kedai with a fresh database and a tenant whose owner is signed in.
 pub struct TestApp {
-    // Field order is drop order: stop the server before dropping its database.
+    // Field order is drop order: stop the worker and the server before dropping their database.
+    _worker: Option<kedai::Worker>,
     server: Running,
     store: DbStore,
     database_url: String,
