@@ -253,6 +253,13 @@ fn webhook_refusals_change_nothing(b: Backend) {
     }
     app.send_raw("POST", "/v1/webhooks", Some(&app.owner), "{\"url\":")
         .merchant_error(400, "MALFORMED_REQUEST");
+    app.send_raw(
+        "POST",
+        &format!("{path}/rotate-secret"),
+        Some(&app.owner),
+        "{",
+    )
+    .merchant_error(400, "MALFORMED_REQUEST");
     // Unknown, malformed and other-tenant ids are all not found, and leak nothing.
     for id in [
         theirs.as_str(),

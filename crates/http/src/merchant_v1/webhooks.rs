@@ -123,6 +123,15 @@ pub struct RotateSecretRequest {
     pub overlap_hours: Option<i64>,
 }
 
+/// The id of a deleted endpoint.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeletedWebhook {
+    /// Endpoint id.
+    pub id: String,
+    /// Always true.
+    pub deleted: bool,
+}
+
 /// A delivery of an event to an endpoint.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct WebhookDeliveryResponse {
@@ -365,7 +374,7 @@ pub async fn update_webhook(
     tag = "merchant-webhooks",
     params(("id" = String, Path, description = "Endpoint id")),
     responses(
-        (status = 200, body = Envelope<WebhookResponse>),
+        (status = 200, body = Envelope<DeletedWebhook>),
         (status = 401, description = "No or bad token", body = MerchantErrorBody),
         (status = 403, description = "Only owners and admins manage webhooks", body = MerchantErrorBody),
         (status = 404, description = "WEBHOOK_NOT_FOUND", body = MerchantErrorBody),
@@ -386,7 +395,10 @@ pub async fn delete_webhook(
         .await?;
     Ok(HttpResponse::Ok().json(Envelope::new(
         "Webhook deleted",
-        serde_json::json!({ "id": id.to_string(), "deleted": true }),
+        DeletedWebhook {
+            id: id.to_string(),
+            deleted: true,
+        },
     )))
 }
 
@@ -395,7 +407,7 @@ pub async fn delete_webhook(
 #[utoipa::path(
     tag = "merchant-webhooks",
     params(("id" = String, Path, description = "Endpoint id")),
-    request_body(content = RotateSecretRequest, description = "Optional; an empty body keeps the default overlap"),
+    request_body = Option<RotateSecretRequest>,
     responses(
         (status = 200, body = Envelope<WebhookResponse>),
         (status = 400, description = "Malformed body", body = MerchantErrorBody),
