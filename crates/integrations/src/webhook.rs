@@ -63,6 +63,10 @@ impl HttpWebhookSender {
             .max_redirects(0)
             .https_only(!policy.allow_http)
             .user_agent("Kedai-Webhooks/1")
+            // Keep a connection per job the worker runs at once to a busy endpoint (the
+            // default keeps 3 per host: a burst would open new ones, and wait on them).
+            .max_idle_connections(256)
+            .max_idle_connections_per_host(32)
             .timeout_global(Some(Duration::from_secs(10)))
             .build();
         let agent = ureq::Agent::with_parts(

@@ -127,25 +127,52 @@ impl Loop {
         self.stopping.load(std::sync::atomic::Ordering::SeqCst)
     }
 
+    /// Keeps up to `concurrency` jobs running: claims more whenever half the slots are free,
+    /// dispatches events whenever the last dispatch filled its batch or a poll interval has
+    /// passed, and sleeps (until woken) when there is nothing to do.
     async fn run(self) {
+        let mut running = tokio::task::JoinSet::new();
         let mut failures: u32 = 0;
+        let mut dispatched_at: Option<std::time::Instant> = None;
+        let mut more_events = true;
+        let slots = self.config.concurrency as usize;
         while !self.stopping() {
-            match self.round().await {
-                Ok(busy) => {
-                    failures = 0;
-                    if busy {
+            let free = slots.saturating_sub(running.len());
+            let mut claimed = 0;
+            if free * 2 >= slots {
+                let dispatch =
+                    more_events || dispatched_at.is_none_or(|at| at.elapsed() >= self.config.poll);
+                match self.refill(free, dispatch, &mut running).await {
+                    Ok((events, jobs)) => {
+                        failures = 0;
+                        if dispatch {
+                            dispatched_at = Some(std::time::Instant::now());
+                            more_events = events >= self.config.event_batch as usize;
+                        }
+                        claimed = jobs + events;
+                    }
+                    Err(e) => {
+                        failures = failures.saturating_add(1);
+                        tracing::warn!(worker.id = %self.id, error = %e, "outbox worker round failed");
+                        // The database is away: back off, up to ten polls.
+                        self.idle(self.config.poll * failures.min(10)).await;
                         continue;
                     }
-                    self.idle(self.config.poll).await;
-                }
-                Err(e) => {
-                    failures = failures.saturating_add(1);
-                    tracing::warn!(worker.id = %self.id, error = %e, "outbox worker round failed");
-                    // The database is away: back off, up to ten polls.
-                    self.idle(self.config.poll * failures.min(10)).await;
                 }
             }
+            if running.is_empty() {
+                if claimed == 0 {
+                    self.idle(self.config.poll).await;
+                }
+                continue;
+            }
+            tokio::select! {
+                _ = running.join_next() => {}
+                () = self.stop.notified() => {}
+            }
         }
+        // The jobs in hand finish; their outcomes are recorded.
+        while running.join_next().await.is_some() {}
         tracing::info!(worker.id = %self.id, "outbox worker stopped");
     }
 
@@ -157,23 +184,31 @@ impl Loop {
         }
     }
 
-    /// One round: dispatch a batch of events, then run a batch of due jobs. True when there
-    /// was work (so the next round starts at once).
-    async fn round(&self) -> Result<bool, String> {
-        let (store, clock) = (Arc::clone(&self.store), Arc::clone(&self.clock));
-        let (batch, attempts) = (self.config.event_batch, self.config.max_attempts);
-        let dispatched =
-            blocking(move || dispatch_events(store.as_ref(), batch, attempts, clock.now())).await?;
+    /// Dispatches a batch of events (when `dispatch`) and claims up to `free` due jobs, started
+    /// in `running`. Returns (events dispatched, jobs started).
+    async fn refill(
+        &self,
+        free: usize,
+        dispatch: bool,
+        running: &mut tokio::task::JoinSet<()>,
+    ) -> Result<(usize, usize), String> {
+        let dispatched = if dispatch {
+            let (store, clock) = (Arc::clone(&self.store), Arc::clone(&self.clock));
+            let (batch, attempts) = (self.config.event_batch, self.config.max_attempts);
+            blocking(move || dispatch_events(store.as_ref(), batch, attempts, clock.now())).await?
+        } else {
+            0
+        };
         let (store, clock, id) = (
             Arc::clone(&self.store),
             Arc::clone(&self.clock),
             self.id.clone(),
         );
-        let (lease, limit) = (self.config.lease, self.config.concurrency);
+        let lease = self.config.lease;
+        let limit = u32::try_from(free).unwrap_or(u32::MAX);
         let jobs =
             blocking(move || claim_jobs(store.as_ref(), &id, lease, limit, clock.now())).await?;
-        let claimed = jobs.len();
-        let mut running = tokio::task::JoinSet::new();
+        let started = jobs.len();
         for job in jobs {
             let (store, clock, id) = (
                 Arc::clone(&self.store),
@@ -188,8 +223,7 @@ impl Loop {
                 }
             });
         }
-        while running.join_next().await.is_some() {}
-        Ok(dispatched > 0 || claimed > 0)
+        Ok((dispatched, started))
     }
 }
 

@@ -90,6 +90,17 @@ pub trait WebhookRepository {
         id: DeliveryId,
     ) -> Result<Option<Delivery>, StorageError>;
 
+    /// One delivery of the merchant with its endpoint, in one statement (the worker's read
+    /// before each attempt). `None` when either is gone.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn delivery_with_endpoint(
+        &mut self,
+        tenant: TenantId,
+        id: DeliveryId,
+    ) -> Result<Option<(Delivery, WebhookEndpoint)>, StorageError>;
+
     /// A page of an endpoint's deliveries, newest first, and how many match.
     ///
     /// # Errors

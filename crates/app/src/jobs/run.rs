@@ -194,13 +194,7 @@ fn run_webhook(
     job: &Job,
 ) -> Result<JobEnd, AppError> {
     let id: DeliveryId = job.subject_id.parse().map_err(|_| bad_subject(job))?;
-    let found = store.read(|tx| {
-        let Some(delivery) = tx.find_delivery(job.tenant_id, id)? else {
-            return Ok(None);
-        };
-        let endpoint = tx.find_endpoint(job.tenant_id, delivery.endpoint_id)?;
-        Ok(endpoint.map(|e| (delivery, e)))
-    })?;
+    let found = store.lookup(|tx| Ok(tx.delivery_with_endpoint(job.tenant_id, id)?))?;
     let now = clock.now();
     let Some((delivery, endpoint)) = found else {
         // Its endpoint was deleted, and the delivery with it.
@@ -255,7 +249,7 @@ fn run_message(
     job: &Job,
 ) -> Result<JobEnd, AppError> {
     let id: MessageId = job.subject_id.parse().map_err(|_| bad_subject(job))?;
-    let found = store.read(|tx| Ok(tx.find_message(job.tenant_id, id)?))?;
+    let found = store.lookup(|tx| Ok(tx.find_message(job.tenant_id, id)?))?;
     let now = clock.now();
     let Some((message, delivery)) = found else {
         return end_only(store, worker, job, JobEnd::Done, now);
@@ -304,4 +298,95 @@ fn run_message(
         Ok(())
     })?;
     Ok(end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kedai_core::TenantId;
+    use kedai_webhooks::{EndpointId, verify};
+
+    fn delivery() -> Delivery {
+        let now = Utc::now();
+        Delivery {
+            id: DeliveryId::new(),
+            tenant_id: TenantId::new(),
+            endpoint_id: EndpointId::new(),
+            event_id: "evt".into(),
+            event_type: "order.created".into(),
+            body: r#"{"id":"evt"}"#.into(),
+            status: DeliveryStatus::Pending,
+            attempts: 0,
+            response_code: None,
+            latency_ms: None,
+            response_excerpt: None,
+            error: None,
+            next_attempt_at: Some(now),
+            created_at: now,
+            completed_at: None,
+        }
+    }
+
+    fn attempt(d: &Delivery, code: Option<u16>) -> Attempt {
+        Attempt {
+            id: AttemptId::new(),
+            tenant_id: d.tenant_id,
+            delivery_id: d.id,
+            number: 3,
+            response_code: code,
+            latency_ms: 12,
+            response_excerpt: Some("nope".into()),
+            error: code.is_none().then(|| "refused".to_owned()),
+            attempted_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_delivery_follows_how_its_job_ended() {
+        let d = delivery();
+        let a = attempt(&d, Some(200));
+        let done = after_attempt(&d, &a, &JobEnd::Done);
+        assert_eq!(done.status, DeliveryStatus::Succeeded);
+        assert_eq!((done.attempts, done.response_code), (3, Some(200)));
+        assert_eq!(done.completed_at, Some(a.attempted_at));
+        assert_eq!(done.next_attempt_at, None);
+        let later = a.attempted_at + chrono::Duration::seconds(20);
+        let retry = after_attempt(&d, &attempt(&d, None), &JobEnd::RetryAt(later, "x".into()));
+        assert_eq!(retry.status, DeliveryStatus::Pending);
+        assert_eq!(retry.next_attempt_at, Some(later));
+        assert_eq!(retry.error.as_deref(), Some("refused"));
+        assert_eq!(retry.completed_at, None);
+        let failed = after_attempt(&d, &a, &JobEnd::Failed("gone".into()));
+        assert_eq!(failed.status, DeliveryStatus::Failed);
+        assert!(failed.completed_at.is_some());
+    }
+
+    #[test]
+    fn every_attempt_is_signed_with_every_secret_in_force() {
+        let d = delivery();
+        let now = Utc::now();
+        let headers = webhook_headers(&d, &["new", "old"], now);
+        let get = |name: &str| {
+            headers
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(get("X-Kedai-Delivery"), d.id.to_string());
+        assert_eq!(get("X-Kedai-Event-Id"), "evt");
+        assert_eq!(get("X-Kedai-Event"), "order.created");
+        let signature = get(SIGNATURE_HEADER);
+        for secret in ["new", "old"] {
+            assert!(verify(&signature, secret, d.body.as_bytes(), now.timestamp(), 5).is_ok());
+        }
+    }
+
+    #[test]
+    fn random_units_are_in_range() {
+        for _ in 0..1000 {
+            let u = random_unit();
+            assert!((0.0..1.0).contains(&u), "{u}");
+        }
+    }
 }

@@ -274,6 +274,23 @@ impl WebhookRepository for Tx<'_> {
             .transpose()
     }
 
+    fn delivery_with_endpoint(
+        &mut self,
+        tenant: TenantId,
+        id: DeliveryId,
+    ) -> Result<Option<(Delivery, WebhookEndpoint)>, StorageError> {
+        let row = webhook_deliveries::table
+            .inner_join(webhook_endpoints::table)
+            .filter(webhook_deliveries::tenant_id.eq(tenant.to_string()))
+            .filter(webhook_deliveries::id.eq(id.to_string()))
+            .select((DeliveryRow::as_select(), EndpointRow::as_select()))
+            .first::<(DeliveryRow, EndpointRow)>(self.conn)
+            .optional()
+            .map_err(storage_error)?;
+        row.map(|(d, e)| Ok((Delivery::try_from(d)?, WebhookEndpoint::try_from(e)?)))
+            .transpose()
+    }
+
     fn deliveries(
         &mut self,
         tenant: TenantId,
