@@ -10,6 +10,7 @@ mod bulk;
 mod edge_inventory;
 mod edge_orders;
 mod edge_summary;
+mod gateway_stripe;
 mod hardening;
 mod merchant;
 mod merchant_auth;

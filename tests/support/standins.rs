@@ -99,6 +99,11 @@ impl StandIn {
         lock(&self.behaviour).down = down;
     }
 
+    /// Answers `answer` (JSON) from now on.
+    pub fn set_answer(&self, answer: &str) {
+        answer.clone_into(&mut lock(&self.behaviour).answer);
+    }
+
     /// Waits this long before each answer.
     pub fn set_delay(&self, delay: Duration) {
         lock(&self.behaviour).delay = delay;

@@ -174,6 +174,8 @@ kedai_core::text_enum! {
         StorefrontDomain = "storefront domain",
         /// A member.
         Member = "member",
+        /// A payment gateway account.
+        PaymentGateway = "payment gateway",
         /// A webhook endpoint.
         WebhookEndpoint = "webhook endpoint",
         /// A webhook delivery.
@@ -207,6 +209,7 @@ impl Entity {
             Self::Company => ErrorCode::CompanyNotFound,
             Self::StorefrontDomain => ErrorCode::DomainNotFound,
             Self::Member => ErrorCode::MemberNotFound,
+            Self::PaymentGateway => ErrorCode::PaymentGatewayNotFound,
             Self::WebhookEndpoint => ErrorCode::WebhookNotFound,
             Self::WebhookDelivery => ErrorCode::WebhookDeliveryNotFound,
         }

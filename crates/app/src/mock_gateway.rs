@@ -164,6 +164,7 @@ impl PaymentGateway for MockGateway {
         self.store
             .write(|tx| Ok(tx.insert_mock_session(&session)?))?;
         Ok(CheckoutSession {
+            gateway: MOCK,
             payment_url: format!("{}/pay/mock/{id}", self.public_url),
             session_id: id,
         })

@@ -19,7 +19,7 @@ use crate::audit::{AuditLogReader, AuditRepository};
 use crate::idempotency::IdempotencyRepository;
 use crate::jobs::JobRepository;
 use crate::mock_gateway::MockGatewayRepository;
-use crate::payments::PaymentIntentRepository;
+use crate::payments::{PaymentIntentRepository, StripeAccountRepository};
 use crate::{AppError, OutboxRepository};
 use kedai_webhooks::WebhookRepository;
 
@@ -50,10 +50,17 @@ pub trait OrderPorts: OrderRepository + CheckoutRepository {}
 
 impl<T: OrderRepository + CheckoutRepository + ?Sized> OrderPorts for T {}
 
-/// Payment intents opened with gateways, and the mock gateway's own records.
-pub trait PaymentPorts: PaymentIntentRepository + MockGatewayRepository {}
+/// Payment intents opened with gateways, the mock gateway's own records, and merchants'
+/// Stripe accounts.
+pub trait PaymentPorts:
+    PaymentIntentRepository + MockGatewayRepository + StripeAccountRepository
+{
+}
 
-impl<T: PaymentIntentRepository + MockGatewayRepository + ?Sized> PaymentPorts for T {}
+impl<T> PaymentPorts for T where
+    T: PaymentIntentRepository + MockGatewayRepository + StripeAccountRepository + ?Sized
+{
+}
 
 /// Loyalty: coupons with their redemptions, and membership tiers.
 pub trait LoyaltyPorts: CouponRepository + TierRepository {}

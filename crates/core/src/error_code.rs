@@ -125,6 +125,8 @@ crate::text_enum! {
         PaymentAlreadyApproved = "PAYMENT_ALREADY_APPROVED",
         /// The gateway declined the payment.
         PaymentFailed = "PAYMENT_FAILED",
+        /// The merchant has no account at this payment gateway.
+        PaymentGatewayNotFound = "PAYMENT_GATEWAY_NOT_FOUND",
         /// No such payment intent in the merchant.
         PaymentIntentNotFound = "PAYMENT_INTENT_NOT_FOUND",
         /// No such payment method in the merchant.
@@ -203,6 +205,8 @@ crate::text_enum! {
         WebhookLimitReached = "WEBHOOK_LIMIT_REACHED",
         /// No such webhook endpoint in the merchant.
         WebhookNotFound = "WEBHOOK_NOT_FOUND",
+        /// A gateway's webhook with a missing, wrong or stale signature.
+        WebhookSignatureInvalid = "WEBHOOK_SIGNATURE_INVALID",
     }
 }
 

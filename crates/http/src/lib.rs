@@ -9,6 +9,7 @@ mod caller_first;
 pub mod dto;
 pub mod error;
 pub mod functions_v1;
+mod gateway_hooks;
 pub mod idempotency;
 pub mod limits;
 pub mod merchant_v1;
@@ -56,6 +57,8 @@ pub struct AppState {
     pub limits: Arc<ratelimit::RateLimits>,
     /// What webhook pings reach the outside world with (the outbox worker's own ports).
     pub outbound: kedai_app::jobs::Outbound,
+    /// The base URL customers and gateways reach this server at.
+    pub public_url: String,
     /// Which webhook URLs merchants may register.
     pub webhook_policy: kedai_webhooks::AddressPolicy,
     /// Wakes this instance's outbox worker (queued messages go out at once).
@@ -175,6 +178,16 @@ where
                     limits::head_limits::<Merchant, _>,
                 )),
         )
+        .service(
+            scope::scope("/webhooks")
+                .configure(gateway_hooks::routes)
+                .wrap(actix_web::middleware::from_fn(
+                    ratelimit::limit::<Merchant, _>,
+                ))
+                .wrap(actix_web::middleware::from_fn(
+                    limits::head_limits::<Merchant, _>,
+                )),
+        )
         .configure(system::routes);
     let doc = |app: utoipa_actix_web::UtoipaApp<_>| app.split_for_parts().1;
     docs.push(surface_doc::<Edge>(doc(App::new()
@@ -185,7 +198,10 @@ where
     docs.push(surface_doc::<Merchant>(doc(App::new()
         .into_utoipa_app()
         .service(scope::scope("/v1").configure(merchant_v1::routes))
-        .service(scope::scope("/pay").configure(mock_pay::routes)))));
+        .service(scope::scope("/pay").configure(mock_pay::routes))
+        .service(
+            scope::scope("/webhooks").configure(gateway_hooks::routes),
+        ))));
     docs.push(surface_doc::<Portal>(doc(App::new()
         .into_utoipa_app()
         .service(

@@ -792,3 +792,18 @@ diesel::table! {
 }
 
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+
+diesel::table! {
+    payment_gateways (tenant_id, gateway) {
+        tenant_id -> Text,
+        gateway -> Text,
+        secret_key -> Text,
+        publishable_key -> Nullable<Text>,
+        webhook_secret -> Text,
+        methods -> Text,
+        return_url -> Text,
+        api_base -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}

@@ -13,7 +13,7 @@ use std::time::Duration;
 use actix_web::{HttpServer, dev::ServerHandle};
 use kedai_app::Store;
 use kedai_app::mock_gateway::MockGateway;
-use kedai_app::payments::PaymentGateway;
+use kedai_app::payments::{Gateways, PaymentGateway};
 use kedai_core::{Clock, SystemClock};
 use kedai_http::{AppState, TokenService, build_app};
 use kedai_persistence::{DatabaseUrl, DbStore, PoolOptions, connect_pool, migrate};
@@ -75,12 +75,13 @@ pub fn app_state(settings: &Settings, store: DbStore) -> Result<AppState, StartE
     let store: Arc<dyn Store> = Arc::new(store);
     if settings.environment == Environment::Production {
         tracing::warn!(
-            "payments use the built-in mock gateway: its checkout page approves without money"
+            "merchants without a Stripe account connected take payments through the built-in \
+             mock gateway: its checkout page approves without money"
         );
     }
-    let gateway: Arc<dyn PaymentGateway> =
-        Arc::new(MockGateway::new(&settings.public_url(), Arc::clone(&store)));
+    let gateway = gateways(&settings.public_url(), &store);
     Ok(AppState {
+        public_url: settings.public_url(),
         store,
         clock,
         tokens: TokenService::new(&settings.jwt_secret()?),
@@ -94,6 +95,16 @@ pub fn app_state(settings: &Settings, store: DbStore) -> Result<AppState, StartE
         // Without a worker in this process there is none to wake; another instance's polls.
         wake: Arc::new(|| {}),
     })
+}
+
+/// Each merchant's payment gateway: Stripe on its own account when connected, else the mock
+/// gateway whose checkout pages are served at `public_url`.
+fn gateways(public_url: &str, store: &Arc<dyn Store>) -> Arc<dyn PaymentGateway> {
+    Arc::new(Gateways::new(
+        Arc::new(MockGateway::new(public_url, Arc::clone(store))),
+        Arc::new(kedai_integrations::StripeHttp::new()),
+        Arc::clone(store),
+    ))
 }
 
 /// Starts the outbox worker for `state` and points the state's wake-up at it.
@@ -134,10 +145,8 @@ pub fn bind(settings: &Settings, mut state: AppState) -> Result<Bound, StartErro
     if settings.public_url.is_none() {
         // Without KEDAI_PUBLIC_URL, checkout links point at the address actually bound (the
         // real port when 0 was asked for).
-        state.gateway = Arc::new(MockGateway::new(
-            &format!("http://{addr}"),
-            Arc::clone(&state.store),
-        ));
+        state.public_url = format!("http://{addr}");
+        state.gateway = gateways(&state.public_url, &state.store);
     }
     let mut server = HttpServer::new(move || build_app(state.clone()));
     if let Some(workers) = settings.workers {

@@ -8,6 +8,7 @@ mod methods;
 mod payments;
 mod pricing;
 mod races;
+mod stripe;
 
 use chrono::{Duration, Utc};
 use serde_json::{Value, json};

@@ -25,6 +25,8 @@ pub struct CheckoutRequest {
 /// An opened checkout.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckoutSession {
+    /// Which gateway opened it (stored on the intent).
+    pub gateway: &'static str,
     /// The gateway's session id.
     pub session_id: String,
     /// Where the customer pays.
@@ -62,6 +64,12 @@ pub enum Cancellation {
 pub trait PaymentGateway: Send + Sync {
     /// Short name stored on intents (`mock`).
     fn name(&self) -> &'static str;
+
+    /// Whether sessions of intents stored with this gateway name are this gateway's to
+    /// answer for (a router answers for several).
+    fn handles(&self, gateway: &str) -> bool {
+        gateway == self.name()
+    }
 
     /// Opens a checkout for `request`.
     ///

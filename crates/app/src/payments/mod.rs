@@ -20,14 +20,20 @@ mod intents;
 mod list;
 mod open;
 mod repository;
+mod router;
 mod settle;
+mod stripe;
+mod webhook;
 
 pub use gateway::*;
 pub use intents::*;
 pub use list::*;
 pub use open::*;
 pub use repository::*;
+pub use router::*;
 pub use settle::*;
+pub use stripe::*;
+pub use webhook::*;
 
 uuid_id!(
     /// A payment intent.

@@ -111,8 +111,15 @@ pub fn open_checkout(
             return Err(e);
         }
     };
-    let attached = store
-        .write(|tx| Ok(tx.attach_intent_session(tenant, intent.id, &session.session_id, now)?))?;
+    let attached = store.write(|tx| {
+        Ok(tx.attach_intent_session(
+            tenant,
+            intent.id,
+            session.gateway,
+            &session.session_id,
+            now,
+        )?)
+    })?;
     if !attached {
         store.unpin();
         gateway.cancel(tenant, &session.session_id, now)?;
@@ -124,6 +131,7 @@ pub fn open_checkout(
     }
     Ok(OpenedIntent {
         intent: PaymentIntent {
+            gateway: session.gateway.to_owned(),
             gateway_session: Some(session.session_id),
             ..intent
         },
@@ -166,7 +174,7 @@ pub fn open_payment(
             let Some(session) = intent.gateway_session.as_deref() else {
                 continue;
             };
-            if intent.gateway != gateway.name() {
+            if !gateway.handles(&intent.gateway) {
                 continue;
             }
             if let Cancellation::AlreadyDecided(GatewayOutcome::Approved { .. }) =

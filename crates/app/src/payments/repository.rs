@@ -81,6 +81,7 @@ pub trait PaymentIntentRepository {
         &mut self,
         tenant: TenantId,
         id: PaymentIntentId,
+        gateway: &str,
         session: &str,
         at: DateTime<Utc>,
     ) -> Result<bool, StorageError>;

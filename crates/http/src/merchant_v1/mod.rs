@@ -16,6 +16,7 @@ mod coupons;
 mod customers;
 mod orders;
 mod outlets;
+mod payment_gateways;
 mod payments;
 mod profile;
 mod session;
@@ -31,6 +32,7 @@ pub use coupons::*;
 pub use customers::*;
 pub use orders::*;
 pub use outlets::*;
+pub use payment_gateways::*;
 pub use payments::*;
 pub use profile::*;
 pub use session::*;
@@ -50,6 +52,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(orders::routes)
         .configure(coupons::routes)
         .configure(payments::routes)
+        .configure(payment_gateways::routes)
         .configure(profile::routes)
         .configure(staff::routes)
         .configure(outlets::routes)

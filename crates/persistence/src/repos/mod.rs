@@ -12,6 +12,7 @@ mod orders;
 mod outbound;
 mod outbox;
 mod outlets;
+mod payment_gateways;
 mod payments;
 mod portal;
 mod session;

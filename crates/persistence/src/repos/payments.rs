@@ -227,6 +227,7 @@ impl PaymentIntentRepository for Tx<'_> {
         &mut self,
         tenant: TenantId,
         id: PaymentIntentId,
+        gateway: &str,
         session: &str,
         at: DateTime<Utc>,
     ) -> Result<bool, StorageError> {
@@ -238,6 +239,7 @@ impl PaymentIntentRepository for Tx<'_> {
                 .filter(payment_intents::gateway_session.is_null()),
         )
         .set((
+            payment_intents::gateway.eq(gateway),
             payment_intents::gateway_session.eq(Some(session)),
             payment_intents::updated_at.eq(ts(at)),
         ))
