@@ -22,6 +22,7 @@ READ_TARGETS = ("product list", "order detail")
 ANALYTICS_LIMIT = {"/v1/orders/summary": 1.2}  # by path; every other report within 2× its raw SQL
 ANALYTICS_DEFAULT = 2.0
 SEARCH_P50_MS = 50        # order search p50 on the bulk merchant, each backend
+WORKER_TARGET = 0.5       # webhook deliveries/s on PostgreSQL vs the lower of its two limits
 HEADLINE_CLIENTS = (8, 32)
 BACKEND = {"postgres": "PostgreSQL", "sqlite": "SQLite"}
 
@@ -148,6 +149,14 @@ def figures(r: dict, commit: str | None = None) -> dict[str, tuple[float, str, b
         name = f"{a['name']}: raw SQL{sql(a['script'])}"
         out[name] = (a["baseline_ms"], "ms", False)
         out[f"{name}, Kedai / raw SQL"] = (a["kedai_ms"] / a["baseline_ms"], "×", False)
+    ob = r.get("outbound") or {}
+    if ob:
+        out["webhooks: receiver capacity"] = (ob["receiver"]["rps"], "/s", True)
+        out[f"webhooks: pgbench, the worker's statements{sql('worker_job.sql')}, tx/s"] = (
+            ob["statements"]["rps"], "/s", True)
+        for backend in ("postgres", "sqlite"):
+            out[f"webhooks, {backend}: backlog drain"] = (ob[backend]["seconds"], "s", False)
+            out[f"webhooks, {backend}: deliveries/s"] = (ob[backend]["rps"], "/s", True)
     if r.get("bulk"):
         out["seed-bulk into PostgreSQL"] = (r["bulk"]["wall_seconds"], "s", False)
     if r.get("bulk_sqlite"):
@@ -278,6 +287,12 @@ def main() -> None:
         r = a["kedai_ms"] / a["baseline_ms"]
         limit = analytics_limit(a)
         add(f"| {a['name']} ≤ {limit:g}× the raw SQL | {r:.2f}× | {status(r <= limit)} |")
+    ob = R.get("outbound") or {}
+    if ob:
+        limit = min(ob["receiver"]["rps"], ob["statements"]["rps"])
+        r = ob["postgres"]["rps"] / limit
+        add(f"| webhook deliveries, PostgreSQL ≥ {WORKER_TARGET:.0%} of the lower of the receiver's capacity "
+            f"and the worker's statements | {pct(r, WORKER_TARGET)} | {status(r >= WORKER_TARGET)} |")
     for backend in ("postgres", "sqlite"):
         rows = [s for s in R.get("search", []) if s["backend"] == backend]
         if rows:
@@ -417,6 +432,29 @@ def main() -> None:
         for a in R["analytics"]:
             add(f"| `GET {a['path']}` {a['name']} | {a['kedai_ms']:.0f} ms | {a['baseline_ms']:.0f} ms "
                 f"| {a['kedai_ms'] / a['baseline_ms']:.2f}× | [{a['script']}](bench/{a['script']}) |")
+        add("")
+
+    if ob:
+        add("## Webhook delivery by the outbox worker")
+        add("")
+        add(f"An outage: {ob['postgres']['events']:,} `order.created` events are recorded while no worker runs, for "
+            "one endpoint on a receiver on this machine (bench/receiver.py, Python, answering 200 at once). Then "
+            "`kedai serve` starts with its worker (16 jobs at a time, the default) and the clock runs until the "
+            "receiver has every delivery: dispatch into deliveries, claims with leases, signing, posting and "
+            "recording each attempt. Its two limits for the same work, measured in the same run at the same "
+            "concurrency: the receiver's own capacity (`wrk` posting the same body, [bench/post.lua](bench/post.lua)) "
+            "and the database's (`pgbench` running the worker's statements for one delivery, "
+            "[bench/worker_job.sql](bench/worker_job.sql)).")
+        add("")
+        add("| | deliveries/s | backlog drain | RSS |")
+        add("|---|---|---|---|")
+        for backend in ("postgres", "sqlite"):
+            d = ob[backend]
+            add(f"| Kedai's worker, {BACKEND[backend]} | {d['rps']:,.0f}/s | {d['seconds']:.1f} s for "
+                f"{d['events']:,} | {d['rss_kib'] / 1024:.0f} MiB |")
+        add(f"| the receiver alone (wrk, {ob['concurrency']} connections) | {ob['receiver']['rps']:,.0f}/s | | |")
+        add(f"| the worker's statements (pgbench, {ob['concurrency']} clients, PostgreSQL) | "
+            f"{ob['statements']['rps']:,.0f}/s | | |")
         add("")
 
     if R["micro"]:

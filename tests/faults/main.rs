@@ -9,9 +9,14 @@ mod http;
 mod kill;
 mod ledger;
 mod load;
+mod outbox;
 mod restart;
 mod server;
 mod soak;
+
+#[path = "../support/standins.rs"]
+#[expect(dead_code, reason = "this binary uses the webhook receiver only")]
+mod standins;
 
 use std::time::Duration;
 

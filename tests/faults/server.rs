@@ -42,6 +42,11 @@ impl Server {
     /// Starts Kedai on a free port against `database_url`, with its state (the JWT secret) in
     /// `data_dir`, rate limits out of the way; waits until `/ready` answers 200.
     pub fn start(database_url: &str, data_dir: &TempDir) -> Self {
+        Self::start_with(database_url, data_dir, &[])
+    }
+
+    /// As [`Server::start`], with more environment (`KEY`, `value`) for the server.
+    pub fn start_with(database_url: &str, data_dir: &TempDir, env: &[(&str, &str)]) -> Self {
         let port = free_port();
         let log = data_dir.path().join(format!(
             "kedai-{port}-{}.log",
@@ -61,6 +66,7 @@ impl Server {
             .env("KEDAI_RATE_LIMIT_PER_MINUTE", "100000000")
             .env("KEDAI_RATE_LIMIT_PER_IP_PER_MINUTE", "100000000")
             .env_remove("KEDAI_JWT_SECRET")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::from(log_file))
