@@ -12,6 +12,7 @@ use crate::support::{Backend, TestApp};
 
 crate::on_both_backends!(
     a_stripe_checkout_is_paid_by_its_signed_webhook,
+    a_refund_goes_back_through_stripe,
     forged_stale_and_unsigned_webhooks_change_nothing,
     connecting_stripe_refuses_bad_input,
 );
@@ -119,6 +120,14 @@ fn a_stripe_checkout_is_paid_by_its_signed_webhook(b: Backend) {
     let account = connect(&app, &stripe);
     assert_eq!(account["secret_key"], json!("sk_test_…4242"));
     assert!(text(&account["webhook_url"]).ends_with("/webhooks/stripe"));
+    let read = app
+        .get("/v1/payment-gateways/stripe", Some(&app.owner))
+        .expect(200);
+    assert_eq!(read.body["data"], account);
+    assert!(
+        !read.body.to_string().contains(HOOK_SECRET),
+        "the signing secret is never shown"
+    );
     let (order, intent, form) = opened(&app, &stripe);
     for part in [
         "mode=payment",
@@ -144,6 +153,12 @@ fn a_stripe_checkout_is_paid_by_its_signed_webhook(b: Backend) {
     );
     let body = event(&app, &intent);
     let now = chrono::Utc::now().timestamp();
+    // While Stripe cannot be asked, the event is not taken: Stripe sends it again.
+    stripe.set_down(true);
+    send(&app, &body, Some(&signed(&body, HOOK_SECRET, now)))
+        .merchant_error(503, "SERVICE_UNAVAILABLE");
+    assert_eq!(status(&app, &order), json!("confirmed"));
+    stripe.set_down(false);
     for _ in 0..2 {
         let r = send(&app, &body, Some(&signed(&body, HOOK_SECRET, now))).expect(200);
         assert_eq!(r.body["result"], json!("settled"), "{}", r.body);
@@ -271,4 +286,58 @@ fn connecting_stripe_refuses_bad_input(b: Backend) {
     let (rival, ..) = signed_in(&app, other, Role::Owner);
     app.get("/v1/payment-gateways/stripe", Some(&rival))
         .merchant_error(404, "PAYMENT_GATEWAY_NOT_FOUND");
+}
+
+fn a_refund_goes_back_through_stripe(b: Backend) {
+    let app = TestApp::start_outbound(b, crate::outbound::fast(), true);
+    let stripe = StandIn::start("{}");
+    connect(&app, &stripe);
+    let (order, intent, _) = opened(&app, &stripe);
+    stripe.set_answer(
+        r#"{"id":"cs_test_a1","status":"complete","payment_status":"paid","payment_intent":"pi_test_9"}"#,
+    );
+    let body = event(&app, &intent);
+    send(
+        &app,
+        &body,
+        Some(&signed(&body, HOOK_SECRET, chrono::Utc::now().timestamp())),
+    )
+    .expect(200);
+    assert_eq!(status(&app, &order), json!("paid"));
+    // The merchant refunds the order: the money goes back at Stripe, once, after commit.
+    stripe.set_answer(r#"{"id":"re_test_1","object":"refund","status":"succeeded"}"#);
+    let r = app
+        .post(
+            "/functions/v1/mock-payment",
+            Some(&app.owner),
+            &json!({ "order_id": order, "method": "fpx", "amount": 6.5, "status": "refunded" }),
+        )
+        .expect(200);
+    assert_eq!(r.body["order_status"], json!("refunded"));
+    let got = stripe.wait_for(std::time::Duration::from_secs(10), |r| {
+        r.iter().any(|x| x.path == "/v1/refunds")
+    });
+    let refunds: Vec<_> = got.iter().filter(|x| x.path == "/v1/refunds").collect();
+    assert_eq!(refunds.len(), 1);
+    let form = &refunds[0].body;
+    assert!(form.contains("payment_intent=pi_test_9"), "{form}");
+    assert!(form.contains("amount=650"), "{form}");
+    assert!(
+        refunds[0]
+            .header("idempotency-key")
+            .starts_with("kedai-refund-")
+    );
+    crate::outbound::eventually(
+        std::time::Duration::from_secs(5),
+        "the refund audited",
+        || {
+            let r = app
+                .get(
+                    "/v1/audit-log?action=payment.gateway_refunded",
+                    Some(&app.owner),
+                )
+                .expect(200);
+            r.body["data"][0]["details"]["refund_id"] == json!("re_test_1")
+        },
+    );
 }

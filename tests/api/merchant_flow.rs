@@ -181,6 +181,10 @@ fn the_003_flow_from_sign_up_to_completed_order(b: Backend) {
         .unwrap_or_else(|| panic!("no payment.success event"));
     assert_eq!(event["payment_intent_id"], json!(intent), "{event}");
     assert_eq!(event["total_amount"], json!("26.82"), "{event}");
+    // 003 §17's payment.success: the payment's status, the order's beside it.
+    assert_eq!(event["status"], json!("success"), "{event}");
+    assert_eq!(event["order_status"], json!("paid"), "{event}");
+    assert_eq!(event["amount"], json!("26.82"), "{event}");
 
     // 5. The order is handed over and completed.
     let r = app

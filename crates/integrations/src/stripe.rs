@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use kedai_app::AppError;
+use kedai_app::jobs::SendError;
 use kedai_app::payments::{
     Cancellation, CheckoutRequest, CheckoutSession, GatewayOutcome, STRIPE, StripeAccount,
     StripeApi,
@@ -182,6 +183,37 @@ impl StripeApi for StripeHttp {
 
     fn session(&self, account: &StripeAccount, id: &str) -> Result<GatewayOutcome, AppError> {
         Ok(outcome(&self.get_session(account, id)?))
+    }
+
+    fn refund(
+        &self,
+        account: &StripeAccount,
+        payment_intent: &str,
+        amount: kedai_core::Money,
+        key: &str,
+    ) -> Result<String, SendError> {
+        let answer = self
+            .agent
+            .post(format!("{}/v1/refunds", account.api_base))
+            .header("Authorization", format!("Bearer {}", account.secret_key))
+            .header("Idempotency-Key", format!("kedai-refund-{key}"))
+            .send_form([
+                ("payment_intent", payment_intent),
+                ("amount", &amount.minor().to_string()),
+                ("metadata[kedai_payment]", key),
+            ]);
+        let (status, json) =
+            Self::answer(answer).map_err(|e| SendError::transient(e.to_string()))?;
+        match (status, json["id"].as_str()) {
+            (200, Some(id)) => Ok(id.to_owned()),
+            // Already refunded, amount too large, unknown payment: asking again cannot help.
+            (400 | 402 | 404, _) => Err(SendError::permanent(
+                Self::refused(status, &json).to_string(),
+            )),
+            _ => Err(SendError::transient(
+                Self::refused(status, &json).to_string(),
+            )),
+        }
     }
 
     fn expire(&self, account: &StripeAccount, id: &str) -> Result<Cancellation, AppError> {

@@ -80,6 +80,9 @@ pub fn app_state(settings: &Settings, store: DbStore) -> Result<AppState, StartE
         );
     }
     let gateway = gateways(&settings.public_url(), &store);
+    let mut outbound = settings.outbound.ports(settings.environment)?;
+    outbound.refunds = Arc::clone(&gateway) as Arc<dyn kedai_app::jobs::Refunds>;
+    let gateway: Arc<dyn PaymentGateway> = gateway;
     Ok(AppState {
         public_url: settings.public_url(),
         store,
@@ -90,7 +93,7 @@ pub fn app_state(settings: &Settings, store: DbStore) -> Result<AppState, StartE
         limits: Arc::new(kedai_http::ratelimit::RateLimits::new(
             settings.limits.into(),
         )),
-        outbound: settings.outbound.ports(settings.environment)?,
+        outbound,
         webhook_policy: settings.outbound.address_policy(settings.environment),
         // Without a worker in this process there is none to wake; another instance's polls.
         wake: Arc::new(|| {}),
@@ -99,7 +102,7 @@ pub fn app_state(settings: &Settings, store: DbStore) -> Result<AppState, StartE
 
 /// Each merchant's payment gateway: Stripe on its own account when connected, else the mock
 /// gateway whose checkout pages are served at `public_url`.
-fn gateways(public_url: &str, store: &Arc<dyn Store>) -> Arc<dyn PaymentGateway> {
+fn gateways(public_url: &str, store: &Arc<dyn Store>) -> Arc<Gateways> {
     Arc::new(Gateways::new(
         Arc::new(MockGateway::new(public_url, Arc::clone(store))),
         Arc::new(kedai_integrations::StripeHttp::new()),
@@ -146,7 +149,9 @@ pub fn bind(settings: &Settings, mut state: AppState) -> Result<Bound, StartErro
         // Without KEDAI_PUBLIC_URL, checkout links point at the address actually bound (the
         // real port when 0 was asked for).
         state.public_url = format!("http://{addr}");
-        state.gateway = gateways(&state.public_url, &state.store);
+        let router = gateways(&state.public_url, &state.store);
+        state.outbound.refunds = Arc::clone(&router) as Arc<dyn kedai_app::jobs::Refunds>;
+        state.gateway = router;
     }
     let mut server = HttpServer::new(move || build_app(state.clone()));
     if let Some(workers) = settings.workers {

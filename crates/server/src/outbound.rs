@@ -234,6 +234,8 @@ impl OutboundSettings {
         Ok(Outbound {
             webhooks: Arc::new(HttpWebhookSender::new(self.address_policy(environment))),
             notifier: self.notifier()?,
+            // The server points this at its payment gateways (`app_state`).
+            refunds: Arc::new(kedai_app::jobs::NoRefunds),
             backoff: self.backoff(),
             webhook_timeout: Duration::from_millis(self.webhook_timeout_ms.max(1)),
         })

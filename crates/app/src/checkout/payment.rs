@@ -239,11 +239,25 @@ pub struct GatewayInfo {
     pub publishable_key: String,
 }
 
-/// The gateway the shop's payments go through, and its publishable key for the shop.
-#[must_use]
-pub fn gateway_info(gateway: &dyn PaymentGateway, tenant: TenantId) -> GatewayInfo {
-    GatewayInfo {
+/// The gateway the shop's payments go through, and its publishable key for the shop: the
+/// merchant's Stripe account when connected (its publishable key, empty if none was given),
+/// else the built-in gateway.
+///
+/// # Errors
+/// [`AppError::Storage`].
+pub fn gateway_info(
+    tx: &mut dyn UnitOfWork,
+    gateway: &dyn PaymentGateway,
+    tenant: TenantId,
+) -> Result<GatewayInfo, AppError> {
+    if let Some(account) = tx.find_stripe_account(tenant)? {
+        return Ok(GatewayInfo {
+            gateway: crate::payments::STRIPE.to_owned(),
+            publishable_key: account.publishable_key.unwrap_or_default(),
+        });
+    }
+    Ok(GatewayInfo {
         gateway: gateway.name().to_owned(),
         publishable_key: format!("pk_{}_{}", gateway.name(), tenant.as_uuid().simple()),
-    }
+    })
 }

@@ -15,9 +15,11 @@
 mod dispatch;
 mod ports;
 mod queue;
+mod refund;
 mod run;
 
 pub use dispatch::*;
 pub use ports::*;
 pub use queue::*;
+pub use refund::*;
 pub use run::*;

@@ -120,6 +120,43 @@ impl Notifier for LogNotifier {
     }
 }
 
+/// Gives money back at the gateway that took it.
+pub trait Refunds: Send + Sync {
+    /// Refunds `amount` of the payment the gateway knows as `reference`; `key` makes the call
+    /// idempotent at the gateway. Returns the gateway's refund id.
+    ///
+    /// # Errors
+    /// [`SendError`]: permanent when the gateway refuses the refund itself.
+    fn refund(
+        &self,
+        tenant: kedai_core::TenantId,
+        gateway: &str,
+        reference: &str,
+        amount: kedai_core::Money,
+        key: &str,
+    ) -> Result<String, SendError>;
+}
+
+/// Refunds where no gateway is wired (a worker built without one): every refund fails, so it is
+/// parked and shows, never pretended.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoRefunds;
+
+impl Refunds for NoRefunds {
+    fn refund(
+        &self,
+        _: kedai_core::TenantId,
+        gateway: &str,
+        _: &str,
+        _: kedai_core::Money,
+        _: &str,
+    ) -> Result<String, SendError> {
+        Err(SendError::permanent(format!(
+            "no {gateway} gateway is wired into this worker"
+        )))
+    }
+}
+
 /// Wakes the outbox worker of this instance: called after a commit that queued work someone
 /// is waiting for (a sign-in code).
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
@@ -131,6 +168,8 @@ pub struct Outbound {
     pub webhooks: Arc<dyn WebhookSender>,
     /// Sends messages.
     pub notifier: Arc<dyn Notifier>,
+    /// Refunds at payment gateways.
+    pub refunds: Arc<dyn Refunds>,
     /// When failed jobs are tried again, and how many times.
     pub backoff: Backoff,
     /// How long a webhook endpoint has to answer.

@@ -15,6 +15,9 @@ kedai_core::text_enum! {
         Webhook = "webhook",
         /// Sends a message to a customer (the subject is the message).
         Message = "message",
+        /// Gives money back through the gateway that took it (the subject is
+        /// `<order id>/<refund payment id>`).
+        Refund = "refund",
     }
 }
 

@@ -43,7 +43,12 @@ fn random_unit() -> f64 {
 }
 
 /// What follows a failed attempt of `job`.
-fn after_failure(outbound: &Outbound, job: &Job, error: &SendError, now: DateTime<Utc>) -> JobEnd {
+pub(super) fn after_failure(
+    outbound: &Outbound,
+    job: &Job,
+    error: &SendError,
+    now: DateTime<Utc>,
+) -> JobEnd {
     if error.permanent {
         return JobEnd::Failed(error.message.clone());
     }
@@ -78,10 +83,11 @@ pub fn run_job(
     match job.kind {
         JobKind::Webhook => run_webhook(store, outbound, clock, worker, job),
         JobKind::Message => run_message(store, outbound, clock, worker, job),
+        JobKind::Refund => super::refund::run_refund(store, outbound, clock, worker, job),
     }
 }
 
-fn end_only(
+pub(super) fn end_only(
     store: &dyn Store,
     worker: &str,
     job: &Job,
@@ -92,7 +98,7 @@ fn end_only(
     Ok(end)
 }
 
-fn bad_subject(job: &Job) -> AppError {
+pub(super) fn bad_subject(job: &Job) -> AppError {
     AppError::Storage(StorageError::other(format!(
         "job {} names a malformed subject",
         job.id

@@ -56,6 +56,13 @@ pub fn record_payment(
     }
     let order = require_order(tx, actor, cmd.order_id)?;
     let (result, extra) = apply_payment(tx, actor.into(), order, cmd, method, now)?;
+    // Money a gateway took goes back through it, after commit.
+    crate::jobs::queue_gateway_refund(
+        tx,
+        &result.payment,
+        kedai_core::Backoff::OUTBOUND.max_attempts,
+        now,
+    )?;
     if cmd.status == PaymentStatus::Refunded {
         crate::audit::record(
             tx,
@@ -118,7 +125,20 @@ pub(crate) fn apply_payment(
         PaymentStatus::Failed => "payment.failed",
         PaymentStatus::Refunded => "payment.refunded",
     };
-    let mut extra = json!({ "payment_id": payment.id.to_string(), "method": payment.method, "amount": amount.to_string() });
+    // 003 §17: a payment event's `status` is the payment's (`success`, `failed`, `refunded`);
+    // the order's is beside it.
+    let payment_status = match cmd.status {
+        PaymentStatus::Completed => "success",
+        PaymentStatus::Failed => "failed",
+        PaymentStatus::Refunded => "refunded",
+    };
+    let mut extra = json!({
+        "payment_id": payment.id.to_string(),
+        "method": payment.method,
+        "amount": amount.to_string(),
+        "status": payment_status,
+        "order_status": order.status.as_str(),
+    });
     if let (Some(intent), Some(map)) = (&cmd.payment_intent_id, extra.as_object_mut()) {
         map.insert("payment_intent_id".into(), json!(intent));
     }

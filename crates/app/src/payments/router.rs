@@ -100,3 +100,29 @@ impl PaymentGateway for Gateways {
         }
     }
 }
+
+impl crate::jobs::Refunds for Gateways {
+    fn refund(
+        &self,
+        tenant: TenantId,
+        gateway: &str,
+        reference: &str,
+        amount: kedai_core::Money,
+        key: &str,
+    ) -> Result<String, crate::jobs::SendError> {
+        if gateway != STRIPE {
+            return Err(crate::jobs::SendError::permanent(format!(
+                "the {gateway} gateway takes no refunds"
+            )));
+        }
+        let account = self
+            .account(tenant)
+            .map_err(|e| crate::jobs::SendError::transient(e.to_string()))?
+            .ok_or_else(|| {
+                crate::jobs::SendError::permanent(
+                    "the merchant's Stripe account is no longer connected: refund it at Stripe",
+                )
+            })?;
+        self.stripe.refund(&account, reference, amount, key)
+    }
+}

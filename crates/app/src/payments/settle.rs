@@ -189,6 +189,7 @@ fn record(
                     "amount": intent.amount.to_string(),
                     "currency": intent.amount.currency().code(),
                     "status": "failed",
+                    "order_status": order.status.as_str(),
                     "reason": reason,
                 }),
                 created_at: now,

@@ -107,6 +107,19 @@ pub trait StripeApi: Send + Sync {
     /// [`AppError`] when Stripe fails or does not know it.
     fn session(&self, account: &StripeAccount, id: &str) -> Result<GatewayOutcome, AppError>;
 
+    /// Refunds `amount` of a payment (Stripe's PaymentIntent `pi_…`), idempotently by `key`.
+    /// Returns Stripe's refund id.
+    ///
+    /// # Errors
+    /// [`crate::jobs::SendError`]: permanent when Stripe refuses the refund.
+    fn refund(
+        &self,
+        account: &StripeAccount,
+        payment_intent: &str,
+        amount: kedai_core::Money,
+        key: &str,
+    ) -> Result<String, crate::jobs::SendError>;
+
     /// Expires an open Checkout Session; one already completed answers its outcome.
     ///
     /// # Errors

@@ -20,7 +20,8 @@ use actix_web::http::StatusCode;
 pub struct PaymentGatewayResponse {
     /// A key the browser may hold (not a secret).
     pub publishable_key: String,
-    /// The gateway (`mock`: Kedai's built-in test gateway, paid on its own page).
+    /// The gateway: `stripe` (the merchant's own account; pay at the returned `paymentUrl`) or
+    /// `mock` (Kedai's built-in test gateway, paid on its own page).
     pub gateway: String,
 }
 
@@ -35,8 +36,12 @@ pub struct PaymentGatewayResponse {
 )]
 #[get("/payment-gateway")]
 pub async fn get_payment_gateway(state: web::Data<AppState>, shop: Shop) -> Result<HttpResponse> {
-    let tenant = shop.run(move |_, tenant| Ok(tenant.id)).await?;
-    let info = checkout::gateway_info(state.gateway.as_ref(), tenant);
+    let gateway = std::sync::Arc::clone(&state.gateway);
+    let info = shop
+        .run(move |store, tenant| {
+            store.lookup(|tx| checkout::gateway_info(tx, gateway.as_ref(), tenant.id))
+        })
+        .await?;
     Ok(ok(PaymentGatewayResponse {
         publishable_key: info.publishable_key,
         gateway: info.gateway,
@@ -131,7 +136,8 @@ pub async fn portal_create_payment_intent(
                 order_token: r.order_token,
             };
             let opened = checkout::open_shop_intent(store, &shopper, gateway.as_ref(), &cmd, now)?;
-            let info = checkout::gateway_info(gateway.as_ref(), shopper.tenant.id);
+            let info = store
+                .lookup(|tx| checkout::gateway_info(tx, gateway.as_ref(), shopper.tenant.id))?;
             let answer = Answer::json(
                 StatusCode::CREATED,
                 &PortalOk {
