@@ -223,6 +223,8 @@ fn forged_stale_and_unsigned_webhooks_change_nothing(b: Backend) {
     send(&app, &theirs, Some(&signed(&theirs, HOOK_SECRET, now)))
         .merchant_error(400, "WEBHOOK_SIGNATURE_INVALID");
     send(&app, "not json", Some(&signature)).merchant_error(400, "WEBHOOK_SIGNATURE_INVALID");
+    send(&app, "[null]", Some(&signature)).merchant_error(400, "WEBHOOK_SIGNATURE_INVALID");
+    send(&app, &body, Some("")).merchant_error(400, "WEBHOOK_SIGNATURE_INVALID");
     assert_eq!(app.fingerprint(), before);
     assert_eq!(status(&app, &order), json!("confirmed"));
     assert_eq!(stripe.received().len(), asked, "Stripe was not even asked");

@@ -48,8 +48,17 @@ pub fn stripe_webhook(
     body: &[u8],
     now: DateTime<Utc>,
 ) -> Result<Result<StripeNotice, AppError>, StripeRefusal> {
+    // Stripe signs every event it sends: an unsigned request is not Stripe's.
+    let signature = signature
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| StripeRefusal("the Stripe-Signature header is missing".into()))?;
     let event: serde_json::Value = serde_json::from_slice(body)
         .map_err(|e| StripeRefusal(format!("the body is not JSON: {e}")))?;
+    if !event.is_object() {
+        return Err(StripeRefusal(
+            "the body is not a Stripe event (a JSON object)".into(),
+        ));
+    }
     let kind = event["type"].as_str().unwrap_or_default();
     let object = &event["data"]["object"];
     let tenant = object["metadata"]["kedai_tenant"]
@@ -65,8 +74,6 @@ pub fn stripe_webhook(
         .read(|tx| Ok(tx.find_stripe_account(tenant)?))
         .map_err(|e| StripeRefusal(e.to_string()))?
         .ok_or_else(|| StripeRefusal("the merchant has no Stripe account connected".into()))?;
-    let signature =
-        signature.ok_or_else(|| StripeRefusal("the Stripe-Signature header is missing".into()))?;
     kedai_webhooks::verify(
         signature,
         &account.webhook_secret,
