@@ -13,6 +13,7 @@
 //! is at least once; receivers deduplicate by the ids they are given.
 
 mod dispatch;
+mod lease;
 mod ports;
 mod queue;
 mod refund;

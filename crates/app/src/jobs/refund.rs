@@ -8,13 +8,12 @@ use kedai_core::Page;
 use kedai_orders::{OrderId, Payment, PaymentId, PaymentStatus};
 use serde_json::json;
 
-use super::run::{after_failure, bad_subject, end_only};
-use super::{Job, JobEnd, JobKind, Outbound};
+use super::lease::Lease;
+use super::{Job, JobEnd, JobKind};
 use crate::audit::AuditEntry;
 use crate::mock_gateway::MOCK;
 use crate::payments::{IntentFilter, IntentStatus, PaymentIntent};
-use crate::{AppError, Store, UnitOfWork};
-use kedai_core::Clock;
+use crate::{AppError, UnitOfWork};
 
 /// The intent that paid an order, if a gateway took the payment.
 fn paid_intent(
@@ -60,18 +59,19 @@ pub fn queue_gateway_refund(
     }
 }
 
-pub(super) fn run_refund(
-    store: &dyn Store,
-    outbound: &Outbound,
-    clock: &dyn Clock,
-    worker: &str,
-    job: &Job,
-) -> Result<JobEnd, AppError> {
+pub(super) fn run_refund(lease: &Lease<'_>) -> Result<JobEnd, AppError> {
+    let Lease {
+        store,
+        outbound,
+        worker,
+        job,
+        ..
+    } = *lease;
     let (order, payment) = job
         .subject_id
         .split_once('/')
         .and_then(|(o, p)| Some((o.parse::<OrderId>().ok()?, p.parse::<PaymentId>().ok()?)))
-        .ok_or_else(|| bad_subject(job))?;
+        .ok_or_else(|| lease.malformed())?;
     let found = store.read(|tx| {
         let refund = tx
             .payments(job.tenant_id, order)?
@@ -82,9 +82,8 @@ pub(super) fn run_refund(
         };
         Ok(paid_intent(tx, &refund)?.map(|intent| (refund, intent)))
     })?;
-    let now = clock.now();
     let Some((refund, intent)) = found else {
-        return end_only(store, worker, job, JobEnd::Done, now);
+        return lease.end(JobEnd::Done);
     };
     let reference = intent.gateway_reference.clone().unwrap_or_default();
     let result = outbound.refunds.refund(
@@ -94,7 +93,7 @@ pub(super) fn run_refund(
         refund.amount,
         &refund.id.to_string(),
     );
-    let now = clock.now();
+    let now = lease.now();
     let (end, action, details) = match result {
         Ok(id) => (
             JobEnd::Done,
@@ -103,7 +102,7 @@ pub(super) fn run_refund(
                     "payment_intent_id": intent.id.to_string(), "payment_id": refund.id.to_string() }),
         ),
         Err(e) => {
-            let end = after_failure(outbound, job, &e, now);
+            let end = lease.after_failure(&e);
             let gave_up = matches!(end, JobEnd::Failed(_));
             (
                 end,

@@ -4,13 +4,15 @@
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use kedai_core::{Clock, Retry, StorageError};
+use kedai_core::Clock;
 use kedai_identity::{DeliveryState, MessageDelivery, MessageId};
 use kedai_webhooks::{
     Attempt, AttemptId, Delivery, DeliveryId, DeliveryStatus, SIGNATURE_HEADER, excerpt,
     is_success, signature_header,
 };
 
+use super::lease::Lease;
+use super::refund::run_refund;
 use super::{Job, JobEnd, JobKind, Outbound, SendError, WebhookRequest};
 use crate::{AppError, Store};
 
@@ -29,42 +31,6 @@ pub fn claim_jobs(
     store.write(|tx| Ok(tx.claim_jobs(worker, now, until, limit)?))
 }
 
-/// A uniform draw in `[0, 1)` from the system's random source, for jitter.
-fn random_unit() -> f64 {
-    let mut bytes = [0_u8; 8];
-    if getrandom::fill(&mut bytes).is_err() {
-        return 0.5;
-    }
-    // 53 random bits make every double in [0, 1) of that spacing equally likely.
-    let bits = u64::from_le_bytes(bytes) >> 11;
-    #[allow(clippy::cast_precision_loss)]
-    let unit = bits as f64 / (1_u64 << 53) as f64;
-    unit
-}
-
-/// What follows a failed attempt of `job`.
-pub(super) fn after_failure(
-    outbound: &Outbound,
-    job: &Job,
-    error: &SendError,
-    now: DateTime<Utc>,
-) -> JobEnd {
-    if error.permanent {
-        return JobEnd::Failed(error.message.clone());
-    }
-    let backoff = kedai_core::Backoff {
-        max_attempts: job.max_attempts,
-        ..outbound.backoff
-    };
-    match backoff.after_failure(job.attempts, random_unit()) {
-        Retry::After(wait) => JobEnd::RetryAt(
-            now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1)),
-            error.message.clone(),
-        ),
-        Retry::GiveUp => JobEnd::Failed(error.message.clone()),
-    }
-}
-
 /// Runs a leased job: makes its outside call and records the outcome (see the module docs).
 /// Returns how it ended. A job whose subject is gone, or already settled, ends done without a
 /// call.
@@ -80,29 +46,18 @@ pub fn run_job(
     worker: &str,
     job: &Job,
 ) -> Result<JobEnd, AppError> {
+    let lease = Lease {
+        store,
+        outbound,
+        clock,
+        worker,
+        job,
+    };
     match job.kind {
-        JobKind::Webhook => run_webhook(store, outbound, clock, worker, job),
-        JobKind::Message => run_message(store, outbound, clock, worker, job),
-        JobKind::Refund => super::refund::run_refund(store, outbound, clock, worker, job),
+        JobKind::Webhook => run_webhook(&lease),
+        JobKind::Message => run_message(&lease),
+        JobKind::Refund => run_refund(&lease),
     }
-}
-
-pub(super) fn end_only(
-    store: &dyn Store,
-    worker: &str,
-    job: &Job,
-    end: JobEnd,
-    now: DateTime<Utc>,
-) -> Result<JobEnd, AppError> {
-    store.write(|tx| Ok(tx.end_job(job.id, worker, &end, now)?))?;
-    Ok(end)
-}
-
-pub(super) fn bad_subject(job: &Job) -> AppError {
-    AppError::Storage(StorageError::other(format!(
-        "job {} names a malformed subject",
-        job.id
-    )))
 }
 
 /// The headers of one attempt: the event, the delivery and the signature over this attempt's
@@ -192,22 +147,23 @@ pub fn after_attempt(delivery: &Delivery, attempt: &Attempt, end: &JobEnd) -> De
     }
 }
 
-fn run_webhook(
-    store: &dyn Store,
-    outbound: &Outbound,
-    clock: &dyn Clock,
-    worker: &str,
-    job: &Job,
-) -> Result<JobEnd, AppError> {
-    let id: DeliveryId = job.subject_id.parse().map_err(|_| bad_subject(job))?;
+fn run_webhook(lease: &Lease<'_>) -> Result<JobEnd, AppError> {
+    let Lease {
+        store,
+        outbound,
+        worker,
+        job,
+        ..
+    } = *lease;
+    let id: DeliveryId = lease.subject()?;
     let found = store.lookup(|tx| Ok(tx.delivery_with_endpoint(job.tenant_id, id)?))?;
-    let now = clock.now();
+    let now = lease.now();
     let Some((delivery, endpoint)) = found else {
         // Its endpoint was deleted, and the delivery with it.
-        return end_only(store, worker, job, JobEnd::Done, now);
+        return lease.end(JobEnd::Done);
     };
     if delivery.status != DeliveryStatus::Pending {
-        return end_only(store, worker, job, JobEnd::Done, now);
+        return lease.end(JobEnd::Done);
     }
     let (attempt, end) = if endpoint.active {
         let secrets = endpoint.signing_secrets(now);
@@ -219,9 +175,7 @@ fn run_webhook(
             job.attempts,
             now,
         );
-        let end = error.map_or(JobEnd::Done, |e| {
-            after_failure(outbound, job, &e, clock.now())
-        });
+        let end = error.map_or(JobEnd::Done, |e| lease.after_failure(&e));
         (attempt, end)
     } else {
         let reason = "the endpoint was switched off".to_owned();
@@ -239,29 +193,30 @@ fn run_webhook(
         (attempt, JobEnd::Failed(reason))
     };
     let updated = after_attempt(&delivery, &attempt, &end);
+    let ended = lease.now();
     store.write(|tx| {
-        tx.end_job(job.id, worker, &end, clock.now())?;
+        tx.end_job(job.id, worker, &end, ended)?;
         tx.record_attempt(&attempt, &updated)?;
         Ok(())
     })?;
     Ok(end)
 }
 
-fn run_message(
-    store: &dyn Store,
-    outbound: &Outbound,
-    clock: &dyn Clock,
-    worker: &str,
-    job: &Job,
-) -> Result<JobEnd, AppError> {
-    let id: MessageId = job.subject_id.parse().map_err(|_| bad_subject(job))?;
+fn run_message(lease: &Lease<'_>) -> Result<JobEnd, AppError> {
+    let Lease {
+        store,
+        outbound,
+        worker,
+        job,
+        ..
+    } = *lease;
+    let id: MessageId = lease.subject()?;
     let found = store.lookup(|tx| Ok(tx.find_message(job.tenant_id, id)?))?;
-    let now = clock.now();
     let Some((message, delivery)) = found else {
-        return end_only(store, worker, job, JobEnd::Done, now);
+        return lease.end(JobEnd::Done);
     };
     if delivery.state != DeliveryState::Queued {
-        return end_only(store, worker, job, JobEnd::Done, now);
+        return lease.end(JobEnd::Done);
     }
     let (end, delivery) = match outbound.notifier.deliver(&message) {
         Ok(sent) => (
@@ -276,11 +231,11 @@ fn run_message(
                 transport: Some(sent.transport.to_owned()),
                 provider_reference: sent.provider_reference,
                 error: None,
-                delivered_at: Some(clock.now()),
+                delivered_at: Some(lease.now()),
             },
         ),
         Err(e) => {
-            let end = after_failure(outbound, job, &e, clock.now());
+            let end = lease.after_failure(&e);
             let state = if matches!(end, JobEnd::Failed(_)) {
                 DeliveryState::Failed
             } else {
@@ -297,8 +252,9 @@ fn run_message(
             )
         }
     };
+    let ended = lease.now();
     store.write(|tx| {
-        if tx.end_job(job.id, worker, &end, clock.now())? {
+        if tx.end_job(job.id, worker, &end, ended)? {
             tx.record_delivery(job.tenant_id, id, &delivery)?;
         }
         Ok(())
@@ -385,14 +341,6 @@ mod tests {
         let signature = get(SIGNATURE_HEADER);
         for secret in ["new", "old"] {
             assert!(verify(&signature, secret, d.body.as_bytes(), now.timestamp(), 5).is_ok());
-        }
-    }
-
-    #[test]
-    fn random_units_are_in_range() {
-        for _ in 0..1000 {
-            let u = random_unit();
-            assert!((0.0..1.0).contains(&u), "{u}");
         }
     }
 }
