@@ -10,7 +10,10 @@ every delivery. Throughput is deliveries per second over that drain.
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
+import urllib.request
 import sys
 import tempfile
 import time
@@ -18,9 +21,9 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
-import bench as B
+import common as B
 
-EVENTS = int(B.os.environ.get("BENCH_WEBHOOKS", "20000"))
+EVENTS = int(os.environ.get("BENCH_WEBHOOKS", "20000"))
 CONCURRENCY = 16  # KEDAI_WORKER_CONCURRENCY's default
 
 
@@ -39,7 +42,7 @@ class Receiver:
         raise SystemExit("the receiver did not start")
 
     def count(self) -> int:
-        with B.urllib.request.urlopen(f"{self.url}/count", timeout=10) as r:
+        with urllib.request.urlopen(f"{self.url}/count", timeout=10) as r:
             return int(r.read())
 
     def stop(self) -> None:
@@ -127,4 +130,4 @@ def bench_outbound() -> None:
           f"sqlite {sq['seconds']:.1f} s ({sq['rps']:.0f}/s)")
     B.RESULTS["outbound"] = {"receiver": cap, "statements": sql, "postgres": pg, "sqlite": sq,
                              "concurrency": CONCURRENCY}
-    B.shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(work, ignore_errors=True)
