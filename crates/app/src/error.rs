@@ -228,7 +228,19 @@ impl AppError {
         }
     }
 
-    /// A missing thing.
+    /// One field refused with a specific code (`INSUFFICIENT_POINTS`, `INSUFFICIENT_CREDITS`).
+    pub fn rejected(code: ErrorCode, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation {
+            code,
+            errors: vec![FieldError {
+                field: field.into(),
+                message: message.into(),
+            }],
+        }
+    }
+
+    /// No such thing in the caller's tenant.
+    #[must_use]
     pub fn not_found(entity: Entity, id: impl ToString) -> Self {
         Self::NotFound {
             entity,

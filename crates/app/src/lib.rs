@@ -22,6 +22,7 @@ pub mod orders;
 pub mod outbox;
 pub mod outlets;
 pub mod payments;
+pub mod points;
 pub mod registration;
 pub mod session;
 pub mod staff;

@@ -12,7 +12,7 @@ use kedai_identity::{
     StaffRepository, StorefrontRepository, TenantRepository,
 };
 use kedai_inventory::InventoryRepository;
-use kedai_loyalty::{CouponRepository, TierRepository};
+use kedai_loyalty::{CouponRepository, PointsRepository, TierRepository};
 use kedai_orders::{CheckoutRepository, OrderRepository};
 
 use crate::audit::{AuditLogReader, AuditRepository};
@@ -62,10 +62,10 @@ impl<T> PaymentPorts for T where
 {
 }
 
-/// Loyalty: coupons with their redemptions, and membership tiers.
-pub trait LoyaltyPorts: CouponRepository + TierRepository {}
+/// Loyalty: coupons with their redemptions, membership tiers, and points.
+pub trait LoyaltyPorts: CouponRepository + TierRepository + PointsRepository {}
 
-impl<T: CouponRepository + TierRepository + ?Sized> LoyaltyPorts for T {}
+impl<T: CouponRepository + TierRepository + PointsRepository + ?Sized> LoyaltyPorts for T {}
 
 /// Who is who: tenants, staff, outlets, customers, their sessions and sign-in, the
 /// storefront's settings and the outgoing message log.

@@ -28,6 +28,8 @@ pub struct TierInput {
     pub discount: Option<Amount>,
     /// Qualifying spend in major units.
     pub min_spend: Option<Amount>,
+    /// Points multiplier (`1.5`).
+    pub points_multiplier: Option<Amount>,
     /// Benefits.
     pub benefits: Option<Vec<String>>,
     /// Highlighted.
@@ -70,6 +72,10 @@ fn apply(mut d: TierDraft, input: &TierInput) -> Result<TierDraft, AppError> {
     if let Some(m) = &input.min_spend {
         d.min_spend = m.to_money(currency, "min_spend")?;
     }
+    if let Some(m) = &input.points_multiplier {
+        d.points_multiplier = kedai_loyalty::points::parse_multiplier(&m.0)
+            .map_err(|m| AppError::invalid("points_multiplier", m))?;
+    }
     if let Some(b) = &input.benefits {
         d.benefits.clone_from(b);
     }
@@ -110,6 +116,7 @@ pub fn create_tier(
             valid_period_unit: PeriodUnit::Months,
             discount: 0,
             min_spend: zero,
+            points_multiplier: kedai_loyalty::points::MULTIPLIER_ONE,
             benefits: Vec::new(),
             is_popular: false,
             sort_order: 0,

@@ -63,6 +63,8 @@ crate::text_enum! {
         ImageNotFound = "IMAGE_NOT_FOUND",
         /// More store credit asked for than the balance.
         InsufficientCredits = "INSUFFICIENT_CREDITS",
+        /// More points asked for than the balance; nothing was taken.
+        InsufficientPoints = "INSUFFICIENT_POINTS",
         /// Not enough stock; nothing was taken.
         InsufficientStock = "INSUFFICIENT_STOCK",
         /// Something failed on our side.

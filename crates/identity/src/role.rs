@@ -51,8 +51,13 @@ kedai_core::text_enum! {
         CustomersRead = "customers:read",
         /// Register and change customers.
         CustomersWrite = "customers:write",
-        /// Define membership tiers (price, period, discount, benefits).
+        /// Define membership tiers (price, period, discount, benefits) and the points earning
+        /// rule.
         MembershipsWrite = "memberships:write",
+        /// Add or take off a customer's points by hand, with a reason.
+        PointsAdjust = "points:adjust",
+        /// Spend a customer's points on a reward at the counter.
+        PointsRedeem = "points:redeem",
         /// Read and validate coupons.
         CouponsRead = "coupons:read",
         /// Create and disable coupons.
@@ -74,7 +79,7 @@ impl Role {
         use Permission::{
             CatalogRead, CatalogWrite, CouponsRead, CouponsWrite, CustomersRead, CustomersWrite,
             InventoryAllocate, InventoryWrite, MembershipsWrite, OrdersRead, OrdersWrite,
-            PaymentsWrite, PriceOverride, ReportsRead, StaffRead,
+            PaymentsWrite, PointsAdjust, PointsRedeem, PriceOverride, ReportsRead, StaffRead,
         };
         match self {
             Self::Owner | Self::Admin => true,
@@ -93,6 +98,8 @@ impl Role {
                     | CustomersRead
                     | CustomersWrite
                     | MembershipsWrite
+                    | PointsAdjust
+                    | PointsRedeem
                     | CouponsRead
                     | CouponsWrite
             ),
@@ -105,6 +112,7 @@ impl Role {
                     | PaymentsWrite
                     | CustomersRead
                     | CustomersWrite
+                    | PointsRedeem
                     | CouponsRead
             ),
             Self::Agent => matches!(
@@ -146,6 +154,8 @@ mod tests {
                     CustomersRead,
                     CustomersWrite,
                     MembershipsWrite,
+                    PointsAdjust,
+                    PointsRedeem,
                     CouponsRead,
                     CouponsWrite,
                 ],
@@ -160,6 +170,7 @@ mod tests {
                     PaymentsWrite,
                     CustomersRead,
                     CustomersWrite,
+                    PointsRedeem,
                     CouponsRead,
                 ],
             ),

@@ -1,5 +1,5 @@
 //! Kedai loyalty, pure: coupons (validity, applicability, discount arithmetic), promotions and
-//! membership tiers. Points, rewards and campaigns join here later.
+//! membership tiers, points. Rewards and campaigns join here later.
 //!
 //! Computing the tier a customer's spend reaches:
 //!
@@ -20,6 +20,7 @@
 //!         valid_period_unit: PeriodUnit::Years,
 //!         discount: 500,
 //!         min_spend: Money::from_minor(min_spend, myr),
+//!         points_multiplier: 100,
 //!         benefits: vec![],
 //!         is_popular: false,
 //!         sort_order: id,
@@ -36,12 +37,17 @@
 //! ```
 
 pub mod coupon;
+pub mod points;
 pub mod promotion;
 pub mod tier;
 
 pub use coupon::{
     Coupon, CouponCode, CouponDraft, CouponId, CouponRejection, CouponRepository, CouponStatus,
     DiscountType, InvalidField, Redemption, RedemptionId,
+};
+pub use points::{
+    EarningRule, LedgerFilter, PointsEntry, PointsEntryId, PointsKind, PointsPosting,
+    PointsRepository, Posted, Rounding,
 };
 pub use promotion::{PromotionError, PromotionQuote, check_promotion};
 pub use tier::{PeriodUnit, Tier, TierDraft, TierId, TierRepository, qualifying_tier};

@@ -64,6 +64,8 @@ pub struct TierDraft {
     pub discount: i64,
     /// The spend that qualifies for the tier.
     pub min_spend: Money,
+    /// Points multiplier in hundredths (`150` is 1.5×), 1 to 1000.
+    pub points_multiplier: i64,
     /// Benefits, as shown.
     pub benefits: Vec<String>,
     /// Highlighted on the storefront.
@@ -162,6 +164,12 @@ impl TierDraft {
         }
         if !(0..=10_000).contains(&self.discount) {
             return Err(invalid("discount", "must be between 0 and 100"));
+        }
+        if !(1..=crate::points::MAX_MULTIPLIER).contains(&self.points_multiplier) {
+            return Err(invalid(
+                "points_multiplier",
+                "must be above 0 and at most 10",
+            ));
         }
         if self.benefits.len() > BENEFITS_MAX {
             return Err(invalid(
@@ -266,6 +274,7 @@ mod tests {
             valid_period_unit: PeriodUnit::Months,
             discount: 1000,
             min_spend: myr(200_000),
+            points_multiplier: 150,
             benefits: vec![" Extra points ".into()],
             is_popular: false,
             sort_order: 0,
@@ -404,6 +413,7 @@ mod tests {
                 valid_period_unit: PeriodUnit::Months,
                 discount: 0,
                 min_spend: Money::from_minor(min, myr),
+                points_multiplier: 100,
                 benefits: Vec::new(),
                 is_popular: false,
                 sort_order: sort,

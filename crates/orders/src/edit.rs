@@ -238,6 +238,7 @@ mod tests {
             tenant_id: TenantId::new(),
             order_number: OrderNumber::new(2026, 1),
             order_type: OrderType::Delivery,
+            channel: crate::Channel::Merchant,
             status,
             currency: myr(0).currency(),
             subtotal: myr(5000),

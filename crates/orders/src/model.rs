@@ -52,6 +52,8 @@ pub struct Order {
     pub order_number: OrderNumber,
     /// Delivery or counter.
     pub order_type: OrderType,
+    /// Who placed it: staff (`merchant`) or the storefront (`online`).
+    pub channel: crate::Channel,
     /// Current status.
     pub status: OrderStatus,
     /// Currency of every amount.
@@ -171,6 +173,8 @@ pub struct NewOrder {
     pub order_type: OrderType,
     /// pending (default) or confirmed.
     pub status: OrderStatus,
+    /// Who places it.
+    pub channel: crate::Channel,
     /// Contact, shipping and notes.
     pub details: OrderDetails,
 }

@@ -188,6 +188,7 @@ diesel::table! {
         sort_order -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        points_multiplier -> BigInt,
     }
 }
 
@@ -442,6 +443,34 @@ diesel::table! {
         reference -> Nullable<Text>,
         actor -> Nullable<Text>,
         created_at -> Timestamp,
+        kind -> Text,
+        balance_after -> BigInt,
+        expires_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    points_balances (tenant_id, customer_id) {
+        tenant_id -> Text,
+        customer_id -> Text,
+        balance -> BigInt,
+        next_expiry_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    points_rules (tenant_id) {
+        tenant_id -> Text,
+        enabled -> Bool,
+        points -> BigInt,
+        per_amount_minor -> BigInt,
+        currency -> Text,
+        rounding -> Text,
+        order_types -> Text,
+        channels -> Text,
+        expiry_months -> Nullable<BigInt>,
+        updated_at -> Timestamp,
     }
 }
 
@@ -705,6 +734,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     staff_sessions,
     customers,
     points_ledger,
+    points_balances,
+    points_rules,
     coupons,
     coupon_redemptions,
     payment_intents,

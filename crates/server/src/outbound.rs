@@ -47,6 +47,15 @@ pub struct OutboundSettings {
     )]
     pub worker_lease_secs: u64,
 
+    /// How often the worker writes off expired points, in seconds.
+    #[arg(
+        long,
+        env = "KEDAI_POINTS_EXPIRY_SWEEP_SECS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub points_expiry_sweep_secs: u64,
+
     /// Attempts of a job before it is parked as failed.
     #[arg(
         long,
@@ -144,6 +153,7 @@ impl Default for OutboundSettings {
             worker_poll_ms: 200,
             worker_concurrency: 16,
             worker_lease_secs: 60,
+            points_expiry_sweep_secs: 60,
             job_max_attempts: 12,
             job_retry_base_ms: 10_000,
             job_retry_cap_ms: 3_600_000,
@@ -250,6 +260,7 @@ impl OutboundSettings {
             lease: Duration::from_secs(self.worker_lease_secs.max(1)),
             event_batch: 500,
             max_attempts: self.job_max_attempts.max(1),
+            sweep: Duration::from_secs(self.points_expiry_sweep_secs.max(1)),
         }
     }
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use kedai_app::Store;
 use kedai_app::jobs::{Outbound, Wake, claim_jobs, dispatch_events, run_job};
+use kedai_app::points::expire_due_points;
 use kedai_core::Clock;
 use tokio::sync::Notify;
 
@@ -24,6 +25,8 @@ pub struct WorkerConfig {
     pub event_batch: u32,
     /// Attempts of a new delivery.
     pub max_attempts: u32,
+    /// How often expired points are written off.
+    pub sweep: Duration,
 }
 
 /// A running worker: stopped (after the jobs in hand finish) when dropped.
@@ -135,8 +138,13 @@ impl Loop {
         let mut failures: u32 = 0;
         let mut dispatched_at: Option<std::time::Instant> = None;
         let mut more_events = true;
+        let mut swept_at: Option<std::time::Instant> = None;
         let slots = self.config.concurrency as usize;
         while !self.stopping() {
+            if swept_at.is_none_or(|at| at.elapsed() >= self.config.sweep) {
+                swept_at = Some(std::time::Instant::now());
+                self.sweep().await;
+            }
             let free = slots.saturating_sub(running.len());
             let mut claimed = 0;
             if free * 2 >= slots {
@@ -174,6 +182,16 @@ impl Loop {
         // The jobs in hand finish; their outcomes are recorded.
         while running.join_next().await.is_some() {}
         tracing::info!(worker.id = %self.id, "outbox worker stopped");
+    }
+
+    /// Periodic chores: writes off expired points.
+    async fn sweep(&self) {
+        let (store, clock) = (Arc::clone(&self.store), Arc::clone(&self.clock));
+        match blocking(move || expire_due_points(store.as_ref(), 500, clock.now())).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(worker.id = %self.id, customers = n, "expired points written off"),
+            Err(e) => tracing::warn!(worker.id = %self.id, error = %e, "points expiry sweep failed"),
+        }
     }
 
     async fn idle(&self, wait: Duration) {

@@ -17,6 +17,16 @@ kedai_core::text_enum! {
         CouponRedeemed = "coupon.redeemed",
         /// A campaign reward was claimed.
         CampaignRewardClaimed = "campaign.reward_claimed",
+        /// A completed order earned a customer points.
+        PointsEarned = "points.earned",
+        /// Staff added or took off a customer's points by hand.
+        PointsAdjusted = "points.adjusted",
+        /// A customer spent points on a reward.
+        PointsRedeemed = "points.redeemed",
+        /// Points earned by an order were taken back when it was refunded.
+        PointsReversed = "points.reversed",
+        /// A customer's points expired unused.
+        PointsExpired = "points.expired",
         /// A test sent by the merchant (`POST /v1/webhooks/{id}/ping`).
         Ping = "webhook.ping",
     }

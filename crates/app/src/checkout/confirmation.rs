@@ -74,6 +74,7 @@ mod tests {
             tenant_id: TenantId::new(),
             order_number: OrderNumber::new(2027, 7),
             order_type: OrderType::Delivery,
+            channel: kedai_orders::Channel::Online,
             status: OrderStatus::Pending,
             currency: myr,
             subtotal: Money::from_minor(12_000, myr),

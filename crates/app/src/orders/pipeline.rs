@@ -218,6 +218,10 @@ pub fn place(
     let new = NewOrder {
         order_type: cmd.order_type,
         status: cmd.status,
+        channel: match placer {
+            Placer::Staff(_) => kedai_orders::Channel::Merchant,
+            Placer::Storefront { .. } => kedai_orders::Channel::Online,
+        },
         details: cmd.details.clone(),
     };
     let coupon = applied.as_ref().map(|a| OrderCoupon {
@@ -341,6 +345,7 @@ fn insert_new_order(
         tenant_id: author.tenant,
         order_number: number,
         order_type: new.order_type,
+        channel: new.channel,
         status: new.status,
         currency: tenant.currency,
         subtotal: priced.subtotal,

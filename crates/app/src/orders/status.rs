@@ -65,6 +65,7 @@ pub(crate) fn apply_transition(
             now,
             json!({}),
         ))?;
+        crate::points::earn_for_order(tx, actor, order, now)?;
     }
     Ok(())
 }

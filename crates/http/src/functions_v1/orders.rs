@@ -176,6 +176,7 @@ pub async fn order_create(
                     .map(|s| ApiError::parse_field("order_data.status", s))
                     .transpose()?
                     .unwrap_or(kedai_orders::OrderStatus::Pending),
+                channel: kedai_orders::Channel::Merchant,
                 details: clean_details(OrderDetails {
                     customer_id: d.customer_id,
                     customer_email: d.customer_email,

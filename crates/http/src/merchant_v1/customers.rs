@@ -2,9 +2,8 @@
 
 use actix_web::{HttpResponse, get, patch, post, put, web};
 use chrono::{DateTime, Utc};
-use kedai_app::Entity;
 use kedai_app::customers::{self, CreateCustomer, CustomerView, UpdateCustomer};
-use kedai_identity::{CustomerFilter, CustomerId, Email, OutletId, Permission, Phone};
+use kedai_identity::{CustomerFilter, Email, OutletId, Permission, Phone};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -24,11 +23,6 @@ pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
         .service(get_customer)
         .service(update_customer)
         .service(patch_customer);
-}
-
-fn customer_id(raw: &str) -> Result<CustomerId> {
-    raw.parse()
-        .map_err(|_| AppError::not_found(Entity::Customer, raw).into())
 }
 
 /// A customer with figures derived from the points ledger and their orders.

@@ -18,6 +18,7 @@ mod orders;
 mod outlets;
 mod payment_gateways;
 mod payments;
+mod points;
 mod profile;
 mod session;
 mod staff;
@@ -37,6 +38,7 @@ pub use payments::*;
 pub use profile::*;
 pub use session::*;
 pub use staff::*;
+pub use points::*;
 pub use storefront::*;
 pub use tiers::*;
 pub use webhooks::*;
@@ -57,6 +59,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(staff::routes)
         .configure(outlets::routes)
         .configure(customers::routes)
+        .configure(points::routes)
         .configure(checkout_options::routes)
         .configure(storefront::routes)
         .configure(webhooks::routes);
@@ -65,6 +68,11 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 fn product_id(raw: &str) -> Result<ProductId> {
     raw.parse()
         .map_err(|_| AppError::not_found(Entity::Product, raw).into())
+}
+
+fn customer_id(raw: &str) -> Result<kedai_identity::CustomerId> {
+    raw.parse()
+        .map_err(|_| AppError::not_found(Entity::Customer, raw).into())
 }
 
 fn order_id(raw: &str) -> Result<OrderId> {

@@ -57,6 +57,9 @@ pub struct TierResponse {
     pub valid_period_unit: String,
     /// Members' discount in percent (`12.5`).
     pub discount: f64,
+    /// What members earn per point the earning rule gives (`1.5`).
+    #[schema(example = 1.5)]
+    pub points_multiplier: f64,
     /// Highlighted on the storefront.
     pub is_popular: bool,
     /// Display order.
@@ -81,6 +84,7 @@ impl From<Tier> for TierResponse {
             valid_period_value: d.valid_period_value,
             valid_period_unit: d.valid_period_unit.to_string(),
             discount: percentage_to_f64(d.discount),
+            points_multiplier: percentage_to_f64(d.points_multiplier),
             is_popular: d.is_popular,
             sort_order: d.sort_order,
             created_at: t.created_at,
@@ -115,6 +119,9 @@ pub struct TierRequest {
     /// Spend that qualifies, in major units, not negative.
     #[schema(value_type = Option<f64>, example = 2000)]
     pub min_spend: Option<Decimal>,
+    /// Points multiplier, above 0 and at most 10, up to 2 decimals (default 1).
+    #[schema(value_type = Option<f64>, example = 1.5)]
+    pub points_multiplier: Option<Decimal>,
     /// Up to 50 benefits of 1–200 characters.
     pub benefits: Option<Vec<String>>,
     /// Highlighted on the storefront.
@@ -137,6 +144,7 @@ impl TierRequest {
                 .transpose()?,
             discount: self.discount.map(|d| d.0),
             min_spend: self.min_spend.map(|m| m.0),
+            points_multiplier: self.points_multiplier.map(|m| m.0),
             benefits: self.benefits,
             is_popular: self.is_popular,
             sort_order: self.sort_order,

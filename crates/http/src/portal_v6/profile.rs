@@ -99,7 +99,7 @@ impl From<Member> for ApiMember {
                     "spendingCount": 0,
                     "totalSpendingAmount": d.min_spend.to_f64(),
                     "description": d.description,
-                    "multiplier": 1,
+                    "multiplier": kedai_loyalty::coupon::percentage_to_f64(d.points_multiplier),
                     "discount": kedai_loyalty::coupon::percentage_to_f64(d.discount),
                     "priority": d.sort_order,
                     "isUpgradeable": true,

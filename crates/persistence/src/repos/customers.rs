@@ -12,7 +12,7 @@ use kedai_identity::{
 
 use super::Tx;
 use crate::convert::{corrupt, is_unique_violation, opt_utc, parse, storage_error, ts, utc};
-use crate::schema::{customers, orders, points_ledger};
+use crate::schema::{customers, orders, points_balances};
 
 diesel::define_sql_function! {
     /// SQL `lower`, the same on both backends.
@@ -247,16 +247,12 @@ impl CustomerRepository for Tx<'_> {
         }
         let tenant = tenant.to_string();
         let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
-        // Two grouped queries for the whole page. SUM of BIGINT is NUMERIC on PostgreSQL:
-        // cast back so both backends return BIGINT.
-        let points = points_ledger::table
-            .filter(points_ledger::tenant_id.eq(&tenant))
-            .filter(points_ledger::customer_id.eq_any(&keys))
-            .group_by(points_ledger::customer_id)
-            .select((
-                points_ledger::customer_id,
-                sql::<BigInt>("CAST(COALESCE(SUM(delta), 0) AS BIGINT)"),
-            ))
+        // One query per table for the whole page: balances as kept beside the ledger, spend
+        // grouped. SUM of BIGINT is NUMERIC on PostgreSQL: cast back so both return BIGINT.
+        let points = points_balances::table
+            .filter(points_balances::tenant_id.eq(&tenant))
+            .filter(points_balances::customer_id.eq_any(&keys))
+            .select((points_balances::customer_id, points_balances::balance))
             .load::<(String, i64)>(self.conn)
             .map_err(storage_error)?;
         let spent = orders::table

@@ -14,6 +14,7 @@ mod outbox;
 mod outlets;
 mod payment_gateways;
 mod payments;
+mod points;
 mod portal;
 mod session;
 mod tiers;

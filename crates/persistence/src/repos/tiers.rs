@@ -28,6 +28,7 @@ struct TierRow {
     sort_order: i64,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    points_multiplier: i64,
 }
 
 impl TryFrom<TierRow> for Tier {
@@ -46,6 +47,7 @@ impl TryFrom<TierRow> for Tier {
                 valid_period_unit: parse("period unit", &r.valid_period_unit)?,
                 discount: r.discount_bp,
                 min_spend: money(r.min_spend_minor, c),
+                points_multiplier: r.points_multiplier,
                 benefits: serde_json::from_str(&r.benefits).map_err(|_| corrupt("benefits"))?,
                 is_popular: r.is_popular,
                 sort_order: r.sort_order,
@@ -78,6 +80,8 @@ impl TierRepository for Tx<'_> {
                 membership_tiers::valid_period_unit.eq(t.valid_period_unit.as_str()),
                 membership_tiers::discount_bp.eq(t.discount),
                 membership_tiers::min_spend_minor.eq(t.min_spend.minor()),
+            membership_tiers::points_multiplier.eq(t.points_multiplier),
+                membership_tiers::points_multiplier.eq(t.points_multiplier),
                 membership_tiers::benefits.eq(benefits_json(&t.benefits)),
                 membership_tiers::is_popular.eq(t.is_popular),
                 membership_tiers::sort_order.eq(t.sort_order),

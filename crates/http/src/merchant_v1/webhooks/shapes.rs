@@ -56,7 +56,8 @@ pub struct CreateWebhookRequest {
     pub url: String,
     /// Events to receive (default `["*"]`, every event): `order.created`, `order.completed`,
     /// `payment.success`, `payment.failed`, `customer.created`, `coupon.redeemed`,
-    /// `campaign.reward_claimed`.
+    /// `campaign.reward_claimed`, `points.earned`, `points.adjusted`, `points.redeemed`,
+    /// `points.reversed`, `points.expired`.
     pub events: Option<Vec<String>>,
     /// A note, at most 500 characters.
     pub description: Option<String>,

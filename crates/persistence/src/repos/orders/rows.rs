@@ -50,6 +50,7 @@ pub(crate) struct OrderRow {
     coupon_id: Option<String>,
     coupon_code: Option<String>,
     coupon_discount_minor: i64,
+    channel: String,
 }
 
 impl From<&Order> for OrderRow {
@@ -95,6 +96,7 @@ impl From<&Order> for OrderRow {
             coupon_id: o.coupon.as_ref().and_then(|c| c.coupon_id.clone()),
             coupon_code: o.coupon.as_ref().map(|c| c.code.clone()),
             coupon_discount_minor: o.coupon.as_ref().map_or(0, |c| c.discount.minor()),
+            channel: o.channel.as_str().to_owned(),
         }
     }
 }
@@ -109,6 +111,7 @@ impl TryFrom<OrderRow> for Order {
             tenant_id: parse("tenant id", &r.tenant_id)?,
             order_number: OrderNumber::from_stored(r.order_number),
             order_type: parse("order type", &r.order_type)?,
+            channel: parse("order channel", &r.channel)?,
             status: parse("order status", &r.status)?,
             currency: c,
             subtotal: money(r.subtotal_minor, c),
