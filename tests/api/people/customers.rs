@@ -359,19 +359,18 @@ fn customer_figures_come_from_orders_and_points(b: Backend) {
             .expect(200)
             .body["data"]["created_at"],
     );
-    // Points come from the ledger (written here directly: no route awards points yet).
-    app.sabotage(&format!(
-        "INSERT INTO points_ledger (id, tenant_id, customer_id, delta, reason, created_at) VALUES \
-         ('{}', '{}', '{carter}', 600, 'earn', CURRENT_TIMESTAMP), \
-         ('{}', '{}', '{carter}', -20, 'redeem', CURRENT_TIMESTAMP), \
-         ('{}', '{}', '{dee}', 7, 'earn', CURRENT_TIMESTAMP)",
-        uuid::Uuid::new_v4(),
-        app.tenant,
-        uuid::Uuid::new_v4(),
-        app.tenant,
-        uuid::Uuid::new_v4(),
-        app.tenant,
-    ));
+    // Points come from the ledger.
+    let post_points = |customer: &str, action: &str, body: Value| {
+        app.post(
+            &format!("/v1/customers/{customer}/points/{action}"),
+            Some(&app.owner),
+            &body,
+        )
+        .expect(201);
+    };
+    post_points(&carter, "add", json!({ "points": 600, "reason": "Welcome" }));
+    post_points(&carter, "redeem", json!({ "points": 20, "reward_id": "rw_1" }));
+    post_points(&dee, "add", json!({ "points": 7, "reason": "Welcome" }));
     let r = app
         .get(&format!("/v1/customers/{carter}"), Some(&app.owner))
         .expect(200);

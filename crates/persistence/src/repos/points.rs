@@ -152,14 +152,15 @@ impl Tx<'_> {
     /// Takes from a balance while enough is left; `None`, changing nothing, otherwise.
     fn debit(&mut self, p: &PointsPosting) -> Result<Option<i64>, StorageError> {
         let rows: Vec<Balance> = diesel::sql_query(
-            "UPDATE points_balances SET balance = balance + $3, updated_at = $4 \
-             WHERE tenant_id = $1 AND customer_id = $2 AND balance >= $5 \
+            // Placeholders in the order they appear: SQLite numbers `$n` by first use.
+            "UPDATE points_balances SET balance = balance - $1, updated_at = $2 \
+             WHERE tenant_id = $3 AND customer_id = $4 AND balance >= $5 \
              RETURNING balance",
         )
+        .bind::<BigInt, _>(-p.delta)
+        .bind::<Timestamp, _>(ts(p.at))
         .bind::<Text, _>(p.tenant_id.to_string())
         .bind::<Text, _>(p.customer_id.to_string())
-        .bind::<BigInt, _>(p.delta)
-        .bind::<Timestamp, _>(ts(p.at))
         .bind::<BigInt, _>(-p.delta)
         .load(self.conn)
         .map_err(storage_error)?;
