@@ -12,6 +12,7 @@ mod edge_orders;
 mod edge_summary;
 mod gateway_stripe;
 mod hardening;
+mod loyalty;
 mod merchant;
 mod merchant_auth;
 mod merchant_coupons;

@@ -206,6 +206,39 @@ fn the_003_flow_from_sign_up_to_completed_order(b: Backend) {
     assert_eq!(r.body["meta"]["total"], json!(1));
     assert_eq!(r.body["data"][0]["payment_status"], json!("completed"));
     assert_eq!(app.current_stock(product), 8);
+
+    // 6. Completing the order earned points (1 per ringgit of 26.82, rounded down), and the
+    // merchant adds a purchase reward by hand.
+    let ledger = |app: &TestApp| {
+        app.get(
+            &format!("/v1/customers/{customer}/points/ledger"),
+            Some(&cashier),
+        )
+        .expect(200)
+        .body
+    };
+    let l = ledger(&app);
+    assert_eq!(l["meta"]["total"], json!(1), "{l}");
+    assert_eq!(l["data"][0]["kind"], json!("earn"));
+    assert_eq!(l["data"][0]["points"], json!(26));
+    assert_eq!(l["data"][0]["reference_no"], json!(order));
+    let r = app
+        .post(
+            &format!("/v1/customers/{customer}/points/add"),
+            Some(&cashier),
+            &json!({ "points": 100, "reason": "Purchase reward", "reference_no": order }),
+        )
+        .expect(201);
+    assert_eq!(r.body["data"]["balance"], json!(126));
+    let r = app
+        .get(&format!("/v1/customers/{customer}"), Some(&cashier))
+        .expect(200);
+    assert_eq!(r.body["data"]["points_balance"], json!(126));
+    let earned = app
+        .outbox_payload(&customer, "points.earned")
+        .unwrap_or_else(|| panic!("no points.earned event"));
+    assert_eq!(earned["points"], json!(26), "{earned}");
+    assert_eq!(earned["reference"], json!(order), "{earned}");
 }
 
 fn coupon_usage_limit_holds_under_concurrent_orders(b: Backend) {

@@ -50,6 +50,9 @@ impl TestApp {
             "SELECT 'outlet ' || id || ' ' || code || ' ' || status || ' ' || CAST(updated_at AS TEXT) AS line FROM outlets ORDER BY id",
             "SELECT 'customer ' || id || ' ' || CAST(updated_at AS TEXT) AS line FROM customers ORDER BY id",
             "SELECT 'points ' || COUNT(*) AS line FROM points_ledger",
+            "SELECT 'points balance ' || customer_id || ' ' || balance || ' ' || \
+             COALESCE(CAST(next_expiry_at AS TEXT), '-') AS line FROM points_balances ORDER BY customer_id",
+            "SELECT 'points rule ' || tenant_id || ' ' || CAST(updated_at AS TEXT) AS line FROM points_rules ORDER BY tenant_id",
             "SELECT 'coupon ' || id || ' ' || used_count || ' ' || status AS line FROM coupons ORDER BY id",
             "SELECT 'redemptions ' || COUNT(*) AS line FROM coupon_redemptions",
             "SELECT 'intent ' || id || ' ' || status AS line FROM payment_intents ORDER BY id",

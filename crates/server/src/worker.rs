@@ -189,8 +189,12 @@ impl Loop {
         let (store, clock) = (Arc::clone(&self.store), Arc::clone(&self.clock));
         match blocking(move || expire_due_points(store.as_ref(), 500, clock.now())).await {
             Ok(0) => {}
-            Ok(n) => tracing::info!(worker.id = %self.id, customers = n, "expired points written off"),
-            Err(e) => tracing::warn!(worker.id = %self.id, error = %e, "points expiry sweep failed"),
+            Ok(n) => {
+                tracing::info!(worker.id = %self.id, customers = n, "expired points written off")
+            }
+            Err(e) => {
+                tracing::warn!(worker.id = %self.id, error = %e, "points expiry sweep failed")
+            }
         }
     }
 

@@ -368,8 +368,16 @@ fn customer_figures_come_from_orders_and_points(b: Backend) {
         )
         .expect(201);
     };
-    post_points(&carter, "add", json!({ "points": 600, "reason": "Welcome" }));
-    post_points(&carter, "redeem", json!({ "points": 20, "reward_id": "rw_1" }));
+    post_points(
+        &carter,
+        "add",
+        json!({ "points": 600, "reason": "Welcome" }),
+    );
+    post_points(
+        &carter,
+        "redeem",
+        json!({ "points": 20, "reward_id": "rw_1" }),
+    );
     post_points(&dee, "add", json!({ "points": 7, "reason": "Welcome" }));
     let r = app
         .get(&format!("/v1/customers/{carter}"), Some(&app.owner))

@@ -7,7 +7,7 @@ use kedai_loyalty::points::MULTIPLIER_ONE;
 use kedai_loyalty::{EarningRule, PointsKind};
 use kedai_orders::Order;
 
-use super::{expiry_for, posting, post};
+use super::{expiry_for, post, posting};
 use crate::{AppError, Author, UnitOfWork};
 
 /// What an order's points are earned on: what the customer paid for the goods — the total

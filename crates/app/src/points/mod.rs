@@ -6,7 +6,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use kedai_core::{ErrorCode, Page, TenantId};
 use kedai_identity::{CustomerId, Permission, Tenant};
-use kedai_loyalty::points::{check_change, expires_at};
+use kedai_loyalty::points::{FieldErrors, check_change, expires_at};
 use kedai_loyalty::{
     EarningRule, LedgerFilter, PointsEntry, PointsEntryId, PointsKind, PointsPosting, Posted,
 };
@@ -44,7 +44,7 @@ pub struct RedeemPoints {
     pub reason: Option<String>,
 }
 
-fn invalid(errors: Vec<(&'static str, String)>) -> AppError {
+fn invalid(errors: FieldErrors) -> AppError {
     AppError::Validation {
         code: ErrorCode::ValidationError,
         errors: errors
@@ -167,21 +167,22 @@ pub fn add_points(
     now: DateTime<Utc>,
 ) -> Result<PointsEntry, AppError> {
     actor.require(Permission::PointsAdjust)?;
-    let (points, reason, reference) = check_change(
+    let change = check_change(
         cmd.points,
         cmd.reason.as_deref(),
         cmd.reference.as_deref(),
         true,
     )
     .map_err(invalid)?;
+    let points = change.points;
     require_customer(tx, actor.tenant, customer)?;
     let mut p = posting(
         actor.into(),
         customer,
         points,
         PointsKind::Adjust,
-        reason,
-        reference,
+        change.reason,
+        change.reference,
         now,
     );
     if points > 0 {
@@ -222,25 +223,24 @@ pub fn redeem_points(
         .map(str::trim)
         .filter(|r| !r.is_empty())
         .unwrap_or("Reward redemption");
-    let (points, reason, reference) =
-        check_change(cmd.points, Some(reason), cmd.reward_id.as_deref(), false).map_err(
-            |errors| {
-                invalid(
-                    errors
-                        .into_iter()
-                        .map(|(f, m)| (if f == "reference_no" { "reward_id" } else { f }, m))
-                        .collect(),
-                )
-            },
-        )?;
+    let change = check_change(cmd.points, Some(reason), cmd.reward_id.as_deref(), false).map_err(
+        |errors| {
+            invalid(
+                errors
+                    .into_iter()
+                    .map(|(f, m)| (if f == "reference_no" { "reward_id" } else { f }, m))
+                    .collect(),
+            )
+        },
+    )?;
     require_customer(tx, actor.tenant, customer)?;
     let p = posting(
         actor.into(),
         customer,
-        -points,
+        -change.points,
         PointsKind::Redeem,
-        reason,
-        reference,
+        change.reason,
+        change.reference,
         now,
     );
     post(tx, &p)?.ok_or_else(|| AppError::lost_race("points posting"))
@@ -273,10 +273,10 @@ pub fn points_ledger(
     page: Page,
 ) -> Result<(Vec<PointsEntry>, i64), AppError> {
     actor.require(Permission::CustomersRead)?;
-    if let (Some(from), Some(to)) = (query.date_from, query.date_to) {
-        if to < from {
-            return Err(AppError::invalid("date_to", "must not be before date_from"));
-        }
+    if let (Some(from), Some(to)) = (query.date_from, query.date_to)
+        && to < from
+    {
+        return Err(AppError::invalid("date_to", "must not be before date_from"));
     }
     require_customer(tx, actor.tenant, customer)?;
     let zone = tenant.time_zone;

@@ -181,9 +181,7 @@ pub async fn redeem_points(
     };
     let now = state.now();
     let entry = staff
-        .run(move |store, actor| {
-            store.write(|tx| points::redeem_points(tx, &actor, id, &cmd, now))
-        })
+        .run(move |store, actor| store.write(|tx| points::redeem_points(tx, &actor, id, &cmd, now)))
         .await?;
     Ok(HttpResponse::Created().json(Envelope::new(
         "Points redeemed",
@@ -291,7 +289,11 @@ impl From<EarningRule> for PointsRuleResponse {
             per_amount: r.per_amount.to_f64(),
             currency: r.per_amount.currency().code().to_owned(),
             rounding: r.rounding.as_str().to_owned(),
-            order_types: r.order_types.iter().map(|t| t.as_str().to_owned()).collect(),
+            order_types: r
+                .order_types
+                .iter()
+                .map(|t| t.as_str().to_owned())
+                .collect(),
             channels: r.channels.iter().map(|c| c.as_str().to_owned()).collect(),
             expiry_months: r.expiry_months,
         }
@@ -322,7 +324,10 @@ pub struct PointsRuleRequest {
     pub expiry_months: Option<Option<i64>>,
 }
 
-fn words<T: std::str::FromStr<Err = String>>(field: &str, list: Option<Vec<String>>) -> Result<Option<Vec<T>>> {
+fn words<T: std::str::FromStr<Err = String>>(
+    field: &str,
+    list: Option<Vec<String>>,
+) -> Result<Option<Vec<T>>> {
     list.map(|items| {
         items
             .iter()
@@ -330,7 +335,6 @@ fn words<T: std::str::FromStr<Err = String>>(field: &str, list: Option<Vec<Strin
             .collect::<std::result::Result<Vec<T>, _>>()
     })
     .transpose()
-    .map_err(Into::into)
 }
 
 /// The earning rule: the standard one (1 point per currency unit, rounded down, every order,
@@ -351,10 +355,7 @@ pub async fn get_points_rule(mut staff: Staff<Merchant>) -> Result<HttpResponse>
             store.read(|tx| points::earning_rule(tx, &actor, &tenant))
         })
         .await?;
-    Ok(HttpResponse::Ok().json(Envelope::new(
-        "Points rule",
-        PointsRuleResponse::from(rule),
-    )))
+    Ok(HttpResponse::Ok().json(Envelope::new("Points rule", PointsRuleResponse::from(rule))))
 }
 
 /// Changes the earning rule. Points already earned keep their expiry.

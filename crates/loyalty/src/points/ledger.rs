@@ -81,17 +81,31 @@ pub enum Posted {
     Duplicate,
 }
 
+/// The fields that break a rule, each with what is wrong.
+pub type FieldErrors = Vec<(&'static str, String)>;
+
+/// A checked manual change: points, why, against what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// Points, never zero.
+    pub points: i64,
+    /// Why, trimmed.
+    pub reason: String,
+    /// Against what, trimmed.
+    pub reference: Option<String>,
+}
+
 /// A manual change as staff ask for it, checked: non-zero points within bounds, a reason,
 /// an optional reference. Texts are trimmed.
 ///
 /// # Errors
-/// Every field that breaks a rule, as `(field, message)`.
+/// Every field that breaks a rule.
 pub fn check_change(
     points: i64,
     reason: Option<&str>,
     reference: Option<&str>,
     allow_negative: bool,
-) -> Result<(i64, String, Option<String>), Vec<(&'static str, String)>> {
+) -> Result<Change, FieldErrors> {
     let mut errors = Vec::new();
     if points == 0 || (!allow_negative && points < 0) {
         errors.push((
@@ -128,7 +142,11 @@ pub fn check_change(
         ));
     }
     if errors.is_empty() {
-        Ok((points, reason, reference))
+        Ok(Change {
+            points,
+            reason,
+            reference,
+        })
     } else {
         Err(errors)
     }

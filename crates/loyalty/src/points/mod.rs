@@ -11,8 +11,8 @@ mod tests;
 
 pub use expiry::{Credit, ExpiryPosition, expires_at};
 pub use ledger::{
-    MAX_POINTS_PER_ENTRY, PointsEntry, PointsEntryId, PointsKind, PointsPosting, Posted,
-    REASON_MAX, REFERENCE_MAX, check_change,
+    Change, FieldErrors, MAX_POINTS_PER_ENTRY, PointsEntry, PointsEntryId, PointsKind,
+    PointsPosting, Posted, REASON_MAX, REFERENCE_MAX, check_change,
 };
 pub use repository::{LedgerFilter, PointsRepository};
 pub use rule::{
