@@ -13,7 +13,7 @@ use kedai_identity::{
 };
 use kedai_inventory::InventoryRepository;
 use kedai_loyalty::{CouponRepository, PointsRepository, TierRepository};
-use kedai_orders::{CheckoutRepository, OrderRepository};
+use kedai_orders::{CheckoutRepository, OrderRepository, RefundRepository};
 
 use crate::audit::{AuditLogReader, AuditRepository};
 use crate::idempotency::IdempotencyRepository;
@@ -44,11 +44,11 @@ pub trait InventoryPorts: InventoryRepository {}
 
 impl<T: InventoryRepository + ?Sized> InventoryPorts for T {}
 
-/// Orders with their items, payments and history, and the shop's shipping and payment
-/// methods.
-pub trait OrderPorts: OrderRepository + CheckoutRepository {}
+/// Orders with their items, payments, refunds and history, and the shop's shipping and
+/// payment methods.
+pub trait OrderPorts: OrderRepository + CheckoutRepository + RefundRepository {}
 
-impl<T: OrderRepository + CheckoutRepository + ?Sized> OrderPorts for T {}
+impl<T: OrderRepository + CheckoutRepository + RefundRepository + ?Sized> OrderPorts for T {}
 
 /// Payment intents opened with gateways, the mock gateway's own records, and merchants'
 /// Stripe accounts.

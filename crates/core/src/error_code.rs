@@ -71,6 +71,8 @@ crate::text_enum! {
         InternalError = "INTERNAL_ERROR",
         /// The status machine forbids the move.
         InvalidStatusTransition = "INVALID_STATUS_TRANSITION",
+        /// Only a completed, paid order is refunded as a return.
+        OrderNotRefundable = "ORDER_NOT_REFUNDABLE",
         /// No such inventory record in the merchant.
         InventoryRecordNotFound = "INVENTORY_RECORD_NOT_FOUND",
         /// The merchant's last active owner cannot lose the role or be deactivated.

@@ -139,6 +139,20 @@ pub trait InventoryRepository {
         at: DateTime<Utc>,
     ) -> Result<bool, StorageError>;
 
+    /// Gives `quantity` units of an unreleased allocation back (a return): the allocation
+    /// shrinks by them, or is released when they are all of it. Guarded: false, changing
+    /// nothing, when it no longer holds that many.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn return_allocated(
+        &mut self,
+        tenant: TenantId,
+        id: AllocationId,
+        quantity: i64,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StorageError>;
+
     /// Appends ledger rows.
     ///
     /// # Errors

@@ -35,6 +35,7 @@ pub mod payment;
 pub mod placement;
 pub mod pricing;
 pub mod query;
+pub mod refund;
 pub mod repository;
 pub mod status;
 pub mod summary;
@@ -59,6 +60,10 @@ pub use pricing::{
 pub use query::{
     InvertedRange, OrderCustomer, OrderFilter, OrderSort, SortKey, SortOrder, like_pattern,
     local_date_range,
+};
+pub use refund::{
+    Refund, RefundError, RefundId, RefundPlan, RefundRepository, RefundableLine, RefundedLine,
+    ReturnLine, Returned, plan_refund,
 };
 pub use repository::{OrderRepository, has_unrefunded_payment, open_statuses};
 pub use status::{OrderStatus, OrderType, Transition, check_transition};

@@ -309,6 +309,23 @@ diesel::table! {
         cancel_url -> Nullable<Text>,
         language -> Nullable<Text>,
         guest_secret_hash -> Nullable<Text>,
+        refunded_amount_minor -> BigInt,
+    }
+}
+
+diesel::table! {
+    order_refunds (id) {
+        id -> Text,
+        tenant_id -> Text,
+        order_id -> Text,
+        payment_id -> Text,
+        amount_minor -> BigInt,
+        currency -> Text,
+        reason -> Nullable<Text>,
+        lines -> Text,
+        points_reversed -> BigInt,
+        created_by -> Nullable<Text>,
+        created_at -> Timestamp,
     }
 }
 
@@ -328,6 +345,7 @@ diesel::table! {
         parent_product_id -> Nullable<BigInt>,
         product_description -> Nullable<Text>,
         product_image_url -> Nullable<Text>,
+        returned_quantity -> BigInt,
     }
 }
 
@@ -723,6 +741,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     orders,
     order_items,
     payments,
+    order_refunds,
     order_status_history,
     outbox_events,
     jobs,

@@ -6,6 +6,7 @@ mod listing;
 mod overview;
 mod placing;
 mod reading;
+mod refunds;
 
 use serde_json::{Value, json};
 

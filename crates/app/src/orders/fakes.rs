@@ -263,6 +263,16 @@ impl InventoryRepository for InMemory {
         unused()
     }
 
+    fn return_allocated(
+        &mut self,
+        _: TenantId,
+        _: AllocationId,
+        _: i64,
+        _: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        unused()
+    }
+
     fn append_movements(&mut self, movements: &[Movement]) -> Result<(), StorageError> {
         self.movements.extend_from_slice(movements);
         Ok(())

@@ -5,6 +5,7 @@
 mod expiry;
 mod ledger;
 mod repository;
+mod reversal;
 mod rule;
 #[cfg(test)]
 mod tests;
@@ -15,6 +16,7 @@ pub use ledger::{
     PointsPosting, Posted, REASON_MAX, REFERENCE_MAX, check_change,
 };
 pub use repository::{LedgerFilter, PointsRepository};
+pub use reversal::reversal_due;
 pub use rule::{
     EarningRule, MAX_EXPIRY_MONTHS, MAX_MULTIPLIER, MAX_POINTS_PER_STEP, MULTIPLIER_ONE, Rounding,
     RuleFieldError, parse_multiplier,

@@ -264,7 +264,7 @@ impl CustomerRepository for Tx<'_> {
                 sql::<BigInt>(
                     "CAST(COALESCE(SUM(CASE WHEN paid_at IS NOT NULL \
                      AND status NOT IN ('cancelled', 'refunded') \
-                     THEN total_amount_minor ELSE 0 END), 0) AS BIGINT)",
+                     THEN total_amount_minor - refunded_amount_minor ELSE 0 END), 0) AS BIGINT)",
                 ),
                 sql::<Nullable<Timestamp>>("MAX(created_at)"),
             ))

@@ -354,6 +354,34 @@ impl InventoryRepository for Tx<'_> {
         .map_err(storage_error)
     }
 
+    fn return_allocated(
+        &mut self,
+        tenant: TenantId,
+        id: AllocationId,
+        quantity: i64,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StorageError> {
+        let target = || {
+            stock_allocations::table
+                .filter(stock_allocations::tenant_id.eq(tenant.to_string()))
+                .filter(stock_allocations::id.eq(id.to_string()))
+                .filter(stock_allocations::released_at.is_null())
+        };
+        // All of it: released. Part of it: the allocation keeps the rest.
+        let released = diesel::update(target().filter(stock_allocations::quantity.eq(quantity)))
+            .set(stock_allocations::released_at.eq(Some(ts(at))))
+            .execute(self.conn)
+            .map_err(storage_error)?;
+        if released == 1 {
+            return Ok(true);
+        }
+        diesel::update(target().filter(stock_allocations::quantity.gt(quantity)))
+            .set(stock_allocations::quantity.eq(stock_allocations::quantity - quantity))
+            .execute(self.conn)
+            .map(|n| n == 1)
+            .map_err(storage_error)
+    }
+
     fn append_movements(&mut self, movements: &[Movement]) -> Result<(), StorageError> {
         if movements.is_empty() {
             return Ok(());

@@ -3,12 +3,14 @@
 mod fields;
 mod place;
 mod read;
+mod refunds;
 mod reports;
 mod responses;
 
 pub use fields::*;
 pub use place::*;
 pub use read::*;
+pub use refunds::*;
 pub use reports::*;
 pub use responses::*;
 
@@ -23,5 +25,7 @@ pub(super) fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) 
         .service(order_items)
         .service(update_order_fields)
         .service(update_order_status)
+        .service(refund_order)
+        .service(order_refunds)
         .service(customer_orders);
 }

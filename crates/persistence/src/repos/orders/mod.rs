@@ -4,6 +4,7 @@ mod facts;
 mod list;
 mod payments;
 mod read;
+mod refunds;
 mod repository;
 mod rows;
 mod search;

@@ -177,6 +177,7 @@ pub(super) struct ItemRow {
     pub(super) parent_product_id: Option<i64>,
     pub(super) product_description: Option<String>,
     pub(super) product_image_url: Option<String>,
+    pub(super) returned_quantity: i64,
 }
 
 #[derive(Queryable, Insertable)]

@@ -78,6 +78,7 @@ pub(super) fn insert_order(
                 parent_product_id: item.parent_product_id.map(ProductId::get),
                 product_description: item.product_description.clone(),
                 product_image_url: item.product_image_url.clone(),
+                returned_quantity: 0,
             })
         })
         .collect::<Result<Vec<_>, StorageError>>()?;
