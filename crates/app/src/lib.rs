@@ -16,6 +16,7 @@ pub mod identity;
 pub mod inventory;
 pub mod jobs;
 pub mod members;
+pub mod membership;
 pub mod merchant;
 pub mod mock_gateway;
 pub mod orders;

@@ -12,7 +12,7 @@ use kedai_identity::{
     StaffRepository, StorefrontRepository, TenantRepository,
 };
 use kedai_inventory::InventoryRepository;
-use kedai_loyalty::{CouponRepository, PointsRepository, TierRepository};
+use kedai_loyalty::{CouponRepository, MembershipRepository, PointsRepository, TierRepository};
 use kedai_orders::{CheckoutRepository, OrderRepository, RefundRepository};
 
 use crate::audit::{AuditLogReader, AuditRepository};
@@ -62,10 +62,16 @@ impl<T> PaymentPorts for T where
 {
 }
 
-/// Loyalty: coupons with their redemptions, membership tiers, and points.
-pub trait LoyaltyPorts: CouponRepository + TierRepository + PointsRepository {}
+/// Loyalty: coupons with their redemptions, membership tiers and who holds them, and points.
+pub trait LoyaltyPorts:
+    CouponRepository + TierRepository + MembershipRepository + PointsRepository
+{
+}
 
-impl<T: CouponRepository + TierRepository + PointsRepository + ?Sized> LoyaltyPorts for T {}
+impl<T> LoyaltyPorts for T where
+    T: CouponRepository + TierRepository + MembershipRepository + PointsRepository + ?Sized
+{
+}
 
 /// Who is who: tenants, staff, outlets, customers, their sessions and sign-in, the
 /// storefront's settings and the outgoing message log.

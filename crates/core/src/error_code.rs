@@ -187,6 +187,14 @@ crate::text_enum! {
         StaffNotFound = "STAFF_NOT_FOUND",
         /// No merchant named (X-Company-Id, the host or a token).
         TenantRequired = "TENANT_REQUIRED",
+        /// A customer holds a bought tier; enrolling in a free one would drop it.
+        TierPaidHeld = "TIER_PAID_HELD",
+        /// A bought tier cannot be joined for free.
+        TierPaymentRequired = "TIER_PAYMENT_REQUIRED",
+        /// Paid tiers cannot be bought online yet.
+        TierPaymentUnavailable = "TIER_PAYMENT_UNAVAILABLE",
+        /// The member's qualifying spend is below the tier's minimum.
+        TierNotQualified = "TIER_NOT_QUALIFIED",
         /// The tier name is used already.
         TierNameTaken = "TIER_NAME_TAKEN",
         /// No such tier in the merchant.

@@ -37,6 +37,7 @@
 //! ```
 
 pub mod coupon;
+pub mod membership;
 pub mod points;
 pub mod promotion;
 pub mod tier;
@@ -44,6 +45,9 @@ pub mod tier;
 pub use coupon::{
     Coupon, CouponCode, CouponDraft, CouponId, CouponRejection, CouponRepository, CouponStatus,
     DiscountType, InvalidField, Redemption, RedemptionId,
+};
+pub use membership::{
+    MembershipRepository, TierChange, TierChangeId, TierChangeReason, period_start, tier_by_spend,
 };
 pub use points::{
     EarningRule, LedgerFilter, PointsEntry, PointsEntryId, PointsKind, PointsPosting,

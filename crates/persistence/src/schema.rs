@@ -468,6 +468,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    tier_changes (id) {
+        id -> Text,
+        tenant_id -> Text,
+        customer_id -> Text,
+        from_tier -> Nullable<Text>,
+        to_tier -> Nullable<Text>,
+        reason -> Text,
+        spend_minor -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     points_balances (tenant_id, customer_id) {
         tenant_id -> Text,
         customer_id -> Text,
@@ -755,6 +768,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     points_ledger,
     points_balances,
     points_rules,
+    tier_changes,
     coupons,
     coupon_redemptions,
     payment_intents,

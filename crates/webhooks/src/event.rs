@@ -13,6 +13,8 @@ kedai_core::text_enum! {
         PaymentFailed = "payment.failed",
         /// A customer joined.
         CustomerCreated = "customer.created",
+        /// A customer's membership tier changed (their spend moved, or they enrolled).
+        CustomerTierChanged = "customer.tier_changed",
         /// A coupon was redeemed.
         CouponRedeemed = "coupon.redeemed",
         /// A campaign reward was claimed.

@@ -3,6 +3,7 @@
 mod earning;
 mod expiry;
 mod points;
+mod tiers;
 
 use serde_json::{Value, json};
 

@@ -66,6 +66,12 @@ pub(crate) fn apply_transition(
             json!({}),
         ))?;
         crate::points::earn_for_order(tx, actor, order, now)?;
+        crate::membership::follow_spend(
+            tx,
+            actor.tenant,
+            order.details.customer_id.as_deref(),
+            now,
+        )?;
     }
     Ok(())
 }

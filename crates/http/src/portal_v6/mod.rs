@@ -24,6 +24,7 @@ use crate::token::bearer;
 mod auth;
 mod catalog;
 mod checkout;
+mod membership;
 mod page;
 mod profile;
 mod shop;
@@ -53,6 +54,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(profile::routes)
         .configure(catalog::routes)
         .configure(tiers::routes)
+        .configure(membership::routes)
         .configure(checkout::routes);
 }
 

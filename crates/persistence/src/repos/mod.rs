@@ -8,6 +8,7 @@ mod customers;
 mod idempotency;
 mod identity;
 mod inventory;
+mod membership;
 mod orders;
 mod outbound;
 mod outbox;

@@ -1,0 +1,2 @@
+DROP INDEX orders_customer_completed;
+DROP TABLE tier_changes;
