@@ -115,6 +115,8 @@ impl Generator {
                     V::Null,
                     V::Null,
                     V::Null,
+                    // Nothing returned.
+                    V::I(0),
                 ],
             );
             self.report.items += 1;
@@ -344,6 +346,8 @@ impl Generator {
                 V::Null,
                 V::Null,
                 V::Null,
+                // Nothing refunded after completion.
+                V::I(0),
             ],
         );
         self.report.orders += 1;

@@ -77,12 +77,12 @@ impl Table {
                  paid_at, processing_at, shipped_at, delivered_at, completed_at, \
                  cancelled_at, refunded_at, coupon_id, coupon_code, coupon_discount_minor, \
                  channel, shipping_method_id, payment_method_id, success_url, cancel_url, \
-                 language, guest_secret_hash"
+                 language, guest_secret_hash, refunded_amount_minor"
             }
             Self::OrderItems => {
                 "id, tenant_id, order_id, position, product_id, product_name, product_sku, \
                  quantity, unit_price_minor, total_price_minor, created_at, parent_product_id, \
-                 product_description, product_image_url"
+                 product_description, product_image_url, returned_quantity"
             }
             Self::Allocations => {
                 "id, tenant_id, product_id, lot_id, quantity, source, reference, created_at, \
