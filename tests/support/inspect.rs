@@ -53,6 +53,11 @@ impl TestApp {
             "SELECT 'points balance ' || customer_id || ' ' || balance || ' ' || \
              COALESCE(CAST(next_expiry_at AS TEXT), '-') AS line FROM points_balances ORDER BY customer_id",
             "SELECT 'points rule ' || tenant_id || ' ' || CAST(updated_at AS TEXT) AS line FROM points_rules ORDER BY tenant_id",
+            "SELECT 'tier changes ' || COUNT(*) AS line FROM tier_changes",
+            "SELECT 'refunds ' || COUNT(*) AS line FROM order_refunds",
+            "SELECT 'gift offer ' || id || ' ' || redeemed_count || ' ' || status || ' ' || CAST(updated_at AS TEXT) AS line FROM gift_offers ORDER BY id",
+            "SELECT 'gift redemption ' || id || ' ' || status AS line FROM gift_redemptions ORDER BY id",
+            "SELECT 'gift member count ' || offer_id || ' ' || customer_id || ' ' || taken AS line FROM gift_member_counts ORDER BY offer_id, customer_id",
             "SELECT 'coupon ' || id || ' ' || used_count || ' ' || status AS line FROM coupons ORDER BY id",
             "SELECT 'redemptions ' || COUNT(*) AS line FROM coupon_redemptions",
             "SELECT 'intent ' || id || ' ' || status AS line FROM payment_intents ORDER BY id",

@@ -180,6 +180,10 @@ kedai_core::text_enum! {
         WebhookEndpoint = "webhook endpoint",
         /// A webhook delivery.
         WebhookDelivery = "webhook delivery",
+        /// A gift offer.
+        GiftOffer = "gift offer",
+        /// A gift redemption.
+        GiftRedemption = "gift redemption",
     }
 }
 
@@ -212,6 +216,8 @@ impl Entity {
             Self::PaymentGateway => ErrorCode::PaymentGatewayNotFound,
             Self::WebhookEndpoint => ErrorCode::WebhookNotFound,
             Self::WebhookDelivery => ErrorCode::WebhookDeliveryNotFound,
+            Self::GiftOffer => ErrorCode::GiftOfferNotFound,
+            Self::GiftRedemption => ErrorCode::RedemptionNotFound,
         }
     }
 }

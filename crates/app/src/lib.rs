@@ -11,6 +11,7 @@ pub mod customer_auth;
 pub mod customers;
 pub mod demo;
 pub mod error;
+pub mod gifts;
 pub mod idempotency;
 pub mod identity;
 pub mod inventory;

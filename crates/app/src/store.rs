@@ -12,7 +12,9 @@ use kedai_identity::{
     StaffRepository, StorefrontRepository, TenantRepository,
 };
 use kedai_inventory::InventoryRepository;
-use kedai_loyalty::{CouponRepository, MembershipRepository, PointsRepository, TierRepository};
+use kedai_loyalty::{
+    CouponRepository, GiftRepository, MembershipRepository, PointsRepository, TierRepository,
+};
 use kedai_orders::{CheckoutRepository, OrderRepository, RefundRepository};
 
 use crate::audit::{AuditLogReader, AuditRepository};
@@ -62,14 +64,20 @@ impl<T> PaymentPorts for T where
 {
 }
 
-/// Loyalty: coupons with their redemptions, membership tiers and who holds them, and points.
+/// Loyalty: coupons with their redemptions, membership tiers and who holds them, points, and
+/// gift offers with their redemptions.
 pub trait LoyaltyPorts:
-    CouponRepository + TierRepository + MembershipRepository + PointsRepository
+    CouponRepository + TierRepository + MembershipRepository + PointsRepository + GiftRepository
 {
 }
 
 impl<T> LoyaltyPorts for T where
-    T: CouponRepository + TierRepository + MembershipRepository + PointsRepository + ?Sized
+    T: CouponRepository
+        + TierRepository
+        + MembershipRepository
+        + PointsRepository
+        + GiftRepository
+        + ?Sized
 {
 }
 

@@ -53,6 +53,22 @@ crate::text_enum! {
         Forbidden = "FORBIDDEN",
         /// A customer token of another merchant.
         ForbiddenTenant = "FORBIDDEN_TENANT",
+        /// No such gift offer in the merchant.
+        GiftOfferNotFound = "GIFT_OFFER_NOT_FOUND",
+        /// The gift offer is withdrawn, not started or over.
+        GiftNotAvailable = "GIFT_NOT_AVAILABLE",
+        /// Every one of the gift offer is redeemed.
+        GiftSoldOut = "GIFT_SOLD_OUT",
+        /// The member has redeemed the offer as often as one member may.
+        GiftMemberQuota = "GIFT_MEMBER_QUOTA",
+        /// The offer is for another tier's members.
+        GiftWrongTier = "GIFT_WRONG_TIER",
+        /// The offer is claimed with a code, not redeemed for points.
+        GiftNotForPoints = "GIFT_NOT_FOR_POINTS",
+        /// The claim code claims no offer.
+        GiftCodeInvalid = "GIFT_CODE_INVALID",
+        /// The claim code is another offer's already.
+        GiftCodeTaken = "GIFT_CODE_TAKEN",
         /// Request headers too many or too large.
         HeadersTooLarge = "HEADERS_TOO_LARGE",
         /// The first request with this idempotency key is still running.
@@ -63,6 +79,10 @@ crate::text_enum! {
         ImageNotFound = "IMAGE_NOT_FOUND",
         /// More store credit asked for than the balance.
         InsufficientCredits = "INSUFFICIENT_CREDITS",
+        /// No such redemption of the member or merchant.
+        RedemptionNotFound = "REDEMPTION_NOT_FOUND",
+        /// The redemption is used, expired or voided.
+        RedemptionNotUsable = "REDEMPTION_NOT_USABLE",
         /// More points asked for than the balance; nothing was taken.
         InsufficientPoints = "INSUFFICIENT_POINTS",
         /// Not enough stock; nothing was taken.

@@ -37,6 +37,7 @@
 //! ```
 
 pub mod coupon;
+pub mod gift;
 pub mod membership;
 pub mod points;
 pub mod promotion;
@@ -46,6 +47,7 @@ pub use coupon::{
     Coupon, CouponCode, CouponDraft, CouponId, CouponRejection, CouponRepository, CouponStatus,
     DiscountType, InvalidField, Redemption, RedemptionId,
 };
+pub use gift::GiftRepository;
 pub use membership::{
     MembershipRepository, TierChange, TierChangeId, TierChangeReason, period_start, tier_by_spend,
 };

@@ -468,6 +468,58 @@ diesel::table! {
 }
 
 diesel::table! {
+    gift_offers (id) {
+        id -> Text,
+        tenant_id -> Text,
+        name -> Text,
+        description -> Nullable<Text>,
+        points -> Nullable<BigInt>,
+        face_value -> Nullable<BigInt>,
+        face_value_type -> Nullable<Text>,
+        image -> Nullable<Text>,
+        terms -> Nullable<Text>,
+        expiry_days -> Nullable<BigInt>,
+        membership_tier_id -> Nullable<BigInt>,
+        quota -> BigInt,
+        quota_per_member -> BigInt,
+        redeemed_count -> BigInt,
+        start_at -> Nullable<Timestamp>,
+        end_at -> Nullable<Timestamp>,
+        status -> Text,
+        claim_code -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    gift_member_counts (tenant_id, offer_id, customer_id) {
+        tenant_id -> Text,
+        offer_id -> Text,
+        customer_id -> Text,
+        taken -> BigInt,
+    }
+}
+
+diesel::table! {
+    gift_redemptions (id) {
+        id -> Text,
+        tenant_id -> Text,
+        offer_id -> Text,
+        customer_id -> Text,
+        code -> Text,
+        status -> Text,
+        points -> Nullable<BigInt>,
+        expires_on -> Nullable<Text>,
+        fulfilled_at -> Nullable<Timestamp>,
+        fulfillment_method -> Nullable<Text>,
+        used_at -> Nullable<Timestamp>,
+        remarks -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     tier_changes (id) {
         id -> Text,
         tenant_id -> Text,
@@ -769,6 +821,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     points_balances,
     points_rules,
     tier_changes,
+    gift_offers,
+    gift_member_counts,
+    gift_redemptions,
     coupons,
     coupon_redemptions,
     payment_intents,

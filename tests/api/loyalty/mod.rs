@@ -2,6 +2,7 @@
 
 mod earning;
 mod expiry;
+mod gifts;
 mod points;
 mod tiers;
 

@@ -156,4 +156,15 @@ fn enrolment_refusals_change_nothing(b: Backend) {
     assert_eq!(app.fingerprint(), before_rival);
     assert_ne!(before, before_rival);
     assert_eq!(count(&app, "tier_changes"), 0);
+    // A member holding a bought tier keeps it: enrolling in a free one is refused.
+    let id = text(&app.portal_get("/profile", Some(&token)).portal_data(200)["uuid"]);
+    app.patch(
+        &format!("/v1/customers/{id}"),
+        Some(&app.owner),
+        &json!({ "membership_tier": "VIP" }),
+    )
+    .expect(200);
+    let free = tier(&app, &json!({ "name": "Friends" }));
+    enroll(json!({ "tierId": free })).portal_error(409, "TIER_PAID_HELD");
+    assert_eq!(tier_name(&app, &token), json!("VIP"));
 }

@@ -14,6 +14,7 @@ mod catalog;
 mod checkout_options;
 mod coupons;
 mod customers;
+mod gifts;
 mod orders;
 mod outlets;
 mod payment_gateways;
@@ -31,6 +32,7 @@ pub use catalog::*;
 pub use checkout_options::*;
 pub use coupons::*;
 pub use customers::*;
+pub use gifts::*;
 pub use orders::*;
 pub use outlets::*;
 pub use payment_gateways::*;
@@ -60,6 +62,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(outlets::routes)
         .configure(customers::routes)
         .configure(points::routes)
+        .configure(gifts::routes)
         .configure(checkout_options::routes)
         .configure(storefront::routes)
         .configure(webhooks::routes);

@@ -90,6 +90,7 @@ pub async fn enroll(
     request_body = EnrollPaidRequest,
     params(("X-Company-Id" = Option<String>, Header, description = "Company id")),
     responses(
+        (status = 400, description = "Malformed body", body = PortalErrorBody),
         (status = 401, description = "No, bad, expired or revoked token", body = PortalErrorBody),
         (status = 422, description = "TIER_PAYMENT_UNAVAILABLE", body = PortalErrorBody),
     ),

@@ -24,6 +24,7 @@ use crate::token::bearer;
 mod auth;
 mod catalog;
 mod checkout;
+mod gifts;
 mod membership;
 mod page;
 mod profile;
@@ -55,6 +56,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(catalog::routes)
         .configure(tiers::routes)
         .configure(membership::routes)
+        .configure(gifts::routes)
         .configure(checkout::routes);
 }
 

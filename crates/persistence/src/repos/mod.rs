@@ -5,6 +5,7 @@ mod catalog;
 mod checkout;
 mod coupons;
 mod customers;
+mod gifts;
 mod idempotency;
 mod identity;
 mod inventory;
