@@ -82,6 +82,11 @@ fn members_redeem_and_claim_gifts_and_staff_use_them(b: Backend) {
         .portal_get(&format!("/gifts/offers/{latte}"), Some(&poor))
         .portal_data(200);
     assert_eq!(one["isRedeemable"], json!(false));
+    let r = app
+        .get(&format!("/v1/gift-offers/{latte}"), Some(&app.owner))
+        .expect(200);
+    assert_eq!(r.body["data"]["face_value"], json!(14.9));
+    assert_eq!(r.body["data"]["redeemed_count"], json!(0));
     let (amy, amy_id) = member(&app, "+60123000011", 250);
     let one = app
         .portal_get(&format!("/gifts/offers/{latte}"), Some(&amy))
@@ -360,6 +365,12 @@ fn gift_refusals_change_nothing(b: Backend) {
     .merchant_error(404, "GIFT_OFFER_NOT_FOUND");
     app.get("/v1/gift-offers/nope", Some(&app.owner))
         .merchant_error(404, "GIFT_OFFER_NOT_FOUND");
+    app.patch(
+        &format!("/v1/gift-offers/{latte}"),
+        Some(&app.owner),
+        &json!({ "claim_code": "cake" }),
+    )
+    .merchant_error(409, "GIFT_CODE_TAKEN");
     assert_eq!(app.fingerprint(), before_x);
     assert_ne!(before, before_x);
     assert_eq!(count(&app, "gift_redemptions"), 0);
