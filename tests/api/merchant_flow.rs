@@ -239,6 +239,39 @@ fn the_003_flow_from_sign_up_to_completed_order(b: Backend) {
         .unwrap_or_else(|| panic!("no points.earned event"));
     assert_eq!(earned["points"], json!(26), "{earned}");
     assert_eq!(earned["reference"], json!(order), "{earned}");
+
+    // 7. They play the April spin-the-wheel (a purchase of 20.00 today qualifies) and claim
+    // the prize with its code.
+    let r = app
+        .post(
+            "/v1/campaigns",
+            Some(&app.owner),
+            &json!({
+                "title": "Spin & Win April", "campaign_type": "game_reward", "game_type": "spin_wheel",
+                "start_at": "2026-01-01T00:00:00Z", "end_at": "2099-12-31T23:59:59Z",
+                "outlet_ids": [out], "rules": { "daily_play_limit": 1, "min_purchase": 20 },
+                "prizes": [{ "name": "88 points", "weight": 1, "quantity": 100, "reward_type": "points", "points": 88 }],
+            }),
+        )
+        .expect(201);
+    let campaign = text(&r.body["data"]["id"]);
+    let r = app
+        .post(
+            &format!("/v1/campaigns/{campaign}/play"),
+            Some(&cashier),
+            &json!({ "customer_id": customer, "source": "qr_code" }),
+        )
+        .expect(200);
+    assert_eq!(r.body["data"]["won"], json!(true));
+    let code = r.body["data"]["reward_code"].clone();
+    let r = app
+        .post(
+            &format!("/v1/campaigns/{campaign}/claim"),
+            Some(&cashier),
+            &json!({ "customer_id": customer, "reward_code": code }),
+        )
+        .expect(200);
+    assert_eq!(r.body["data"]["points_balance"], json!(214));
 }
 
 fn coupon_usage_limit_holds_under_concurrent_orders(b: Backend) {

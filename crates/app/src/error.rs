@@ -184,6 +184,8 @@ kedai_core::text_enum! {
         GiftOffer = "gift offer",
         /// A gift redemption.
         GiftRedemption = "gift redemption",
+        /// A campaign.
+        Campaign = "campaign",
     }
 }
 
@@ -218,6 +220,7 @@ impl Entity {
             Self::WebhookDelivery => ErrorCode::WebhookDeliveryNotFound,
             Self::GiftOffer => ErrorCode::GiftOfferNotFound,
             Self::GiftRedemption => ErrorCode::RedemptionNotFound,
+            Self::Campaign => ErrorCode::CampaignNotFound,
         }
     }
 }

@@ -318,17 +318,17 @@ fn refused(r: GiftRefusal) -> AppError {
 
 /// Issues a redemption of `offer` to the member: quota in all and per member taken, the points
 /// price spent, a fresh single-use code.
-fn issue(
+pub(crate) fn issue(
     tx: &mut dyn UnitOfWork,
     tenant: &Tenant,
-    caller: CustomerCaller,
+    customer: CustomerId,
     offer: &GiftOffer,
     points: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<(GiftRedemption, GiftOffer), AppError> {
     let customer = tx
-        .find_customer(tenant.id, caller.customer)?
-        .ok_or_else(|| AppError::not_found(Entity::Customer, caller.customer))?;
+        .find_customer(tenant.id, customer)?
+        .ok_or_else(|| AppError::not_found(Entity::Customer, customer))?;
     let tier = tier_of(tx, tenant, Some(&customer))?;
     offer.available(now, tier).map_err(refused)?;
     if !tx.take_offer(tenant.id, offer.id)? {
@@ -397,7 +397,7 @@ pub fn redeem_offer(
     let Some(points) = offer.draft.points else {
         return Err(refused(GiftRefusal::NotForPoints));
     };
-    issue(tx, tenant, caller, &offer, Some(points), now)
+    issue(tx, tenant, caller.customer, &offer, Some(points), now)
 }
 
 /// Claims the offer a claim code names, without points (004 `POST /gifts/claim`).
@@ -419,7 +419,7 @@ pub fn claim_offer(
             "no gift is claimed with this code",
         )
     })?;
-    issue(tx, tenant, caller, &offer, None, now)
+    issue(tx, tenant, caller.customer, &offer, None, now)
 }
 
 /// A redemption with its offer (gone when the offer is).

@@ -4,6 +4,7 @@
 
 pub mod actor;
 pub mod audit;
+pub mod campaigns;
 pub mod catalog;
 pub mod checkout;
 pub mod coupons;

@@ -13,7 +13,8 @@ use kedai_identity::{
 };
 use kedai_inventory::InventoryRepository;
 use kedai_loyalty::{
-    CouponRepository, GiftRepository, MembershipRepository, PointsRepository, TierRepository,
+    CampaignRepository, CouponRepository, GiftRepository, MembershipRepository, PointsRepository,
+    TierRepository,
 };
 use kedai_orders::{CheckoutRepository, OrderRepository, RefundRepository};
 
@@ -65,9 +66,14 @@ impl<T> PaymentPorts for T where
 }
 
 /// Loyalty: coupons with their redemptions, membership tiers and who holds them, points, and
-/// gift offers with their redemptions.
+/// gift offers with their redemptions, and campaigns with their plays.
 pub trait LoyaltyPorts:
-    CouponRepository + TierRepository + MembershipRepository + PointsRepository + GiftRepository
+    CouponRepository
+    + TierRepository
+    + MembershipRepository
+    + PointsRepository
+    + GiftRepository
+    + CampaignRepository
 {
 }
 
@@ -77,6 +83,7 @@ impl<T> LoyaltyPorts for T where
         + MembershipRepository
         + PointsRepository
         + GiftRepository
+        + CampaignRepository
         + ?Sized
 {
 }

@@ -87,6 +87,18 @@ crate::text_enum! {
         InsufficientPoints = "INSUFFICIENT_POINTS",
         /// Not enough stock; nothing was taken.
         InsufficientStock = "INSUFFICIENT_STOCK",
+        /// The campaign is not running now.
+        CampaignNotActive = "CAMPAIGN_NOT_ACTIVE",
+        /// No such campaign in the merchant.
+        CampaignNotFound = "CAMPAIGN_NOT_FOUND",
+        /// The customer has played as often as the campaign allows today.
+        CampaignPlayLimit = "CAMPAIGN_PLAY_LIMIT",
+        /// The customer has not bought enough today to play.
+        CampaignMinPurchase = "CAMPAIGN_MIN_PURCHASE",
+        /// The reward code claims nothing of this customer in this campaign.
+        RewardCodeInvalid = "REWARD_CODE_INVALID",
+        /// The reward was claimed already.
+        RewardAlreadyClaimed = "REWARD_ALREADY_CLAIMED",
         /// Something failed on our side.
         InternalError = "INTERNAL_ERROR",
         /// The status machine forbids the move.

@@ -36,6 +36,7 @@
 //! # Ok::<(), kedai_core::MoneyError>(())
 //! ```
 
+pub mod campaign;
 pub mod coupon;
 pub mod gift;
 pub mod membership;
@@ -43,6 +44,7 @@ pub mod points;
 pub mod promotion;
 pub mod tier;
 
+pub use campaign::CampaignRepository;
 pub use coupon::{
     Coupon, CouponCode, CouponDraft, CouponId, CouponRejection, CouponRepository, CouponStatus,
     DiscountType, InvalidField, Redemption, RedemptionId,

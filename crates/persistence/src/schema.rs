@@ -468,6 +468,55 @@ diesel::table! {
 }
 
 diesel::table! {
+    campaigns (id) {
+        id -> Text,
+        tenant_id -> Text,
+        title -> Text,
+        campaign_type -> Text,
+        game_type -> Text,
+        start_at -> Timestamp,
+        end_at -> Timestamp,
+        outlet_ids -> Text,
+        daily_play_limit -> BigInt,
+        min_purchase_minor -> Nullable<BigInt>,
+        currency -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    campaign_prizes (campaign_id, position) {
+        tenant_id -> Text,
+        campaign_id -> Text,
+        position -> BigInt,
+        name -> Text,
+        weight -> BigInt,
+        quantity -> Nullable<BigInt>,
+        won -> BigInt,
+        reward -> Text,
+        points -> Nullable<BigInt>,
+        coupon_code -> Nullable<Text>,
+        gift_offer_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    campaign_plays (id) {
+        id -> Text,
+        tenant_id -> Text,
+        campaign_id -> Text,
+        customer_id -> Text,
+        day -> Text,
+        prize_position -> Nullable<BigInt>,
+        reward_code -> Nullable<Text>,
+        odds -> Text,
+        source -> Nullable<Text>,
+        claimed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     gift_offers (id) {
         id -> Text,
         tenant_id -> Text,
@@ -823,6 +872,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     tier_changes,
     gift_offers,
     gift_member_counts,
+    campaigns,
+    campaign_prizes,
+    campaign_plays,
     gift_redemptions,
     coupons,
     coupon_redemptions,

@@ -1,5 +1,6 @@
 //! Loyalty over the merchant API and the portal: points earned, adjusted, redeemed and expired.
 
+mod campaigns;
 mod earning;
 mod expiry;
 mod gifts;

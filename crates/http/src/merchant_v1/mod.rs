@@ -10,6 +10,7 @@ use crate::error::ApiError;
 use crate::surface::Merchant;
 
 mod audit;
+mod campaigns;
 mod catalog;
 mod checkout_options;
 mod coupons;
@@ -28,6 +29,7 @@ mod tiers;
 mod webhooks;
 
 pub use audit::*;
+pub use campaigns::*;
 pub use catalog::*;
 pub use checkout_options::*;
 pub use coupons::*;
@@ -63,6 +65,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .configure(customers::routes)
         .configure(points::routes)
         .configure(gifts::routes)
+        .configure(campaigns::routes)
         .configure(checkout_options::routes)
         .configure(storefront::routes)
         .configure(webhooks::routes);

@@ -1,6 +1,7 @@
 //! Repository implementations on the unit of work.
 
 mod audit;
+mod campaigns;
 mod catalog;
 mod checkout;
 mod coupons;
