@@ -15,7 +15,7 @@ use kedai_loyalty::{PointsEntryId, PointsKind, PointsPosting};
 use serde_json::json;
 
 use crate::customer_auth::random_seed;
-use crate::{Actor, Amount, AppError, Entity, FieldError, OutboxEvent, UnitOfWork};
+use crate::{Actor, Amount, AppError, Entity, OutboxEvent, UnitOfWork};
 
 /// A prize as asked.
 #[derive(Debug, Clone)]
@@ -81,19 +81,6 @@ pub struct ClaimOutcome {
     pub gift_code: Option<String>,
     /// The customer's points balance afterwards, for a points prize.
     pub points_balance: Option<i64>,
-}
-
-fn invalid(errors: kedai_loyalty::points::FieldErrors) -> AppError {
-    AppError::Validation {
-        code: ErrorCode::ValidationError,
-        errors: errors
-            .into_iter()
-            .map(|(field, message)| FieldError {
-                field: field.into(),
-                message,
-            })
-            .collect(),
-    }
 }
 
 /// Defines a campaign, checking its outlets, coupon codes and gift offers are the merchant's.
@@ -188,7 +175,7 @@ pub fn create_campaign(
         prizes,
     }
     .check()
-    .map_err(invalid)?;
+    .map_err(AppError::fields)?;
     let campaign = Campaign {
         id: CampaignId::new(),
         tenant_id: actor.tenant,

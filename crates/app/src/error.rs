@@ -237,6 +237,20 @@ impl AppError {
         }
     }
 
+    /// Every bad field at once (`VALIDATION_ERROR`), as the domain's checks report them.
+    pub fn fields<F: Into<String>>(errors: impl IntoIterator<Item = (F, String)>) -> Self {
+        Self::Validation {
+            code: ErrorCode::ValidationError,
+            errors: errors
+                .into_iter()
+                .map(|(field, message)| FieldError {
+                    field: field.into(),
+                    message,
+                })
+                .collect(),
+        }
+    }
+
     /// One field refused with a specific code (`INSUFFICIENT_POINTS`, `INSUFFICIENT_CREDITS`).
     pub fn rejected(code: ErrorCode, field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Validation {

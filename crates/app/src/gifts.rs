@@ -14,7 +14,7 @@ use kedai_loyalty::{PointsEntryId, PointsKind, PointsPosting, TierId};
 use serde_json::json;
 
 use crate::customer_auth::{CustomerCaller, random_seed};
-use crate::{Actor, Amount, AppError, Entity, FieldError, UnitOfWork};
+use crate::{Actor, Amount, AppError, Entity, UnitOfWork};
 
 /// An offer as the merchant sends it; on update, `None` leaves a field, `Some(None)` clears.
 #[derive(Debug, Clone, Default)]
@@ -49,19 +49,6 @@ pub struct OfferInput {
     pub status: Option<OfferStatus>,
     /// Claim code.
     pub claim_code: Option<Option<String>>,
-}
-
-fn invalid(errors: kedai_loyalty::points::FieldErrors) -> AppError {
-    AppError::Validation {
-        code: ErrorCode::ValidationError,
-        errors: errors
-            .into_iter()
-            .map(|(field, message)| FieldError {
-                field: field.into(),
-                message,
-            })
-            .collect(),
-    }
 }
 
 fn code_taken() -> AppError {
@@ -117,7 +104,7 @@ fn apply(
             "no such membership tier in this merchant",
         ));
     }
-    d.check().map_err(invalid)
+    d.check().map_err(AppError::fields)
 }
 
 /// Defines an offer (active, no limits, no dates unless given).

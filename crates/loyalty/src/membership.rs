@@ -124,14 +124,7 @@ pub fn tier_by_spend<'a>(
             spend.currency() == t.draft.min_spend.currency()
                 && spend.minor() >= t.draft.min_spend.minor()
         })
-        .max_by(|a, b| {
-            a.draft
-                .min_spend
-                .minor()
-                .cmp(&b.draft.min_spend.minor())
-                .then(b.draft.sort_order.cmp(&a.draft.sort_order))
-                .then(b.id.get().cmp(&a.id.get()))
-        })
+        .max_by(|a, b| crate::tier::rank(a, b))
 }
 
 #[cfg(test)]

@@ -243,14 +243,17 @@ pub fn qualifying_tier(tiers: &[Tier], spend: Money) -> Option<&Tier> {
             t.draft.min_spend.currency() == spend.currency()
                 && t.draft.min_spend.minor() <= spend.minor()
         })
-        .max_by(|a, b| {
-            a.draft
-                .min_spend
-                .minor()
-                .cmp(&b.draft.min_spend.minor())
-                .then(b.draft.sort_order.cmp(&a.draft.sort_order))
-                .then(b.id.get().cmp(&a.id.get()))
-        })
+        .max_by(|a, b| rank(a, b))
+}
+
+/// How tiers rank: by minimum spend, then the lower `sort_order`, then the lower id.
+pub(crate) fn rank(a: &Tier, b: &Tier) -> std::cmp::Ordering {
+    a.draft
+        .min_spend
+        .minor()
+        .cmp(&b.draft.min_spend.minor())
+        .then(b.draft.sort_order.cmp(&a.draft.sort_order))
+        .then(b.id.get().cmp(&a.id.get()))
 }
 
 #[cfg(test)]

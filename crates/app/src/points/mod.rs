@@ -6,13 +6,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use kedai_core::{ErrorCode, Page, TenantId};
 use kedai_identity::{CustomerId, Permission, Tenant};
-use kedai_loyalty::points::{FieldErrors, check_change, expires_at};
+use kedai_loyalty::points::{check_change, expires_at};
 use kedai_loyalty::{
     EarningRule, LedgerFilter, PointsEntry, PointsEntryId, PointsKind, PointsPosting, Posted,
 };
 use serde_json::json;
 
-use crate::{Actor, AppError, Author, Entity, FieldError, OutboxEvent, UnitOfWork};
+use crate::{Actor, AppError, Author, Entity, OutboxEvent, UnitOfWork};
 
 pub mod earn;
 pub mod expiry;
@@ -42,19 +42,6 @@ pub struct RedeemPoints {
     pub reward_id: Option<String>,
     /// Why, in words (default: "Reward redemption").
     pub reason: Option<String>,
-}
-
-fn invalid(errors: FieldErrors) -> AppError {
-    AppError::Validation {
-        code: ErrorCode::ValidationError,
-        errors: errors
-            .into_iter()
-            .map(|(field, message)| FieldError {
-                field: field.into(),
-                message,
-            })
-            .collect(),
-    }
 }
 
 fn require_customer(
@@ -173,7 +160,7 @@ pub fn add_points(
         cmd.reference.as_deref(),
         true,
     )
-    .map_err(invalid)?;
+    .map_err(AppError::fields)?;
     let points = change.points;
     require_customer(tx, actor.tenant, customer)?;
     let mut p = posting(
@@ -225,11 +212,10 @@ pub fn redeem_points(
         .unwrap_or("Reward redemption");
     let change = check_change(cmd.points, Some(reason), cmd.reward_id.as_deref(), false).map_err(
         |errors| {
-            invalid(
+            AppError::fields(
                 errors
                     .into_iter()
-                    .map(|(f, m)| (if f == "reference_no" { "reward_id" } else { f }, m))
-                    .collect(),
+                    .map(|(f, m)| (if f == "reference_no" { "reward_id" } else { f }, m)),
             )
         },
     )?;

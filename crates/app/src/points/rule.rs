@@ -1,13 +1,12 @@
 //! The merchant's earning rule: read (the standard rule until one is set) and changed.
 
 use chrono::{DateTime, Utc};
-use kedai_core::ErrorCode;
 use kedai_identity::{Permission, Tenant};
 use kedai_loyalty::{EarningRule, Rounding};
 use kedai_orders::{Channel, OrderType};
 use serde_json::json;
 
-use crate::{Actor, Amount, AppError, FieldError, UnitOfWork};
+use crate::{Actor, Amount, AppError, UnitOfWork};
 
 /// A change of the rule; `None` leaves a field as it is, `expiry_months: Some(None)` makes
 /// points never expire.
@@ -81,16 +80,9 @@ pub fn set_earning_rule(
     if let Some(m) = input.expiry_months {
         rule.expiry_months = m;
     }
-    let rule = rule.check().map_err(|errors| AppError::Validation {
-        code: ErrorCode::ValidationError,
-        errors: errors
-            .into_iter()
-            .map(|e| FieldError {
-                field: e.field.into(),
-                message: e.message,
-            })
-            .collect(),
-    })?;
+    let rule = rule
+        .check()
+        .map_err(|errors| AppError::fields(errors.into_iter().map(|e| (e.field, e.message))))?;
     tx.save_earning_rule(actor.tenant, &rule, now)?;
     crate::audit::record(
         tx,
