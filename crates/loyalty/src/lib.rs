@@ -1,5 +1,6 @@
-//! Kedai loyalty, pure: coupons (validity, applicability, discount arithmetic), promotions and
-//! membership tiers, points. Rewards and campaigns join here later.
+//! Kedai loyalty, pure: coupons (validity, applicability, discount arithmetic), promotions,
+//! membership tiers and who holds them, points (earning, expiry, reversal), gift offers and
+//! their redemptions, and spin-the-wheel campaigns.
 //!
 //! Computing the tier a customer's spend reaches:
 //!
