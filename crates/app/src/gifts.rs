@@ -412,7 +412,9 @@ pub fn claim_offer(
 /// A redemption with its offer (gone when the offer is).
 pub type Redeemed = (GiftRedemption, Option<GiftOffer>);
 
-/// A member's redemptions, newest first, with their offers.
+/// A member's redemptions, newest first, of one status as the member reads it (valid and
+/// fulfilled ones past their last local day are expired), with their offers: one query for
+/// the page, one for its offers.
 ///
 /// # Errors
 /// [`AppError::Storage`].
@@ -423,23 +425,22 @@ pub fn member_redemptions(
     status: Option<RedemptionStatus>,
     limit: i64,
     offset: i64,
+    now: DateTime<Utc>,
 ) -> Result<(Vec<Redeemed>, i64), AppError> {
-    // Expired is how valid and fulfilled redemptions past their day read.
-    let stored: Vec<RedemptionStatus> = match status {
-        None => Vec::new(),
-        Some(RedemptionStatus::Expired) => vec![
-            RedemptionStatus::Valid,
-            RedemptionStatus::Fulfilled,
-            RedemptionStatus::Expired,
-        ],
-        Some(s) => vec![s],
-    };
-    let (list, total) = tx.list_redemptions(tenant.id, caller.customer, &stored, limit, offset)?;
-    let mut out = Vec::with_capacity(list.len());
-    for r in list {
-        let offer = tx.find_offer(tenant.id, r.offer_id)?;
-        out.push((r, offer));
-    }
+    let today = tenant.time_zone.local_date(now);
+    let (list, total) =
+        tx.list_redemptions(tenant.id, caller.customer, status, today, limit, offset)?;
+    let mut ids: Vec<GiftOfferId> = list.iter().map(|r| r.offer_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let offers = tx.find_offers(tenant.id, &ids)?;
+    let out = list
+        .into_iter()
+        .map(|r| {
+            let offer = offers.iter().find(|o| o.id == r.offer_id).cloned();
+            (r, offer)
+        })
+        .collect();
     Ok((out, total))
 }
 

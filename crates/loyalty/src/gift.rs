@@ -242,6 +242,16 @@ impl GiftOffer {
         Ok(())
     }
 
+    /// Its face value as a number: a percentage, or an amount in `currency`'s major units.
+    #[must_use]
+    pub fn face_value_number(&self, currency: kedai_core::Currency) -> Option<f64> {
+        let v = self.draft.face_value?;
+        Some(match self.draft.face_value_type {
+            Some(FaceValueType::Percentage) => crate::coupon::percentage_to_f64(v),
+            _ => kedai_core::Money::from_minor(v, currency).to_f64(),
+        })
+    }
+
     /// The last local day a redemption made at `now` is valid, if it expires.
     #[must_use]
     pub fn valid_until(&self, now: DateTime<Utc>, zone: TimeZone) -> Option<NaiveDate> {
@@ -414,8 +424,19 @@ pub trait GiftRepository {
         code: &str,
     ) -> Result<Option<GiftRedemption>, StorageError>;
 
-    /// A member's redemptions, newest first, optionally of stored statuses, `limit` from
-    /// `offset`, and how many match.
+    /// Offers by id (those that exist), one query however many.
+    ///
+    /// # Errors
+    /// [`StorageError`] on backend failure.
+    fn find_offers(
+        &mut self,
+        tenant: TenantId,
+        ids: &[GiftOfferId],
+    ) -> Result<Vec<GiftOffer>, StorageError>;
+
+    /// A member's redemptions, newest first, optionally of one status as
+    /// [`GiftRedemption::status_at`] reads it on `today`, `limit` from `offset`, and how many
+    /// match.
     ///
     /// # Errors
     /// [`StorageError`] on backend failure.
@@ -423,7 +444,8 @@ pub trait GiftRepository {
         &mut self,
         tenant: TenantId,
         customer: CustomerId,
-        statuses: &[RedemptionStatus],
+        status: Option<RedemptionStatus>,
+        today: NaiveDate,
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<GiftRedemption>, i64), StorageError>;

@@ -133,6 +133,7 @@ fn members_redeem_and_claim_gifts_and_staff_use_them(b: Backend) {
         .portal_get("/gifts/redemptions?status=used", Some(&amy))
         .portal_data(200);
     assert_eq!(used["items"].as_array().map(Vec::len), Some(0));
+    assert_eq!(used["total"], json!(0));
     let id = text(&r["id"]);
     app.portal_get(&format!("/gifts/redemptions/{id}"), Some(&amy))
         .portal_data(200);
@@ -209,6 +210,20 @@ fn members_redeem_and_claim_gifts_and_staff_use_them(b: Backend) {
     )
     .portal_data(200);
     assert_eq!(balance(&app, &cat), 500);
+    // Past its last day a valid redemption reads, lists and counts as expired.
+    app.sabotage(&format!(
+        "UPDATE gift_redemptions SET expires_on = '2020-01-01' WHERE code = '{}'",
+        text(&c["couponCode"])
+    ));
+    let expired = app
+        .portal_get("/gifts/redemptions?status=expired", Some(&cat))
+        .portal_data(200);
+    assert_eq!(expired["total"], json!(1));
+    assert_eq!(expired["items"][0]["status"], json!("EXPIRED"));
+    let valid = app
+        .portal_get("/gifts/redemptions?status=VALID", Some(&cat))
+        .portal_data(200);
+    assert_eq!(valid["total"], json!(0));
     // The merchant sees the counts.
     let r = app.get("/v1/gift-offers", Some(&app.owner)).expect(200);
     let rows = r.body["data"].as_array().cloned().unwrap_or_default();

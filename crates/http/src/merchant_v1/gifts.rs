@@ -78,13 +78,8 @@ pub struct GiftOfferResponse {
 }
 
 fn respond(o: GiftOffer, currency: kedai_core::Currency) -> GiftOfferResponse {
+    let face_value = o.face_value_number(currency);
     let d = o.draft;
-    let face_value = d.face_value.map(|v| match d.face_value_type {
-        Some(kedai_loyalty::gift::FaceValueType::Percentage) => {
-            kedai_loyalty::coupon::percentage_to_f64(v)
-        }
-        _ => kedai_core::Money::from_minor(v, currency).to_f64(),
-    });
     GiftOfferResponse {
         id: o.id.to_string(),
         name: d.name,

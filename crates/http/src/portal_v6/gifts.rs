@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use kedai_app::gifts;
 use kedai_loyalty::gift::{
-    FaceValueType, GiftOffer, GiftOfferId, GiftRedemption, GiftRedemptionId, RedemptionStatus,
+    GiftOffer, GiftOfferId, GiftRedemption, GiftRedemptionId, RedemptionStatus,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -71,14 +71,6 @@ pub struct ApiGiftOffer {
     pub status: String,
 }
 
-fn face_value(o: &GiftOffer, currency: kedai_core::Currency) -> Option<f64> {
-    let v = o.draft.face_value?;
-    Some(match o.draft.face_value_type {
-        Some(FaceValueType::Percentage) => kedai_loyalty::coupon::percentage_to_f64(v),
-        _ => kedai_core::Money::from_minor(v, currency).to_f64(),
-    })
-}
-
 /// An offer in the storefront's shape.
 #[must_use]
 pub fn api_offer(o: &GiftOffer, redeemable: bool, currency: kedai_core::Currency) -> ApiGiftOffer {
@@ -89,7 +81,7 @@ pub fn api_offer(o: &GiftOffer, redeemable: bool, currency: kedai_core::Currency
         description: d.description.clone(),
         points: d.points,
         stamps: None,
-        face_value: face_value(o, currency),
+        face_value: o.face_value_number(currency),
         face_value_type: d.face_value_type.map(|t| t.as_str().to_owned()),
         image: d.image.clone(),
         terms_and_conditions: d.terms.clone(),
@@ -159,7 +151,7 @@ fn api_redemption(
                 "points": o.draft.points,
                 "stamps": null,
                 "image": o.draft.image,
-                "faceValue": face_value(&o, currency),
+                "faceValue": o.face_value_number(currency),
                 "faceValueType": o.draft.face_value_type.map(|t| t.as_str()),
                 "termsAndConditions": o.draft.terms,
             })
@@ -395,13 +387,13 @@ pub async fn list_redemptions(
     let now = state.now();
     let (items, total) = member
         .run(move |store, tenant, caller| {
-            let (list, total) = store
-                .read(|tx| gifts::member_redemptions(tx, &tenant, caller, status, limit, offset))?;
+            let (list, total) = store.read(|tx| {
+                gifts::member_redemptions(tx, &tenant, caller, status, limit, offset, now)
+            })?;
             let today = tenant.time_zone.local_date(now);
             let items: Vec<ApiRewardRedemption> = list
                 .into_iter()
                 .map(|(r, o)| api_redemption(r, o, today, tenant.currency))
-                .filter(|r| status.is_none_or(|s| r.status == s.as_str()))
                 .collect();
             Ok((items, total))
         })

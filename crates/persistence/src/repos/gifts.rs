@@ -387,24 +387,61 @@ impl GiftRepository for Tx<'_> {
             .transpose()
     }
 
+    fn find_offers(
+        &mut self,
+        tenant: TenantId,
+        ids: &[GiftOfferId],
+    ) -> Result<Vec<GiftOffer>, StorageError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<String> = ids.iter().map(ToString::to_string).collect();
+        gift_offers::table
+            .filter(gift_offers::tenant_id.eq(tenant.to_string()))
+            .filter(gift_offers::id.eq_any(keys))
+            .select(OfferRow::as_select())
+            .load::<OfferRow>(self.conn)
+            .map_err(storage_error)?
+            .into_iter()
+            .map(GiftOffer::try_from)
+            .collect()
+    }
+
     fn list_redemptions(
         &mut self,
         tenant: TenantId,
         customer: CustomerId,
-        statuses: &[RedemptionStatus],
+        status: Option<RedemptionStatus>,
+        today: NaiveDate,
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<GiftRedemption>, i64), StorageError> {
-        let wanted: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+        use RedemptionStatus as S;
+        // The status as `GiftRedemption::status_at` reads it: valid and fulfilled ones past
+        // their last day (`YYYY-MM-DD` text compares as dates) read as expired.
+        let today = today.to_string();
         let matching = || {
-            let mut q = gift_redemptions::table
+            let q = gift_redemptions::table
                 .filter(gift_redemptions::tenant_id.eq(tenant.to_string()))
                 .filter(gift_redemptions::customer_id.eq(customer.to_string()))
                 .into_boxed();
-            if !wanted.is_empty() {
-                q = q.filter(gift_redemptions::status.eq_any(wanted.clone()));
+            let live = gift_redemptions::expires_on
+                .is_null()
+                .or(gift_redemptions::expires_on.ge(today.clone()));
+            match status {
+                None => q,
+                Some(s @ (S::Valid | S::Fulfilled)) => q
+                    .filter(gift_redemptions::status.eq(s.as_str()))
+                    .filter(live),
+                Some(S::Expired) => q.filter(
+                    gift_redemptions::status
+                        .eq(S::Expired.as_str())
+                        .or(gift_redemptions::status
+                            .eq_any([S::Valid.as_str(), S::Fulfilled.as_str()])
+                            .and(gift_redemptions::expires_on.lt(today.clone()))),
+                ),
+                Some(s) => q.filter(gift_redemptions::status.eq(s.as_str())),
             }
-            q
         };
         let total = matching()
             .count()
