@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use kedai_core::{ErrorCode, Money};
-use kedai_identity::{CustomerId, Tenant};
+use kedai_identity::{Customer, CustomerId, Tenant};
 use kedai_loyalty::{
     Tier, TierChange, TierChangeId, TierChangeReason, TierId, period_start, tier_by_spend,
 };
@@ -67,34 +67,77 @@ fn record(tx: &mut dyn UnitOfWork, change: &TierChange) -> Result<(), AppError> 
     Ok(())
 }
 
-/// Moves the customer an order belongs to into the tier their qualifying spend now reaches
-/// (see [`tier_by_spend`]), recording the move. Nothing for an order without a customer of the
-/// merchant, or a merchant without tiers.
+/// An order's customer as loyalty sees them, read once for everything a completion or a
+/// refund moves: the customer, the merchant's tiers and the merchant.
+#[derive(Debug, Clone)]
+pub struct OrderMember {
+    /// The customer.
+    pub customer: Customer,
+    /// The merchant's tiers.
+    pub tiers: Vec<Tier>,
+    /// The merchant.
+    pub merchant: Tenant,
+}
+
+impl OrderMember {
+    /// The tier the customer holds, when the merchant has one by that name.
+    #[must_use]
+    pub fn tier(&self) -> Option<&Tier> {
+        let name = self.customer.membership_tier.as_deref()?;
+        self.tiers
+            .iter()
+            .find(|t| t.draft.name.eq_ignore_ascii_case(name))
+    }
+}
+
+/// The customer an order names (`None` for an order without a customer of the merchant).
+///
+/// # Errors
+/// [`AppError::Storage`].
+pub fn order_member(
+    tx: &mut dyn UnitOfWork,
+    tenant: kedai_core::TenantId,
+    customer: Option<&str>,
+) -> Result<Option<OrderMember>, AppError> {
+    let Some(id) = customer.and_then(|c| c.parse::<CustomerId>().ok()) else {
+        return Ok(None);
+    };
+    let Some(customer) = tx.find_customer(tenant, id)? else {
+        return Ok(None);
+    };
+    let tiers = tx.list_tiers(tenant)?;
+    let merchant = tx
+        .find_tenant(tenant)?
+        .ok_or_else(|| AppError::lost_race("the merchant"))?;
+    Ok(Some(OrderMember {
+        customer,
+        tiers,
+        merchant,
+    }))
+}
+
+/// Moves a customer into the tier their qualifying spend now reaches (see
+/// [`tier_by_spend`]), recording the move. Nothing for a merchant without tiers.
 ///
 /// # Errors
 /// [`AppError::Storage`]; a lost race when the customer's tier changed concurrently.
 pub fn follow_spend(
     tx: &mut dyn UnitOfWork,
-    tenant: kedai_core::TenantId,
-    customer: Option<&str>,
+    member: &OrderMember,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let Some(id) = customer.and_then(|c| c.parse::<CustomerId>().ok()) else {
-        return Ok(());
-    };
-    let tiers = tx.list_tiers(tenant)?;
+    let OrderMember {
+        customer,
+        tiers,
+        merchant,
+    } = member;
     if tiers.is_empty() {
         return Ok(());
     }
-    let Some(customer) = tx.find_customer(tenant, id)? else {
-        return Ok(());
-    };
-    let merchant = tx
-        .find_tenant(tenant)?
-        .ok_or_else(|| AppError::lost_race("the merchant"))?;
-    let spend = spends(tx, &merchant, id, &tiers, now)?;
+    let (tenant, id) = (merchant.id, customer.id);
+    let spend = spends(tx, merchant, id, tiers, now)?;
     let current = customer.membership_tier.clone();
-    let target = tier_by_spend(&tiers, current.as_deref(), |t| {
+    let target = tier_by_spend(tiers, current.as_deref(), |t| {
         spend
             .get(&t.id.get())
             .copied()

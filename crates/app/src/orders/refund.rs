@@ -212,7 +212,11 @@ pub fn refund_order(
         created_at: now,
     };
     tx.insert_refund(&refund, &payment)?;
-    crate::membership::follow_spend(tx, actor.tenant, order.details.customer_id.as_deref(), now)?;
+    if let Some(member) =
+        crate::membership::order_member(tx, actor.tenant, order.details.customer_id.as_deref())?
+    {
+        crate::membership::follow_spend(tx, &member, now)?;
+    }
     for line in refund.lines.iter().filter(|l| l.restock) {
         if let Some(item) = items.iter().find(|i| i.id == line.item_id) {
             restock(

@@ -65,13 +65,12 @@ pub(crate) fn apply_transition(
             now,
             json!({}),
         ))?;
-        crate::points::earn_for_order(tx, actor, order, now)?;
-        crate::membership::follow_spend(
-            tx,
-            actor.tenant,
-            order.details.customer_id.as_deref(),
-            now,
-        )?;
+        // The customer's points and tier, read once for both.
+        let customer = order.details.customer_id.as_deref();
+        if let Some(member) = crate::membership::order_member(tx, actor.tenant, customer)? {
+            crate::points::earn_for_order(tx, actor, order, &member, now)?;
+            crate::membership::follow_spend(tx, &member, now)?;
+        }
     }
     Ok(())
 }

@@ -2,12 +2,12 @@
 
 use chrono::{DateTime, Utc};
 use kedai_core::Money;
-use kedai_identity::CustomerId;
 use kedai_loyalty::points::MULTIPLIER_ONE;
 use kedai_loyalty::{EarningRule, PointsKind};
 use kedai_orders::Order;
 
 use super::{expiry_for, post, posting};
+use crate::membership::OrderMember;
 use crate::{AppError, Author, UnitOfWork};
 
 /// What an order's points are earned on: what the customer paid for the goods — the total
@@ -21,9 +21,8 @@ pub fn earning_spend(order: &Order) -> Money {
 }
 
 /// Credits the points a completed order earns to its customer under the merchant's rule and
-/// the customer's tier multiplier. Nothing for an order without a customer of the merchant,
-/// of a type or channel the rule leaves out, or worth no whole point; and nothing a second
-/// time for the same order.
+/// the customer's tier multiplier. Nothing for an order of a type or channel the rule leaves
+/// out, or worth no whole point; and nothing a second time for the same order.
 ///
 /// # Errors
 /// [`AppError::Storage`].
@@ -31,19 +30,9 @@ pub fn earn_for_order(
     tx: &mut dyn UnitOfWork,
     author: Author,
     order: &Order,
+    member: &OrderMember,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    let Some(customer_id) = order
-        .details
-        .customer_id
-        .as_deref()
-        .and_then(|c| c.parse::<CustomerId>().ok())
-    else {
-        return Ok(());
-    };
-    let Some(customer) = tx.find_customer(author.tenant, customer_id)? else {
-        return Ok(());
-    };
     let stored = tx.earning_rule(author.tenant)?;
     let rule = stored
         .clone()
@@ -51,33 +40,23 @@ pub fn earn_for_order(
     if !rule.applies_to(order.order_type, order.channel) {
         return Ok(());
     }
-    let multiplier = match customer.membership_tier.as_deref() {
-        Some(name) => tx
-            .list_tiers(author.tenant)?
-            .into_iter()
-            .find(|t| t.draft.name.eq_ignore_ascii_case(name))
-            .map_or(MULTIPLIER_ONE, |t| t.draft.points_multiplier),
-        None => MULTIPLIER_ONE,
-    };
+    let multiplier = member
+        .tier()
+        .map_or(MULTIPLIER_ONE, |t| t.draft.points_multiplier);
     let points = rule.points_for(earning_spend(order), multiplier);
     if points <= 0 {
         return Ok(());
     }
     let mut p = posting(
         author,
-        customer_id,
+        member.customer.id,
         points,
         PointsKind::Earn,
         format!("Order {}", order.order_number.as_str()),
         Some(order.id.to_string()),
         now,
     );
-    if rule.expiry_months.is_some() {
-        let tenant = tx
-            .find_tenant(author.tenant)?
-            .ok_or_else(|| AppError::lost_race("the merchant of the order"))?;
-        p.expires_at = expiry_for(stored.as_ref(), &tenant, now);
-    }
+    p.expires_at = expiry_for(stored.as_ref(), &member.merchant, now);
     post(tx, &p)?;
     Ok(())
 }
